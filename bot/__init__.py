@@ -1,0 +1,1 @@
+"""GridBot core: settings, storage, services, dispatch, transports and web."""

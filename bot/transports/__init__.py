@@ -1,0 +1,1 @@
+"""Platform adapters. Only modules in this package may import a platform SDK."""
