@@ -1,0 +1,113 @@
+"""Score the classifier on a labelled JSON Lines file (format in taxonomy.md)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from nlp.classifier import classify
+from nlp.lexicon import CATEGORIES
+
+
+def load(path: str | Path) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                rows.append(json.loads(line))
+    return rows
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def evaluate(rows: list[dict]) -> dict:
+    """Compute all scores; predictions of "unsure" count as not-demand for intent."""
+    preds = [classify(r["text"]) for r in rows]
+    out: dict = {"n": len(rows)}
+    # Intent (gold unsure not scored); predicted unsure is not a ticket.
+    intent = {}
+    for label in ("demand", "chat"):
+        tp = fp = fn = 0
+        for r, p in zip(rows, preds):
+            if r["intent"] == "unsure":
+                continue
+            pi = "demand" if p.intent == "demand" else "chat"
+            tp += r["intent"] == label and pi == label
+            fp += r["intent"] != label and pi == label
+            fn += r["intent"] == label and pi != label
+        intent[label] = _prf(tp, fp, fn)
+    out["intent"] = intent
+    # Category on every gold demand (a non-demand prediction is a wrong category).
+    gold_d = [(r, p) for r, p in zip(rows, preds) if r["intent"] == "demand"]
+    confusion: Counter = Counter()
+    for r, p in gold_d:
+        pc = p.category if p.intent == "demand" else "(chat)"
+        confusion[(r["category"], pc)] += 1
+    per_cat = {}
+    for c in CATEGORIES:
+        tp = confusion[(c, c)]
+        fp = sum(v for (g, pc), v in confusion.items() if pc == c and g != c)
+        fn = sum(v for (g, pc), v in confusion.items() if g == c and pc != c)
+        per_cat[c] = _prf(tp, fp, fn)
+    present = [c for c in CATEGORIES if any(r["category"] == c for r, _ in gold_d)]
+    out["category"] = per_cat
+    out["macro_f1"] = sum(per_cat[c][2] for c in present) / len(present) if present else 0.0
+    out["confusion"] = confusion
+    # Urgency on gold demands.
+    tp = sum(1 for r, p in gold_d if r["urgency"] == "urgent" and p.intent == "demand" and p.urgency == "urgent")
+    fp = sum(1 for r, p in gold_d if r["urgency"] != "urgent" and p.urgency == "urgent")
+    fn = sum(1 for r, p in gold_d if r["urgency"] == "urgent" and not (p.intent == "demand" and p.urgency == "urgent"))
+    out["urgent"] = _prf(tp, fp, fn)
+    # Location exact match on gold demands.
+    ok = sum(1 for r, p in gold_d if (r.get("building"), r.get("unit"), r.get("room")) == (p.building, p.unit, p.room))
+    out["location"] = ok / len(gold_d) if gold_d else 0.0
+    out["errors"] = [(r, p) for r, p in zip(rows, preds) if _wrong(r, p)]
+    return out
+
+
+def _wrong(r: dict, p) -> bool:
+    if r["intent"] == "unsure":
+        return False
+    pi = "demand" if p.intent == "demand" else "chat"
+    if pi != r["intent"]:
+        return True
+    if r["intent"] == "demand":
+        return (p.category != r["category"] or p.urgency != r["urgency"]
+                or (r.get("building"), r.get("unit"), r.get("room")) != (p.building, p.unit, p.room))
+    return False
+
+
+def report(res: dict, show_errors: bool = False) -> str:
+    lines = [f"messages: {res['n']}", "", "intent            P      R      F1"]
+    for label, (p, r, f) in res["intent"].items():
+        lines.append(f"  {label:<12} {p:6.3f} {r:6.3f} {f:6.3f}")
+    lines += ["", "category          P      R      F1"]
+    for c, (p, r, f) in res["category"].items():
+        lines.append(f"  {c:<12} {p:6.3f} {r:6.3f} {f:6.3f}")
+    lines.append(f"  macro-F1 {res['macro_f1']:.3f}")
+    cols = list(CATEGORIES) + ["(chat)"]
+    lines += ["", "confusion (rows gold, columns predicted):",
+              "  " + " " * 11 + " ".join(f"{c[:5]:>5}" for c in cols)]
+    for g in CATEGORIES:
+        lines.append(f"  {g:<11}" + " ".join(f"{res['confusion'][(g, c)]:>5}" for c in cols))
+    p, r, f = res["urgent"]
+    lines += ["", f"urgent precision {p:.3f} recall {r:.3f}", f"location exact match {res['location']:.3f}"]
+    if show_errors:
+        lines.append("")
+        for row, pred in res["errors"]:
+            lines.append(f"  {row.get('id')} gold={row['intent']}/{row.get('category')}/{row.get('urgency')}"
+                         f"/{row.get('building')},{row.get('unit')},{row.get('room')} pred={pred.intent}/"
+                         f"{pred.category}/{pred.urgency}/{pred.building},{pred.unit},{pred.room}"
+                         f" {pred.confidence:.2f} {pred.evidence} | {row['text']}")
+    return "\n".join(lines)
+
+
+def main(path: str, show_errors: bool = False) -> int:
+    print(report(evaluate(load(path)), show_errors))
+    return 0

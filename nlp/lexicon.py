@@ -1,0 +1,106 @@
+"""The lexicon (nlp/data/lexicon.yaml), loaded and compiled once per process.
+
+Optional community extension: a second YAML file named by the environment
+variable GRIDBOT_LEXICON_EXTRA, read once, whose lists are merged in.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).with_name("data")
+LEXICON_PATH = DATA_DIR / "lexicon.yaml"
+EXTRA_ENV = "GRIDBOT_LEXICON_EXTRA"
+
+CATEGORIES = ("repair", "sanitation", "greening", "traffic", "safety", "dispute",
+              "care", "health", "legal", "property", "culture", "other")
+
+
+@dataclass
+class Lexicon:
+    # phrase -> list of (category, weight)
+    keywords: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    single: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    keyword_re: re.Pattern | None = None
+    request_re: re.Pattern | None = None
+    complaint_re: re.Pattern | None = None
+    chat_groups: dict[str, float] = field(default_factory=dict)
+    chat_words: dict[str, str] = field(default_factory=dict)  # word -> group
+    chat_re: re.Pattern | None = None
+    negators: tuple[str, ...] = ()
+    hypothetical: tuple[str, ...] = ()
+    urgent: list[tuple[re.Pattern, str | None, bool]] = field(default_factory=list)
+    typos: dict[str, str] = field(default_factory=dict)
+    typo_re: re.Pattern | None = None
+    user_words: tuple[str, ...] = ()
+
+
+def _alt(words) -> re.Pattern | None:
+    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    """Merge lists and mappings of ``extra`` into ``base`` (extra wins on scalars)."""
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        elif isinstance(value, list) and isinstance(base.get(key), list):
+            base[key] = base[key] + value
+        else:
+            base[key] = value
+    return base
+
+
+def _read(path: Path) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def build(raw: dict) -> Lexicon:
+    lex = Lexicon()
+    tiers = raw.get("tiers", {})
+    for cat, groups in (raw.get("categories") or {}).items():
+        for tier, words in (groups or {}).items():
+            if isinstance(words, dict):  # {phrase: weight}
+                items = list(words.items())
+            else:
+                w = float(tiers.get(tier, tier if isinstance(tier, (int, float)) else 1.0))
+                items = [(p, w) for p in (words or [])]
+            for phrase, weight in items:
+                phrase = str(phrase).lower()
+                target = lex.single if len(phrase) == 1 else lex.keywords
+                target.setdefault(phrase, []).append((cat, float(weight)))
+    lex.keyword_re = _alt(lex.keywords)
+    lex.request_re = _alt(str(w).lower() for w in raw.get("request", []))
+    lex.complaint_re = _alt(str(w).lower() for w in raw.get("complaint", []))
+    for group, spec in (raw.get("chat") or {}).items():
+        lex.chat_groups[group] = float(spec.get("weight", 1.0))
+        for w in spec.get("words", []):
+            lex.chat_words[str(w).lower()] = group
+    lex.chat_re = _alt(lex.chat_words)
+    lex.negators = tuple(sorted(raw.get("negators", []), key=len, reverse=True))
+    lex.hypothetical = tuple(sorted(raw.get("hypothetical", []), key=len, reverse=True))
+    for spec in raw.get("urgent", []):
+        lex.urgent.append((re.compile(spec["re"]), spec.get("cat"), bool(spec.get("weak"))))
+    lex.typos = {str(k): str(v) for k, v in (raw.get("typos") or {}).items()}
+    lex.typo_re = _alt(lex.typos)
+    words = set(lex.keywords) | set(lex.chat_words)
+    lex.user_words = tuple(sorted(w for w in words if 2 <= len(w) <= 8 and not w.isascii()))
+    return lex
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    raw = _read(LEXICON_PATH)
+    extra = os.environ.get(EXTRA_ENV)
+    if extra and Path(extra).is_file():
+        raw = _merge(raw, _read(Path(extra)))
+    return build(raw)

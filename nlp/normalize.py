@@ -1,0 +1,138 @@
+"""Text normalisation: width, script, numerals in addresses, noise, field typos.
+
+Everything here is pure and cheap; tables are built once on first use.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_INPUT = 4000  # characters looked at before normalisation (bounded work)
+
+# Full-width ASCII (U+FF01..U+FF5E) to half-width, ideographic space to space.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20
+# A few punctuation marks that matter for parsing addresses.
+_WIDTH.update({ord("—"): ord("-"), ord("－"): ord("-"), ord("–"): ord("-"),
+               ord("﹣"): ord("-"), ord("‐"): ord("-"), ord("〇"): ord("〇")})
+
+_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "幺": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUM_CHARS = "零〇○一幺二两三四五六七八九十百"
+# Chinese numerals that name a building, unit or room.
+_CN_ADDR = re.compile(
+    rf"([{_NUM_CHARS}]+)(?=\s*(?:号楼|号院|栋|幢|座|单元|室|号房|楼|号|户|-))"
+)
+# A run of three or four plain digit characters right after an address word
+# (七号楼三零一 -> 7号楼301).
+_CN_ROOM = re.compile(rf"(?<=[楼栋幢座元-])\s*([零〇○一幺二两三四五六七八九]{{3,4}})")
+_SPACE = re.compile(r"\s+")
+
+
+def cn_to_int(s: str) -> int | None:
+    """Parse a Chinese numeral (十二, 二十三, 一百零二, 五零二) into an int."""
+    if not s:
+        return None
+    if all(c in _DIGIT for c in s):
+        if len(s) == 1:
+            return _DIGIT[s]
+        return int("".join(str(_DIGIT[c]) for c in s))
+    total, cur = 0, 0
+    for c in s:
+        if c in _DIGIT:
+            cur = _DIGIT[c]
+        elif c == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif c == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+def _num_sub(m: re.Match) -> str:
+    if m.group(1) in ("一", "两") and m.string.startswith(("栋楼", "幢楼", "座楼", "个"), m.end()):
+        return m.group(1)  # 一栋楼 = "a whole building", not building 1
+    n = cn_to_int(m.group(1))
+    return m.group(1) if n is None else str(n)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    """Traditional→simplified: the set of traditional characters and a converter.
+
+    opencc-python-reimplemented is a pure-Python port that ships OpenCC's
+    maintained tables (no C build). Conversion only runs when a message holds a
+    character from TSCharacters, so simplified text pays one set scan.
+    """
+    import os
+
+    import opencc
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    trad: set[str] = set()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                key = line.split("\t", 1)[0]
+                if len(key) == 1:
+                    trad.add(key)
+    except OSError:
+        pass
+    return frozenset(trad), opencc.OpenCC("t2s")
+
+
+def _strip_char(c: str) -> bool:
+    cat = unicodedata.category(c)
+    # Controls, format, private use, surrogates, unassigned, symbols (emoji).
+    return cat in ("Cc", "Cf", "Co", "Cs", "Cn", "So", "Sk", "Mn", "Me")
+
+
+@lru_cache(maxsize=4096)
+def _is_noise(c: str) -> bool:
+    return _strip_char(c)
+
+
+def _clean(text: str) -> str:
+    out = []
+    for c in text:
+        if c.isspace():
+            out.append(" ")
+        elif (" " <= c < "\x7f") or "\u4e00" <= c <= "\u9fff":
+            out.append(c)
+        elif _is_noise(c):
+            out.append(" ")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _typos():
+    from nlp.lexicon import load_lexicon
+
+    return load_lexicon().typo_re, load_lexicon().typos
+
+
+def normalize(text: str) -> str:
+    """Normalise a chat message for matching (pure, bounded)."""
+    if not text:
+        return ""
+    text = str(text)[:MAX_INPUT]
+    text = text.translate(_WIDTH)
+    text = _clean(text)
+    trad, cc = _t2s()
+    if trad and any(c in trad for c in text):
+        try:
+            text = cc.convert(text)
+        except Exception:  # defensive: never fail on odd input
+            pass
+    text = text.lower()
+    typo_re, typos = _typos()
+    if typo_re is not None:
+        text = typo_re.sub(lambda m: typos[m.group(0)], text)
+    text = _CN_ADDR.sub(_num_sub, text)
+    text = _CN_ROOM.sub(_num_sub, text)
+    return _SPACE.sub(" ", text).strip()

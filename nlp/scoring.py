@@ -1,0 +1,163 @@
+"""Scoring: category evidence, chat evidence, urgency and the demand confidence.
+
+All functions are pure; they take normalised text, jieba tokens and the lexicon.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from nlp.lexicon import CATEGORIES, Lexicon
+
+SCORE_CHARS = 500  # only this much normalised text is scored (bounded work)
+
+# A problem that was reported fixed comes back ("修好了又坏了").
+_RELAPSE = re.compile(r"又坏|又不|又堵|又漏|又停|又没|还是不|还是没|还没好|没修好|没好|又开始|还在漏|还是坏")
+# A planned outage announced ahead of time (a notice, or a question about one).
+_SCHEDULED = re.compile(
+    r"(明天|明日|后天|下周|本周|今晚\d|周[一二三四五六日天]|\d+月\d+[日号]|\d+号\d|将于|计划|预计)"
+    r"[^。!?？]{0,16}(停水|停电|停气|停暖|检修|施工|断水|断电)"
+)
+_DRILL = re.compile(r"演练|演习|培训|讲座|知识|宣传")
+_EXCLAIM = re.compile(r"!|！|快")
+_QUESTION_SELF = ("是不是", "是没是", "有没有")
+
+
+@dataclass
+class Scores:
+    categories: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+    complaints: list[str] = field(default_factory=list)
+    chat: dict[str, list[str]] = field(default_factory=dict)
+    urgent: bool = False
+    urgent_cat: str | None = None
+    urgent_cues: list[str] = field(default_factory=list)
+    scheduled: bool = False
+
+
+def _preceded(text: str, start: int, words: tuple[str, ...], window: int = 3) -> bool:
+    head = text[max(0, start - window - 1):start]
+    for w in words:
+        i = head.rfind(w)
+        if i >= 0 and i + len(w) >= len(head) - (window - len(w)) and i + len(w) >= len(head) - 1:
+            return True
+    return False
+
+
+def _negated(text: str, start: int, lex: Lexicon) -> bool:
+    head = text[max(0, start - 4):start]
+    if head.endswith(_QUESTION_SELF) or head.endswith("不是不"):
+        return False
+    return any(head.endswith(n) for n in lex.negators)
+
+
+def _hypothetical(text: str, start: int, lex: Lexicon) -> bool:
+    head = text[max(0, start - 6):start]
+    return any(h in head for h in lex.hypothetical)
+
+
+def score(text: str, tokens: list[str], lex: Lexicon) -> Scores:
+    t = text[:SCORE_CHARS]
+    s = Scores()
+    cats: dict[str, float] = {}
+    ev: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    if lex.keyword_re is not None:
+        for m in lex.keyword_re.finditer(t):
+            w = m.group(0)
+            if w in seen:
+                continue
+            if not w.startswith(lex.negators) and _negated(t, m.start(), lex):
+                continue
+            seen.add(w)
+            for cat, weight in lex.keywords[w]:
+                cats[cat] = cats.get(cat, 0.0) + weight
+                ev.setdefault(cat, []).append(w)
+    prev = ""
+    for tok in tokens:
+        if tok in lex.single and tok not in seen and prev not in lex.negators:
+            seen.add(tok)
+            for cat, weight in lex.single[tok]:
+                cats[cat] = cats.get(cat, 0.0) + weight
+                ev.setdefault(cat, []).append(tok)
+        if not tok.isspace():
+            prev = tok
+    s.categories, s.evidence = cats, ev
+    if lex.request_re is not None:
+        s.requests = sorted({m.group(0) for m in lex.request_re.finditer(t)})
+    if lex.complaint_re is not None:
+        s.complaints = sorted({m.group(0) for m in lex.complaint_re.finditer(t)})
+    if lex.chat_re is not None:
+        for m in lex.chat_re.finditer(t):
+            if _negated(t, m.start(), lex) and lex.chat_words[m.group(0)] == "resolved":
+                continue
+            s.chat.setdefault(lex.chat_words[m.group(0)], []).append(m.group(0))
+    if "resolved" in s.chat and _RELAPSE.search(t):
+        del s.chat["resolved"]
+    s.scheduled = bool(_SCHEDULED.search(t))
+    _urgency(t, lex, s)
+    return s
+
+
+def _urgency(t: str, lex: Lexicon, s: Scores) -> None:
+    strong, weak = 0.0, 0.0
+    for rx, cat, is_weak in lex.urgent:
+        for m in rx.finditer(t):
+            if _negated(t, m.start(), lex) or _hypothetical(t, m.start(), lex):
+                continue
+            s.urgent_cues.append(m.group(0))
+            if is_weak:
+                weak += 0.5
+            else:
+                strong += 1.0
+                if s.urgent_cat is None:
+                    s.urgent_cat = cat
+            break
+    if weak and _EXCLAIM.search(t):
+        weak += 0.5
+    s.urgent = strong >= 1.0 or weak >= 1.0
+
+
+def chat_weight(s: Scores, lex: Lexicon, text: str) -> float:
+    total = 0.0
+    for group, words in s.chat.items():
+        w = lex.chat_groups.get(group, 1.0)
+        if s.urgent and s.urgent_cat and group in ("notice", "forward", "greeting", "ack", "chatter"):
+            if not _DRILL.search(text):
+                continue
+        total += w + 0.3 * w * (min(len(set(words)), 3) - 1)
+    if s.scheduled and not s.urgent:
+        total += 2.5
+    return total
+
+
+def demand_logit(s: Scores, lex: Lexicon, text: str) -> float:
+    top = max(s.categories.values(), default=0.0)
+    d = min(top, 7.0) * 0.45
+    d += min(len(s.requests), 3) * 0.7
+    d += min(len(s.complaints), 3) * 0.45
+    if s.urgent:
+        d += 2.5 if s.urgent_cat else 1.5
+    c = chat_weight(s, lex, text)
+    if len(text) <= 6 and top < 3:
+        c += 1.0
+    return d - c - 2.2
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+def pick_category(s: Scores) -> tuple[str, tuple[str, ...]]:
+    cats = dict(s.categories)
+    if s.urgent_cat:
+        cats[s.urgent_cat] = cats.get(s.urgent_cat, 0.0) + 3.0
+    if not cats:
+        return "other", ()
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    best = max(cats, key=lambda c: (cats[c], -order.get(c, 99)))
+    if cats[best] < 1.0:
+        return "other", tuple(s.evidence.get(best, ()))
+    return best, tuple(s.evidence.get(best, ()))
