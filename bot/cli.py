@@ -1,0 +1,81 @@
+"""`gridbot run | migrate | load FILE`."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from bot.config import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gridbot", description="GridBot (网格通)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot: transport, web server, sender")
+    sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
+    load = sub.add_parser("load", help="load communities, grids, rooms and people from a YAML file")
+    load.add_argument("file")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        return asyncio.run({"run": _run, "migrate": _migrate, "load": _load}[args.command](settings, args))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _run(settings: Settings, _args) -> int:
+    from bot.runtime import Runtime
+
+    runtime = Runtime(settings)
+    await runtime.start()
+    print(f"GridBot 已启动：http://{settings.http_host}:{settings.http_port}/  (Ctrl+C 退出)", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await runtime.stop()
+    return 0
+
+
+async def _migrate(settings: Settings, _args) -> int:
+    from bot.db.engine import Database
+    from bot.db.migrate import upgrade
+
+    db = Database(settings.database_url)
+    await upgrade(db.engine)
+    await db.dispose()
+    print("schema is up to date")
+    return 0
+
+
+async def _load(settings: Settings, args) -> int:
+    from bot.db.engine import Database
+    from bot.db.migrate import upgrade
+    from bot.services import loader
+
+    try:
+        data = loader.read_file(args.file)
+    except loader.LoadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    await upgrade(db.engine)
+    try:
+        async with db.transaction() as session:
+            counts = await loader.load(session=session, data=data)
+    except loader.LoadError as exc:
+        print(f"error: {exc} (nothing was loaded)", file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    print("loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

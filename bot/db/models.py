@@ -1,0 +1,172 @@
+"""SQLModel tables. Times are aware UTC (``bot.clock.utcnow``) on both databases."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.clock import utcnow
+
+
+class Community(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=64)
+    name: str
+    # Ticket numbers are short and per community; this is the last one handed out.
+    last_ticket_no: int = 0
+
+
+class Grid(SQLModel, table=True):
+    """A node of community → estate (小区/片区) → building (楼栋) → unit (单元)."""
+
+    __table_args__ = (UniqueConstraint("community_id", "name", name="uq_grid_community_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: str = Field(foreign_key="community.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="grid.id")
+    level: str  # "estate" | "building" | "unit"
+    name: str
+    building_no: str | None = None  # "3" for 3号楼
+
+
+class Room(SQLModel, table=True):
+    """A chat group the bot sits in, bound to a community and optionally a grid."""
+
+    id: str = Field(primary_key=True, max_length=128)
+    community_id: str = Field(foreign_key="community.id", index=True)
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    kind: str  # "grid" (residents' group) | "members" (members' group)
+    name: str
+
+
+class Person(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=128)
+    name: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PersonRole(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("person_id", "community_id", "role", name="uq_person_role"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+    community_id: str = Field(foreign_key="community.id", index=True)
+    role: str  # "resident" | "member" | "grid_worker" | "secretary"
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")  # home grid
+    skills: str | None = None
+
+
+class Ticket(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("community_id", "number", name="uq_ticket_community_number"),
+        Index("ix_ticket_status", "community_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: str = Field(foreign_key="community.id")
+    number: int
+    status: str = "open"
+    category: str = "other"
+    urgency: str = "normal"
+    text: str
+    evidence: str | None = None  # words that decided the category
+    reporter_id: str = Field(foreign_key="person.id")
+    claimer_id: str | None = Field(default=None, foreign_key="person.id")
+    room_id: str | None = Field(default=None, foreign_key="room.id")
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    building: str | None = None
+    unit: str | None = None
+    room_no: str | None = None
+    points_awarded: int = 0
+    dispatch_level: int = 0  # escalation widens who is told; status is unchanged
+    affected_count: int = 1  # residents who reported the same problem
+    rating: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class TicketEvent(SQLModel, table=True):
+    """Every transition of a ticket: who, when and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    action: str
+    from_status: str | None = None
+    to_status: str | None = None
+    actor_id: str | None = Field(default=None, foreign_key="person.id")
+    note: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Claim(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    person_id: str = Field(foreign_key="person.id")
+    claimed_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+    outcome: str = "active"  # active | released | done | rejected | cancelled
+
+
+class PointsEntry(SQLModel, table=True):
+    """Append-only ledger; a correction is a reversing entry, never an edit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True)
+    community_id: str = Field(foreign_key="community.id", index=True)
+    amount: int
+    rule: str
+    reason: str
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    actor_id: str | None = Field(default=None, foreign_key="person.id")
+    idempotency_key: str = Field(unique=True, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ProcessedMessage(SQLModel, table=True):
+    """Inbound message ids already handled, so a redelivery is a no-op."""
+
+    key: str = Field(primary_key=True, max_length=255)
+    processed_at: datetime = Field(default_factory=utcnow)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Everything the bot sends, written in the same transaction as the change."""
+
+    __table_args__ = (Index("ix_outbox_status", "status", "id"),)
+    id: int | None = Field(default=None, primary_key=True)  # the sequence number
+    room_id: str | None = None
+    to_person: str | None = None
+    text: str
+    mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    cause: str | None = Field(default=None, index=True)  # inbound dedup key, job or route
+    status: str = "pending"  # pending | sent | failed
+    attempts: int = 0
+    last_error: str | None = None
+    not_before: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class PendingAction(SQLModel, table=True):
+    """Something a person must confirm (a broadcast's 确认, a demand's 是)."""
+
+    __table_args__ = (UniqueConstraint("person_id", "kind", name="uq_pending_person_kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id")
+    community_id: str = Field(foreign_key="community.id")
+    room_id: str | None = None
+    kind: str  # "broadcast" | "demand"
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    expires_at: datetime
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TicketWatcher(SQLModel, table=True):
+    """A resident who reported the same problem again ("+1") and is told with the reporter."""
+
+    __table_args__ = (UniqueConstraint("ticket_id", "person_id", name="uq_watcher"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    person_id: str = Field(foreign_key="person.id")
+    room_id: str | None = None
+    text: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)

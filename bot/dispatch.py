@@ -1,0 +1,198 @@
+"""The router and the outer middleware.
+
+For each incoming message the middleware opens one transaction, records the
+message id (a redelivery becomes a no-op that returns the first answer), finds
+the sender's roles, runs the first matching route and writes every reply to
+the outbox in that same transaction. Domain errors become friendly replies
+here, in one place; anything unexpected is logged and answered with an apology,
+never a traceback.
+"""
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commands import Command, parse_command
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.db.models import OutboxMessage, ProcessedMessage, Room
+from bot.errors import DomainError, Forbidden
+from bot.messages import IncomingMessage, Outgoing
+from bot.replies import ROLE_NAMES, say
+from bot.services import directory, outbox
+from bot.services.directory import Actor
+
+log = logging.getLogger(__name__)
+
+# Control characters other than newline and tab carry nothing a person meant.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+MAX_COMMAND_LENGTH = 2000
+
+
+@dataclass
+class Context:
+    msg: IncomingMessage
+    session: AsyncSession
+    actor: Actor
+    room: Room | None
+    settings: Settings
+    text: str
+    command: Command | None
+    outgoing: list[Outgoing] = field(default_factory=list)
+
+    def reply(self, text: str) -> None:
+        """Answer the sender where they spoke: in the group with a mention, or privately."""
+        if self.msg.room_id is None:
+            self.outgoing.append(Outgoing(text=text, to=self.msg.sender_id))
+        else:
+            sender = self.msg.sender_id
+            self.outgoing.append(Outgoing(text=text, room_id=self.msg.room_id, to=sender, mentions=(sender,)))
+
+    def send(self, room_id: str, text: str, mentions: tuple[str, ...] = ()) -> None:
+        self.outgoing.append(Outgoing(text=text, room_id=room_id, mentions=mentions))
+
+    def tell(self, person_id: str, text: str) -> None:
+        self.outgoing.append(Outgoing(text=text, to=person_id))
+
+
+Handler = Callable[..., Awaitable[None]]
+_INJECTABLE = {"ctx", "msg", "session", "actor", "room", "command", "settings", "text"}
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: Handler
+    matches: Callable[[Context], bool]
+    roles: tuple[str, ...] | None
+    label: str
+    params: tuple[str, ...]
+
+
+class Router:
+    """Routes tried in the order they were added; handlers name what they need."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.routes: list[Route] = []
+
+    def _add(self, handler: Handler, matches, roles, label) -> Handler:
+        params = tuple(inspect.signature(handler).parameters)
+        unknown = set(params) - _INJECTABLE
+        if unknown:
+            raise TypeError(f"{handler.__name__} asks for unknown dependencies {unknown}")
+        self.routes.append(Route(handler, matches, roles, label, params))
+        return handler
+
+    def command(self, *names: str, roles: tuple[str, ...] | None = None, label: str = ""):
+        def decorate(handler: Handler) -> Handler:
+            matches = lambda ctx: ctx.command is not None and ctx.command.name in names  # noqa: E731
+            return self._add(handler, matches, roles, label or names[0])
+        return decorate
+
+    def message(self, when: Callable[[Context], bool] | None = None):
+        def decorate(handler: Handler) -> Handler:
+            matches = lambda ctx: ctx.command is None and (when is None or when(ctx))  # noqa: E731
+            return self._add(handler, matches, None, handler.__name__)
+        return decorate
+
+
+def check_roles(route: Route, ctx: Context) -> None:
+    """Permissions, checked in one place."""
+    if route.roles is None:
+        return
+    if not (ctx.actor.roles & set(route.roles)):
+        names = "、".join(dict.fromkeys(ROLE_NAMES[r] for r in route.roles))
+        word = ctx.command.word if ctx.command else route.label
+        raise Forbidden(("/" if ctx.command and ctx.command.slash else "") + word, names)
+
+
+class Dispatcher:
+    def __init__(self, db: Database, settings: Settings, routers: list[Router]) -> None:
+        self.db = db
+        self.settings = settings
+        self.routers = routers
+        self.on_sent: Callable[[], None] | None = None  # wakes the sender
+
+    async def handle(self, msg: IncomingMessage) -> list[OutboxMessage]:
+        """Handle one message exactly once; return what the bot queued because of it."""
+        text = _CONTROL.sub("", msg.text or "").strip()
+        key = msg.dedup_key
+        try:
+            rows = await self._handle_once(msg, text, key)
+        except _Duplicate:
+            async with self.db.transaction() as session:
+                return await outbox.by_cause(session=session, cause=key)
+        except DomainError as error:
+            rows = await self._answer_alone(msg, key, say(error.key, **error.fields))
+        except Exception:  # noqa: BLE001 - the one place that turns surprises into an apology
+            log.exception("failed to handle message %s", key)
+            rows = await self._answer_alone(msg, key, say("err_internal"))
+        if rows and self.on_sent:
+            self.on_sent()
+        return rows
+
+    async def _handle_once(self, msg: IncomingMessage, text: str, key: str) -> list[OutboxMessage]:
+        async with self.db.transaction() as session:
+            await self._mark_processed(session, key)
+            if not text:
+                return []  # empty, whitespace or control characters only: nothing to say
+            room = await directory.get_room(session=session, room_id=msg.room_id) if msg.room_id else None
+            if msg.room_id is not None and room is None:
+                return []  # a group the bot was not told about: stay quiet
+            actor = await directory.resolve_actor(
+                session=session, person_id=msg.sender_id, name=msg.sender_name, room=room
+            )
+            command = parse_command(text)
+            if command is not None and len(text) > MAX_COMMAND_LENGTH:
+                raise DomainError("err_too_long", limit=MAX_COMMAND_LENGTH)
+            ctx = Context(msg, session, actor, room, self.settings, text, command)
+            await self._route(ctx)
+            return await outbox.enqueue(session=session, messages=ctx.outgoing, cause=key)
+
+    async def _mark_processed(self, session: AsyncSession, key: str) -> None:
+        if await session.get(ProcessedMessage, key) is not None:
+            raise _Duplicate
+        session.add(ProcessedMessage(key=key))
+        try:
+            await session.flush()
+        except IntegrityError as exc:  # a concurrent delivery of the same message won
+            raise _Duplicate from exc
+
+    async def _route(self, ctx: Context) -> None:
+        for router in self.routers:
+            for route in router.routes:
+                if route.matches(ctx):
+                    check_roles(route, ctx)
+                    await route.handler(**_inject(route, ctx))
+                    return
+
+    async def _answer_alone(self, msg: IncomingMessage, key: str, text: str) -> list[OutboxMessage]:
+        """The handler's work was rolled back; record the message and say why, in a new transaction."""
+        if msg.room_id is None:
+            reply = Outgoing(text=text, to=msg.sender_id)
+        else:
+            reply = Outgoing(text=text, room_id=msg.room_id, to=msg.sender_id, mentions=(msg.sender_id,))
+        try:
+            async with self.db.transaction() as session:
+                await self._mark_processed(session, key)
+                return await outbox.enqueue(session=session, messages=[reply], cause=key)
+        except _Duplicate:
+            return []
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _inject(route: Route, ctx: Context) -> dict[str, Any]:
+    available = {
+        "ctx": ctx, "msg": ctx.msg, "session": ctx.session, "actor": ctx.actor, "room": ctx.room,
+        "command": ctx.command, "settings": ctx.settings, "text": ctx.text,
+    }
+    return {name: available[name] for name in route.params}

@@ -1,0 +1,16 @@
+"""Domain errors. The dispatcher turns each into a friendly reply in one place."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule said no. ``key`` names a template in ``bot.replies``."""
+
+    def __init__(self, key: str, /, **fields: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.fields = fields
+
+
+class Forbidden(DomainError):
+    def __init__(self, command: str, roles: str) -> None:
+        super().__init__("err_forbidden", command=command, roles=roles)

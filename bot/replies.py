@@ -1,0 +1,141 @@
+"""Every sentence the bot says, in one place (Simplified Chinese).
+
+Templates use ``str.format`` fields. ``say(key, **fields)`` renders one.
+"""
+from __future__ import annotations
+
+CATEGORY_NAMES = {
+    "repair": "设施报修",
+    "sanitation": "环境卫生",
+    "greening": "绿化养护",
+    "traffic": "道路停车",
+    "safety": "治安消防",
+    "dispute": "矛盾纠纷",
+    "care": "帮扶关爱",
+    "health": "医疗防疫",
+    "legal": "法律政策",
+    "property": "物业服务",
+    "culture": "文体教育",
+    "other": "其他",
+}
+
+STATUS_NAMES = {
+    "open": "待认领",
+    "claimed": "处理中",
+    "done": "已完成待验收",
+    "verified": "已验收",
+    "closed": "已办结",
+    "cancelled": "已撤销",
+}
+
+ROLE_NAMES = {"resident": "居民", "member": "党员/志愿者", "grid_worker": "网格员", "secretary": "书记"}
+
+TEXT: dict[str, str] = {
+    # Tickets: residents
+    "ticket_opened": (
+        "已登记为诉求 #{number}（{category}{urgent_mark}）{location}。\n"
+        "我们已通知党员志愿者认领，有人接单后会告诉您。\n"
+        "查进度发「查询 {number}」，不需要了发「撤销 {number}」。"
+    ),
+    "ticket_urgent_mark": "·紧急",
+    "ticket_location": "，位置：{location}",
+    "ticket_new_task": (
+        "【新任务 #{number}】{category}{urgent_mark}{location}\n"
+        "{excerpt}\n"
+        "回复「接单 {number}」认领。"
+    ),
+    "ticket_claimed_reporter": "您的诉求 #{number} 已由 {claimer} 认领，正在处理。",
+    "ticket_claimed_ok": "接单成功：#{number} 由您处理。完成后发「完成 {number} 处理说明」。",
+    "ticket_claimed_room": "#{number} 已由 {claimer} 认领。",
+    "ticket_released_ok": "已放弃 #{number}，任务重新开放认领。",
+    "ticket_released_room": "【任务重新开放 #{number}】{category}{location}\n{excerpt}\n回复「接单 {number}」认领。",
+    "ticket_done_ok": "已标记 #{number} 为完成，等待书记验收。",
+    "ticket_done_reporter": "您的诉求 #{number} 已由 {claimer} 处理完成：{note}\n如有问题请在群里说明。",
+    "ticket_done_secretary": "#{number} 已由 {claimer} 标记完成：{note}\n验收请发「/验收 {number} 通过」或「/验收 {number} 驳回 原因」。",
+    "ticket_verified_ok": "#{number} 验收通过，{claimer} 获得 {points} 积分（规则：{rule}）。",
+    "ticket_verified_claimer": "您处理的 #{number} 已验收通过，获得 {points} 积分。感谢付出！",
+    "ticket_verified_reporter": "您的诉求 #{number} 已办好并通过验收。欢迎评价：发「评价 {number} 5 意见」（1-5 分）。",
+    "ticket_rejected_ok": "#{number} 已驳回给 {claimer}：{reason}",
+    "ticket_rejected_claimer": "#{number} 验收未通过：{reason}\n请继续处理，完成后再发「完成 {number} 说明」。",
+    "ticket_cancelled_ok": "诉求 #{number} 已撤销。",
+    "ticket_cancelled_claimer": "#{number} 已被撤销，无需再处理。谢谢！",
+    "ticket_rated_ok": "感谢评价！#{number} 已办结（{score} 分）。",
+    "ticket_status": (
+        "#{number} {category}{urgent_mark} · {status}\n"
+        "内容：{excerpt}\n"
+        "登记：{created}{claimer_line}"
+    ),
+    "ticket_status_claimer": "\n处理人：{claimer}",
+    "ticket_assigned_ok": "已把 #{number} 派给 {claimer}。",
+    "ticket_assigned_claimer": "书记把 #{number} 派给了您：{excerpt}\n完成后发「完成 {number} 处理说明」。",
+    "ticket_merged": "这个问题已有人报过（#{number}），已为您 +1，共 {count} 户反映。有进展会一并通知您。",
+    "task_list_header": "待认领任务（共 {count} 个）：",
+    "task_list_item": "#{number} {category}{urgent_mark}{location} {excerpt}",
+    "task_list_footer": "回复「接单 编号」认领。",
+    "task_list_empty": "目前没有待认领的任务，谢谢关注！",
+    # Confirming a demand in the middle band
+    "demand_ask": "要登记为诉求吗？回复「是」即可（{minutes} 分钟内有效）。",
+    # Points
+    "points_mine": "您的积分：{balance} 分。{recent}",
+    "points_recent_header": "\n最近记录：",
+    "points_recent_item": "\n{date} {sign}{amount} {reason}",
+    "points_none": "您还没有积分记录，接一个任务试试吧！",
+    "points_board_header": "积分榜（{community}）：",
+    "points_board_item": "\n{rank}. {name} {balance} 分",
+    "points_board_empty": "积分榜还是空的，快来接任务吧！",
+    "points_awarded_ok": "已为 {name} {sign}{amount} 分：{reason}。当前 {balance} 分。",
+    # Broadcast
+    "broadcast_preview": "将发送到 {count} 个群：{rooms}\n内容：{content}\n回复「确认」发送，回复「取消」放弃（{minutes} 分钟内有效）。",
+    "broadcast_sent": "已发送到 {count} 个群。",
+    "broadcast_cancelled": "已取消这次广播。",
+    "broadcast_notice": "【通知】{content}",
+    "broadcast_bad_scope": "没有找到范围「{scope}」。可用范围：{valid}",
+    "broadcast_no_rooms": "范围「{scope}」下没有可发送的群。",
+    "nothing_to_confirm": "没有等待确认的操作。",
+    # Help
+    "help_header": "网格通可以帮您：",
+    "help_resident": (
+        "【居民】直接在群里描述问题即可登记，例如「3号楼2单元楼道灯坏了」。\n"
+        "查询 12 / 进度 12：查看进度\n评价 12 5 说得好：评价（1-5 分）\n撤销 12：撤销诉求"
+    ),
+    "help_member": (
+        "【党员/志愿者】\n任务：查看待认领任务\n接单 12（或「#12 我来」）：认领\n"
+        "放弃 12：放弃\n完成 12 说明：报告完成\n我的积分 / 积分榜"
+    ),
+    "help_secretary": (
+        "【书记/网格员】\n/广播 范围 内容：发通知（范围：全体、党员、楼栋或片区名）\n"
+        "/派单 12 @张三：派单\n/验收 12 通过 · /验收 12 驳回 原因：验收\n"
+        "/加分 @张三 2 原因：加分"
+    ),
+    # Errors (domain)
+    "err_usage": "格式不对。用法：{usage}",
+    "err_ticket_not_found": "没有找到诉求 #{number}，请检查编号。",
+    "err_bad_number": "编号应为数字，例如「{example}」。",
+    "err_not_open": "#{number} 当前状态是「{status}」，不能认领。",
+    "err_already_claimed": "#{number} 已被 {claimer} 认领，看看其他任务吧（发「任务」）。",
+    "err_own_ticket": "#{number} 是您自己报的诉求，请让其他志愿者处理。",
+    "err_not_claimer": "#{number} 不是由您认领的，不能操作。",
+    "err_bad_transition": "#{number} 当前状态是「{status}」，不能{action}。",
+    "err_not_reporter": "只有报事人或书记可以{action} #{number}。",
+    "err_forbidden": "「{command}」仅限{roles}使用。",
+    "err_no_community": "还不知道您属于哪个社区，请先在所在的网格群里发言，或联系网格员。",
+    "err_person_not_found": "没有找到「{name}」，请用 @ 选择或写全名。",
+    "err_bad_score": "评分应为 1-5 的整数，例如「评价 {number} 5 很满意」。",
+    "err_bad_amount": "分值应为 1-100 的整数，例如「/加分 @张三 2 组织文艺演出」。",
+    "err_too_long": "内容太长了（最多 {limit} 字），请精简后再发。",
+    "err_internal": "抱歉，系统出了点问题，这条消息没有处理成功，请稍后再试。",
+    # Room events
+    "welcome": "欢迎 {name}！有问题直接在群里说，网格通会登记并安排党员志愿者处理。发「帮助」看更多。",
+}
+
+
+def say(key: str, /, **fields: object) -> str:
+    return TEXT[key].format(**fields)
+
+
+def category_name(code: str | None) -> str:
+    return CATEGORY_NAMES.get(code or "other", CATEGORY_NAMES["other"])
+
+
+def status_name(code: str) -> str:
+    return STATUS_NAMES.get(code, code)

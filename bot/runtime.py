@@ -1,0 +1,83 @@
+"""Wiring: database, dispatcher, transport, outbox sender and web server in one object."""
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+from aiohttp import web
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.db.engine import Database
+from bot.db.migrate import upgrade
+from bot.db.models import Community
+from bot.dispatch import Dispatcher
+from bot.sender import OutboxSender
+from bot.services import loader, outbox
+from bot.transports.base import Transport
+
+log = logging.getLogger(__name__)
+
+
+def make_transport(settings: Settings) -> Transport:
+    if settings.transport == "sim":
+        from bot.transports.simulator import SimulatorTransport
+
+        return SimulatorTransport()
+    raise ValueError(f"transport {settings.transport!r} is not available in this build")
+
+
+class Runtime:
+    def __init__(self, settings: Settings, *, transport: Transport | None = None,
+                 db: Database | None = None) -> None:
+        from handlers import build_routers
+
+        self.settings = settings
+        self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
+        self.transport = transport or make_transport(settings)
+        self.dispatcher = Dispatcher(self.db, settings, build_routers())
+        self.sender = OutboxSender(self.db, self.transport)
+        self.dispatcher.on_sent = self.sender.wake
+        self._site_runner: web.AppRunner | None = None
+
+    async def prepare(self) -> None:
+        """Upgrade the schema; on the simulator, load the demo community into an empty database."""
+        await upgrade(self.db.engine)
+        if self.settings.transport == "sim" and self.settings.load_demo:
+            await self.load_demo_if_empty()
+
+    async def load_demo_if_empty(self) -> bool:
+        async with self.db.transaction() as session:
+            if await session.scalar(select(func.count()).select_from(Community)):
+                return False
+            text = resources.files("bot").joinpath("demo/demo.yaml").read_text(encoding="utf-8")
+            import yaml
+
+            await loader.load(session=session, data=yaml.safe_load(text))
+        log.info("loaded the demo community")
+        return True
+
+    async def start(self, *, serve_http: bool = True) -> None:
+        await self.prepare()
+        await self.transport.start(self.dispatcher.handle)
+        self.sender.start()
+        if serve_http:
+            from bot.web.app import create_app
+
+            self._site_runner = web.AppRunner(create_app(self), access_log=None)
+            await self._site_runner.setup()
+            site = web.TCPSite(self._site_runner, self.settings.http_host, self.settings.http_port)
+            await site.start()
+            log.info("web server on http://%s:%s/", self.settings.http_host, self.settings.http_port)
+
+    async def stop(self) -> None:
+        if self._site_runner:
+            await self._site_runner.cleanup()
+        await self.sender.stop()
+        await self.transport.stop()
+        await self.db.dispose()
+
+    async def health(self) -> dict:
+        async with self.db.sessions() as session:
+            backlog = await outbox.backlog(session=session)
+        return {"ok": True, "transport": self.transport.health(), "outbox_backlog": backlog}

@@ -1,0 +1,1 @@
+"""aiohttp application: simulator page and API, read API, health."""

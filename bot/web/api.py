@@ -1,0 +1,76 @@
+"""Read API (JSON): tickets and points."""
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.db.models import Person, Ticket
+from bot.services import points, tickets
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=str)
+
+
+def _iso(dt) -> str | None:
+    return dt.isoformat() if dt else None
+
+
+async def get_ticket(request: web.Request) -> web.Response:
+    from bot.web.app import RUNTIME, json_error
+
+    community = request.query.get("community")
+    try:
+        number = int(request.match_info["number"])
+    except ValueError:
+        return json_error(400, "ticket number must be an integer")
+    async with request.app[RUNTIME].db.sessions() as session:
+        query = select(Ticket).where(Ticket.number == number)
+        if community:
+            query = query.where(Ticket.community_id == community)
+        found = list(await session.scalars(query.limit(2)))
+        if not found:
+            return json_error(404, f"ticket #{number} not found")
+        if len(found) > 1:
+            return json_error(400, "several communities have this number: pass ?community=ID")
+        t = found[0]
+        events = await tickets.events_of(session=session, ticket_id=t.id)
+    body = {
+        "number": t.number, "community": t.community_id, "status": t.status, "category": t.category,
+        "urgency": t.urgency, "text": t.text, "reporter": t.reporter_id, "claimer": t.claimer_id,
+        "room": t.room_id, "grid": t.grid_id, "building": t.building, "unit": t.unit,
+        "room_no": t.room_no, "points_awarded": t.points_awarded, "affected_count": t.affected_count,
+        "evidence": t.evidence, "rating": t.rating, "created_at": _iso(t.created_at),
+        "events": [
+            {"action": e.action, "from": e.from_status, "to": e.to_status, "by": e.actor_id,
+             "note": e.note, "at": _iso(e.created_at)}
+            for e in events
+        ],
+    }
+    return web.json_response(body, dumps=_dumps)
+
+
+async def get_points(request: web.Request) -> web.Response:
+    from bot.web.app import RUNTIME, json_error
+
+    person_id = request.match_info["person_id"]
+    async with request.app[RUNTIME].db.sessions() as session:
+        person = await session.get(Person, person_id)
+        if person is None:
+            return json_error(404, f"person {person_id} not found")
+        total = await points.balance(session=session, person_id=person_id)
+        rows = await points.entries(session=session, person_id=person_id, limit=200)
+    entries = [
+        {"id": e.id, "amount": e.amount, "rule": e.rule, "reason": e.reason, "community": e.community_id,
+         "ticket_id": e.ticket_id, "by": e.actor_id, "at": _iso(e.created_at)}
+        for e in rows
+    ]
+    return web.json_response({"person": person_id, "name": person.name, "balance": total, "entries": entries},
+                             dumps=_dumps)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/tickets/{number}", get_ticket)
+    app.router.add_get("/api/people/{person_id}/points", get_points)

@@ -1,0 +1,52 @@
+"""The aiohttp application. Routes validate input, then call services or the dispatcher."""
+from __future__ import annotations
+
+import json
+import logging
+from importlib import resources
+
+from aiohttp import web
+
+from bot.web import api, sim
+
+log = logging.getLogger(__name__)
+RUNTIME = web.AppKey("runtime", object)
+
+
+def json_error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status,
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+@web.middleware
+async def errors_as_json(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status >= 400 and exc.content_type != "application/json":
+            return json_error(exc.status, exc.reason)
+        raise
+    except Exception:  # noqa: BLE001 - never a traceback to the client
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return json_error(500, "internal error")
+
+
+async def index(request: web.Request) -> web.Response:
+    page = resources.files("bot").joinpath("web/static/simulator.html").read_text(encoding="utf-8")
+    return web.Response(text=page, content_type="text/html", charset="utf-8")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    return web.json_response(await runtime.health())
+
+
+def create_app(runtime) -> web.Application:
+    app = web.Application(middlewares=[errors_as_json], client_max_size=256 * 1024)
+    app[RUNTIME] = runtime
+    app.router.add_get("/healthz", healthz)
+    api.add_routes(app)
+    if runtime.settings.transport == "sim":
+        app.router.add_get("/", index)
+        sim.add_routes(app)
+    return app

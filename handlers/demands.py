@@ -1,0 +1,87 @@
+"""Resident free text: a demand opens a ticket (or joins the same open one),
+an unsure message is asked about, chatter is left alone."""
+from __future__ import annotations
+
+import nlp
+from bot.dispatch import Context, Router
+from bot.errors import DomainError
+from bot.replies import category_name, say
+from bot.services import directory, duplicates, pending, tickets
+from bot.services.directory import Actor
+from handlers.format import ticket_fields
+
+router = Router("demands")
+# Longer free text is almost always a forwarded article, not a request.
+MAX_FREE_TEXT = 2000
+
+
+def _intake(ctx: Context) -> bool:
+    return ctx.room is None or ctx.room.kind == "grid"
+
+
+@router.command("yes")
+async def confirm_demand(ctx: Context, session, actor: Actor) -> None:
+    action = await pending.take(session=session, person_id=actor.person.id, kind="demand")
+    if action is None:
+        if ctx.room is None:
+            ctx.reply(say("nothing_to_confirm"))
+        return  # a bare "是" in a group with nothing pending is conversation
+    data = action.payload
+    await open_or_merge(ctx, actor=actor, text=data["text"], category=data["category"],
+                        urgency=data["urgency"], building=data.get("building"),
+                        unit=data.get("unit"), room_no=data.get("room"), evidence=data.get("evidence"))
+
+
+@router.message(when=_intake)
+async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
+    if len(text) > MAX_FREE_TEXT:
+        if ctx.room is None:
+            ctx.reply(say("err_too_long", limit=MAX_FREE_TEXT))
+        return
+    result = nlp.classify(text)
+    if result.intent == "chat":
+        if ctx.room is None:
+            ctx.reply(say("help_resident"))
+        return
+    if actor.community_id is None:
+        raise DomainError("err_no_community")
+    fields = dict(category=result.category or "other", urgency=result.urgency or "normal",
+                  building=result.building, unit=result.unit, room_no=result.room,
+                  evidence="、".join(result.evidence) or None)
+    if result.intent == "demand":
+        await open_or_merge(ctx, actor=actor, text=text, **fields)
+        return
+    ttl = ctx.settings.confirm_ttl_seconds
+    payload = {"text": text, "category": fields["category"], "urgency": fields["urgency"],
+               "building": result.building, "unit": result.unit, "room": result.room,
+               "evidence": fields["evidence"]}
+    await pending.put(session=session, person_id=actor.person.id, community_id=actor.community_id,
+                      room_id=ctx.msg.room_id, kind="demand", payload=payload, ttl_seconds=ttl)
+    ctx.reply(say("demand_ask", minutes=max(1, ttl // 60)))
+
+
+async def open_or_merge(
+    ctx: Context, *, actor: Actor, text: str, category: str, urgency: str,
+    building: str | None, unit: str | None, room_no: str | None, evidence: str | None,
+) -> None:
+    session = ctx.session
+    grid_id = ctx.room.grid_id if ctx.room else None
+    same = await duplicates.find_duplicate(
+        session=session, community_id=actor.community_id, grid_id=grid_id, category=category,
+        text=text, building=building, unit=unit, room_no=room_no,
+    )
+    if same is not None and same.reporter_id != actor.person.id:
+        await duplicates.attach(session=session, ticket=same, person_id=actor.person.id,
+                                room_id=ctx.msg.room_id, text=text)
+        ctx.reply(say("ticket_merged", number=same.number, count=same.affected_count))
+        return
+    ticket = await tickets.create(
+        session=session, community_id=actor.community_id, reporter_id=actor.person.id, text=text,
+        category=category, urgency=urgency, room_id=ctx.msg.room_id, grid_id=grid_id,
+        building=building, unit=unit, room_no=room_no, evidence=evidence,
+    )
+    fields = ticket_fields(ticket)
+    ctx.reply(say("ticket_opened", number=ticket.number, category=category_name(category),
+                  urgent_mark=fields["urgent_mark"], location=fields["location"]))
+    for room in await directory.rooms_of(session=session, community_id=actor.community_id, kind="members"):
+        ctx.send(room.id, say("ticket_new_task", **fields))

@@ -1,0 +1,56 @@
+"""Formatting shared by handlers: locations, excerpts and ticket notices."""
+from __future__ import annotations
+
+from bot.clock import to_local
+from bot.db.models import Ticket
+from bot.dispatch import Context
+from bot.replies import category_name, say
+
+
+def excerpt(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def location(ticket: Ticket) -> str:
+    parts = []
+    if ticket.building:
+        parts.append(f"{ticket.building}号楼")
+    if ticket.unit:
+        parts.append(f"{ticket.unit}单元")
+    if ticket.room_no:
+        parts.append(ticket.room_no)
+    return "".join(parts)
+
+
+def located(ticket: Ticket) -> str:
+    where = location(ticket)
+    return say("ticket_location", location=where) if where else ""
+
+
+def urgent_mark(ticket: Ticket) -> str:
+    return say("ticket_urgent_mark") if ticket.urgency == "urgent" else ""
+
+
+def ticket_fields(ticket: Ticket) -> dict:
+    return {
+        "number": ticket.number,
+        "category": category_name(ticket.category),
+        "urgent_mark": urgent_mark(ticket),
+        "location": located(ticket),
+        "excerpt": excerpt(ticket.text),
+    }
+
+
+def local_time(ticket: Ticket) -> str:
+    return to_local(ticket.created_at).strftime("%m-%d %H:%M")
+
+
+def tell_reporter(ctx: Context, ticket: Ticket, text: str) -> None:
+    """Tell the resident about their ticket where they reported it."""
+    if ctx.msg.sender_id == ticket.reporter_id and ctx.msg.room_id == ticket.room_id:
+        ctx.reply(text)
+    elif ticket.room_id:
+        ctx.send(ticket.room_id, text, mentions=(ticket.reporter_id,))
+    else:
+        ctx.tell(ticket.reporter_id, text)

@@ -1,0 +1,92 @@
+"""Members (党员/志愿者): see tasks, claim, release and complete them."""
+from __future__ import annotations
+
+from bot.commands import Command
+from bot.dispatch import Context, Router
+from bot.errors import DomainError
+from bot.replies import say
+from bot.services import directory, duplicates, tickets
+from bot.services.directory import GRID_WORKER, MEMBER, SECRETARY, Actor
+from handlers.format import excerpt, location, ticket_fields, tell_reporter
+
+router = Router("member")
+MEMBERS = (MEMBER, GRID_WORKER, SECRETARY)
+
+
+def community_of(actor: Actor) -> str:
+    if actor.community_id is None:
+        raise DomainError("err_no_community")
+    return actor.community_id
+
+
+def need_number(command: Command, usage: str) -> int:
+    if command.number is None:
+        if command.args:
+            raise DomainError("err_bad_number", example=usage)
+        raise DomainError("err_usage", usage=usage)
+    return command.number
+
+
+@router.command("tasks", roles=MEMBERS, label="任务")
+async def list_tasks(ctx: Context, session, actor: Actor) -> None:
+    community = community_of(actor)
+    rows = await tickets.open_tickets(session=session, community_id=community, limit=10)
+    if not rows:
+        ctx.reply(say("task_list_empty"))
+        return
+    total = await tickets.count_open(session=session, community_id=community)
+    lines = [say("task_list_header", count=total)]
+    for t in rows:
+        f = ticket_fields(t)
+        where = location(t)
+        lines.append(say("task_list_item", number=t.number, category=f["category"],
+                         urgent_mark=f["urgent_mark"], location=f" {where}" if where else "",
+                         excerpt=excerpt(t.text, 30)))
+    lines.append(say("task_list_footer"))
+    ctx.reply("\n".join(lines))
+
+
+@router.command("claim", roles=MEMBERS, label="接单")
+async def claim(ctx: Context, session, actor: Actor, command: Command) -> None:
+    number = need_number(command, "接单 12")
+    ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    await tickets.claim(session=session, ticket=ticket, person_id=actor.person.id)
+    name = actor.person.name
+    ctx.reply(say("ticket_claimed_ok", number=number))
+    await tell_residents(ctx, ticket, say("ticket_claimed_reporter", number=number, claimer=name))
+
+
+@router.command("release", roles=MEMBERS, label="放弃")
+async def release(ctx: Context, session, actor: Actor, command: Command) -> None:
+    number = need_number(command, "放弃 12")
+    ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    await tickets.release(session=session, ticket=ticket, person_id=actor.person.id)
+    ctx.reply(say("ticket_released_ok", number=number))
+    fields = ticket_fields(ticket)
+    for room in await directory.rooms_of(session=session, community_id=ticket.community_id, kind="members"):
+        ctx.send(room.id, say("ticket_released_room", **fields))
+
+
+@router.command("complete", roles=MEMBERS, label="完成")
+async def complete(ctx: Context, session, actor: Actor, command: Command) -> None:
+    number = need_number(command, "完成 12 已更换灯泡")
+    ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    note = command.rest or "已处理"
+    await tickets.complete(session=session, ticket=ticket, person_id=actor.person.id, note=note)
+    name = actor.person.name
+    ctx.reply(say("ticket_done_ok", number=number))
+    await tell_residents(ctx, ticket, say("ticket_done_reporter", number=number, claimer=name, note=note))
+    staff = await directory.people_with_role(session=session, community_id=ticket.community_id,
+                                             roles=(SECRETARY,))
+    for person in staff:
+        ctx.tell(person.id, say("ticket_done_secretary", number=number, claimer=name, note=note))
+
+
+async def tell_residents(ctx: Context, ticket, text: str) -> None:
+    """The reporter and everyone who +1'd the ticket hear about it."""
+    tell_reporter(ctx, ticket, text)
+    for watcher in await duplicates.watchers(session=ctx.session, ticket_id=ticket.id):
+        if watcher.room_id:
+            ctx.send(watcher.room_id, text, mentions=(watcher.person_id,))
+        else:
+            ctx.tell(watcher.person_id, text)

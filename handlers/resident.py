@@ -1,0 +1,59 @@
+"""Residents' commands about their own tickets: 查询, 评价, 撤销."""
+from __future__ import annotations
+
+import re
+
+from bot.commands import Command
+from bot.dispatch import Context, Router
+from bot.errors import DomainError
+from bot.replies import say, status_name
+from bot.services import tickets
+from bot.services.directory import SECRETARY, Actor
+from bot.db.models import Person
+from handlers.format import local_time, ticket_fields
+from handlers.member import community_of, need_number
+
+router = Router("resident")
+_SCORE = re.compile(r"^([1-5])(?:\s*分)?(?:\s+|$)(.*)$", re.S)
+
+
+@router.command("query", label="查询")
+async def query(ctx: Context, session, actor: Actor, command: Command) -> None:
+    number = need_number(command, "查询 12")
+    ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    claimer_line = ""
+    if ticket.claimer_id:
+        claimer = await session.get(Person, ticket.claimer_id)
+        claimer_line = say("ticket_status_claimer", claimer=claimer.name if claimer else ticket.claimer_id)
+    f = ticket_fields(ticket)
+    ctx.reply(say("ticket_status", number=number, category=f["category"], urgent_mark=f["urgent_mark"],
+                  status=status_name(ticket.status), excerpt=f["excerpt"],
+                  created=local_time(ticket), claimer_line=claimer_line))
+
+
+@router.command("rate", label="评价")
+async def rate(ctx: Context, session, actor: Actor, command: Command) -> None:
+    number = need_number(command, "评价 12 5 很满意")
+    ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    match = _SCORE.match(command.rest)
+    if not match:
+        raise DomainError("err_bad_score", number=number)
+    if ticket.reporter_id != actor.person.id:
+        raise DomainError("err_not_reporter", number=number, action="评价")
+    score, comment = int(match.group(1)), match.group(2).strip()
+    await tickets.close(session=session, ticket=ticket, actor_id=actor.person.id, rating=score,
+                        note=comment or None)
+    ctx.reply(say("ticket_rated_ok", number=number, score=score))
+
+
+@router.command("cancel", label="撤销")
+async def cancel(ctx: Context, session, actor: Actor, command: Command) -> None:
+    number = need_number(command, "撤销 12")
+    ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    if ticket.reporter_id != actor.person.id and SECRETARY not in actor.roles:
+        raise DomainError("err_not_reporter", number=number, action="撤销")
+    claimer = ticket.claimer_id
+    await tickets.cancel(session=session, ticket=ticket, actor_id=actor.person.id)
+    ctx.reply(say("ticket_cancelled_ok", number=number))
+    if claimer:
+        ctx.tell(claimer, say("ticket_cancelled_claimer", number=number))

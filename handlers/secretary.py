@@ -1,0 +1,139 @@
+"""Secretaries and grid workers: 广播 (with 确认), 派单, 验收, 加分/扣分."""
+from __future__ import annotations
+
+import re
+
+from bot.commands import Command
+from bot.db.models import Person
+from bot.dispatch import Context, Router
+from bot.errors import DomainError
+from bot.replies import say
+from bot.services import broadcast, directory, pending, points, tickets
+from bot.services.directory import STAFF, Actor
+from handlers.format import excerpt, tell_reporter
+from handlers.member import community_of, need_number, tell_residents
+
+router = Router("secretary")
+_AMOUNT = re.compile(r"^(@\S+|\S+)\s+(\d{1,3})(?:\s*分)?\s*(.*)$", re.S)
+
+
+async def resolve_person(ctx: Context, token: str, community_id: str) -> Person:
+    """A person named by a real @mention (platform id) or by '@name' typed in the text."""
+    for pid in ctx.msg.mentions:
+        person = await ctx.session.get(Person, pid)
+        if person is not None and token.lstrip("@") in (person.name, pid):
+            return person
+    person = await ctx.session.get(Person, token.lstrip("@"))
+    if person is None:
+        person = await directory.find_person_by_name(session=ctx.session, community_id=community_id, name=token)
+    if person is None:
+        raise DomainError("err_person_not_found", name=token.lstrip("@"))
+    return person
+
+
+@router.command("broadcast", roles=STAFF, label="广播")
+async def start_broadcast(ctx: Context, session, actor: Actor, command: Command) -> None:
+    scope, _, content = command.args.partition(" ")
+    content = content.strip()
+    if not scope or not content:
+        raise DomainError("err_usage", usage="/广播 全体 明天上午9点在活动室开会")
+    community = community_of(actor)
+    rooms = await broadcast.resolve_scope(session=session, community_id=community, scope=scope)
+    ttl = ctx.settings.confirm_ttl_seconds
+    await pending.put(session=session, person_id=actor.person.id, community_id=community,
+                      room_id=ctx.msg.room_id, kind="broadcast",
+                      payload={"rooms": [r.id for r in rooms], "content": content, "scope": scope},
+                      ttl_seconds=ttl)
+    ctx.reply(say("broadcast_preview", count=len(rooms), rooms="、".join(r.name for r in rooms),
+                  content=excerpt(content, 200), minutes=max(1, ttl // 60)))
+
+
+@router.command("confirm", label="确认")
+async def confirm(ctx: Context, session, actor: Actor) -> None:
+    action = await pending.take(session=session, person_id=actor.person.id, kind="broadcast")
+    if action is None:
+        if ctx.room is None or actor.is_staff:
+            ctx.reply(say("nothing_to_confirm"))
+        return
+    notice = say("broadcast_notice", content=action.payload["content"])
+    for room_id in action.payload["rooms"]:
+        ctx.send(room_id, notice)
+    ctx.reply(say("broadcast_sent", count=len(action.payload["rooms"])))
+
+
+@router.command("abort", label="取消")
+async def abort(ctx: Context, session, actor: Actor) -> None:
+    action = await pending.take(session=session, person_id=actor.person.id, kind="broadcast")
+    if action is not None:
+        ctx.reply(say("broadcast_cancelled"))
+    elif ctx.room is None:
+        ctx.reply(say("nothing_to_confirm"))
+
+
+@router.command("assign", roles=STAFF, label="派单")
+async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
+    number = need_number(command, "/派单 12 @张三")
+    target = command.rest.split()[0] if command.rest.split() else ""
+    if not target:
+        raise DomainError("err_usage", usage="/派单 12 @张三")
+    community = community_of(actor)
+    ticket = await tickets.get_by_number(session=session, community_id=community, number=number)
+    person = await resolve_person(ctx, target, community)
+    await tickets.assign(session=session, ticket=ticket, person_id=person.id, actor_id=actor.person.id)
+    ctx.reply(say("ticket_assigned_ok", number=number, claimer=person.name))
+    ctx.tell(person.id, say("ticket_assigned_claimer", number=number, excerpt=excerpt(ticket.text)))
+    await tell_residents(ctx, ticket, say("ticket_claimed_reporter", number=number, claimer=person.name))
+
+
+@router.command("verify", roles=STAFF, label="验收")
+async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
+    number = need_number(command, "/验收 12 通过")
+    verdict, _, reason = command.rest.partition(" ")
+    if verdict not in ("通过", "驳回"):
+        raise DomainError("err_usage", usage=f"/验收 {number} 通过  或  /验收 {number} 驳回 原因")
+    ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    claimer = await session.get(Person, ticket.claimer_id) if ticket.claimer_id else None
+    claimer_name = claimer.name if claimer else "—"
+    if verdict == "驳回":
+        reason = reason.strip() or "未说明原因"
+        await tickets.reject(session=session, ticket=ticket, actor_id=actor.person.id, reason=reason)
+        ctx.reply(say("ticket_rejected_ok", number=number, claimer=claimer_name, reason=reason))
+        if claimer:
+            ctx.tell(claimer.id, say("ticket_rejected_claimer", number=number, reason=reason))
+        return
+    rule = points.ticket_rule(ticket.category, ticket.urgency)
+    await tickets.verify(session=session, ticket=ticket, actor_id=actor.person.id, points=rule.points)
+    if claimer:
+        await points.post(
+            session=session, person_id=claimer.id, community_id=ticket.community_id, amount=rule.points,
+            rule=rule.rule, reason=f"完成诉求 #{number}", idempotency_key=f"ticket:{ticket.id}:verified",
+            actor_id=actor.person.id, ticket_id=ticket.id,
+        )
+        ctx.tell(claimer.id, say("ticket_verified_claimer", number=number, points=rule.points))
+    ctx.reply(say("ticket_verified_ok", number=number, claimer=claimer_name, points=rule.points, rule=rule.rule))
+    tell_reporter(ctx, ticket, say("ticket_verified_reporter", number=number))
+
+
+@router.command("award", "deduct", roles=STAFF, label="加分")
+async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -> None:
+    usage = "/加分 @张三 2 组织文艺演出" if command.name == "award" else "/扣分 @张三 2 原因"
+    match = _AMOUNT.match(command.args)
+    if not match:
+        raise DomainError("err_usage", usage=usage)
+    amount = int(match.group(2))
+    if not 1 <= amount <= 100:
+        raise DomainError("err_bad_amount")
+    reason = match.group(3).strip()
+    if not reason:
+        raise DomainError("err_usage", usage=usage)
+    community = community_of(actor)
+    person = await resolve_person(ctx, match.group(1), community)
+    signed = amount if command.name == "award" else -amount
+    await points.post(
+        session=session, person_id=person.id, community_id=community, amount=signed,
+        rule="manual." + command.name, reason=reason, actor_id=actor.person.id,
+        idempotency_key=f"manual:{ctx.msg.dedup_key}",
+    )
+    total = await points.balance(session=session, person_id=person.id)
+    ctx.reply(say("points_awarded_ok", name=person.name, sign="+" if signed > 0 else "",
+                  amount=signed, reason=reason, balance=total))
