@@ -33,6 +33,7 @@ class Lexicon:
     chat_words: dict[str, str] = field(default_factory=dict)  # word -> group
     chat_re: re.Pattern | None = None
     negators: tuple[str, ...] = ()
+    category_negators: tuple[str, ...] = ()
     hypothetical: tuple[str, ...] = ()
     urgent: list[tuple[re.Pattern, str | None, bool]] = field(default_factory=list)
     typos: dict[str, str] = field(default_factory=dict)
@@ -77,6 +78,8 @@ def build(raw: dict) -> Lexicon:
             for phrase, weight in items:
                 phrase = str(phrase).lower()
                 target = lex.single if len(phrase) == 1 else lex.keywords
+                if cat.startswith("_"):
+                    weight = 0.0  # shields a phrase from shorter keywords inside it
                 target.setdefault(phrase, []).append((cat, float(weight)))
     lex.keyword_re = _alt(lex.keywords)
     lex.request_re = _alt(str(w).lower() for w in raw.get("request", []))
@@ -87,6 +90,7 @@ def build(raw: dict) -> Lexicon:
             lex.chat_words[str(w).lower()] = group
     lex.chat_re = _alt(lex.chat_words)
     lex.negators = tuple(sorted(raw.get("negators", []), key=len, reverse=True))
+    lex.category_negators = tuple(sorted(raw.get("category_negators", []), key=len, reverse=True))
     lex.hypothetical = tuple(sorted(raw.get("hypothetical", []), key=len, reverse=True))
     for spec in raw.get("urgent", []):
         lex.urgent.append((re.compile(spec["re"]), spec.get("cat"), bool(spec.get("weak"))))

@@ -19,6 +19,7 @@ _SCHEDULED = re.compile(
     r"(明天|明日|后天|下周|本周|今晚\d|周[一二三四五六日天]|\d+月\d+[日号]|\d+号\d|将于|计划|预计)"
     r"[^。!?？]{0,16}(停水|停电|停气|停暖|检修|施工|断水|断电)"
 )
+_ADS_COMPLAINT = re.compile(r"发广告|广告太多|刷屏|骚扰|被骗")
 _DRILL = re.compile(r"演练|演习|培训|讲座|知识|宣传")
 _EXCLAIM = re.compile(r"!|！|快")
 _QUESTION_SELF = ("是不是", "是没是", "有没有")
@@ -55,6 +56,8 @@ def _negated(text: str, start: int, lex: Lexicon) -> bool:
 
 def _hypothetical(text: str, start: int, lex: Lexicon) -> bool:
     head = text[max(0, start - 6):start]
+    if head.endswith("真"):
+        return True
     return any(h in head for h in lex.hypothetical)
 
 
@@ -69,7 +72,8 @@ def score(text: str, tokens: list[str], lex: Lexicon) -> Scores:
             w = m.group(0)
             if w in seen:
                 continue
-            if not w.startswith(lex.negators) and _negated(t, m.start(), lex):
+            head = t[max(0, m.start() - 4):m.start()]
+            if head.endswith(lex.category_negators):
                 continue
             seen.add(w)
             for cat, weight in lex.keywords[w]:
@@ -91,13 +95,17 @@ def score(text: str, tokens: list[str], lex: Lexicon) -> Scores:
         s.complaints = sorted({m.group(0) for m in lex.complaint_re.finditer(t)})
     if lex.chat_re is not None:
         for m in lex.chat_re.finditer(t):
-            if _negated(t, m.start(), lex) and lex.chat_words[m.group(0)] == "resolved":
+            if _negated(t, m.start(), lex) or t[max(0, m.start() - 1):m.start()] == "不":
                 continue
             s.chat.setdefault(lex.chat_words[m.group(0)], []).append(m.group(0))
     if "resolved" in s.chat and _RELAPSE.search(t):
         del s.chat["resolved"]
+    if "ads" in s.chat and _ADS_COMPLAINT.search(t):
+        del s.chat["ads"]
     s.scheduled = bool(_SCHEDULED.search(t))
     _urgency(t, lex, s)
+    if "forward" in s.chat:  # news about a fire elsewhere is not an emergency here
+        s.urgent, s.urgent_cat = False, None
     return s
 
 
@@ -122,9 +130,12 @@ def _urgency(t: str, lex: Lexicon, s: Scores) -> None:
 
 def chat_weight(s: Scores, lex: Lexicon, text: str) -> float:
     total = 0.0
+    top = max((v for k, v in s.categories.items() if not k.startswith("_")), default=0.0)
     for group, words in s.chat.items():
+        if group in ("greeting", "ack") and top >= 2.0 and len(text) > 12:
+            continue  # "早上好 顺便说个事 ..." : the greeting only opens the message
         w = lex.chat_groups.get(group, 1.0)
-        if s.urgent and s.urgent_cat and group in ("notice", "forward", "greeting", "ack", "chatter"):
+        if s.urgent and s.urgent_cat and group in ("notice", "greeting", "ack", "chatter", "opinion"):
             if not _DRILL.search(text):
                 continue
         total += w + 0.3 * w * (min(len(set(words)), 3) - 1)
@@ -134,16 +145,16 @@ def chat_weight(s: Scores, lex: Lexicon, text: str) -> float:
 
 
 def demand_logit(s: Scores, lex: Lexicon, text: str) -> float:
-    top = max(s.categories.values(), default=0.0)
-    d = min(top, 7.0) * 0.45
-    d += min(len(s.requests), 3) * 0.7
+    top = max((v for k, v in s.categories.items() if not k.startswith("_")), default=0.0)
+    d = min(top, 7.0) * 0.55
+    d += min(len(s.requests), 3) * 0.6
     d += min(len(s.complaints), 3) * 0.45
     if s.urgent:
         d += 2.5 if s.urgent_cat else 1.5
     c = chat_weight(s, lex, text)
     if len(text) <= 6 and top < 3:
         c += 1.0
-    return d - c - 2.2
+    return d - c - 1.4
 
 
 def sigmoid(x: float) -> float:
@@ -151,7 +162,7 @@ def sigmoid(x: float) -> float:
 
 
 def pick_category(s: Scores) -> tuple[str, tuple[str, ...]]:
-    cats = dict(s.categories)
+    cats = {k: v for k, v in s.categories.items() if not k.startswith("_")}
     if s.urgent_cat:
         cats[s.urgent_cat] = cats.get(s.urgent_cat, 0.0) + 3.0
     if not cats:
