@@ -1,0 +1,93 @@
+"""Test database selection and the bot harness.
+
+The suite runs against one database per run, chosen by ``GRIDBOT_TEST_DB``:
+``sqlite`` (default) or ``postgres`` (URL from ``GRIDBOT_TEST_PG_URL``, default
+the machine's PostgreSQL on 127.0.0.1:5432, database ``test``). The schema is
+built once per run by the Alembic migrations, so the migrations are what is tested.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.harness import BotHarness
+
+PG_URL = os.environ.get("GRIDBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+BACKEND = os.environ.get("GRIDBOT_TEST_DB", "sqlite")
+
+
+def pytest_report_header(config):
+    return f"gridbot test database: {BACKEND}" + (f" ({PG_URL})" if BACKEND == "postgres" else "")
+
+
+async def _build_schema(url: str) -> None:
+    from sqlalchemy import text
+
+    from bot.db.engine import make_engine
+    from bot.db.migrate import upgrade
+
+    engine = make_engine(url)
+    if url.startswith("postgresql"):
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    await upgrade(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def schema_source(tmp_path_factory) -> str:
+    """SQLite: a migrated template file copied per test. PostgreSQL: the migrated URL."""
+    if BACKEND == "postgres":
+        asyncio.run(_build_schema(PG_URL))
+        return PG_URL
+    template = tmp_path_factory.mktemp("schema") / "template.db"
+    asyncio.run(_build_schema(f"sqlite+aiosqlite:///{template}"))
+    return str(template)
+
+
+async def _truncate_all(db) -> None:
+    from sqlalchemy import text
+    from sqlmodel import SQLModel
+
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    async with db.engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def database_url(schema_source, tmp_path) -> str:
+    if BACKEND == "postgres":
+        return schema_source
+    path = tmp_path / "gridbot.db"
+    shutil.copyfile(schema_source, path)
+    return f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def bot(database_url):
+    """A running bot on the demo community, without HTTP; see tests/harness.py."""
+    harness = await BotHarness.create(database_url)
+    if BACKEND == "postgres":
+        await _truncate_all(harness.runtime.db)
+    await harness.runtime.load_demo_if_empty()
+    try:
+        yield harness
+    finally:
+        await harness.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    if BACKEND != "postgres":
+        return
+    # Pure tests (nlp, crypto, parsing) say nothing new on a second database.
+    keep = [i for i in items if "needs_db" in i.keywords or "bot" in getattr(i, "fixturenames", ())
+            or "database_url" in getattr(i, "fixturenames", ())]
+    deselected = [i for i in items if i not in keep]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = keep

@@ -1,0 +1,82 @@
+"""Secretaries: broadcast with confirmation, dispatch, points, and all of it in a private chat."""
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import EAST, GRID_WORKER, MEMBER_LI, MEMBERS, RES_ZHAO, SECRETARY, WEST, texts
+
+
+async def test_broadcast_waits_for_confirmation(bot):
+    preview = await bot.say(SECRETARY, "/广播 全体 明天上午9点停水，请提前储水", None)
+    assert "将发送到 3 个群" in texts(preview) and "确认" in texts(preview)
+    assert len(await bot.outbox()) == 1  # only the preview
+    sent = await bot.say(SECRETARY, "确认", None)
+    notices = [r for r in sent if r.room in (EAST, WEST, MEMBERS)]
+    assert {r.room for r in notices} == {EAST, WEST, MEMBERS}
+    assert all("明天上午9点停水" in r.text for r in notices)
+    assert "已发送到 3 个群" in texts(sent)
+    assert "没有等待确认" in texts(await bot.say(SECRETARY, "确认", None))
+
+
+@pytest.mark.parametrize("scope, rooms", [
+    ("党员", {MEMBERS}),
+    ("东区", {EAST}),
+    ("3号楼", {EAST}),
+    ("6栋", {WEST}),
+    ("西区", {WEST}),
+])
+async def test_broadcast_scopes(bot, scope, rooms):
+    await bot.say(SECRETARY, f"/广播 {scope} 今晚7点在活动室开会", None)
+    sent = await bot.say(SECRETARY, "确认", None)
+    assert {r.room for r in sent if r.room} == rooms
+
+
+async def test_broadcast_wrong_scope_names_valid_ones(bot):
+    replies = await bot.say(SECRETARY, "/广播 北区 开会", None)
+    assert "没有找到范围「北区」" in texts(replies)
+    for name in ("全体", "党员", "东区", "西区", "3号楼"):
+        assert name in texts(replies)
+    assert "没有等待确认" in texts(await bot.say(SECRETARY, "确认", None))
+
+
+async def test_broadcast_cancel_and_other_person_cannot_confirm(bot):
+    await bot.say(SECRETARY, "/广播 全体 测试通知", None)
+    assert await bot.say(RES_ZHAO, "确认") == []  # someone else's 确认 in a group is just talk
+    assert "已取消" in texts(await bot.say(SECRETARY, "取消", None))
+    assert "没有等待确认" in texts(await bot.say(SECRETARY, "确认", None))
+
+
+async def test_grid_worker_can_broadcast_in_a_group(bot):
+    await bot.say(GRID_WORKER, "/广播 东区 明早8点清理楼道杂物", EAST)
+    sent = await bot.say(GRID_WORKER, "确认", EAST)
+    assert any(r.room == EAST and "【通知】" in r.text for r in sent)
+
+
+async def test_whole_loop_from_private_chat(bot):
+    number = await bot.open_ticket()
+    assigned = await bot.say(SECRETARY, f"/派单 {number} @李师傅", None)
+    assert "已把 #1 派给 李师傅" in texts(assigned)
+    assert any(r.to == MEMBER_LI and r.room is None for r in assigned)
+    assert (await bot.ticket(number)).claimer_id == MEMBER_LI
+    await bot.say(MEMBER_LI, f"完成 {number} 换好了", None)
+    verified = await bot.say(SECRETARY, f"验收 {number} 通过", None)
+    assert "验收通过" in texts(verified)
+    assert any(r.room == EAST and r.mentions == [RES_ZHAO] and "评价" in r.text for r in verified)
+
+
+async def test_manual_points(bot):
+    replies = await bot.say(SECRETARY, "/加分 @李师傅 3 组织文艺演出", None)
+    assert "+3" in texts(replies) and "当前 3 分" in texts(replies)
+    replies = await bot.say(SECRETARY, "/扣分 李师傅 1 记错了", None)
+    assert "当前 2 分" in texts(replies)
+    assert "1-100" in texts(await bot.say(SECRETARY, "/加分 @李师傅 500 太多", None))
+    assert "没有找到「路人甲」" in texts(await bot.say(SECRETARY, "/加分 @路人甲 2 帮忙", None))
+
+
+async def test_help_lists_what_the_role_may_do(bot):
+    resident = texts(await bot.say(RES_ZHAO, "帮助"))
+    member = texts(await bot.say(MEMBER_LI, "帮助", MEMBERS))
+    secretary = texts(await bot.say(SECRETARY, "/帮助", None))
+    assert "查询" in resident and "接单" not in resident and "/广播" not in resident
+    assert "接单" in member and "/广播" not in member
+    assert "/广播" in secretary and "/验收" in secretary
