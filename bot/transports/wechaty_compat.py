@@ -18,6 +18,7 @@ import os
 import socket
 import sys
 import types
+import warnings
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,9 @@ def _shim_telnetlib() -> None:
     # port accepts connections (``Telnet().open(host, port, timeout)`` raising
     # ``socket.error`` when it does not). A stand-in with just that behaviour.
     try:
-        importlib.import_module("telnetlib")
+        with warnings.catch_warnings():  # 3.11/3.12: "deprecated", still works
+            warnings.simplefilter("ignore", DeprecationWarning)
+            importlib.import_module("telnetlib")
         return
     except ModuleNotFoundError:
         pass

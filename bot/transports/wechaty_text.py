@@ -68,7 +68,7 @@ def strip_leading_mentions(text: str, names: Iterable[str], *, any_name: bool = 
                 s = s[len(token):].lstrip(" \u2005\u3000\n")
                 changed = True
                 break
-    if any_name and s is not None and s.startswith("@") and s == text.lstrip():
+    if any_name and s.startswith("@") and s == text.lstrip():  # no known name matched
         cut = s.find(AT_SEPARATOR)
         if 0 < cut <= 40:
             s = s[cut + 1:].lstrip(" \u2005\u3000")
