@@ -103,6 +103,7 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
         return
     rule = points.ticket_rule(ticket.category, ticket.urgency)
     await tickets.verify(session=session, ticket=ticket, actor_id=actor.person.id, points=rule.points)
+    ctx.reply(say("ticket_verified_ok", number=number, claimer=claimer_name, points=rule.points, rule=rule.rule))
     if claimer:
         await points.post(
             session=session, person_id=claimer.id, community_id=ticket.community_id, amount=rule.points,
@@ -110,7 +111,6 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
             actor_id=actor.person.id, ticket_id=ticket.id,
         )
         ctx.tell(claimer.id, say("ticket_verified_claimer", number=number, points=rule.points))
-    ctx.reply(say("ticket_verified_ok", number=number, claimer=claimer_name, points=rule.points, rule=rule.rule))
     tell_reporter(ctx, ticket, say("ticket_verified_reporter", number=number))
 
 

@@ -1,0 +1,84 @@
+"""The simulator JSON API and the read API, over HTTP, as a script would use them."""
+from __future__ import annotations
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.web.app import create_app
+from tests.harness import MEMBER_LI, MEMBERS, RES_ZHAO, SECRETARY
+
+
+@pytest.fixture
+async def client(bot):
+    async with TestClient(TestServer(create_app(bot.runtime))) as client:
+        yield client
+
+
+async def post(client, room, sender, text, **extra):
+    resp = await client.post("/api/sim/messages", json={"room": room, "sender": sender, "text": text, **extra})
+    assert resp.status == 200, await resp.text()
+    return (await resp.json())["replies"]
+
+
+async def test_scripted_walk_through_the_simulator(client):
+    directory = await (await client.get("/api/sim/directory")).json()
+    kinds = {r["id"]: r["kind"] for r in directory["rooms"]}
+    assert kinds == {"room-east": "grid", "room-west": "grid", "room-members": "members"}
+    roles = {p["id"]: p["roles"] for p in directory["people"]}
+    assert roles["sec-wang"] == ["secretary"] and roles["mem-li"] == ["member"]
+
+    replies = await post(client, "room-east", RES_ZHAO, "1号楼3单元402门口的水管爆了，水流了一地")
+    assert replies[0]["room"] == "room-east" and replies[0]["mentions"] == [RES_ZHAO]
+    await post(client, MEMBERS, MEMBER_LI, "接单 1")
+    await post(client, MEMBERS, MEMBER_LI, "完成 1 已关阀门并更换水管")
+    private = await post(client, None, SECRETARY, "/验收 1 通过")
+    assert private[0]["room"] is None and private[0]["to"] == SECRETARY
+
+    ticket = await (await client.get("/api/tickets/1?community=xingfuli")).json()
+    assert ticket["status"] == "verified" and ticket["claimer"] == MEMBER_LI
+    assert ticket["building"] == "1" and ticket["unit"] == "3" and ticket["room_no"] == "402"
+    assert ticket["points_awarded"] > 0
+    assert [e["action"] for e in ticket["events"]] == ["create", "claim", "complete", "verify"]
+    points = await (await client.get(f"/api/people/{MEMBER_LI}/points")).json()
+    assert points["balance"] == ticket["points_awarded"]
+    assert points["entries"][0]["reason"] == "完成诉求 #1"
+
+    outbox = (await (await client.get("/api/sim/outbox?after=0")).json())["messages"]
+    seqs = [m["seq"] for m in outbox]
+    assert seqs == sorted(seqs) and len(outbox) >= 8
+    later = (await (await client.get(f"/api/sim/outbox?after={seqs[-2]}")).json())["messages"]
+    assert [m["seq"] for m in later] == seqs[-1:]
+
+
+async def test_repeated_msg_id_is_handled_once(client, bot):
+    first = await post(client, "room-east", RES_ZHAO, "3号楼电梯坏了", msg_id="abc")
+    second = await post(client, "room-east", RES_ZHAO, "3号楼电梯坏了", msg_id="abc")
+    assert first == second and len(await bot.tickets()) == 1
+
+
+@pytest.mark.parametrize("body, message", [
+    ("not json", "JSON"),
+    ('["a"]', "JSON 对象"),
+    ('{"room": "room-east", "text": "hi"}', "sender"),
+    ('{"room": "room-east", "sender": "x"}', "text"),
+    ('{"room": 5, "sender": "x", "text": "hi"}', "room"),
+    ('{"room": "nope", "sender": "x", "text": "hi"}', "未知的群"),
+])
+async def test_bad_requests_get_clear_errors(client, body, message):
+    resp = await client.post("/api/sim/messages", data=body, headers={"Content-Type": "application/json"})
+    assert resp.status == 400
+    assert message in (await resp.json())["error"]
+
+
+async def test_read_api_errors(client):
+    assert (await client.get("/api/tickets/99?community=xingfuli")).status == 404
+    assert (await client.get("/api/tickets/abc")).status == 400
+    assert (await client.get("/api/people/nobody/points")).status == 404
+    assert (await client.get("/api/sim/outbox?after=x")).status == 400
+
+
+async def test_page_and_health(client):
+    page = await client.get("/")
+    assert page.status == 200 and "网格通" in await page.text()
+    health = await (await client.get("/healthz")).json()
+    assert health["ok"] is True and "outbox_backlog" in health
