@@ -28,6 +28,38 @@ def _cache_dir() -> str:
     return path
 
 
+# jieba's full dictionary (350k words) takes about a second to load even from its
+# marshal cache. We segment only short windows to decide whether a single
+# character is a word of its own, so a dictionary of the common words
+# (frequency >= MIN_FREQ, ~67k) plus our lexicon is enough, and loads in a
+# fraction of the time and memory. It is derived once into the cache directory.
+MIN_FREQ = 30
+
+
+def _small_dictionary(words: tuple[str, ...]) -> str:
+    import hashlib
+
+    import jieba
+
+    src = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    key = hashlib.sha1(("\n".join(words) + f"|{MIN_FREQ}|{os.path.getsize(src)}").encode()).hexdigest()[:12]
+    path = os.path.join(_cache_dir(), f"dict.small.{key}.txt")
+    if not os.path.exists(path):
+        known: set[str] = set()
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(src, encoding="utf-8") as fin, open(tmp, "w", encoding="utf-8") as out:
+            for line in fin:
+                parts = line.split(" ")
+                if len(parts) >= 2 and parts[1].strip().isdigit() and int(parts[1]) >= MIN_FREQ:
+                    out.write(line if line.endswith("\n") else line + "\n")
+                    known.add(parts[0])
+            for w in words:
+                if w not in known:
+                    out.write(f"{w} 300 n\n")
+        os.replace(tmp, path)
+    return path
+
+
 def tokenizer():
     """The jieba tokenizer with the community-governance user words (built once)."""
     global _tokenizer
@@ -39,16 +71,23 @@ def tokenizer():
 
             logging.getLogger("jieba").setLevel(logging.WARNING)
             jieba.setLogLevel(logging.WARNING)
-            tk = jieba.Tokenizer()
+            words = load_lexicon().user_words
             try:
-                tk.cache_file = os.path.join(_cache_dir(), "jieba.cache")
-            except OSError:
-                pass
-            tk.initialize()
-            for w in load_lexicon().user_words:
-                tk.add_word(w, freq=max(tk.total // 200000, 50))
+                small = _small_dictionary(words)
+                tk = jieba.Tokenizer(dictionary=small)
+                tk.cache_file = small[:-4] + ".cache"
+                tk.initialize()
+            except OSError:  # read-only cache: fall back to the full dictionary
+                tk = jieba.Tokenizer()
+                tk.initialize()
+                for w in words:
+                    tk.add_word(w, freq=300)
             _tokenizer = tk
     return _tokenizer
+
+
+def _segment(text: str) -> list[str]:
+    return tokenizer().lcut(text, HMM=False)
 
 
 def warm_up() -> None:
@@ -58,12 +97,13 @@ def warm_up() -> None:
 
 def classify(text: str) -> Classification:
     lex = load_lexicon()
+    if _tokenizer is None:
+        tokenizer()  # ready means ready: the first call pays the one-off load
     norm = normalize(text if isinstance(text, str) else str(text or ""))
     if not norm:
         return Classification("chat", None, None, 0.0)
     head = norm[:SCORE_CHARS]
-    tokens = tokenizer().lcut(head, HMM=False)
-    s = score(head, tokens, lex)
+    s = score(head, _segment, lex)
     conf = sigmoid(demand_logit(s, lex, head))
     building, unit, room = extract(head)
     if conf >= DEMAND_THRESHOLD:

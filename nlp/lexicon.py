@@ -35,7 +35,9 @@ class Lexicon:
     negators: tuple[str, ...] = ()
     category_negators: tuple[str, ...] = ()
     hypothetical: tuple[str, ...] = ()
+    hypothetical_re: re.Pattern | None = None
     urgent: list[tuple[re.Pattern, str | None, bool]] = field(default_factory=list)
+    urgent_any: re.Pattern | None = None
     typos: dict[str, str] = field(default_factory=dict)
     typo_re: re.Pattern | None = None
     user_words: tuple[str, ...] = ()
@@ -92,8 +94,11 @@ def build(raw: dict) -> Lexicon:
     lex.negators = tuple(sorted(raw.get("negators", []), key=len, reverse=True))
     lex.category_negators = tuple(sorted(raw.get("category_negators", []), key=len, reverse=True))
     lex.hypothetical = tuple(sorted(raw.get("hypothetical", []), key=len, reverse=True))
+    lex.hypothetical_re = _alt(lex.hypothetical)
     for spec in raw.get("urgent", []):
         lex.urgent.append((re.compile(spec["re"]), spec.get("cat"), bool(spec.get("weak"))))
+    if lex.urgent:
+        lex.urgent_any = re.compile("|".join(f"(?:{rx.pattern})" for rx, _, _ in lex.urgent))
     lex.typos = {str(k): str(v) for k, v in (raw.get("typos") or {}).items()}
     lex.typo_re = _alt(lex.typos)
     words = set(lex.keywords) | set(lex.chat_words)

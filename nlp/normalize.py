@@ -96,7 +96,13 @@ def _is_noise(c: str) -> bool:
     return _strip_char(c)
 
 
+# Characters that never need a per-character look (common CJK, ASCII, CJK punctuation).
+_ODD = re.compile(r"[^\u4e00-\u9fff\x20-\x7e\u3001-\u3011\u2018-\u201d\u2026\u00b7]")
+
+
 def _clean(text: str) -> str:
+    if not _ODD.search(text):
+        return text
     out = []
     for c in text:
         if c.isspace():
@@ -124,7 +130,7 @@ def normalize(text: str) -> str:
     text = text.translate(_WIDTH)
     text = _clean(text)
     trad, cc = _t2s()
-    if trad and any(c in trad for c in text):
+    if trad and not trad.isdisjoint(text):
         try:
             text = cc.convert(text)
         except Exception:  # defensive: never fail on odd input

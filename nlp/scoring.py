@@ -51,25 +51,47 @@ def _negated(text: str, start: int, lex: Lexicon) -> bool:
     head = text[max(0, start - 4):start]
     if head.endswith(_QUESTION_SELF) or head.endswith("不是不"):
         return False
-    return any(head.endswith(n) for n in lex.negators)
+    return head.endswith(lex.negators)
 
 
 def _hypothetical(text: str, start: int, lex: Lexicon) -> bool:
     head = text[max(0, start - 6):start]
     if head.endswith("真"):
         return True
-    return any(h in head for h in lex.hypothetical)
+    return lex.hypothetical_re is not None and lex.hypothetical_re.search(head) is not None
 
 
-def score(text: str, tokens: list[str], lex: Lexicon) -> Scores:
+def _single_hits(t: str, covered: bytearray, lex: Lexicon, segment) -> list[str]:
+    """Single-character keywords that jieba yields as whole words.
+
+    Only characters not already inside a longer keyword need a look, and jieba
+    runs once, on the span around them (one segmentation pass at most).
+    """
+    idx = [i for i, c in enumerate(t) if c in lex.single and not covered[i]]
+    if not idx:
+        return []
+    lo, hi = max(0, idx[0] - 6), min(len(t), idx[-1] + 7)
+    out, prev = [], ""
+    for tok in segment(t[lo:hi]):
+        if len(tok) == 1 and tok in lex.single and not prev.endswith(lex.negators):
+            out.append(tok)
+        if not tok.isspace():
+            prev = tok
+    return out
+
+
+def score(text: str, segment, lex: Lexicon) -> Scores:
+    """Score normalised text; ``segment(str) -> list[str]`` is the jieba cut."""
     t = text[:SCORE_CHARS]
     s = Scores()
     cats: dict[str, float] = {}
     ev: dict[str, list[str]] = {}
     seen: set[str] = set()
+    covered = bytearray(len(t))
     if lex.keyword_re is not None:
         for m in lex.keyword_re.finditer(t):
             w = m.group(0)
+            covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
             if w in seen:
                 continue
             head = t[max(0, m.start() - 4):m.start()]
@@ -79,15 +101,12 @@ def score(text: str, tokens: list[str], lex: Lexicon) -> Scores:
             for cat, weight in lex.keywords[w]:
                 cats[cat] = cats.get(cat, 0.0) + weight
                 ev.setdefault(cat, []).append(w)
-    prev = ""
-    for tok in tokens:
-        if tok in lex.single and tok not in seen and prev not in lex.negators:
+    for tok in _single_hits(t, covered, lex, segment):
+        if tok not in seen:
             seen.add(tok)
             for cat, weight in lex.single[tok]:
                 cats[cat] = cats.get(cat, 0.0) + weight
                 ev.setdefault(cat, []).append(tok)
-        if not tok.isspace():
-            prev = tok
     s.categories, s.evidence = cats, ev
     if lex.request_re is not None:
         s.requests = sorted({m.group(0) for m in lex.request_re.finditer(t)})
@@ -111,6 +130,8 @@ def score(text: str, tokens: list[str], lex: Lexicon) -> Scores:
 
 def _urgency(t: str, lex: Lexicon, s: Scores) -> None:
     strong, weak = 0.0, 0.0
+    if lex.urgent_any is None or not lex.urgent_any.search(t):
+        return
     for rx, cat, is_weak in lex.urgent:
         for m in rx.finditer(t):
             if _negated(t, m.start(), lex) or _hypothetical(t, m.start(), lex):
