@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import socket
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Mapping
 
 from bot.messages import Outgoing
 from bot.transports.base import InboundHandler, SendError
@@ -125,6 +126,17 @@ class WechatyTransport:
         self.sent = 0
         self.handler_errors = 0
         self.last_error: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> "WechatyTransport":
+        """A transport for the puppet service named by the standard variables
+        ``WECHATY_PUPPET_SERVICE_TOKEN`` / ``WECHATY_PUPPET_SERVICE_ENDPOINT``."""
+        env = os.environ if environ is None else environ
+        return cls(
+            token=env.get("WECHATY_PUPPET_SERVICE_TOKEN") or None,
+            endpoint=env.get("WECHATY_PUPPET_SERVICE_ENDPOINT") or None,
+            **kwargs,
+        )
 
     # -- lifecycle -----------------------------------------------------------
     async def start(self, on_message: InboundHandler) -> None:

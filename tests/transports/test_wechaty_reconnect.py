@@ -146,6 +146,11 @@ def test_backoff_jitter_is_seedable():
 def test_needs_puppet_or_service_config():
     with pytest.raises(ValueError):
         WechatyTransport()
+    with pytest.raises(ValueError):
+        WechatyTransport.from_env({})
+    t = WechatyTransport.from_env({"WECHATY_PUPPET_SERVICE_TOKEN": "insecure_abc",
+                                   "WECHATY_PUPPET_SERVICE_ENDPOINT": "10.0.0.5:8788"})
+    assert (t._token, t._endpoint) == ("insecure_abc", "10.0.0.5:8788")
 
 
 # --- compat shims ------------------------------------------------------------
