@@ -7,7 +7,7 @@ _TRIPLE = re.compile(r"(?<![\d.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*-\s*(\d{3,4})(?![
 _BUILDING = re.compile(r"(?<![\d.:/])(\d{1,3})\s*(?:号楼|号院楼|栋|幢|座(?!位)|号(?=\s*\d{1,2}\s*单元))")
 _UNIT = re.compile(r"(?<![\d.:/])(\d{1,2})\s*单元")
 # Units of measure, time, money etc. that make a number not a room.
-_NOT_ROOM = r"(?!\d|\s*(?:号楼|栋|幢|座|单元|度|点|块|元|米|分|年|月|日|天|个|岁|斤|号|次|户|人|平|楼|万|千|小时|多|左右|ml|kg))"
+_NOT_ROOM = r"(?!\d|\s*(?:号楼|栋|幢|座|单元|度|点|块|元|米|分|年|月|日|天|个|岁|斤|号|次|户|人|平|楼(?!道|梯)|万|千|小时|多|左右|ml|kg))"
 _ROOM_AFTER = re.compile(
     r"(?:号楼|栋|幢|座|单元|门)\s*(?:的|之)?\s*(\d{3,4})" + _NOT_ROOM
 )

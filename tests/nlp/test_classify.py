@@ -1,0 +1,121 @@
+import json
+from pathlib import Path
+
+import pytest
+
+import nlp
+from nlp import ASK_THRESHOLD, DEMAND_THRESHOLD, Classification, classify, similarity
+
+HERE = Path(__file__).parent
+
+
+def _rows(name):
+    return [json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_contract():
+    c = classify("3号楼2单元楼道灯坏了好几天了")
+    assert isinstance(c, Classification)
+    assert (c.intent, c.category, c.urgency) == ("demand", "repair", "normal")
+    assert (c.building, c.unit, c.room) == ("3", "2", None)
+    assert "楼道灯" in c.evidence
+    assert set(c.as_dict()) == {"intent", "category", "urgency", "confidence", "building", "unit", "room"}
+    assert 0 < ASK_THRESHOLD < DEMAND_THRESHOLD < 1
+
+
+@pytest.mark.parametrize("text, category", [
+    ("楼道灯不亮了 麻烦修一下", "repair"),
+    ("下水道堵了 水都返上来了", "repair"),
+    ("化粪池冒了 满地污水", "sanitation"),
+    ("树枝压着电线 看着挺悬", "greening"),
+    ("有人在楼道里给电动车充电", "safety"),
+    ("楼上天天半夜蹦迪 吵得睡不着", "dispute"),
+    ("独居老人好几天没出门了 能不能去看看", "care"),
+    ("想问问医保怎么报销", "legal"),
+    ("物业费乱收 服务还差", "property"),
+    ("小区健身器材坏了 好久没人修", "culture"),
+    ("社区卫生站什么时候打流感疫苗", "health"),
+    ("门口的路上一个大坑 电动车差点摔了", "traffic"),
+    ("小区附近没有公交站 能不能协调一下", "other"),
+])
+def test_categories(text, category):
+    c = classify(text)
+    assert c.intent == "demand", c
+    assert c.category == category, c
+
+
+@pytest.mark.parametrize("text", [
+    "5栋3单元楼道里冒烟了 好像着火了",
+    "闻到好大一股煤气味",
+    "电梯关人了 里面有个老人",
+    "楼下张大爷晕倒了 叫不醒",
+    "水管爆了 屋里全淹了",
+    "围墙裂了在往外鼓 要塌了",
+    "楼下两家打起来了 见血了",
+    "零下二十度 整栋楼停暖了 老人孩子冻得不行",
+])
+def test_urgent(text):
+    c = classify(text)
+    assert (c.intent, c.urgency) == ("demand", "urgent"), c
+
+
+@pytest.mark.parametrize("text", [
+    "有人在楼道里充电 要是着火了可不得了",
+    "消防通道堵了 真着火了消防车都进不来",
+    "楼道灯坏了",
+])
+def test_not_urgent(text):
+    c = classify(text)
+    assert c.intent == "demand" and c.urgency == "normal", c
+
+
+@pytest.mark.parametrize("text", [
+    "早上好", "收到", "谢谢物业修好了电梯", "@所有人 明天停水检修 请储水",
+    "【转发】震惊 这些食物不能一起吃", "招聘保洁 日结 加微信详聊", "正品代购 私聊",
+    "哈哈哈", "谁捡到一串钥匙", "我觉得今年年味挺足的", "好的 已储水", "👍👍", "",
+    "看新闻说隔壁街道着火了 大家注意安全",
+])
+def test_chat(text):
+    assert classify(text).intent == "chat"
+
+
+def test_bands_consistent():
+    for text in ["电梯好像有点异响", "楼道灯坏了", "早上好", "树", "这次停水怎么这么久"]:
+        c = classify(text)
+        if c.confidence >= DEMAND_THRESHOLD:
+            assert c.intent == "demand"
+        elif c.confidence >= ASK_THRESHOLD:
+            assert c.intent == "unsure" and c.category is not None
+        else:
+            assert c.intent == "chat" and c.category is None
+
+
+def test_similarity():
+    a = "3号楼楼道灯坏了"
+    assert similarity(a, a) == 1.0
+    assert similarity(a, "三号楼的楼道灯坏了+1") > 0.5
+    assert similarity(a, "早上好") < 0.2
+    assert similarity("", a) == 0.0
+
+
+def test_extra_lexicon(tmp_path, monkeypatch):
+    from nlp import lexicon
+
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("categories:\n  culture:\n    strong: [门球场]\n", encoding="utf-8")
+    monkeypatch.setenv(lexicon.EXTRA_ENV, str(extra))
+    lexicon.load_lexicon.cache_clear()
+    try:
+        assert "门球场" in lexicon.load_lexicon().keywords
+    finally:
+        monkeypatch.delenv(lexicon.EXTRA_ENV)
+        lexicon.load_lexicon.cache_clear()
+        lexicon.load_lexicon()
+
+
+@pytest.mark.parametrize("name", ["phrasings.jsonl", "holdout.jsonl"])
+def test_own_sets_are_well_formed(name):
+    rows = _rows(name)
+    assert len(rows) >= (150 if name == "phrasings.jsonl" else 80)
+    cats = {r["category"] for r in rows if r["intent"] == "demand"}
+    assert cats == set(nlp.lexicon.CATEGORIES)

@@ -1,0 +1,50 @@
+import pytest
+
+from nlp import normalize
+from nlp.location import extract
+from nlp.normalize import cn_to_int
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("３号楼２单元", "3号楼2单元"),
+    ("樓道燈壞了", "楼道灯坏了"),
+    ("三号楼", "3号楼"),
+    ("十二幢", "12幢"),
+    ("五零二室", "502室"),
+    ("一单元", "1单元"),
+    ("七号楼三零一的", "7号楼301的"),
+    ("楼到灯坏了", "楼道灯坏了"),
+    ("厕所漏税", "厕所漏水"),
+    ("电体又停了", "电梯又停了"),
+    ("停水了😭😭  快来", "停水了 快来"),
+    ("a\x00b\ue000c\u200bd", "a b c d"),
+    ("一栋楼都停电", "一栋楼都停电"),
+    ("", ""),
+])
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+@pytest.mark.parametrize("s, n", [("十二", 12), ("二十三", 23), ("五零二", 502), ("十", 10), ("两", 2)])
+def test_cn_to_int(s, n):
+    assert cn_to_int(s) == n
+
+
+@pytest.mark.parametrize("text, loc", [
+    ("3号楼2单元502楼道灯坏了", ("3", "2", "502")),
+    ("三号楼门口", ("3", None, None)),
+    ("１２栋停电", ("12", None, None)),
+    ("12幢302漏水", ("12", None, "302")),
+    ("7-2-301", ("7", "2", "301")),
+    ("东区7-2-301卫生间", ("7", "2", "301")),
+    ("5座电梯", ("5", None, None)),
+    ("302室的", (None, None, "302")),
+    ("我是8栋402室的", ("8", None, "402")),
+    ("十二幢三单元五零二", ("12", "3", "502")),
+    ("5栋1单元201 120说还得二十分钟", ("5", "1", "201")),
+    ("一楼的下水道 38度 2024年", (None, None, None)),
+    ("我们十五栋整栋楼", ("15", None, None)),
+    ("14-2-1201", ("14", "2", "1201")),
+])
+def test_location(text, loc):
+    assert extract(normalize(text)) == loc
