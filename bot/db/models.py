@@ -170,3 +170,8 @@ class TicketWatcher(SQLModel, table=True):
     room_id: str | None = None
     text: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# Tables of other areas live in their own modules; importing them here puts every
+# table on SQLModel.metadata for Alembic and the tests.
+from bot.db import models_members, models_schedule  # noqa: E402,F401

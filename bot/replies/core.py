@@ -1,7 +1,4 @@
-"""Every sentence the bot says, in one place (Simplified Chinese).
-
-Templates use ``str.format`` fields. ``say(key, **fields)`` renders one.
-"""
+"""Core replies: tickets, broadcasts, points basics, help and errors."""
 from __future__ import annotations
 
 CATEGORY_NAMES = {
@@ -128,14 +125,3 @@ TEXT: dict[str, str] = {
     "welcome": "欢迎 {name}！有问题直接在群里说，网格通会登记并安排党员志愿者处理。发「帮助」看更多。",
 }
 
-
-def say(key: str, /, **fields: object) -> str:
-    return TEXT[key].format(**fields)
-
-
-def category_name(code: str | None) -> str:
-    return CATEGORY_NAMES.get(code or "other", CATEGORY_NAMES["other"])
-
-
-def status_name(code: str) -> str:
-    return STATUS_NAMES.get(code, code)

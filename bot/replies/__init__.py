@@ -1,0 +1,31 @@
+"""Every sentence the bot says, in one place: this package (Simplified Chinese).
+
+Each area keeps its templates in its own module (``core``, ``members``,
+``schedule``, ...); ``TEXT`` merges them and ``say(key, **fields)`` renders one.
+Templates use ``str.format`` fields.
+"""
+from __future__ import annotations
+
+from bot.replies import core, delivery, members, schedule
+
+TEXT: dict[str, str] = {}
+for _module in (core, delivery, members, schedule):
+    _overlap = TEXT.keys() & _module.TEXT.keys()
+    assert not _overlap, f"reply keys defined twice: {_overlap}"
+    TEXT.update(_module.TEXT)
+
+CATEGORY_NAMES = core.CATEGORY_NAMES
+STATUS_NAMES = core.STATUS_NAMES
+ROLE_NAMES = core.ROLE_NAMES
+
+
+def say(key: str, /, **fields: object) -> str:
+    return TEXT[key].format(**fields)
+
+
+def category_name(code: str | None) -> str:
+    return CATEGORY_NAMES.get(code or "other", CATEGORY_NAMES["other"])
+
+
+def status_name(code: str) -> str:
+    return STATUS_NAMES.get(code, code)
