@@ -58,6 +58,9 @@ class Runtime:
         return True
 
     async def start(self, *, serve_http: bool = True) -> None:
+        import nlp
+
+        nlp.warm_up()  # load the lexicon and jieba now, not on the first resident's message
         await self.prepare()
         await self.transport.start(self.dispatcher.handle)
         self.sender.start()

@@ -12,14 +12,6 @@ from bot.db.models import Ticket, TicketEvent, TicketWatcher
 from bot.services.tickets import ACTIVE
 
 WINDOW = timedelta(hours=24)
-
-
-def _similarity(a: str, b: str) -> float:
-    if hasattr(nlp, "similarity"):
-        return nlp.similarity(a, b)
-    grams = lambda t: {t[i:i + 2] for i in range(len(t) - 1)}  # noqa: E731
-    x, y = grams(a), grams(b)
-    return len(x & y) / len(x | y) if x and y else 0.0
 # Text similarity (0..1) above which two reports in one grid and category are one problem.
 SIMILAR_TEXT = 0.5
 
@@ -51,7 +43,7 @@ async def find_duplicate(
     for ticket in candidates:
         if building is not None and ticket.building is not None and building != ticket.building:
             continue  # both name a place and the places differ: two problems
-        score = _similarity(text, ticket.text)
+        score = nlp.similarity(text, ticket.text)
         if _same_place(ticket, building, unit, room_no):
             score = max(score, SIMILAR_TEXT + 0.01)
         if score >= SIMILAR_TEXT and score > best_score:
