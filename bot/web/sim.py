@@ -74,10 +74,12 @@ async def get_outbox(request: web.Request) -> web.Response:
 async def get_directory(request: web.Request) -> web.Response:
     from sqlalchemy import select
 
-    from bot.db.models import Grid, Person, PersonRole, Room
+    from bot.db.models import Community, Grid, Person, PersonRole, Room
     from bot.web.app import RUNTIME
 
     async with request.app[RUNTIME].db.sessions() as session:
+        communities = [{"id": c.id, "name": c.name}
+                       for c in await session.scalars(select(Community).order_by(Community.id))]
         grids = {g.id: g.name for g in await session.scalars(select(Grid))}
         rooms = [
             {"id": r.id, "name": r.name, "kind": r.kind, "grid": grids.get(r.grid_id), "community": r.community_id}
@@ -91,7 +93,8 @@ async def get_directory(request: web.Request) -> web.Response:
         for pid, pname, role, community in rows:
             entry = people.setdefault((pid, community), {"id": pid, "name": pname, "roles": [], "community": community})
             entry["roles"].append(role)
-    return web.json_response({"rooms": rooms, "people": list(people.values())}, dumps=_dumps)
+    return web.json_response({"communities": communities, "rooms": rooms, "people": list(people.values())},
+                             dumps=_dumps)
 
 
 def add_routes(app: web.Application) -> None:
