@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 
 _TRIPLE = re.compile(r"(?<![\d.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d.:/])")
-_BUILDING = re.compile(r"(?<![\d.:/])(\d{1,3})\s*(?:号楼|号院楼|栋|幢|座(?!位)|号(?=\s*\d{1,2}\s*单元))")
-_UNIT = re.compile(r"(?<![\d.:/])(\d{1,2})\s*单元")
+_BUILDING = re.compile(r"(?<![\d.:/])(\d{1,3})\s*(?:号楼|号院楼|栋|幢|座(?!位)|#楼?|号(?=\s*\d{1,2}\s*(?:单元|门(?![口禁卫面店前外]))))")
+# 单元, or in the northern usage N门 right after a building (5栋3门).
+_UNIT = re.compile(r"(?<![\d.:/])(\d{1,2})\s*单元|(?:(?<=号楼)|(?<=[栋幢座#号]))\s*(?:的\s*)?(\d{1,2})\s*门(?![口禁卫面店前外])")
 # Units of measure, time, money etc. that make a number not a room.
 _NOT_ROOM = r"(?!\d|\s*(?:号楼|栋|幢|座|单元|度|点|块|元|米|分|年|月|日|天|个|岁|斤|号|次|户|人|平|楼(?!道|梯)|万|千|小时|多|左右|ml|kg))"
 _ROOM_AFTER = re.compile(
@@ -22,7 +23,10 @@ def _first(*found: tuple[int, str] | None) -> str | None:
 
 def _search(rx: re.Pattern, text: str, group: int = 1) -> tuple[int, str] | None:
     m = rx.search(text)
-    return (m.start(), str(int(m.group(group)))) if m else None
+    if not m:
+        return None
+    val = m.group(group) or next(g for g in m.groups() if g)
+    return (m.start(), str(int(val)))
 
 
 def extract(text: str) -> tuple[str | None, str | None, str | None]:

@@ -20,7 +20,17 @@ _SCHEDULED = re.compile(
     r"[^。!?？]{0,16}(停水|停电|停气|停暖|检修|施工|断水|断电)"
 )
 _ADS_COMPLAINT = re.compile(r"发广告|广告太多|刷屏|骚扰|被骗")
+# A question about when a planned outage starts or ends ("几点停水", "停电到几点").
+_SCHEDULE_Q = re.compile(
+    r"(几点|几号|哪天)(开始|才|能)?(停|来|恢复|供)|(停|来)(水|电|气|暖)[^。!?？]{0,4}(几点|到几点|几号|多久)"
+)
+# "the notice never reached me" is not a notice.
+_NOTICE_MISSED = re.compile(r"没收到|没看到|没接到|没通知")
+# A mobile number: with no emergency, a sign of an advert.
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)1[3-9]\d[x*]{4}")
 _DRILL = re.compile(r"演练|演习|培训|讲座|知识|宣传")
+# A keyword right after one of these is a worry, not a report: it counts half.
+_CAT_HYPO = re.compile(r"(万一|要是|如果|假如|担心|生怕|怕)[^,.!?，。！？ ]{0,3}$")
 _EXCLAIM = re.compile(r"!|！|快")
 _QUESTION_SELF = ("是不是", "是没是", "有没有")
 
@@ -98,8 +108,9 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
             if head.endswith(lex.category_negators):
                 continue
             seen.add(w)
+            scale = 0.5 if _CAT_HYPO.search(t, max(0, m.start() - 6), m.start()) else 1.0
             for cat, weight in lex.keywords[w]:
-                cats[cat] = cats.get(cat, 0.0) + weight
+                cats[cat] = cats.get(cat, 0.0) + weight * scale
                 ev.setdefault(cat, []).append(w)
     for tok in _single_hits(t, covered, lex, segment):
         if tok not in seen:
@@ -121,10 +132,15 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
         del s.chat["resolved"]
     if "ads" in s.chat and _ADS_COMPLAINT.search(t):
         del s.chat["ads"]
-    s.scheduled = bool(_SCHEDULED.search(t))
+    if "notice" in s.chat and _NOTICE_MISSED.search(t):
+        del s.chat["notice"]
+    s.scheduled = bool(_SCHEDULED.search(t) or _SCHEDULE_Q.search(t))
     _urgency(t, lex, s)
-    if "forward" in s.chat:  # news about a fire elsewhere is not an emergency here
+    if "forward" in s.chat or "reassure" in s.chat:
+        # news about a fire elsewhere, or "it was only a drill", is not an emergency here
         s.urgent, s.urgent_cat = False, None
+    if not s.urgent and _PHONE.search(t):
+        s.chat.setdefault("ads", []).append("phone")
     return s
 
 
@@ -185,7 +201,7 @@ def sigmoid(x: float) -> float:
 def pick_category(s: Scores) -> tuple[str, tuple[str, ...]]:
     cats = {k: v for k, v in s.categories.items() if not k.startswith("_")}
     if s.urgent_cat:
-        cats[s.urgent_cat] = cats.get(s.urgent_cat, 0.0) + 3.0
+        cats[s.urgent_cat] = cats.get(s.urgent_cat, 0.0) + 3.5
     if not cats:
         return "other", ()
     order = {c: i for i, c in enumerate(CATEGORIES)}
