@@ -28,6 +28,34 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # --- Delivery and platforms (issue 4): the outbox sender, wechaty, WeCom -------------
+    # Outbox: retries with exponential backoff, then 'failed'; a row left mid-send by a
+    # crash is sent again ("resend") or marked failed ("fail"); see bot/sender.py.
+    outbox_max_attempts: int = 6
+    outbox_backoff_seconds: float = 5.0
+    outbox_backoff_max_seconds: float = 900.0
+    outbox_lease_seconds: float = 120.0  # PostgreSQL: when another process may recover a row
+    outbox_on_restart: str = "resend"
+    # wechaty (personal WeChat through a PadLocal-type service, WeCom through WXWork-type).
+    wechaty_puppet_service_token: str | None = None
+    wechaty_puppet_service_endpoint: str | None = None
+    wechaty_per_minute: int = 40  # per account
+    wechaty_room_gap_seconds: float = 3.0  # between two messages to one conversation
+    wechaty_switch_pause_min: float = 3.0  # random pause when the conversation changes
+    wechaty_switch_pause_max: float = 5.0
+    wechaty_max_chars: int = 1500  # longer texts are split
+    wechaty_silence_timeout_seconds: float = 600.0  # reconnect after this long without events
+    # WeCom group robots (send only): "room=key,room=key" or JSON {"room": "key"}.
+    wecom_robot_keys: str = ""
+    wecom_robot_per_minute: int = 20
+    wecom_markdown: bool = False
+    wecom_webhook_base_url: str = "https://qyapi.weixin.qq.com"
+    # WeCom 智能机器人 (API mode) callback: URL path, Token, EncodingAESKey, the robot's names.
+    wecom_callback_path: str = "/wecom/callback"
+    wecom_token: str | None = None
+    wecom_encoding_aes_key: str | None = None
+    wecom_bot_names: str = ""
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

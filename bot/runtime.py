@@ -13,8 +13,9 @@ from bot.db.migrate import upgrade
 from bot.db.models import Community
 from bot.dispatch import Dispatcher
 from bot.sender import OutboxSender
-from bot.services import loader, outbox
+from bot.services import loader, outbox, welcome
 from bot.transports.base import Transport
+from bot.transports.ratelimit import Clock
 
 log = logging.getLogger(__name__)
 
@@ -24,20 +25,34 @@ def make_transport(settings: Settings) -> Transport:
         from bot.transports.simulator import SimulatorTransport
 
         return SimulatorTransport()
+    if settings.transport == "wechaty":
+        from bot.transports.platforms import wechaty_from_settings
+
+        return wechaty_from_settings(settings)
+    if settings.transport == "wecom":
+        from bot.transports.platforms import wecom_from_settings
+
+        return wecom_from_settings(settings)
     raise ValueError(f"transport {settings.transport!r} is not available in this build")
 
 
 class Runtime:
     def __init__(self, settings: Settings, *, transport: Transport | None = None,
-                 db: Database | None = None) -> None:
+                 db: Database | None = None, clock: Clock | None = None) -> None:
         from handlers import build_routers
 
         self.settings = settings
         self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
         self.transport = transport or make_transport(settings)
         self.dispatcher = Dispatcher(self.db, settings, build_routers())
-        self.sender = OutboxSender(self.db, self.transport)
+        self.sender = OutboxSender(
+            self.db, self.transport, clock=clock, max_attempts=settings.outbox_max_attempts,
+            backoff_base=settings.outbox_backoff_seconds, backoff_max=settings.outbox_backoff_max_seconds,
+            lease_seconds=settings.outbox_lease_seconds, on_restart=settings.outbox_on_restart,
+        )
         self.dispatcher.on_sent = self.sender.wake
+        if hasattr(self.transport, "on_room_join") and self.transport.on_room_join is None:
+            self.transport.on_room_join = self.on_room_join
         self._site_runner: web.AppRunner | None = None
 
     async def prepare(self) -> None:
@@ -80,7 +95,16 @@ class Runtime:
         await self.transport.stop()
         await self.db.dispose()
 
+    async def on_room_join(self, event) -> None:
+        """A transport's room-join event (``RoomJoin``): queue the welcome through the outbox."""
+        async with self.db.transaction() as session:
+            rows = await welcome.welcome(session=session, room_id=event.room_id,
+                                         newcomers=list(event.members), bot_joined=event.bot_joined)
+        if rows:
+            self.sender.wake()
+
     async def health(self) -> dict:
         async with self.db.sessions() as session:
-            backlog = await outbox.backlog(session=session)
-        return {"ok": True, "transport": self.transport.health(), "outbox_backlog": backlog}
+            backlog = await outbox.stats(session=session)
+        return {"ok": True, "transport": self.transport.health(), "outbox_backlog": backlog["pending"],
+                "outbox": backlog, "sender": self.sender.health()}

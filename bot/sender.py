@@ -1,27 +1,123 @@
-"""Drains the outbox to the transport, in order, marking each row once it is delivered."""
+"""Drains the outbox to the transport: throttled, in order per conversation, retried, durable.
+
+One row at a time: pick the conversation head that the rate limits let go
+soonest (direct replies before broadcast rows on a tie), wait for its slot,
+*claim* it (status 'sending', this sender's id and the time, committed), hand
+each piece of its text to the transport, and mark it 'sent' in a new
+transaction as soon as the transport confirms. A retryable failure puts the row
+back with a ``next_attempt_at`` (exponential backoff), which blocks the rows
+after it in the same conversation only; after ``max_attempts``, or on a
+permanent error, the row is 'failed' and logged. The row that finishes a
+broadcast queues the delivery report (``bot.services.outbox``).
+
+Restarts. A row is only ever 'sending' between its claim and its mark, so after
+a crash a row found in 'sending' (on SQLite: at start; on PostgreSQL: once its
+lease has expired, since other processes may be alive) is the only one whose
+fate is unknown. Pending rows were never handed to the transport and are sent
+once; sent rows are never sent again. For the unknown row, ``on_restart``
+decides: ``"resend"`` (default: send it again from the piece that was in flight)
+or ``"fail"`` (mark it failed; the broadcast report names it). Every piece goes
+to the transport with a stable idempotency key (``outbox:<id>:<piece>``):
+a transport that dedupes durably makes "resend" exactly-once. What the real
+platforms give: neither WeChat (wechaty puppets) nor WeCom webhooks accept an
+idempotency key, so our transports only dedupe within one process (a DB error
+after a confirmed send); a crash in the milliseconds between the platform
+accepting a message and the commit of 'sent' may repeat that one message with
+"resend", or report it failed without knowing with "fail". Nothing is lost
+silently and nothing already marked sent is repeated.
+
+Several processes on one PostgreSQL: claims use ``FOR UPDATE SKIP LOCKED`` and
+re-check the conversation head under the lock, so no row is sent twice and no
+room's order is broken. Rate limits are per process, i.e. run one process per
+platform account.
+"""
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import random
+import socket
+import uuid
+from datetime import datetime, timedelta
+from typing import Callable, Hashable
 
+from bot.clock import utcnow
 from bot.db.engine import Database
+from bot.db.models import OutboxMessage
 from bot.messages import Outgoing
 from bot.services import outbox
-from bot.transports.base import SendError, Transport
+from bot.transports.base import NO_LIMITS, SendError, SendLimits, Transport
+from bot.transports.ratelimit import Clock, MinGapLimiter, MonotonicClock, SlidingWindowLimiter, SwitchPause
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
+
+
+class Throttle:
+    """Every limit of ``SendLimits`` for one account, answering for (conversation, rate key)."""
+
+    def __init__(self, limits: SendLimits, clock: Clock, rng: random.Random | None = None) -> None:
+        self.limits, self.clock = limits, clock
+        self.account = SlidingWindowLimiter(limits.per_account, limits.window, clock) if limits.per_account else None
+        self.gap = MinGapLimiter(limits.conversation_gap, clock) if limits.conversation_gap else None
+        low_high = limits.switch_pause
+        self.switch = SwitchPause(low_high[0], low_high[1], clock, rng) if low_high else None
+        self.per_key = SlidingWindowLimiter(limits.per_key, limits.window, clock) if limits.per_key else None
+
+    def delay(self, conversation: str, key: Hashable | None) -> float:
+        d = 0.0
+        if self.account:
+            d = max(d, self.account.delay("account"))
+        if self.gap:
+            d = max(d, self.gap.delay(conversation))
+        if self.switch:
+            d = max(d, self.switch.delay(conversation))
+        if self.per_key and key is not None:
+            d = max(d, self.per_key.delay(key))
+        return d
+
+    def record(self, conversation: str, key: Hashable | None) -> None:
+        for lim, k in ((self.account, "account"), (self.gap, conversation), (self.switch, conversation)):
+            if lim:
+                lim.record(k)
+        if self.per_key and key is not None:
+            self.per_key.record(key)
+
+    async def wait(self, conversation: str, key: Hashable | None) -> None:
+        while (d := self.delay(conversation, key)) > 0:
+            await self.clock.sleep(d)
 
 
 class OutboxSender:
-    def __init__(self, db: Database, transport: Transport, *, poll_seconds: float = 1.0) -> None:
-        self.db = db
-        self.transport = transport
-        self.poll_seconds = poll_seconds
+    def __init__(
+        self, db: Database, transport: Transport, *, clock: Clock | None = None,
+        wall: Callable[[], datetime] | None = None, rng: random.Random | None = None,
+        limits: SendLimits | None = None, owner: str | None = None, max_attempts: int = 6,
+        backoff_base: float = 5.0, backoff_max: float = 900.0, lease_seconds: float = 120.0,
+        on_restart: str = "resend", poll_seconds: float = 1.0, batch: int = 200,
+    ) -> None:
+        if on_restart not in ("resend", "fail"):
+            raise ValueError("on_restart must be 'resend' or 'fail'")
+        self.db, self.transport = db, transport
+        self.clock = clock or MonotonicClock()
+        self.wall = wall or utcnow
+        self.rng = rng or random.Random()
+        self.limits = limits or getattr(transport, "limits", None) or NO_LIMITS
+        self.throttle = Throttle(self.limits, self.clock, self.rng)
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.max_attempts, self.backoff_base, self.backoff_max = max(1, max_attempts), backoff_base, backoff_max
+        self.lease = timedelta(seconds=lease_seconds)
+        self.on_restart, self.poll_seconds, self.batch = on_restart, poll_seconds, batch
+        self.counters = {"sent": 0, "failed": 0, "retried": 0, "recovered": 0}
+        self.last_error: str | None = None
+        self._candidates: dict[int, OutboxMessage] = {}
+        self._stale = True  # candidates must be re-read
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
 
+    # -- lifecycle -----------------------------------------------------------
     def wake(self) -> None:
+        self._stale = True
         self._wake.set()
 
     def start(self) -> None:
@@ -37,35 +133,151 @@ class OutboxSender:
             self._task = None
 
     async def _run(self) -> None:
+        await self._guarded(self.recover, at_start=True)
         while True:
-            try:
-                while await self.drain_once():
-                    pass
-            except Exception:  # noqa: BLE001 - keep the sender alive; the row stays pending
-                log.exception("outbox drain failed")
+            busy = await self._guarded(self.run_once)
+            if busy:
+                continue
+            await self._guarded(self.recover)
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
             except asyncio.TimeoutError:
-                pass
+                self._stale = True  # retries and not_before times come due
             self._wake.clear()
 
-    async def drain_once(self, limit: int = 100) -> int:
-        """Send one batch of pending rows; returns how many were delivered."""
+    async def _guarded(self, fn, **kw):
+        try:
+            return await fn(**kw)
+        except Exception as exc:  # noqa: BLE001 - keep the sender alive; rows stay in the table
+            self.last_error = repr(exc)
+            log.exception("outbox sender: %s failed", fn.__name__)
+            await asyncio.sleep(min(self.poll_seconds, 1.0))
+            return False
+
+    # -- recovery ----------------------------------------------------------------
+    async def recover(self, *, at_start: bool = False) -> int:
+        """Deal with rows left in 'sending' by a sender that died (see the module doc)."""
+        older_than = None if (at_start and self.db.sqlite) else self.wall() - self.lease
+        async with self.db.transaction() as session:
+            rows = await outbox.stale(session=session, older_than=older_than, owner=self.owner)
+            for row in rows:
+                log.warning("outbox row %s was being sent by %s when it stopped: %s", row.id,
+                            row.claimed_by, "sending again" if self.on_restart == "resend" else "marked failed")
+                if self.on_restart == "resend":
+                    row.last_error = f"recovered from {row.claimed_by or '?'} after a restart"
+                    row.status, row.claimed_by, row.claimed_at = "pending", None, None
+                else:
+                    await outbox.finish(session=session, row_id=row.id, ok=False, now=self.wall(),
+                                        error="delivery unknown: the sender stopped while sending")
+        self.counters["recovered"] += len(rows)
+        if rows:
+            self._stale = True
+        return len(rows)
+
+    # -- sending -------------------------------------------------------------------
+    async def drain(self, max_rows: int | None = None) -> int:
+        """Send until nothing is due (tests, bench); returns rows finished or rescheduled."""
+        done = 0
+        while (max_rows is None or done < max_rows) and await self.run_once():
+            done += 1
+        return done
+
+    async def _refresh(self, conversation: str | None = None) -> None:
         async with self.db.sessions() as session:
-            rows = await outbox.pending(session=session, limit=limit)
-        delivered: list[int] = []
-        for row in rows:
-            message = Outgoing(text=row.text, room_id=row.room_id, to=row.to_person, mentions=tuple(row.mentions))
-            try:
-                await self.transport.send(message)
-            except SendError as error:
-                async with self.db.transaction() as session:
-                    await outbox.mark_sent(session=session, ids=delivered)
-                    await outbox.mark_failed(session=session, message_id=row.id, error=str(error),
-                                             final=not error.retryable or row.attempts + 1 >= MAX_ATTEMPTS)
-                return len(delivered)
-            delivered.append(row.id)
-        if delivered:
+            rows = await outbox.heads(session=session, now=self.wall(), limit=self.batch,
+                                      conversation=conversation)
+        if conversation is None:
+            self._candidates = {r.id: r for r in rows}
+            self._stale = False
+        else:
+            self._candidates.update({r.id: r for r in rows})
+
+    def _rate_key(self, message: Outgoing) -> Hashable | None:
+        rate_key = getattr(self.transport, "rate_key", None)
+        return rate_key(message) if rate_key else None
+
+    def _pick(self) -> OutboxMessage:
+        def order(row: OutboxMessage):
+            delay = self.throttle.delay(row.conversation, self._rate_key(_outgoing(row, row.text, 0)))
+            return (round(delay, 6), row.broadcast_id is not None, row.id)
+        return min(self._candidates.values(), key=order)
+
+    async def run_once(self) -> bool:
+        """Send (or reschedule) one row; False when nothing is due."""
+        if self._stale or not self._candidates:
+            await self._refresh()
+        while self._candidates:
+            row = self._pick()
+            del self._candidates[row.id]
+            await self.throttle.wait(row.conversation, self._rate_key(_outgoing(row, row.text, 0)))
             async with self.db.transaction() as session:
-                await outbox.mark_sent(session=session, ids=delivered)
-        return len(delivered)
+                claimed = await outbox.claim(session=session, row_id=row.id, owner=self.owner, now=self.wall())
+            if claimed is None:
+                continue  # another sender has it, or it is no longer its conversation's head
+            await self._deliver(claimed)
+            await self._refresh(conversation=claimed.conversation)
+            return True
+        return False
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        split = getattr(self.transport, "split_text", None)
+        parts = (split(row.text) if split else [row.text]) or [row.text]
+        done = min(row.parts_sent, len(parts))
+        try:
+            for i in range(done, len(parts)):
+                message = _outgoing(row, parts[i], i)
+                key = self._rate_key(message)
+                await self.throttle.wait(row.conversation, key)
+                try:
+                    await self._send(message, f"outbox:{row.id}:{i}")
+                finally:
+                    self.throttle.record(row.conversation, key)
+                done = i + 1
+                if done < len(parts):
+                    async with self.db.transaction() as session:
+                        await outbox.mark_part(session=session, row_id=row.id, parts_sent=done)
+        except Exception as exc:  # noqa: BLE001 - SendError, or a transport bug: both are retried
+            await self._failed(row, exc, done)
+            return
+        async with self.db.transaction() as session:
+            await outbox.finish(session=session, row_id=row.id, ok=True, parts_sent=done, now=self.wall())
+        self.counters["sent"] += 1
+
+    async def _send(self, message: Outgoing, key: str) -> None:
+        if getattr(self.transport, "accepts_idempotency_key", False):
+            await self.transport.send(message, idempotency_key=key)
+        else:
+            await self.transport.send(message)
+
+    async def _failed(self, row: OutboxMessage, exc: Exception, parts_sent: int) -> None:
+        retryable = getattr(exc, "retryable", True)
+        error = str(exc) or repr(exc)
+        self.last_error = error
+        attempt = row.attempts + 1
+        async with self.db.transaction() as session:
+            if retryable and attempt < self.max_attempts:
+                at = self.wall() + timedelta(seconds=self.backoff(attempt))
+                await outbox.retry_later(session=session, row_id=row.id, error=error, at=at, parts_sent=parts_sent)
+                self.counters["retried"] += 1
+                log.warning("outbox row %s: %s; attempt %d, retrying at %s", row.id, error, attempt, at)
+                return
+            await outbox.finish(session=session, row_id=row.id, ok=False, error=error,
+                                parts_sent=parts_sent, now=self.wall())
+        self.counters["failed"] += 1
+        log.error("outbox row %s to %s failed for good after %d attempt(s): %s",
+                  row.id, row.conversation, attempt, error)
+
+    def backoff(self, attempt: int) -> float:
+        delay = min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1))
+        return delay * (1 + self.rng.uniform(-0.1, 0.1))
+
+    def health(self) -> dict:
+        return {"owner": self.owner, "running": self._task is not None and not self._task.done(),
+                **self.counters, "last_error": self.last_error}
+
+
+def _outgoing(row: OutboxMessage, text: str, index: int) -> Outgoing:
+    """Piece ``index`` of a row; mentions go with the first piece only."""
+    if index == 0:
+        return Outgoing(text=text, room_id=row.room_id, to=row.to_person, mentions=tuple(row.mentions))
+    return Outgoing(text=text, room_id=row.room_id, to=None if row.room_id else row.to_person)

@@ -8,7 +8,7 @@ from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, directory, pending, points, tickets
+from bot.services import broadcast, directory, outbox, pending, points, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt, tell_reporter
 from handlers.member import community_of, need_number, tell_residents
@@ -56,8 +56,12 @@ async def confirm(ctx: Context, session, actor: Actor) -> None:
             ctx.reply(say("nothing_to_confirm"))
         return
     notice = say("broadcast_notice", content=action.payload["content"])
+    # Tracked, so the sender can report to the requester when every room has it.
+    tracked = await outbox.open_broadcast(session=session, requested_by=actor.person.id,
+                                          report_room=ctx.msg.room_id, total=len(action.payload["rooms"]),
+                                          community_id=action.community_id)
     for room_id in action.payload["rooms"]:
-        ctx.send(room_id, notice)
+        ctx.outgoing.append(outbox.broadcast_message(tracked, room_id, notice))
     ctx.reply(say("broadcast_sent", count=len(action.payload["rooms"])))
 
 

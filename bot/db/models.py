@@ -128,20 +128,49 @@ class ProcessedMessage(SQLModel, table=True):
     processed_at: datetime = Field(default_factory=utcnow)
 
 
-class OutboxMessage(SQLModel, table=True):
-    """Everything the bot sends, written in the same transaction as the change."""
+class Broadcast(SQLModel, table=True):
+    """A notice to many rooms; its requester gets a delivery report once every row is done."""
 
-    __table_args__ = (Index("ix_outbox_status", "status", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: str | None = None
+    requested_by: str  # person id the report goes to
+    report_room: str | None = None  # where the broadcast was confirmed (None: a private chat)
+    total: int
+    sent_count: int = 0
+    failed_count: int = 0
+    status: str = "sending"  # sending | done
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Everything the bot sends, written in the same transaction as the change.
+
+    Rows are created by ``bot.services.outbox.enqueue`` (it fills ``conversation``)
+    and drained by ``bot.sender.OutboxSender``; see there for the delivery rules.
+    """
+
+    __table_args__ = (
+        Index("ix_outbox_status", "status", "id"),
+        Index("ix_outbox_conversation", "conversation", "status", "id"),
+    )
     id: int | None = Field(default=None, primary_key=True)  # the sequence number
     room_id: str | None = None
     to_person: str | None = None
+    # Order is kept per conversation: the room id, or "to:<person>" for a private chat.
+    conversation: str = ""
     text: str
     mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     cause: str | None = Field(default=None, index=True)  # inbound dedup key, job or route
-    status: str = "pending"  # pending | sent | failed
+    status: str = "pending"  # pending | sending | sent | failed
     attempts: int = 0
     last_error: str | None = None
-    not_before: datetime | None = None
+    not_before: datetime | None = None  # not sent before this time (quiet hours, schedules)
+    next_attempt_at: datetime | None = None  # retry backoff; blocks later rows of the conversation
+    claimed_by: str | None = None  # the sender that holds the row while it is 'sending'
+    claimed_at: datetime | None = None  # start of that lease
+    parts_sent: int = 0  # pieces of a split text already delivered
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
 

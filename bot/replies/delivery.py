@@ -1,4 +1,12 @@
-"""Replies for the delivery area."""
+"""Replies for the delivery area: broadcast delivery reports, the bot's own introduction."""
 from __future__ import annotations
 
-TEXT: dict[str, str] = {}
+TEXT: dict[str, str] = {
+    "delivery_report": "【发送报告】广播已送达 {sent}/{total} 个群。",
+    "delivery_report_failed": "未送达 {count} 个群：{rooms}。请检查机器人是否仍在群内，或稍后重发。",
+    "bot_joined": (
+        "大家好，我是网格通，社区网格的小助手。\n"
+        "有问题（报修、求助、咨询）直接在群里 @我 说，我会登记并安排党员志愿者处理；"
+        "发「查询 编号」看进度，发「帮助」看更多。"
+    ),
+}

@@ -1,22 +1,47 @@
 """The outbox: what the bot sends is written in the same transaction as the change.
 
-A sender task drains pending rows to the transport, so a crash between the change
-and the send loses nothing, and a rolled-back change sends nothing.
+A sender task (``bot.sender``) drains it, so a crash between the change and the
+send loses nothing, and a rolled-back change sends nothing. Row life cycle::
+
+    pending ──claim──▶ sending ──transport confirms──▶ sent
+       ▲                  │
+       └── retry later ◀──┤ (retryable error, attempts left; next_attempt_at set)
+                          └──▶ failed (permanent error or attempts used up)
+
+Order is kept per ``conversation`` (the room, or ``to:<person>``): only the
+*head* of a conversation, its lowest-id row that is pending or sending, may be
+claimed, so a row waiting for a retry or held by a sender blocks the rows after
+it in the same conversation and nowhere else. A row whose ``not_before`` lies in
+the future is scheduled for later and does not block.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.clock import utcnow
-from bot.db.models import OutboxMessage
+from bot.db.models import Broadcast, OutboxMessage, Room
 from bot.messages import Outgoing
 
 # Longest text stored per message; transports split further to their own limits.
 MAX_TEXT = 4000
+ACTIVE = ("pending", "sending")
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastOutgoing(Outgoing):
+    """An ``Outgoing`` that belongs to a tracked broadcast (see ``open_broadcast``)."""
+
+    broadcast_id: int | None = None
+
+
+def conversation_of(room_id: str | None, to: str | None) -> str:
+    return room_id if room_id else f"to:{to or ''}"
 
 
 async def enqueue(
@@ -25,8 +50,9 @@ async def enqueue(
 ) -> list[OutboxMessage]:
     rows = [
         OutboxMessage(
-            room_id=m.room_id, to_person=m.to, text=m.text[:MAX_TEXT],
-            mentions=list(m.mentions), cause=cause, not_before=not_before,
+            room_id=m.room_id, to_person=m.to, conversation=conversation_of(m.room_id, m.to),
+            text=m.text[:MAX_TEXT], mentions=list(m.mentions), cause=cause, not_before=not_before,
+            broadcast_id=getattr(m, "broadcast_id", None),
         )
         for m in messages
     ]
@@ -36,6 +62,60 @@ async def enqueue(
     return rows
 
 
+# -- broadcasts ----------------------------------------------------------------
+async def open_broadcast(*, session: AsyncSession, requested_by: str, report_room: str | None,
+                         total: int, community_id: str | None = None) -> Broadcast:
+    """Track a notice to ``total`` rooms; tag its messages with ``broadcast_message``."""
+    b = Broadcast(community_id=community_id, requested_by=requested_by, report_room=report_room, total=total,
+                  status="sending" if total else "done")
+    session.add(b)
+    await session.flush()
+    return b
+
+
+def broadcast_message(broadcast: Broadcast, room_id: str, text: str) -> BroadcastOutgoing:
+    return BroadcastOutgoing(text=text, room_id=room_id, broadcast_id=broadcast.id)
+
+
+async def _count_broadcast(session: AsyncSession, broadcast_id: int, ok: bool, now: datetime) -> None:
+    """Count one finished row; the row that finishes the broadcast queues the report.
+
+    The counter update is one atomic statement (a row lock on PostgreSQL), so
+    exactly one finisher sees the total reached, even with several senders.
+    """
+    column = Broadcast.sent_count if ok else Broadcast.failed_count
+    result = await session.execute(
+        update(Broadcast).where(Broadcast.id == broadcast_id).values({column.key: column + 1})
+        .returning(Broadcast.sent_count, Broadcast.failed_count, Broadcast.total, Broadcast.status)
+    )
+    row = result.first()
+    if row is None or row.status == "done" or row.sent_count + row.failed_count < row.total:
+        return
+    await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id)
+                          .values(status="done", finished_at=now))
+    b = await session.get(Broadcast, broadcast_id)
+    await session.refresh(b)
+    await enqueue(session=session, messages=[await _report(session, b)], cause=f"broadcast:{b.id}:report")
+
+
+async def _report(session: AsyncSession, b: Broadcast) -> Outgoing:
+    from bot.replies import say
+
+    failed = list(await session.scalars(
+        select(func.coalesce(Room.name, OutboxMessage.room_id))
+        .select_from(OutboxMessage).outerjoin(Room, Room.id == OutboxMessage.room_id)
+        .where(OutboxMessage.broadcast_id == b.id, OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.id)
+    ))
+    text = say("delivery_report", sent=b.sent_count, total=b.total)
+    if failed:
+        text += "\n" + say("delivery_report_failed", count=len(failed), rooms="、".join(failed[:20]))
+    if b.report_room:
+        return Outgoing(text=text, room_id=b.report_room, to=b.requested_by, mentions=(b.requested_by,))
+    return Outgoing(text=text, to=b.requested_by)
+
+
+# -- reading ---------------------------------------------------------------------
 async def by_cause(*, session: AsyncSession, cause: str) -> list[OutboxMessage]:
     return list(await session.scalars(
         select(OutboxMessage).where(OutboxMessage.cause == cause).order_by(OutboxMessage.id)
@@ -48,37 +128,132 @@ async def after(*, session: AsyncSession, seq: int, limit: int = 500) -> list[Ou
     ))
 
 
-async def pending(*, session: AsyncSession, limit: int = 100, now: datetime | None = None) -> list[OutboxMessage]:
+def _due(now: datetime, row=OutboxMessage):
+    return or_(row.not_before.is_(None), row.not_before <= now)
+
+
+def _is_head(now: datetime):
+    """No earlier active, due row in the same conversation."""
+    earlier = aliased(OutboxMessage)
+    return ~exists().where(and_(
+        earlier.conversation == OutboxMessage.conversation, earlier.id < OutboxMessage.id,
+        earlier.status.in_(ACTIVE), _due(now, earlier),
+    ))
+
+
+async def heads(*, session: AsyncSession, now: datetime | None = None, limit: int = 200,
+                conversation: str | None = None) -> list[OutboxMessage]:
+    """Rows that may be sent now: conversation heads that are pending and due."""
     now = now or utcnow()
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == "pending")
-        .where((OutboxMessage.not_before.is_(None)) | (OutboxMessage.not_before <= now))
-        .order_by(OutboxMessage.id)
-        .limit(limit)
+        .where(OutboxMessage.status == "pending", _due(now))
+        .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+        .where(_is_head(now))
     )
-    return list(await session.scalars(query))
+    if conversation is not None:
+        query = query.where(OutboxMessage.conversation == conversation)
+    return list(await session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
 
 
-async def mark_sent(*, session: AsyncSession, ids: list[int]) -> None:
-    if ids:
+# -- the sender's writes -------------------------------------------------------------
+async def claim(*, session: AsyncSession, row_id: int, owner: str, now: datetime | None = None) -> OutboxMessage | None:
+    """Take a row for sending if it is still a pending, due head; None if someone else has it.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so concurrent senders never wait on or
+    share a row; SQLite has one writer at a time (BEGIN IMMEDIATE) and ignores it.
+    """
+    now = now or utcnow()
+    row = await session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending", _due(now))
+        .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+        .where(_is_head(now))
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    )
+    if row is None:
+        return None
+    row.status, row.claimed_by, row.claimed_at = "sending", owner, now
+    await session.flush()
+    return row
+
+
+async def mark_part(*, session: AsyncSession, row_id: int, parts_sent: int) -> None:
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(parts_sent=parts_sent))
+
+
+async def finish(*, session: AsyncSession, row_id: int, ok: bool, error: str | None = None,
+                 parts_sent: int | None = None, now: datetime | None = None) -> None:
+    """Mark a row sent (``ok``) or permanently failed; count it for its broadcast."""
+    now = now or utcnow()
+    row = await session.get(OutboxMessage, row_id, with_for_update=True)
+    if row is None or row.status in ("sent", "failed"):
+        return
+    row.status = "sent" if ok else "failed"
+    row.claimed_by = None
+    if ok:
+        row.sent_at = now
+    else:
+        row.attempts += 1
+        row.last_error = (error or "")[:500]
+    if parts_sent is not None:
+        row.parts_sent = parts_sent
+    await session.flush()
+    if row.broadcast_id is not None:
+        await _count_broadcast(session, row.broadcast_id, ok, now)
+
+
+async def retry_later(*, session: AsyncSession, row_id: int, error: str, at: datetime,
+                      parts_sent: int | None = None) -> None:
+    values = dict(status="pending", attempts=OutboxMessage.attempts + 1, last_error=error[:500],
+                  next_attempt_at=at, claimed_by=None)
+    if parts_sent is not None:
+        values["parts_sent"] = parts_sent
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+
+async def release(*, session: AsyncSession, row_ids: list[int], owner: str) -> None:
+    """Give back rows this sender claimed but never handed to the transport."""
+    if row_ids:
         await session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(status="sent", sent_at=utcnow())
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == "sending",
+                   OutboxMessage.claimed_by == owner)
+            .values(status="pending", claimed_by=None, claimed_at=None)
         )
 
 
-async def mark_failed(*, session: AsyncSession, message_id: int, error: str, final: bool) -> None:
-    row = await session.get(OutboxMessage, message_id)
-    if row is not None:
-        row.attempts += 1
-        row.last_error = error[:500]
-        if final:
-            row.status = "failed"
+async def stale(*, session: AsyncSession, older_than: datetime | None, owner: str) -> list[OutboxMessage]:
+    """Rows left in 'sending' by a sender that died: lease expired, or (``older_than``
+    None: one process, e.g. SQLite) every row not held by this sender."""
+    query = select(OutboxMessage).where(OutboxMessage.status == "sending")
+    query = query.where(or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != owner))
+    if older_than is not None:
+        query = query.where(OutboxMessage.claimed_at < older_than)
+    return list(await session.scalars(query.order_by(OutboxMessage.id).with_for_update(skip_locked=True)))
+
+
+# -- health ------------------------------------------------------------------------
+async def stats(*, session: AsyncSession, now: datetime | None = None) -> dict:
+    now = now or utcnow()
+    counts = dict((await session.execute(
+        select(OutboxMessage.status, func.count()).where(OutboxMessage.status != "sent")
+        .group_by(OutboxMessage.status)
+    )).all())
+    retrying = await session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at > now))
+    oldest = await session.scalar(select(func.min(OutboxMessage.created_at)).where(
+        OutboxMessage.status == "pending", _due(now)))
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=now.tzinfo)
+    return {
+        "pending": int(counts.get("pending", 0)), "sending": int(counts.get("sending", 0)),
+        "failed": int(counts.get("failed", 0)), "retrying": int(retrying or 0),
+        "oldest_pending_age_seconds": round((now - oldest) / timedelta(seconds=1), 1) if oldest else 0.0,
+    }
 
 
 async def backlog(*, session: AsyncSession) -> int:
-    from sqlalchemy import func
-
     return int(await session.scalar(
         select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "pending")
     ) or 0)

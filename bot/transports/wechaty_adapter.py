@@ -28,7 +28,7 @@ import socket
 from typing import Any, Awaitable, Callable, Mapping
 
 from bot.messages import Outgoing
-from bot.transports.base import InboundHandler, SendError
+from bot.transports.base import InboundHandler, RecentKeys, SendError, SendLimits, split_text
 from bot.transports.ratelimit import Clock, MonotonicClock
 from bot.transports.wechaty_compat import import_wechaty, reset_caches
 from bot.transports.wechaty_mapping import PREFIX, RoomJoin, to_incoming, to_room_join
@@ -39,6 +39,9 @@ __all__ = ["RoomJoin", "RoomJoinHandler", "WechatyTransport", "free_port"]
 
 
 RoomJoinHandler = Callable[[RoomJoin], Awaitable[None]]
+DEFAULT_LIMITS = SendLimits(per_account=40, window=60.0, conversation_gap=3.0, switch_pause=(3.0, 5.0))
+# WeChat's own text limit is not documented; pieces this long are delivered whole.
+DEFAULT_MAX_CHARS = 1500
 
 
 def free_port() -> int:
@@ -99,6 +102,8 @@ class WechatyTransport:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         cache_dir: str | None = None,
+        limits: SendLimits | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
     ) -> None:
         if puppet is None and not (token or endpoint):
             raise ValueError("need a puppet instance or a puppet service token/endpoint")
@@ -111,6 +116,11 @@ class WechatyTransport:
         self.clock = clock or MonotonicClock()
         self.rng = rng or random.Random()
         self._cache_dir = cache_dir
+        # For the outbox sender (shared/notes/wechaty.md): ≤ 40 a minute per account,
+        # ≥ 3 s between messages to one conversation, 3–5 s pause on a switch.
+        self.limits = limits if limits is not None else DEFAULT_LIMITS
+        self.max_chars = max_chars
+        self._delivered = RecentKeys()
         self._on_message: InboundHandler | None = None
         self._bot: Any = None
         self._task: asyncio.Task | None = None
@@ -307,7 +317,15 @@ class WechatyTransport:
             log.exception("wechaty room-join in %s not handled", getattr(room, "room_id", "?"))
 
     # -- outbound --------------------------------------------------------------
-    async def send(self, message: Outgoing) -> None:
+    accepts_idempotency_key = True
+
+    def split_text(self, text: str) -> list[str]:
+        return split_text(text, self.max_chars)
+
+    async def send(self, message: Outgoing, idempotency_key: str | None = None) -> None:
+        # WeChat has no idempotency key: a key seen in this process is not sent again.
+        if idempotency_key is not None and idempotency_key in self._delivered:
+            return
         bot = self._bot
         if bot is None or self.state != "online":
             raise SendError(f"wechaty not online ({self.state})", retryable=True)
@@ -331,6 +349,7 @@ class WechatyTransport:
             self.last_error = f"send: {exc!r}"
             raise SendError(f"wechaty send failed: {exc!r}", retryable=True) from exc
         self.sent += 1
+        self._delivered.add(idempotency_key)
 
     def health(self) -> dict:
         return {

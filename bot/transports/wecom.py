@@ -18,7 +18,7 @@ from typing import Mapping
 import aiohttp
 
 from bot.messages import Outgoing
-from bot.transports.base import InboundHandler, SendError
+from bot.transports.base import InboundHandler, RecentKeys, SendError, SendLimits, split_text
 from bot.transports.ratelimit import Clock, MonotonicClock, SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
@@ -40,38 +40,11 @@ def split_utf8(text: str, limit: int) -> list[str]:
     Prefers line boundaries; a single overlong line is cut between
     characters, so no multi-byte character is ever broken.
     """
-    if limit < 4:
-        raise ValueError("limit too small for UTF-8")
-    if len(text.encode("utf-8")) <= limit:
-        return [text] if text else []
-    chunks: list[str] = []
-    cur, cur_len = "", 0
+    return split_text(text, limit, _utf8_len)
 
-    def flush() -> None:
-        nonlocal cur, cur_len
-        piece = cur.rstrip("\n")
-        if piece:
-            chunks.append(piece)
-        cur, cur_len = "", 0
 
-    for line in text.splitlines(keepends=True):
-        n = len(line.encode("utf-8"))
-        if cur_len + n <= limit:
-            cur += line
-            cur_len += n
-            continue
-        flush()
-        if n <= limit:
-            cur, cur_len = line, n
-            continue
-        for ch in line:  # an overlong line: cut between characters
-            b = len(ch.encode("utf-8"))
-            if cur_len + b > limit:
-                flush()
-            cur += ch
-            cur_len += b
-    flush()
-    return chunks
+def _utf8_len(s: str) -> int:
+    return len(s.encode("utf-8"))
 
 
 def strip_prefix(person_id: str) -> str:
@@ -188,10 +161,14 @@ class WeComTransport:
         replier=None,  # bot.transports.wecom_callback.WeComRobotReplier
         *,
         markdown: bool = False,
+        limits: SendLimits | None = None,
     ) -> None:
         self.webhook = webhook
         self.replier = replier
         self.markdown = markdown
+        # For the outbox sender: 20 a minute per robot key (see ``rate_key``).
+        self.limits = limits or SendLimits(per_key=ROBOT_PER_MINUTE, window=60.0)
+        self._delivered = RecentKeys()
         self.on_message: InboundHandler | None = None
         self.sent = 0
         self.failed = 0
@@ -210,7 +187,20 @@ class WeComTransport:
             raise RuntimeError("WeCom transport not started")
         await self.on_message(message)
 
-    async def send(self, message: Outgoing) -> None:
+    accepts_idempotency_key = True
+
+    def rate_key(self, message: Outgoing) -> tuple[str, str] | None:
+        key = self.webhook.key_for(message.room_id) if self.webhook else None
+        return ("robot", key) if key else None
+
+    def split_text(self, text: str) -> list[str]:
+        # Markdown pieces keep room for the "<@userid>" mentions put in front.
+        return split_utf8(text, MARKDOWN_LIMIT - 512 if self.markdown else TEXT_LIMIT)
+
+    async def send(self, message: Outgoing, idempotency_key: str | None = None) -> None:
+        # The webhook API has no idempotency key: a key seen in this process is not sent again.
+        if idempotency_key is not None and idempotency_key in self._delivered:
+            return
         mentions = list(message.mentions)
         if message.room_id and message.to and message.to not in mentions:
             mentions.insert(0, message.to)
@@ -233,6 +223,7 @@ class WeComTransport:
             self.last_error = str(exc)
             raise
         self.sent += 1
+        self._delivered.add(idempotency_key)
 
     def health(self) -> dict:
         return {

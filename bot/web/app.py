@@ -46,6 +46,9 @@ def create_app(runtime) -> web.Application:
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     api.add_routes(app)
+    platform_routes = getattr(runtime.transport, "web_routes", None)  # e.g. the WeCom callback
+    if platform_routes is not None:
+        app.add_routes(platform_routes())
     if runtime.settings.transport == "sim":
         app.router.add_get("/", index)
         sim.add_routes(app)
