@@ -1,4 +1,4 @@
-"""`gridbot run | migrate | load FILE`."""
+"""`gridbot run | migrate | load FILE | import-members FILE | export-ledger COMMUNITY FILE | export-statement PERSON FILE`."""
 from __future__ import annotations
 
 import argparse
@@ -17,12 +17,15 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
     load = sub.add_parser("load", help="load communities, grids, rooms and people from a YAML file")
     load.add_argument("file")
+    from bot import cli_members
+
+    runners = {"run": _run, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub)}
     args = parser.parse_args(argv)
     settings = Settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        return asyncio.run({"run": _run, "migrate": _migrate, "load": _load}[args.command](settings, args))
+        return asyncio.run(runners[args.command](settings, args))
     except KeyboardInterrupt:
         return 0
 

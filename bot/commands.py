@@ -20,7 +20,8 @@ _COMMANDS: dict[str, tuple[tuple[str, ...], bool]] = {
     "claim": (("接单", "接", "抢单"), True),
     "release": (("放弃",), True),
     "complete": (("完成",), True),
-    "my_points": (("我的积分", "积分", "我的存折"), False),
+    "my_points": (("我的积分", "积分"), False),
+    "passbook": (("我的存折", "存折", "爱心存折"), False),
     "leaderboard": (("积分榜", "排行榜"), False),
     "help": (("帮助", "help", "菜单", "?", "？"), False),
     "broadcast": (("广播",), False),
@@ -31,12 +32,25 @@ _COMMANDS: dict[str, tuple[tuple[str, ...], bool]] = {
     "confirm": (("确认",), False),
     "abort": (("取消",), False),
     "yes": (("是", "是的", "对", "登记"), False),
+    # Members and points (issue 6)
+    "review": (("审核",), False),
+    "rules": (("积分规则", "积分细则"), False),
+    "reverse": (("冲正",), True),
+    "stars": (("星级评定",), False),
+    "activity": (("活动",), False),
+    "signup": (("报名",), True),
+    "checkin": (("签到",), True),
+    "wish": (("心愿", "微心愿"), False),
+    "shop": (("积分超市",), False),
+    "redeem": (("兑换",), True),
+    "item": (("商品",), False),
+    "collect": (("核销",), False),
 }
 # Commands that take no arguments must stand alone: "积分怎么算" is not "积分".
-_STANDALONE = {"tasks", "my_points", "leaderboard", "help", "confirm", "abort", "yes"}
+_STANDALONE = {"tasks", "my_points", "passbook", "shop", "help", "confirm", "abort", "yes"}
 
 # Words no resident uses in passing: with malformed arguments they still get a usage reply.
-_STRONG_WORDS = {"接单", "抢单", "放弃", "完成", "验收", "派单", "撤销", "评价"}
+_STRONG_WORDS = {"接单", "抢单", "放弃", "完成", "验收", "派单", "撤销", "评价", "冲正"}
 
 _ALIASES = sorted(
     ((alias, name) for name, (aliases, _) in _COMMANDS.items() for alias in aliases),

@@ -6,6 +6,7 @@ from bot.dispatch import Router
 
 
 def build_routers() -> list[Router]:
-    from handlers import common, demands, member, resident, secretary
+    from handlers import activities, common, demands, member, points, registration, resident, secretary, shop
 
-    return [secretary.router, member.router, resident.router, common.router, demands.router]
+    return [secretary.router, member.router, resident.router, points.router, registration.router,
+            activities.router, shop.router, common.router, demands.router]

@@ -7,7 +7,7 @@ from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
-from bot.services import tickets
+from bot.services import awards, tickets
 from bot.services.directory import SECRETARY, Actor
 from bot.db.models import Person
 from handlers.format import local_time, ticket_fields
@@ -44,6 +44,9 @@ async def rate(ctx: Context, session, actor: Actor, command: Command) -> None:
     await tickets.close(session=session, ticket=ticket, actor_id=actor.person.id, rating=score,
                         note=comment or None)
     ctx.reply(say("ticket_rated_ok", number=number, score=score))
+    bonus = await awards.on_rated(session=session, ticket=ticket, score=score)
+    if bonus:
+        ctx.tell(ticket.claimer_id, say("rating_bonus_claimer", number=number, points=bonus))
 
 
 @router.command("cancel", label="撤销")

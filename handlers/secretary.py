@@ -1,20 +1,17 @@
-"""Secretaries and grid workers: 广播 (with 确认), 派单, 验收, 加分/扣分."""
+"""Secretaries and grid workers: 广播 (with 确认), 派单, 验收. (加分/扣分 live in handlers/points.py.)"""
 from __future__ import annotations
-
-import re
 
 from bot.commands import Command
 from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, directory, outbox, pending, points, tickets
+from bot.services import broadcast, directory, outbox, pending, points, rules, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt, tell_reporter
 from handlers.member import community_of, need_number, tell_residents
 
 router = Router("secretary")
-_AMOUNT = re.compile(r"^(@\S+|\S+)\s+(\d{1,3})(?:\s*分)?\s*(.*)$", re.S)
 
 
 async def resolve_person(ctx: Context, token: str, community_id: str) -> Person:
@@ -105,7 +102,7 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
         if claimer:
             ctx.tell(claimer.id, say("ticket_rejected_claimer", number=number, reason=reason))
         return
-    rule = points.ticket_rule(ticket.category, ticket.urgency)
+    rule = await rules.ticket_rule(session=session, ticket=ticket)
     await tickets.verify(session=session, ticket=ticket, actor_id=actor.person.id, points=rule.points)
     ctx.reply(say("ticket_verified_ok", number=number, claimer=claimer_name, points=rule.points, rule=rule.rule))
     if claimer:
@@ -116,28 +113,3 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
         )
         ctx.tell(claimer.id, say("ticket_verified_claimer", number=number, points=rule.points))
     tell_reporter(ctx, ticket, say("ticket_verified_reporter", number=number))
-
-
-@router.command("award", "deduct", roles=STAFF, label="加分")
-async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -> None:
-    usage = "/加分 @张三 2 组织文艺演出" if command.name == "award" else "/扣分 @张三 2 原因"
-    match = _AMOUNT.match(command.args)
-    if not match:
-        raise DomainError("err_usage", usage=usage)
-    amount = int(match.group(2))
-    if not 1 <= amount <= 100:
-        raise DomainError("err_bad_amount")
-    reason = match.group(3).strip()
-    if not reason:
-        raise DomainError("err_usage", usage=usage)
-    community = community_of(actor)
-    person = await resolve_person(ctx, match.group(1), community)
-    signed = amount if command.name == "award" else -amount
-    await points.post(
-        session=session, person_id=person.id, community_id=community, amount=signed,
-        rule="manual." + command.name, reason=reason, actor_id=actor.person.id,
-        idempotency_key=f"manual:{ctx.msg.dedup_key}",
-    )
-    total = await points.balance(session=session, person_id=person.id)
-    ctx.reply(say("points_awarded_ok", name=person.name, sign="+" if signed > 0 else "",
-                  amount=signed, reason=reason, balance=total))

@@ -9,11 +9,15 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Person, PointsEntry
+from bot.db.models_members import PointsBalance
+from bot.errors import DomainError
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +44,15 @@ async def post(
     *, session: AsyncSession, person_id: str, community_id: str, amount: int, rule: str,
     reason: str, idempotency_key: str, actor_id: str | None = None, ticket_id: int | None = None,
 ) -> PointsEntry | None:
-    """Append an entry; returns None when the key was used before (nothing is posted twice)."""
+    """Append an entry; returns None when the key was used before (nothing is posted twice).
+
+    The person's balance row moves in the same savepoint as the entry is written, so
+    the row always equals the ledger sum. A negative amount is a conditional UPDATE
+    (``balance + amount >= 0``): concurrent debits serialize on the row and the
+    balance never goes below zero; when it would, ``err_points_insufficient``.
+    """
     existing = await session.scalar(
-        select(PointsEntry).where(PointsEntry.idempotency_key == idempotency_key)
+        select(PointsEntry.id).where(PointsEntry.idempotency_key == idempotency_key)
     )
     if existing is not None:
         return None
@@ -52,14 +62,46 @@ async def post(
     )
     try:
         async with session.begin_nested():
+            await _move_balance(session, person_id, amount)
             session.add(entry)
+            await session.flush()
     except IntegrityError:
-        # A concurrent transaction posted the same key first.
+        # A concurrent transaction posted the same key first; the balance move is undone too.
         return None
     return entry
 
 
+async def _move_balance(session: AsyncSession, person_id: str, amount: int) -> None:
+    if amount >= 0:
+        dialect = session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(PointsBalance).values(person_id=person_id, balance=amount)
+        await session.execute(stmt.on_conflict_do_update(
+            index_elements=[PointsBalance.person_id],
+            set_={"balance": PointsBalance.balance + stmt.excluded.balance},
+        ))
+        return
+    result = await session.execute(
+        update(PointsBalance)
+        .where(PointsBalance.person_id == person_id, PointsBalance.balance + amount >= 0)
+        .values(balance=PointsBalance.balance + amount)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        have = await session.scalar(select(PointsBalance.balance).where(PointsBalance.person_id == person_id))
+        raise DomainError("err_points_insufficient", balance=have or 0, amount=-amount)
+
+
 async def balance(*, session: AsyncSession, person_id: str, community_id: str | None = None) -> int:
+    """The balance shown to people: the person's balance row (equal to the ledger sum), or,
+    for one community, the sum of the entries posted there."""
+    if community_id is None:
+        return int(await session.scalar(
+            select(PointsBalance.balance).where(PointsBalance.person_id == person_id)) or 0)
+    return await ledger_sum(session=session, person_id=person_id, community_id=community_id)
+
+
+async def ledger_sum(*, session: AsyncSession, person_id: str, community_id: str | None = None) -> int:
     query = select(func.coalesce(func.sum(PointsEntry.amount), 0)).where(PointsEntry.person_id == person_id)
     if community_id is not None:
         query = query.where(PointsEntry.community_id == community_id)
@@ -84,3 +126,51 @@ async def leaderboard(*, session: AsyncSession, community_id: str, limit: int = 
         .limit(limit)
     )
     return [(r.id, r.name, int(r.total)) for r in rows]
+
+
+REVERSAL = ".reversal"
+
+
+async def reverse(*, session: AsyncSession, entry_id: int, community_id: str, actor_id: str,
+                  reason: str) -> PointsEntry:
+    """A correction: a new entry of the opposite amount naming the original. Never an edit.
+
+    One reversal per entry (its idempotency key is ``reversal:<id>``); a reversal and a
+    redemption (undone by cancelling the voucher) cannot themselves be reversed.
+    """
+    original = await session.get(PointsEntry, entry_id)
+    if original is None or original.community_id != community_id:
+        raise DomainError("err_entry_not_found", entry=entry_id)
+    if original.rule.endswith(REVERSAL) or original.rule.startswith("shop."):
+        raise DomainError("err_entry_not_reversible", entry=entry_id)
+    entry = await post(
+        session=session, person_id=original.person_id, community_id=original.community_id,
+        amount=-original.amount, rule=original.rule + REVERSAL, reason=f"冲正#{entry_id}：{reason}",
+        idempotency_key=f"reversal:{entry_id}", actor_id=actor_id, ticket_id=original.ticket_id,
+    )
+    if entry is None:
+        raise DomainError("err_entry_reversed", entry=entry_id)
+    return entry
+
+
+async def passbook(*, session: AsyncSession, person_id: str, limit: int = 10) -> tuple[int, list[tuple[PointsEntry, int]]]:
+    """爱心存折: the balance and the last entries, newest first, each with the balance after it."""
+    total = await balance(session=session, person_id=person_id)
+    rows, running = [], total
+    for entry in await entries(session=session, person_id=person_id, limit=limit):
+        rows.append((entry, running))
+        running -= entry.amount
+    return total, rows
+
+
+async def by_community(*, session: AsyncSession, person_id: str) -> list[tuple[str, str, int]]:
+    """积分互认: (community id, name, sum) for every community where the person has entries."""
+    from bot.db.models import Community
+
+    rows = await session.execute(
+        select(Community.id, Community.name, func.sum(PointsEntry.amount))
+        .join(PointsEntry, PointsEntry.community_id == Community.id)
+        .where(PointsEntry.person_id == person_id)
+        .group_by(Community.id, Community.name).order_by(Community.id)
+    )
+    return [(cid, name, int(total)) for cid, name, total in rows]

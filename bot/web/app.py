@@ -46,6 +46,8 @@ def create_app(runtime) -> web.Application:
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     api.add_routes(app)
+    from bot.web import exports  # ledger .xlsx (issue 6)
+    exports.add_routes(app)
     platform_routes = getattr(runtime.transport, "web_routes", None)  # e.g. the WeCom callback
     if platform_routes is not None:
         app.add_routes(platform_routes())

@@ -1,0 +1,183 @@
+"""Activities: publish, sign up (never over the quota), check in, points on attendance.
+
+The quota is kept by a counter on the activity moved only by a conditional
+UPDATE (``signed_up < quota``), so of many concurrent sign-ups exactly ``quota``
+match a row, on SQLite and PostgreSQL alike. The counter and the sign-up row are
+written in one savepoint: a duplicate sign-up undoes its increment.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import LOCAL_TZ, utcnow
+from bot.db.models import Person, PointsEntry
+from bot.db.models_members import Activity, ActivitySignup
+from bot.errors import DomainError
+from bot.services import counters, points, rules
+
+OPEN = "open"
+MAX_QUOTA, MAX_POINTS, MAX_TITLE = 1000, 50, 60
+_DATE = r"(?:(?P<y>\d{4})[-/年.])?(?P<m>\d{1,2})[-/月.](?P<d>\d{1,2})[日号]?"
+_REL = r"(?P<rel>今天|明天|后天)"
+_TIME = r"(?P<ampm>上午|早上|中午|下午|晚上)?(?P<H>\d{1,2})(?:[:：点时](?P<M>\d{1,2})?分?(?P<half>半)?)?"
+_WHEN = re.compile(rf"^(?:{_DATE}|{_REL})[\sT]*{_TIME}$")
+
+
+def parse_when(text: str, now: datetime | None = None) -> datetime | None:
+    """``2026-05-20 09:00``, ``5月20日9:00``, ``5月20日下午3点``, ``明天9点半`` → aware UTC, or None."""
+    match = _WHEN.match(text.strip())
+    if not match:
+        return None
+    local_now = (now or utcnow()).astimezone(LOCAL_TZ)
+    hour, minute = int(match["H"]), 30 if match["half"] else int(match["M"] or 0)
+    if match["ampm"] in ("下午", "晚上") and hour < 12:
+        hour += 12
+    try:
+        if match["rel"]:
+            day = local_now.date() + timedelta(days=("今天", "明天", "后天").index(match["rel"]))
+            when = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ)
+        else:
+            year = int(match["y"]) if match["y"] else local_now.year
+            when = datetime(year, int(match["m"]), int(match["d"]), hour, minute, tzinfo=LOCAL_TZ)
+    except ValueError:
+        return None
+    return when
+
+
+async def publish(*, session: AsyncSession, community_id: str, title: str, starts_at: datetime, place: str,
+                  quota: int, points_each: int, actor_id: str) -> Activity:
+    if starts_at <= utcnow():
+        raise DomainError("act_time_past")
+    if not 1 <= quota <= MAX_QUOTA:
+        raise DomainError("act_bad_quota", limit=MAX_QUOTA)
+    if not 0 <= points_each <= MAX_POINTS:
+        raise DomainError("act_bad_points", limit=MAX_POINTS)
+    number = await counters.next_number(session=session, community_id=community_id, kind="activity")
+    activity = Activity(community_id=community_id, number=number, title=title[:MAX_TITLE], starts_at=starts_at,
+                        place=place[:MAX_TITLE], quota=quota, points=points_each, created_by=actor_id)
+    session.add(activity)
+    await session.flush()
+    return activity
+
+
+async def get(*, session: AsyncSession, community_id: str, number: int) -> Activity:
+    activity = await session.scalar(select(Activity).where(
+        Activity.community_id == community_id, Activity.number == number))
+    if activity is None:
+        raise DomainError("act_not_found", number=number)
+    return activity
+
+
+async def upcoming(*, session: AsyncSession, community_id: str, limit: int = 10) -> list[Activity]:
+    """Activities not yet over (their check-in window still open or ahead), soonest first."""
+    _, after = rules.checkin_window()
+    since = utcnow() - timedelta(minutes=after)
+    return list(await session.scalars(
+        select(Activity).where(Activity.community_id == community_id, Activity.status == OPEN,
+                               Activity.starts_at >= since)
+        .order_by(Activity.starts_at, Activity.number).limit(limit)
+    ))
+
+
+async def _signup_of(session: AsyncSession, activity: Activity, person_id: str) -> ActivitySignup | None:
+    return await session.scalar(select(ActivitySignup).where(
+        ActivitySignup.activity_id == activity.id, ActivitySignup.person_id == person_id))
+
+
+async def sign_up(*, session: AsyncSession, activity: Activity, person_id: str) -> int:
+    """Take a place; returns how many have signed up, this one included."""
+    if activity.status != OPEN:
+        raise DomainError("act_closed", number=activity.number)
+    if activity.starts_at <= utcnow():
+        raise DomainError("act_started", number=activity.number)
+    if await _signup_of(session, activity, person_id) is not None:
+        raise DomainError("act_already_signed", number=activity.number)
+    try:
+        async with session.begin_nested():
+            taken = (await session.execute(
+                update(Activity)
+                .where(Activity.id == activity.id, Activity.status == OPEN, Activity.signed_up < Activity.quota)
+                .values(signed_up=Activity.signed_up + 1)
+                .returning(Activity.signed_up)
+            )).scalar_one_or_none()
+            if taken is None:
+                raise DomainError("act_full", number=activity.number, quota=activity.quota)
+            session.add(ActivitySignup(activity_id=activity.id, person_id=person_id))
+            await session.flush()
+    except IntegrityError as exc:  # the same person, concurrently: the increment was undone
+        raise DomainError("act_already_signed", number=activity.number) from exc
+    return taken
+
+
+def in_window(activity: Activity, now: datetime | None = None) -> bool:
+    before, after = rules.checkin_window()
+    now = now or utcnow()
+    return activity.starts_at - timedelta(minutes=before) <= now <= activity.starts_at + timedelta(minutes=after)
+
+
+async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
+                 confirmed_by: str | None = None) -> PointsEntry | None:
+    """Record attendance and award the activity's points, once: a repeat awards nothing (None).
+
+    A member checks in themselves (``签到``) within the window and only if signed up;
+    a secretary's confirmation works any time and signs the person up if there is room.
+    """
+    signup = await _signup_of(session, activity, person_id)
+    if confirmed_by is None:
+        if not in_window(activity):
+            before, after = rules.checkin_window()
+            raise DomainError("act_checkin_closed", number=activity.number, before=before, after=after)
+        if signup is None:
+            raise DomainError("act_not_signed", number=activity.number)
+    elif signup is None:
+        await _walk_in(session, activity, person_id)
+    marked = await session.execute(
+        update(ActivitySignup)
+        .where(ActivitySignup.activity_id == activity.id, ActivitySignup.person_id == person_id,
+               ActivitySignup.attended_at.is_(None))
+        .values(attended_at=utcnow(), confirmed_by=confirmed_by)
+        .execution_options(synchronize_session=False)
+    )
+    if marked.rowcount != 1:
+        return None
+    if activity.points <= 0:
+        return None
+    return await points.post(
+        session=session, person_id=person_id, community_id=activity.community_id, amount=activity.points,
+        rule="activity", reason=f"参加活动 {activity.title}", actor_id=confirmed_by,
+        idempotency_key=f"activity:{activity.id}:{person_id}",
+    )
+
+
+async def _walk_in(session: AsyncSession, activity: Activity, person_id: str) -> None:
+    taken = await session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.signed_up < Activity.quota)
+        .values(signed_up=Activity.signed_up + 1).execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        raise DomainError("act_full", number=activity.number, quota=activity.quota)
+    session.add(ActivitySignup(activity_id=activity.id, person_id=person_id))
+    await session.flush()
+
+
+async def roster(*, session: AsyncSession, activity: Activity) -> list[tuple[Person, ActivitySignup]]:
+    rows = await session.execute(
+        select(Person, ActivitySignup).join(ActivitySignup, ActivitySignup.person_id == Person.id)
+        .where(ActivitySignup.activity_id == activity.id).order_by(ActivitySignup.id)
+    )
+    return [(p, s) for p, s in rows]
+
+
+async def open_for_checkin(*, session: AsyncSession, community_id: str, person_id: str) -> list[Activity]:
+    """The person's sign-ups whose check-in window is open now (for a bare 签到)."""
+    rows = await session.scalars(
+        select(Activity).join(ActivitySignup, ActivitySignup.activity_id == Activity.id)
+        .where(Activity.community_id == community_id, ActivitySignup.person_id == person_id,
+               ActivitySignup.attended_at.is_(None), Activity.status == OPEN)
+    )
+    return [a for a in rows if in_window(a)]

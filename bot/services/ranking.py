@@ -1,0 +1,148 @@
+"""积分榜 and 星级评定.
+
+积分互认: a person is one ``Person`` however many communities they serve, so a
+community's board ranks the people who belong to it (hold a role there) by the
+points they earned anywhere. Earned points are all entries except the points
+shop's (spending must not lower a rank or a rating).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import LOCAL_TZ, utcnow
+from bot.db.models import Grid, Person, PersonRole, PointsEntry
+from bot.db.models_members import StarRating
+from bot.errors import DomainError
+from bot.services import rules
+from bot.services.directory import MEMBER
+
+WEEK, MONTH, YEAR, ALL = "week", "month", "year", "all"
+_HALF = re.compile(r"^(\d{4})\s*(?:年)?\s*(上半年|下半年|H1|H2|h1|h2)$")
+
+
+def period_start(period: str, now: datetime | None = None) -> datetime | None:
+    """The start (aware UTC) of this week, month or year in local time; None for all time."""
+    local = (now or utcnow()).astimezone(LOCAL_TZ)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == WEEK:
+        return midnight - timedelta(days=midnight.weekday())
+    if period == MONTH:
+        return midnight.replace(day=1)
+    if period == YEAR:
+        return midnight.replace(month=1, day=1)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class HalfYear:
+    code: str  # "2026H1"
+    year: int
+    first: bool
+    start: datetime
+    end: datetime
+
+
+def half_year(label: str) -> HalfYear:
+    match = _HALF.match(label.strip())
+    if not match:
+        raise DomainError("err_usage", usage="/星级评定 2026上半年")
+    year, first = int(match.group(1)), match.group(2) in ("上半年", "H1", "h1")
+    if not 2000 <= year <= 2100:
+        raise DomainError("err_usage", usage="/星级评定 2026上半年")
+    start = datetime(year, 1 if first else 7, 1, tzinfo=LOCAL_TZ)
+    end = datetime(year, 7, 1, tzinfo=LOCAL_TZ) if first else datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ)
+    return HalfYear(f"{year}H{1 if first else 2}", year, first, start, end)
+
+
+async def find_grid(*, session: AsyncSession, community_id: str, name: str) -> Grid | None:
+    name = name.strip()
+    grid = await session.scalar(select(Grid).where(Grid.community_id == community_id, Grid.name == name))
+    if grid is None and name.isdigit():
+        grid = await session.scalar(select(Grid).where(
+            Grid.community_id == community_id, Grid.building_no == name))
+    return grid
+
+
+async def grid_subtree(*, session: AsyncSession, grid: Grid) -> list[int]:
+    grids = list(await session.scalars(select(Grid).where(Grid.community_id == grid.community_id)))
+    found, frontier = [grid.id], [grid.id]
+    while frontier:
+        frontier = [g.id for g in grids if g.parent_id in frontier]
+        found.extend(frontier)
+    return found
+
+
+def _earned():
+    return PointsEntry.rule.not_like("shop.%")
+
+
+async def leaderboard(
+    *, session: AsyncSession, community_id: str, period: str = ALL, grid: Grid | None = None,
+    limit: int = 10, now: datetime | None = None,
+) -> list[tuple[str, str, int]]:
+    people = select(PersonRole.person_id).where(PersonRole.community_id == community_id)
+    if grid is not None:
+        people = people.where(PersonRole.grid_id.in_(await grid_subtree(session=session, grid=grid)))
+    total = func.sum(PointsEntry.amount).label("total")
+    query = (
+        select(Person.id, Person.name, total)
+        .join(PointsEntry, PointsEntry.person_id == Person.id)
+        .where(Person.id.in_(people), _earned())
+        .group_by(Person.id, Person.name)
+        .having(func.sum(PointsEntry.amount) > 0)
+        .order_by(total.desc(), Person.name)
+        .limit(limit)
+    )
+    start = period_start(period, now)
+    if start is not None:
+        query = query.where(PointsEntry.created_at >= start)
+    return [(r.id, r.name, int(r.total)) for r in await session.execute(query)]
+
+
+async def earned(*, session: AsyncSession, person_ids: list[str], start: datetime, end: datetime) -> dict[str, int]:
+    if not person_ids:
+        return {}
+    rows = await session.execute(
+        select(PointsEntry.person_id, func.sum(PointsEntry.amount))
+        .where(PointsEntry.person_id.in_(person_ids), _earned(),
+               PointsEntry.created_at >= start, PointsEntry.created_at < end)
+        .group_by(PointsEntry.person_id)
+    )
+    return {pid: int(total) for pid, total in rows}
+
+
+async def rate_stars(*, session: AsyncSession, community_id: str, label: str) -> tuple[HalfYear, list[tuple[str, int, int]]]:
+    """Compute and record the half-year's star ratings of the community's members.
+
+    Returns the period and (name, points, stars) for everyone with at least one star,
+    best first. Running it again for the same period recomputes and replaces the record.
+    """
+    period = half_year(label)
+    thresholds = await rules.star_thresholds(session=session, community_id=community_id)
+    members = list(await session.scalars(
+        select(Person).join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.community_id == community_id, PersonRole.role == MEMBER).order_by(Person.id)
+    ))
+    totals = await earned(session=session, person_ids=[p.id for p in members], start=period.start, end=period.end)
+    existing = {r.person_id: r for r in await session.scalars(select(StarRating).where(
+        StarRating.community_id == community_id, StarRating.period == period.code))}
+    result = []
+    for person in members:
+        points = totals.get(person.id, 0)
+        stars = next((s for s, minimum in thresholds if points >= minimum), 0)
+        row = existing.get(person.id)
+        if row is None:
+            session.add(StarRating(community_id=community_id, period=period.code, person_id=person.id,
+                                   points=points, stars=stars))
+        else:
+            row.points, row.stars, row.created_at = points, stars, utcnow()
+        if stars:
+            result.append((person.name, points, stars))
+    await session.flush()
+    result.sort(key=lambda r: (-r[2], -r[1], r[0]))
+    return period, result

@@ -1,0 +1,170 @@
+"""Activities (发布、报名、签到、名单) and 微心愿."""
+from __future__ import annotations
+
+from typing import Callable
+
+from bot.clock import to_local
+from bot.commands import Command
+from bot.dispatch import Context, Router
+from bot.errors import DomainError
+from bot.replies import say, status_name
+from bot.services import activities, directory, wishes
+from bot.services.directory import STAFF, Actor
+from handlers.format import excerpt
+from handlers.member import community_of, need_number
+from handlers.secretary import resolve_person
+
+router = Router("activities")
+
+
+def first_word(command: Command) -> str:
+    words = (command.rest if command.number is not None else command.args).split()
+    return words[0] if words else ""
+
+
+def subcommand(name: str, test: Callable[[Command], bool], *, roles=None, label: str = ""):
+    """A route for one sub-action of a command (``/活动 发布``), so its roles are checked by the router."""
+    def decorate(handler):
+        matches = lambda ctx: ctx.command is not None and ctx.command.name == name and test(ctx.command)  # noqa: E731
+        return router._add(handler, matches, roles, label or name)
+    return decorate
+
+
+def _when(activity) -> str:
+    return to_local(activity.starts_at).strftime("%m-%d %H:%M")
+
+
+@subcommand("activity", lambda c: c.number is None and first_word(c) == "发布", roles=STAFF, label="活动 发布")
+async def publish(ctx: Context, session, actor: Actor, command: Command) -> None:
+    usage = say("act_publish_usage")
+    tokens = command.args.split()[1:]
+    if len(tokens) < 5 or not tokens[-1].isdigit() or not tokens[-2].isdigit():
+        raise DomainError("err_usage", usage=usage)
+    title, middle = tokens[0], tokens[1:-2]
+    starts_at, place = None, middle[1:]
+    if len(middle) >= 3:
+        starts_at = activities.parse_when(f"{middle[0]} {middle[1]}")
+        place = middle[2:]
+    if starts_at is None:
+        starts_at, place = activities.parse_when(middle[0]), middle[1:]
+    if starts_at is None:
+        raise DomainError("act_bad_time", usage=usage)
+    if not place:
+        raise DomainError("err_usage", usage=usage)
+    community = community_of(actor)
+    activity = await activities.publish(
+        session=session, community_id=community, title=title, starts_at=starts_at, place=" ".join(place),
+        quota=int(tokens[-2]), points_each=int(tokens[-1]), actor_id=actor.person.id)
+    notice = say("act_notice", number=activity.number, title=activity.title, when=_when(activity),
+                 place=activity.place, quota=activity.quota, points=activity.points)
+    rooms = await directory.rooms_of(session=session, community_id=community)
+    for room in rooms:
+        ctx.send(room.id, notice)
+    ctx.reply(say("act_published_ok", number=activity.number, count=len(rooms)))
+
+
+@subcommand("activity", lambda c: c.number is not None and first_word(c) == "确认", roles=STAFF, label="活动 确认")
+async def confirm_attendance(ctx: Context, session, actor: Actor, command: Command) -> None:
+    names = command.rest.split()[1:]
+    if not names:
+        raise DomainError("err_usage", usage=say("act_confirm_usage", number=command.number))
+    community = community_of(actor)
+    activity = await activities.get(session=session, community_id=community, number=command.number)
+    lines = []
+    for token in names:
+        person = await resolve_person(ctx, token, community)
+        entry = await activities.attend(session=session, activity=activity, person_id=person.id,
+                                        confirmed_by=actor.person.id)
+        if entry is None:
+            lines.append(say("act_confirmed_again", name=person.name))
+            continue
+        lines.append(say("act_confirmed_ok", name=person.name, points=entry.amount))
+        ctx.tell(person.id, say("act_attended_person", number=activity.number, title=activity.title,
+                                points=entry.amount))
+    ctx.reply("\n".join(lines))
+
+
+@subcommand("activity", lambda c: c.number is not None and first_word(c) == "名单", label="活动 名单")
+async def roster(ctx: Context, session, actor: Actor, command: Command) -> None:
+    activity = await activities.get(session=session, community_id=community_of(actor), number=command.number)
+    rows = await activities.roster(session=session, activity=activity)
+    lines = [say("act_roster_header", number=activity.number, title=activity.title, count=len(rows),
+                 quota=activity.quota, attended=sum(1 for _, s in rows if s.attended_at))]
+    lines += [say("act_roster_item", rank=i, name=p.name,
+                  mark=say("act_mark_attended") if s.attended_at else say("act_mark_signed"))
+              for i, (p, s) in enumerate(rows, 1)]
+    ctx.reply("\n".join(lines))
+
+
+@router.command("activity", label="活动")
+async def show(ctx: Context, session, actor: Actor, command: Command) -> None:
+    community = community_of(actor)
+    if command.number is not None:
+        a = await activities.get(session=session, community_id=community, number=command.number)
+        ctx.reply(say("act_detail", number=a.number, title=a.title, when=_when(a), place=a.place,
+                      count=a.signed_up, quota=a.quota, points=a.points))
+        return
+    rows = await activities.upcoming(session=session, community_id=community)
+    if not rows:
+        ctx.reply(say("act_none") + (say("act_none_staff") if actor.is_staff else ""))
+        return
+    lines = [say("act_list_header")]
+    lines += [say("act_list_item", number=a.number, title=a.title, when=_when(a), place=a.place,
+                  count=a.signed_up, quota=a.quota, points=a.points) for a in rows]
+    lines.append(say("act_list_footer"))
+    ctx.reply("\n".join(lines))
+
+
+@router.command("signup", label="报名")
+async def sign_up(ctx: Context, session, actor: Actor, command: Command) -> None:
+    number = need_number(command, "报名 3")
+    activity = await activities.get(session=session, community_id=community_of(actor), number=number)
+    taken = await activities.sign_up(session=session, activity=activity, person_id=actor.person.id)
+    ctx.reply(say("act_signed_ok", number=number, title=activity.title, when=_when(activity),
+                  place=activity.place, count=taken, quota=activity.quota))
+
+
+@router.command("checkin", label="签到")
+async def check_in(ctx: Context, session, actor: Actor, command: Command) -> None:
+    community = community_of(actor)
+    if command.number is None and not command.args:
+        candidates = await activities.open_for_checkin(session=session, community_id=community,
+                                                       person_id=actor.person.id)
+        if len(candidates) != 1:
+            raise DomainError("err_usage", usage="签到 3")
+        activity = candidates[0]
+    else:
+        activity = await activities.get(session=session, community_id=community,
+                                        number=need_number(command, "签到 3"))
+    entry = await activities.attend(session=session, activity=activity, person_id=actor.person.id)
+    if entry is None:
+        ctx.reply(say("act_checkin_again", number=activity.number))
+        return
+    ctx.reply(say("act_checkin_ok", number=activity.number, title=activity.title, points=entry.amount))
+
+
+@subcommand("wish", lambda c: first_word(c) == "发布", roles=STAFF, label="心愿 发布")
+async def post_wish(ctx: Context, session, actor: Actor, command: Command) -> None:
+    text = command.args.partition("发布")[2].strip()
+    if not text:
+        raise DomainError("err_usage", usage=say("wish_usage"))
+    community = community_of(actor)
+    ticket = await wishes.post(session=session, community_id=community, text=text, actor_id=actor.person.id)
+    notice = say("wish_notice", number=ticket.number, excerpt=excerpt(text, 100))
+    rooms = await directory.rooms_of(session=session, community_id=community, kind="members")
+    for room in rooms:
+        ctx.send(room.id, notice)
+    ctx.reply(say("wish_posted_ok", number=ticket.number, count=len(rooms)))
+
+
+@router.command("wish", label="心愿")
+async def list_wishes(ctx: Context, session, actor: Actor) -> None:
+    rows = await wishes.listing(session=session, community_id=community_of(actor))
+    if not rows:
+        ctx.reply(say("wish_none"))
+        return
+    lines = [say("wish_list_header")]
+    lines += [say("wish_list_item", number=t.number, excerpt=excerpt(t.text, 40),
+                  status=status_name(t.status)) for t in rows]
+    lines.append(say("wish_list_footer"))
+    ctx.reply("\n".join(lines))

@@ -1,0 +1,184 @@
+"""Points: 我的积分, 我的存折, 积分榜; secretaries' 加分/扣分, 冲正, 积分规则 and 星级评定."""
+from __future__ import annotations
+
+import re
+
+from bot.clock import to_local
+from bot.commands import Command
+from bot.dispatch import Context, Router
+from bot.db.models import Person
+from bot.errors import DomainError, Forbidden
+from bot.replies import say
+from bot.services import directory, points, ranking, rules
+from bot.services.directory import STAFF, Actor
+from handlers.member import community_of
+from handlers.secretary import resolve_person
+
+router = Router("points")
+_AMOUNT = re.compile(r"^(@\S+|\S+)\s+(\d{1,4})(?:\s*分)?\s*(.*)$", re.S)
+_BY_RULE = re.compile(r"^(@\S+|\S+)\s+(\S+)\s*(.*)$", re.S)
+_PERIODS = {"本周": ranking.WEEK, "本月": ranking.MONTH, "今年": ranking.YEAR, "本年": ranking.YEAR,
+            "全年": ranking.YEAR, "总榜": ranking.ALL, "累计": ranking.ALL, "全部": ranking.ALL}
+MAX_AMOUNT = 100
+
+
+def _sign(amount: int) -> str:
+    return f"+{amount}" if amount > 0 else str(amount)
+
+
+@router.command("my_points", label="我的积分")
+async def my_points(ctx: Context, session, actor: Actor) -> None:
+    pid = actor.person.id
+    total, recent = await points.passbook(session=session, person_id=pid, limit=5)
+    if not recent:
+        ctx.reply(say("pts_none"))
+        return
+    parts = [say("pts_mine", balance=total)]
+    places = await points.by_community(session=session, person_id=pid)
+    if len(places) > 1:
+        parts.append(say("pts_by_community", items="；".join(
+            say("pts_community_item", name=name, total=t) for _, name, t in places)))
+    parts.append(say("pts_recent_header"))
+    parts += [say("pts_recent_item", date=to_local(e.created_at).strftime("%m-%d"), amount=_sign(e.amount),
+                  reason=e.reason) for e, _ in recent]
+    ctx.reply("\n".join(parts))
+
+
+@router.command("passbook", label="我的存折")
+async def passbook(ctx: Context, session, actor: Actor) -> None:
+    total, rows = await points.passbook(session=session, person_id=actor.person.id, limit=10)
+    if not rows:
+        ctx.reply(say("pts_none"))
+        return
+    lines = [say("pts_passbook_header", name=actor.person.name, balance=total)]
+    for entry, after in rows:
+        lines.append(say("pts_passbook_item", id=entry.id, date=to_local(entry.created_at).strftime("%m-%d"),
+                         amount=_sign(entry.amount), rule=rules.rule_name(entry.rule), reason=entry.reason,
+                         after=after))
+    lines.append(say("pts_passbook_footer"))
+    ctx.reply("\n".join(lines))
+
+
+@router.command("leaderboard", label="积分榜")
+async def leaderboard(ctx: Context, session, actor: Actor, command: Command) -> None:
+    community = community_of(actor)
+    period, grid, words = ranking.ALL, None, []
+    for word in command.args.split():
+        if word in _PERIODS:
+            period = _PERIODS[word]
+            words.append(word)
+            continue
+        grid = await ranking.find_grid(session=session, community_id=community, name=word)
+        if grid is None:
+            raise DomainError("pts_board_bad_scope", word=word)
+        words.append(grid.name)
+    rows = await ranking.leaderboard(session=session, community_id=community, period=period, grid=grid, limit=10)
+    if not rows:
+        ctx.reply(say("points_board_empty"))
+        return
+    name = (await directory.get_community(session=session, community_id=community)).name
+    scope = " ".join([name] + words)
+    text = say("points_board_header", community=scope)
+    text += "".join(say("points_board_item", rank=i, name=n, balance=t) for i, (_, n, t) in enumerate(rows, 1))
+    ctx.reply(text)
+
+
+@router.command("award", "deduct", roles=STAFF, label="加分")
+async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -> None:
+    award = command.name == "award"
+    usage = say("pts_award_usage") if award else say("pts_deduct_usage")
+    community = community_of(actor)
+    match = _AMOUNT.match(command.args)
+    rule_code = "manual." + command.name
+    if match:
+        who, amount, reason = match.group(1), int(match.group(2)), match.group(3).strip()
+        if not 1 <= amount <= MAX_AMOUNT:
+            raise DomainError("err_bad_amount")
+        if not reason:
+            raise DomainError("err_usage", usage=usage)
+    else:
+        by_rule = _BY_RULE.match(command.args) if award else None
+        rule = rules.service_rule(by_rule.group(2)) if by_rule else None
+        if rule is None:
+            raise DomainError("err_usage", usage=usage)
+        who, rule_code = by_rule.group(1), rule.code
+        amount = await rules.value(session=session, community_id=community, code=rule.code)
+        reason = rule.name + (f"：{by_rule.group(3).strip()}" if by_rule.group(3).strip() else "")
+    person = await resolve_person(ctx, who, community)
+    signed = amount if award else -amount
+    await points.post(
+        session=session, person_id=person.id, community_id=community, amount=signed, rule=rule_code,
+        reason=reason, actor_id=actor.person.id, idempotency_key=f"manual:{ctx.msg.dedup_key}",
+    )
+    total = await points.balance(session=session, person_id=person.id)
+    ctx.reply(say("points_awarded_ok", name=person.name, sign="+" if signed > 0 else "",
+                  amount=signed, reason=reason, balance=total))
+    if person.id != actor.person.id:
+        ctx.tell(person.id, say("pts_adjusted_person", amount=_sign(signed), reason=reason,
+                                by=actor.person.name, balance=total))
+
+
+@router.command("reverse", roles=STAFF, label="冲正")
+async def reverse(ctx: Context, session, actor: Actor, command: Command) -> None:
+    if command.number is None or not command.rest:
+        raise DomainError("err_usage", usage=say("pts_reverse_usage"))
+    entry = await points.reverse(session=session, entry_id=command.number, community_id=community_of(actor),
+                                 actor_id=actor.person.id, reason=command.rest)
+    person = await session.get(Person, entry.person_id)
+    total = await points.balance(session=session, person_id=entry.person_id)
+    ctx.reply(say("pts_reversed_ok", entry=command.number, id=entry.id, name=person.name,
+                  amount=_sign(entry.amount), balance=total))
+    if person.id != actor.person.id:
+        ctx.tell(person.id, say("pts_adjusted_person", amount=_sign(entry.amount), reason=entry.reason,
+                                by=actor.person.name, balance=total))
+
+
+@router.command("rules", label="积分规则")
+async def rule_table(ctx: Context, session, actor: Actor, command: Command) -> None:
+    community = community_of(actor)
+    verb, *rest = command.args.split() or [""]
+    if verb in ("设置", "修改", "恢复"):
+        if not actor.is_staff:
+            raise Forbidden("/积分规则 " + verb, say("rules_staff_roles"))
+        await _change_rule(ctx, session, actor, community, verb, rest)
+        return
+    rows = await rules.table(session=session, community_id=community)
+    lines = [say("rules_header")]
+    for rule in rows:
+        lines.append(say("rules_item", name=rule.name, points=rule.points, unit=rule.unit,
+                         changed=say("rules_changed_mark") if rule.overridden else ""))
+    lines.append(say("rules_footer_staff") if actor.is_staff else say("rules_footer"))
+    ctx.reply("\n".join(lines))
+
+
+async def _change_rule(ctx: Context, session, actor: Actor, community: str, verb: str, rest: list[str]) -> None:
+    usage = say("rules_set_usage")
+    if not rest:
+        raise DomainError("err_usage", usage=usage)
+    rule = rules.find(rest[0])
+    if rule is None:
+        raise DomainError("rules_unknown", name=rest[0])
+    if verb == "恢复":
+        await rules.reset(session=session, community_id=community, code=rule.code)
+        ctx.reply(say("rules_reset_ok", name=rule.name, points=rule.points))
+        return
+    if len(rest) != 2 or not rest[1].isdigit() or not 0 <= int(rest[1]) <= rules.MAX_POINTS:
+        raise DomainError("err_usage", usage=usage)
+    await rules.set_value(session=session, community_id=community, code=rule.code, points=int(rest[1]),
+                          actor_id=actor.person.id)
+    ctx.reply(say("rules_set_ok", name=rule.name, points=int(rest[1]), default=rule.points))
+
+
+@router.command("stars", roles=STAFF, label="星级评定")
+async def star_rating(ctx: Context, session, actor: Actor, command: Command) -> None:
+    community = community_of(actor)
+    period, rated = await ranking.rate_stars(session=session, community_id=community, label=command.args)
+    label = say("stars_period", year=period.year, half="上半年" if period.first else "下半年")
+    if not rated:
+        ctx.reply(say("stars_none", period=label))
+        return
+    body = "".join(say("stars_item", stars="★" * stars, name=name, points=pts) for name, pts, stars in rated)
+    notice = say("stars_notice", period=label, items=body)
+    for room in await directory.rooms_of(session=session, community_id=community):
+        ctx.send(room.id, notice)
+    ctx.reply(say("stars_done", period=label, count=len(rated)))
