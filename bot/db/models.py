@@ -82,6 +82,12 @@ class Ticket(SQLModel, table=True):
     rating: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Lifecycle timestamps (issue 5): deadline (限时办结) and when each step last happened.
+    deadline_at: datetime | None = None
+    claimed_at: datetime | None = None
+    done_at: datetime | None = None
+    verified_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 class TicketEvent(SQLModel, table=True):

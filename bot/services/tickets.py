@@ -36,6 +36,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
     "cancel": (frozenset({OPEN, CLAIMED}), CANCELLED, "撤销"),
 }
 MAX_TEXT = 1000
+# action → the Ticket column that records when it last happened
+_STAMPS = {"claim": "claimed_at", "assign": "claimed_at", "complete": "done_at",
+           "verify": "verified_at", "close": "closed_at"}
 
 
 async def next_number(*, session: AsyncSession, community_id: str) -> int:
@@ -87,6 +90,8 @@ async def _transition(
 ) -> None:
     sources, target, verb = TRANSITIONS[action]
     now = utcnow()
+    if action in _STAMPS:  # lifecycle timestamps for deadlines and statistics (issue 5)
+        values.setdefault(_STAMPS[action], now)
     condition = and_(Ticket.id == ticket.id, Ticket.status.in_(sources))
     if extra_where is not None:
         condition = and_(condition, extra_where)
