@@ -27,6 +27,7 @@ class Lexicon:
     keywords: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     single: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     keyword_re: re.Pattern | None = None
+    single_re: re.Pattern | None = None  # any single-character keyword
     request_re: re.Pattern | None = None
     complaint_re: re.Pattern | None = None
     chat_groups: dict[str, float] = field(default_factory=dict)
@@ -115,6 +116,8 @@ def build(raw: dict) -> Lexicon:
                     weight = 0.0  # shields a phrase from shorter keywords inside it
                 target.setdefault(phrase, []).append((cat, float(weight)))
     lex.keyword_re = _alt(lex.keywords)
+    if lex.single:
+        lex.single_re = re.compile("[" + "".join(re.escape(c) for c in sorted(lex.single)) + "]")
     lex.request_re = _alt(str(w).lower() for w in raw.get("request", []))
     lex.complaint_re = _alt(str(w).lower() for w in raw.get("complaint", []))
     for group, spec in (raw.get("chat") or {}).items():

@@ -119,7 +119,8 @@ def _clean(text: str) -> str:
 def _typos():
     from nlp.lexicon import load_lexicon
 
-    return load_lexicon().typo_re, load_lexicon().typos
+    lex = load_lexicon()
+    return lex.typo_re, lex.typos
 
 
 def normalize(text: str) -> str:
