@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
@@ -148,7 +149,7 @@ class Dispatcher:
             actor = await directory.resolve_actor(
                 session=session, person_id=msg.sender_id, name=msg.sender_name, room=room
             )
-            command = parse_command(text)
+            command = parse_command(quoted_claim(msg.quoted_text, text) or text)
             if command is not None and len(text) > MAX_COMMAND_LENGTH:
                 raise DomainError("err_too_long", limit=MAX_COMMAND_LENGTH)
             ctx = Context(msg, session, actor, room, self.settings, text, command)
@@ -196,3 +197,16 @@ def _inject(route: Route, ctx: Context) -> dict[str, Any]:
         "command": ctx.command, "settings": ctx.settings, "text": ctx.text,
     }
     return {name: available[name] for name in route.params}
+
+
+# A quoted reply (引用) to a task broadcast saying "I'll take it" claims that task.
+_CLAIM_REPLY = re.compile(r"^(?:我来|我接|接单|接了|接|抢单)[!！。.~～\s]*$")
+_QUOTED_TASK = re.compile(r"【新任务\s*#\s*(\d{1,9})】|#\s*(\d{1,9})")
+
+
+def quoted_claim(quoted: str | None, text: str) -> str | None:
+    """``接单 N`` when ``text`` is a claim word replying to a quote of task N, else None."""
+    if not quoted or not _CLAIM_REPLY.match(text):
+        return None
+    match = _QUOTED_TASK.search(unicodedata.normalize("NFKC", quoted))
+    return f"接单 {match.group(1) or match.group(2)}" if match else None

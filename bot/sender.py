@@ -114,6 +114,7 @@ class OutboxSender:
         self._stale = True  # candidates must be re-read
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._inflight: asyncio.Future | None = None
 
     # -- lifecycle -----------------------------------------------------------
     def wake(self) -> None:
@@ -131,6 +132,8 @@ class OutboxSender:
             except asyncio.CancelledError:
                 pass
             self._task = None
+        if self._inflight is not None and not self._inflight.done():
+            await asyncio.gather(self._inflight, return_exceptions=True)  # the row in hand
 
     async def _run(self) -> None:
         await self._guarded(self.recover, at_start=True)
@@ -214,7 +217,10 @@ class OutboxSender:
                 claimed = await outbox.claim(session=session, row_id=row.id, owner=self.owner, now=self.wall())
             if claimed is None:
                 continue  # another sender has it, or it is no longer its conversation's head
-            await self._deliver(claimed)
+            # Shielded: a stop (task cancelled) lets the claimed row finish and be marked,
+            # so only a hard crash can leave a row in 'sending'.
+            self._inflight = asyncio.ensure_future(self._deliver(claimed))
+            await asyncio.shield(self._inflight)
             await self._refresh(conversation=claimed.conversation)
             return True
         return False

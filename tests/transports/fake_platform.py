@@ -1,6 +1,7 @@
 """A fake platform for outbox tests: records every send with the (fake) time it happened."""
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 from typing import Callable
 
@@ -31,11 +32,13 @@ class FakePlatform:
     name = "fake"
 
     def __init__(self, clock: FakeClock, *, limits: SendLimits = NO_LIMITS, max_chars: int | None = None,
-                 fail=None, idempotent: bool = True, durable_keys: set | None = None) -> None:
+                 fail=None, idempotent: bool = True, durable_keys: set | None = None,
+                 log: list | None = None) -> None:
         self.clock, self.limits, self.max_chars, self.fail = clock, limits, max_chars, fail
         self.accepts_idempotency_key = idempotent
         self.keys = durable_keys if durable_keys is not None else set()
-        self.log: list[tuple[float, Outgoing, str | None]] = []  # what reached the platform
+        # what reached the platform; pass one list to several instances for a global order
+        self.log: list[tuple[float, Outgoing, str | None]] = log if log is not None else []
         self.calls = 0
 
     async def start(self, on_message) -> None:
@@ -49,6 +52,7 @@ class FakePlatform:
 
     async def send(self, message: Outgoing, idempotency_key: str | None = None) -> None:
         self.calls += 1
+        await asyncio.sleep(0)  # a real network call yields to other tasks
         if idempotency_key is not None and idempotency_key in self.keys:
             return  # the platform already has it
         error = self.fail(message, idempotency_key) if self.fail else None
