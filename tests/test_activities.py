@@ -1,0 +1,113 @@
+"""Activities (发布、报名、签到、名单) and 微心愿."""
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.clock import to_local, utcnow
+from bot.db.models_members import Activity, ActivitySignup
+from bot.services import activities, directory
+from tests.harness import EAST, MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_SUN, SECRETARY, WEST, texts
+from tests.test_points_ledger import assert_balances_match_ledger, entries
+
+
+def soon(minutes: int = 10) -> str:
+    return to_local(utcnow() + timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M")
+
+
+async def publish(bot, quota: int = 10, points: int = 2, when: str | None = None) -> list:
+    return await bot.say(SECRETARY, f"/活动 发布 清理楼道 {when or soon()} 3号楼门口 {quota} {points}", None)
+
+
+def test_parse_when_forms():
+    now = utcnow()
+    for text in ("2026-05-20 09:00", "2026/5/20 9:00", "5月20日9:00", "5月20日下午3点", "明天9点半", "今天 20:00"):
+        assert activities.parse_when(text, now) is not None, text
+    assert to_local(activities.parse_when("5月20日下午3点", now)).hour == 15
+    assert to_local(activities.parse_when("明天9点半", now)).minute == 30
+    for text in ("下周", "13月40日9:00", "明天", "abc"):
+        assert activities.parse_when(text, now) is None, text
+
+
+async def test_publish_broadcasts_and_sign_up_then_roster(bot):
+    replies = await publish(bot)
+    rooms = {r.room for r in replies if r.room}
+    assert rooms == {EAST, WEST, MEMBERS} and "已发布到 3 个群" in texts(replies)
+    assert all("报名 1" in r.text for r in replies if r.room)
+    signed = await bot.say(MEMBER_LI, "报名 1", MEMBERS)
+    assert "报名成功" in texts(signed) and "1/10" in texts(signed)
+    assert "已经报名" in texts(await bot.say(MEMBER_LI, "报名 1", MEMBERS))
+    await bot.say(RES_SUN, "报名 1", EAST)  # residents may join activities too
+    roster = texts(await bot.say(MEMBER_CHEN, "活动 1 名单", MEMBERS))
+    assert "李师傅" in roster and "孙先生" in roster and "报名 2/10" in roster
+    assert "清理楼道" in texts(await bot.say(MEMBER_CHEN, "活动", MEMBERS))
+    assert "没有找到活动 9" in texts(await bot.say(MEMBER_CHEN, "报名 9", MEMBERS))
+
+
+async def test_check_in_awards_once(bot):
+    await publish(bot, points=3)
+    assert "没有报名" in texts(await bot.say(MEMBER_LI, "签到 1", MEMBERS))
+    await bot.say(MEMBER_LI, "报名 1", MEMBERS)
+    assert "获得 3 积分" in texts(await bot.say(MEMBER_LI, "签到 1", MEMBERS))
+    assert "只记一次" in texts(await bot.say(MEMBER_LI, "签到 1", MEMBERS))
+    confirmed = texts(await bot.say(SECRETARY, "/活动 1 确认 @李师傅", None))
+    assert "不再加分" in confirmed
+    assert [(e.rule, e.amount) for e in await entries(bot)] == [("activity", 3)]
+    await bot.say(MEMBER_CHEN, "报名 1", MEMBERS)
+    assert "获得 3 积分" in texts(await bot.say(MEMBER_CHEN, "签到", MEMBERS))  # the one open check-in
+    await assert_balances_match_ledger(bot)
+
+
+async def test_check_in_outside_the_window_and_secretary_confirmation(bot):
+    await publish(bot, when="明天 23:50" if to_local(utcnow()).hour < 23 else "后天 09:00")
+    await bot.say(MEMBER_LI, "报名 1", MEMBERS)
+    assert "不在签到时间" in texts(await bot.say(MEMBER_LI, "签到 1", MEMBERS))
+    assert "仅限" in texts(await bot.say(MEMBER_LI, "/活动 1 确认 @李师傅", MEMBERS))
+    confirmed = await bot.say(SECRETARY, "/活动 1 确认 @李师傅 @刘大姐", None)
+    assert "已确认 李师傅 参加，+2 分" in texts(confirmed) and "已确认 刘大姐 参加" in texts(confirmed)
+    assert any(r.to == MEMBER_LIU for r in confirmed)
+    again = texts(await bot.say(SECRETARY, "/活动 1 确认 @李师傅", None))
+    assert "不再加分" in again
+    assert sorted((e.person_id, e.amount) for e in await entries(bot)) == [(MEMBER_LI, 2), (MEMBER_LIU, 2)]
+
+
+async def test_bad_activity_input(bot):
+    assert "仅限" in texts(await bot.say(MEMBER_LI, "/活动 发布 清理楼道 明天9:00 3号楼 10 2", MEMBERS))
+    assert "时间没看懂" in texts(await bot.say(SECRETARY, "/活动 发布 清理楼道 下周 3号楼 10 2", None))
+    assert "格式不对" in texts(await bot.say(SECRETARY, "/活动 发布 清理楼道", None))
+    assert "已经过去" in texts(await bot.say(SECRETARY, "/活动 发布 清理楼道 2020-01-01 09:00 3号楼 10 2", None))
+    assert "名额应为" in texts(await bot.say(SECRETARY, f"/活动 发布 清理楼道 {soon()} 3号楼 0 2", None))
+    assert "近期没有活动" in texts(await bot.say(MEMBER_LI, "活动", MEMBERS))
+
+
+async def test_concurrent_sign_ups_never_exceed_the_quota(bot):
+    await publish(bot, quota=5)
+    people = [f"vol-{i}" for i in range(30)]
+    async with bot.runtime.db.transaction() as session:
+        for pid in people:
+            await directory.ensure_person(session=session, person_id=pid, name=f"志愿者{pid}")
+            await directory.add_role(session=session, person_id=pid, community_id="xingfuli", role="member")
+    results = await asyncio.gather(*(bot.say(pid, "报名 1", MEMBERS) for pid in people))
+    assert sum("报名成功" in texts(r) for r in results) == 5
+    assert sum("名额已满" in texts(r) for r in results) == 25
+    async with bot.runtime.db.sessions() as session:
+        activity = await session.scalar(select(Activity))
+        rows = await session.scalar(select(func.count()).select_from(ActivitySignup))
+    assert activity.signed_up == rows == 5
+
+
+async def test_wish_is_claimed_and_fulfilled_like_a_ticket(bot):
+    posted = await bot.say(SECRETARY, "/心愿 发布 为独居的吴奶奶买一台收音机", None)
+    assert any(r.room == MEMBERS and "微心愿 #1" in r.text for r in posted)
+    assert "收音机" in texts(await bot.say(MEMBER_LI, "心愿", MEMBERS))
+    assert "仅限" in texts(await bot.say(MEMBER_LI, "/心愿 发布 我也想要", MEMBERS))
+    assert "接单成功" in texts(await bot.say(MEMBER_LIU, "接单 1", MEMBERS))
+    await bot.say(MEMBER_LIU, "完成 1 已送到吴奶奶家", MEMBERS)
+    verified = await bot.say(SECRETARY, "/验收 1 通过", None)
+    assert "获得 3 积分" in texts(verified)
+    assert [(e.rule, e.amount) for e in await entries(bot)] == [("wish", 3)]
+    ticket = await bot.ticket(1)
+    assert ticket.category == "care" and ticket.status == "verified"
+    assert "没有待圆梦" in texts(await bot.say(MEMBER_LI, "心愿", MEMBERS))
