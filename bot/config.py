@@ -28,6 +28,20 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # Lifecycle automation (issue 5): scheduler, dispatch tiers, deadlines, quiet hours, digests.
+    # Local times are Asia/Shanghai. See bot/data/lifecycle.yaml for T1/T2 and deadlines.
+    scheduler_enabled: bool = True
+    scheduler_tick_seconds: int = 30
+    lifecycle_rules_file: str | None = None  # a YAML file replacing bot/data/lifecycle.yaml
+    quiet_hours: str = "22:00-07:00"  # non-urgent automated messages wait; "" turns it off
+    daily_digest_time: str = "08:00"  # secretaries: new/open/overdue/yesterday's done
+    weekly_board_day: int = 1  # 1 = Monday ... 7 = Sunday: the points ranking (张榜公布)
+    weekly_board_time: str = "09:00"
+    monthly_report_time: str = "09:00"  # on the 1st, for the month before
+    followup_close_days: int = 3  # a verified ticket nobody rates closes by itself
+    late_grace_minutes: int = 180  # a digest or notice later than this (bot was down) is dropped
+    public_base_url: str | None = None  # for report links; default http://HTTP_HOST:HTTP_PORT
+
     # --- Delivery and platforms (issue 4): the outbox sender, wechaty, WeCom -------------
     # Outbox: retries with exponential backoff, then 'failed'; a row left mid-send by a
     # crash is sent again ("resend") or marked failed ("fail"); see bot/sender.py.

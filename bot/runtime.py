@@ -12,6 +12,7 @@ from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Community
 from bot.dispatch import Dispatcher
+from bot.scheduler import Scheduler
 from bot.sender import OutboxSender
 from bot.services import loader, outbox, welcome
 from bot.transports.base import Transport
@@ -54,6 +55,8 @@ class Runtime:
         if hasattr(self.transport, "on_room_join") and self.transport.on_room_join is None:
             self.transport.on_room_join = self.on_room_join
         self._site_runner: web.AppRunner | None = None
+        # Lifecycle automation (issue 5): one periodic tick over durable due items.
+        self.scheduler = Scheduler(self.db, settings, on_sent=self.sender.wake)
 
     async def prepare(self) -> None:
         """Upgrade the schema; on the simulator, load the demo community into an empty database."""
@@ -79,6 +82,8 @@ class Runtime:
         await self.prepare()
         await self.transport.start(self.dispatcher.handle)
         self.sender.start()
+        if self.settings.scheduler_enabled:
+            self.scheduler.start()
         if serve_http:
             from bot.web.app import create_app
 
@@ -91,6 +96,7 @@ class Runtime:
     async def stop(self) -> None:
         if self._site_runner:
             await self._site_runner.cleanup()
+        await self.scheduler.stop()
         await self.sender.stop()
         await self.transport.stop()
         await self.db.dispose()
