@@ -32,6 +32,9 @@ _COMMANDS: dict[str, tuple[tuple[str, ...], bool]] = {
     "confirm": (("确认",), False),
     "abort": (("取消",), False),
     "yes": (("是", "是的", "对", "登记"), False),
+    # Lifecycle automation (issue 5)
+    "schedule": (("定时", "定时通知"), False),
+    "stats": (("统计",), False),
     # Members and points (issue 6)
     "review": (("审核",), False),
     "rules": (("积分规则", "积分细则"), False),

@@ -6,7 +6,8 @@ from bot.dispatch import Router
 
 
 def build_routers() -> list[Router]:
-    from handlers import activities, common, demands, member, points, registration, resident, secretary, shop
+    from handlers import (activities, common, demands, member, points, registration, resident, schedule,
+                          secretary, shop)
 
     return [secretary.router, member.router, resident.router, points.router, registration.router,
-            activities.router, shop.router, common.router, demands.router]
+            activities.router, shop.router, common.router, schedule.router, demands.router]

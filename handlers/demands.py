@@ -6,9 +6,10 @@ import nlp
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import category_name, say
-from bot.services import directory, duplicates, pending, tickets
+from bot.services import duplicates, pending, tickets
 from bot.services.directory import Actor
 from handlers.format import ticket_fields
+from handlers.schedule import offer_ticket
 
 router = Router("demands")
 # Longer free text is almost always a forwarded article, not a request.
@@ -83,5 +84,4 @@ async def open_or_merge(
     fields = ticket_fields(ticket)
     ctx.reply(say("ticket_opened", number=ticket.number, category=category_name(category),
                   urgent_mark=fields["urgent_mark"], location=fields["location"]))
-    for room in await directory.rooms_of(session=session, community_id=actor.community_id, kind="members"):
-        ctx.send(room.id, say("ticket_new_task", **fields))
+    await offer_ticket(ctx, ticket)  # tiered dispatch: nearby members first (handlers.schedule)

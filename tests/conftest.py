@@ -16,6 +16,8 @@ import pytest
 
 from tests.harness import BotHarness
 
+# Quiet hours (issue 5) would make results depend on the wall clock; tests that need them set them.
+os.environ.setdefault("QUIET_HOURS", "")
 PG_URL = os.environ.get("GRIDBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 BACKEND = os.environ.get("GRIDBOT_TEST_DB", "sqlite")
 

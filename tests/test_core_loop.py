@@ -18,8 +18,10 @@ async def test_resident_demand_opens_ticket_and_tells_members(bot):
     to_room = [r for r in replies if r.room == EAST]
     assert len(to_room) == 1 and "#1" in to_room[0].text and "设施报修" in to_room[0].text
     assert to_room[0].mentions == [RES_ZHAO]
-    to_members = [r for r in replies if r.room == MEMBERS]
-    assert len(to_members) == 1 and "接单 1" in to_members[0].text
+    # Tiered dispatch (issue 5): members living nearby are offered it privately, best skills first.
+    offers = [r for r in replies if r.room is None and r.to != RES_ZHAO]
+    assert offers and offers[0].to == MEMBER_LI and "接单 1" in offers[0].text
+    assert not any(r.room == MEMBERS for r in replies)
 
 
 async def test_chatter_stays_silent_and_opens_nothing(bot):

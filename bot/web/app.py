@@ -7,7 +7,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from bot.web import api, sim
+from bot.web import api, reports, sim
 
 log = logging.getLogger(__name__)
 RUNTIME = web.AppKey("runtime", object)
@@ -48,6 +48,7 @@ def create_app(runtime) -> web.Application:
     api.add_routes(app)
     from bot.web import exports  # ledger .xlsx (issue 6)
     exports.add_routes(app)
+    reports.add_routes(app)  # monthly .xlsx (issue 5)
     platform_routes = getattr(runtime.transport, "web_routes", None)  # e.g. the WeCom callback
     if platform_routes is not None:
         app.add_routes(platform_routes())

@@ -1,0 +1,103 @@
+"""Lifecycle automation in conversation: /定时 (scheduled notices), /统计 (statistics),
+a bare 1-5 in a private chat (rating the latest verified ticket), and the tiered
+offer of a new ticket (called by handlers.demands)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from bot import clock
+from bot.commands import Command, normalize_command_text
+from bot.db.models import Ticket
+from bot.dispatch import Context, Router
+from bot.errors import DomainError
+from bot.messages import Outgoing
+from bot.replies import say
+from bot.services import dispatching, followups, notices, outbox, reports, stats, tickets
+from bot.services.directory import STAFF, Actor
+from handlers.format import excerpt
+from handlers.member import community_of
+
+router = Router("schedule")
+_BARE_SCORE = re.compile(r"^([1-5])\s*(?:分|星)?\s*[。.!！]?$")
+_CANCEL = re.compile(r"^(?:取消|删除)\s*#?\s*(\d{1,9})$")
+
+
+async def deliver(ctx: Context, messages: list[Outgoing], not_before: datetime | None) -> None:
+    """Automated messages caused by this message: now with the replies, or held for quiet hours."""
+    if not messages:
+        return
+    if not_before is None:
+        ctx.outgoing.extend(messages)
+    else:
+        await outbox.enqueue(session=ctx.session, messages=messages, cause=ctx.msg.dedup_key,
+                             not_before=not_before)
+
+
+async def offer_ticket(ctx: Context, ticket: Ticket) -> None:
+    """Tiered dispatch of a ticket just opened (see bot.services.dispatching)."""
+    messages, wait = await dispatching.offer_new(session=ctx.session, ticket=ticket, now=clock.utcnow(),
+                                                 settings=ctx.settings)
+    await deliver(ctx, messages, wait)
+
+
+@router.command("schedule", roles=STAFF, label="定时")
+async def schedule(ctx: Context, session, actor: Actor, command: Command) -> None:
+    args = command.args.strip()
+    community = community_of(actor)
+    if not args or args in ("帮助", "help", "?", "？"):
+        ctx.reply(say("sched_usage"))
+        return
+    if args in ("列表", "查看", "清单"):
+        rows = await notices.active(session=session, community_id=community)
+        if not rows:
+            ctx.reply(say("sched_list_empty"))
+            return
+        ctx.reply(say("sched_list_header", count=len(rows)) + "".join(
+            say("sched_list_item", number=n.id, rule=notices.describe(n.rule), scope=n.scope,
+                next=notices.local_next(n), excerpt=excerpt(n.text, 30)) for n in rows))
+        return
+    cancel = _CANCEL.match(args)
+    if cancel:
+        notice = await notices.cancel(session=session, community_id=community, notice_id=int(cancel.group(1)))
+        ctx.reply(say("sched_cancelled", number=notice.id))
+        return
+    if args.startswith(("取消", "删除")):
+        raise DomainError("err_usage", usage="/定时 取消 3")
+    notice, rooms, wait = await notices.create(session=session, community_id=community,
+                                               creator_id=actor.person.id, args=args, now=clock.utcnow(),
+                                               settings=ctx.settings)
+    quiet_line = say("sched_quiet_line", at=clock.to_local(wait).strftime("%m-%d %H:%M")) if wait else ""
+    ctx.reply(say("sched_created", number=notice.id, rule=notices.describe(notice.rule), scope=notice.scope,
+                  rooms="、".join(r.name for r in rooms), next=notices.local_next(notice),
+                  content=excerpt(notice.text, 200), quiet_line=quiet_line))
+
+
+@router.command("stats", roles=STAFF, label="统计")
+async def statistics(ctx: Context, session, actor: Actor, command: Command) -> None:
+    word = command.args.strip() or "本月"
+    now = clock.utcnow()
+    span = stats.period(word, now)
+    if span is None:
+        raise DomainError("stats_usage")
+    start, end = span
+    f = await stats.figures(session=session, community_id=community_of(actor), start=start, end=end, now=now)
+    last = clock.to_local(min(end - timedelta(seconds=1), now))
+    title = say("stats_title_period", word=word, start=clock.to_local(start).strftime("%m-%d"),
+                end=last.strftime("%m-%d"))
+    ctx.reply(reports.summary_text(f, title=title))
+
+
+def _bare_score(ctx: Context) -> bool:
+    return ctx.room is None and bool(_BARE_SCORE.match(normalize_command_text(ctx.text)))
+
+
+@router.message(when=_bare_score)
+async def bare_rating(ctx: Context, session, actor: Actor, text: str) -> None:
+    score = int(_BARE_SCORE.match(normalize_command_text(text)).group(1))
+    ticket = await followups.latest_verified(session=session, person_id=actor.person.id)
+    if ticket is None:
+        ctx.reply(say("rate_nothing_pending"))
+        return
+    await tickets.close(session=session, ticket=ticket, actor_id=actor.person.id, rating=score)
+    ctx.reply(say("ticket_rated_ok", number=ticket.number, score=score))
