@@ -46,7 +46,7 @@ _COMMANDS: dict[str, tuple[tuple[str, ...], bool]] = {
     "wish": (("心愿", "微心愿"), False),
     "shop": (("积分超市",), False),
     "redeem": (("兑换",), True),
-    "item": (("商品",), False),
+    "item": (("商品",), True),
     "collect": (("核销",), False),
 }
 # Commands that take no arguments must stand alone: "积分怎么算" is not "积分".

@@ -111,3 +111,14 @@ async def test_wish_is_claimed_and_fulfilled_like_a_ticket(bot):
     ticket = await bot.ticket(1)
     assert ticket.category == "care" and ticket.status == "verified"
     assert "没有待圆梦" in texts(await bot.say(MEMBER_LI, "心愿", MEMBERS))
+
+
+def test_new_command_words_leave_ordinary_sentences_alone():
+    from bot.commands import parse_command
+
+    for text in ("活动室的灯坏了", "报名参加明天的活动", "兑换券怎么用", "积分超市在哪", "商品 很好", "心愿是全家平安"):
+        assert parse_command(text) is None, text
+    assert parse_command("积分榜 本月").args == "本月"
+    assert (parse_command("活动 3 名单").number, parse_command("活动 3 名单").rest) == (3, "名单")
+    assert parse_command("/商品 上架 大米 10 3").name == "item"
+    assert parse_command("我的存折").name == "passbook" and parse_command("我的积分").name == "my_points"
