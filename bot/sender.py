@@ -47,45 +47,10 @@ from bot.db.engine import Database
 from bot.db.models import OutboxMessage
 from bot.messages import Outgoing
 from bot.services import outbox
-from bot.transports.base import NO_LIMITS, SendError, SendLimits, Transport
-from bot.transports.ratelimit import Clock, MinGapLimiter, MonotonicClock, SlidingWindowLimiter, SwitchPause
+from bot.transports.base import NO_LIMITS, SendLimits, Transport
+from bot.transports.ratelimit import Clock, MonotonicClock, Throttle
 
 log = logging.getLogger(__name__)
-
-
-class Throttle:
-    """Every limit of ``SendLimits`` for one account, answering for (conversation, rate key)."""
-
-    def __init__(self, limits: SendLimits, clock: Clock, rng: random.Random | None = None) -> None:
-        self.limits, self.clock = limits, clock
-        self.account = SlidingWindowLimiter(limits.per_account, limits.window, clock) if limits.per_account else None
-        self.gap = MinGapLimiter(limits.conversation_gap, clock) if limits.conversation_gap else None
-        low_high = limits.switch_pause
-        self.switch = SwitchPause(low_high[0], low_high[1], clock, rng) if low_high else None
-        self.per_key = SlidingWindowLimiter(limits.per_key, limits.window, clock) if limits.per_key else None
-
-    def delay(self, conversation: str, key: Hashable | None) -> float:
-        d = 0.0
-        if self.account:
-            d = max(d, self.account.delay("account"))
-        if self.gap:
-            d = max(d, self.gap.delay(conversation))
-        if self.switch:
-            d = max(d, self.switch.delay(conversation))
-        if self.per_key and key is not None:
-            d = max(d, self.per_key.delay(key))
-        return d
-
-    def record(self, conversation: str, key: Hashable | None) -> None:
-        for lim, k in ((self.account, "account"), (self.gap, conversation), (self.switch, conversation)):
-            if lim:
-                lim.record(k)
-        if self.per_key and key is not None:
-            self.per_key.record(key)
-
-    async def wait(self, conversation: str, key: Hashable | None) -> None:
-        while (d := self.delay(conversation, key)) > 0:
-            await self.clock.sleep(d)
 
 
 class OutboxSender:
@@ -181,8 +146,11 @@ class OutboxSender:
     async def drain(self, max_rows: int | None = None) -> int:
         """Send until nothing is due (tests, bench); returns rows finished or rescheduled."""
         done = 0
-        while (max_rows is None or done < max_rows) and await self.run_once():
-            done += 1
+        while max_rows is None or done < max_rows:
+            n = await self.run_once()
+            if not n:
+                break
+            done += n
         return done
 
     async def _refresh(self, conversation: str | None = None) -> None:
@@ -205,10 +173,13 @@ class OutboxSender:
             return (round(delay, 6), row.broadcast_id is not None, row.id)
         return min(self._candidates.values(), key=order)
 
-    async def run_once(self) -> bool:
-        """Send (or reschedule) one row; False when nothing is due."""
+    async def run_once(self) -> int:
+        """Send (or reschedule) the next row, or a batch when nothing limits the rate;
+        returns how many rows were handled, 0 when nothing is due."""
         if self._stale or not self._candidates:
             await self._refresh()
+        if self.limits.unlimited and len(self._candidates) > 1:
+            return await self._run_batch()
         while self._candidates:
             row = self._pick()
             del self._candidates[row.id]
@@ -217,13 +188,41 @@ class OutboxSender:
                 claimed = await outbox.claim(session=session, row_id=row.id, owner=self.owner, now=self.wall())
             if claimed is None:
                 continue  # another sender has it, or it is no longer its conversation's head
-            # Shielded: a stop (task cancelled) lets the claimed row finish and be marked,
-            # so only a hard crash can leave a row in 'sending'.
-            self._inflight = asyncio.ensure_future(self._deliver(claimed))
-            await asyncio.shield(self._inflight)
+            await self._deliver_shielded(claimed)
             await self._refresh(conversation=claimed.conversation)
-            return True
-        return False
+            return 1
+        return 0
+
+    async def _run_batch(self) -> int:
+        """No limits (simulator, tests, bench): claim many heads in one transaction.
+        A crash can then leave up to ``batch`` rows in 'sending', not just one."""
+        ids = sorted(self._candidates)[: self.batch]
+        self._candidates.clear()
+        self._stale = True
+        async with self.db.transaction() as session:
+            claimed = await outbox.claim_many(session=session, row_ids=ids, owner=self.owner, now=self.wall())
+        handled = 0
+        try:
+            for row in claimed:
+                await self._deliver_shielded(row)
+                handled += 1
+        finally:
+            rest = [r.id for r in claimed[handled + 1:]]  # never handed to the transport
+            if rest:
+                await asyncio.shield(self._release(rest))
+        # Nothing claimed (another sender was quicker): still report progress so that
+        # drain() re-reads the heads instead of stopping.
+        return len(claimed) or 1
+
+    async def _release(self, row_ids: list[int]) -> None:
+        async with self.db.transaction() as session:
+            await outbox.release(session=session, row_ids=row_ids, owner=self.owner)
+
+    async def _deliver_shielded(self, row: OutboxMessage) -> None:
+        # A stop (task cancelled) lets the row in hand finish and be marked,
+        # so only a hard crash can leave a row in 'sending'.
+        self._inflight = asyncio.ensure_future(self._deliver(row))
+        await asyncio.shield(self._inflight)
 
     async def _deliver(self, row: OutboxMessage) -> None:
         split = getattr(self.transport, "split_text", None)

@@ -158,24 +158,31 @@ async def heads(*, session: AsyncSession, now: datetime | None = None, limit: in
 
 # -- the sender's writes -------------------------------------------------------------
 async def claim(*, session: AsyncSession, row_id: int, owner: str, now: datetime | None = None) -> OutboxMessage | None:
-    """Take a row for sending if it is still a pending, due head; None if someone else has it.
+    """Take a row for sending if it is still a pending, due head; None if someone else has it."""
+    rows = await claim_many(session=session, row_ids=[row_id], owner=owner, now=now)
+    return rows[0] if rows else None
+
+
+async def claim_many(*, session: AsyncSession, row_ids: list[int], owner: str,
+                     now: datetime | None = None) -> list[OutboxMessage]:
+    """Take those of ``row_ids`` that are still pending, due conversation heads, in id order.
 
     PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so concurrent senders never wait on or
     share a row; SQLite has one writer at a time (BEGIN IMMEDIATE) and ignores it.
     """
     now = now or utcnow()
-    row = await session.scalar(
+    rows = list(await session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending", _due(now))
+        .where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == "pending", _due(now))
         .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
         .where(_is_head(now))
+        .order_by(OutboxMessage.id)
         .with_for_update(skip_locked=True, of=OutboxMessage)
-    )
-    if row is None:
-        return None
-    row.status, row.claimed_by, row.claimed_at = "sending", owner, now
+    ))
+    for row in rows:
+        row.status, row.claimed_by, row.claimed_at = "sending", owner, now
     await session.flush()
-    return row
+    return rows
 
 
 async def mark_part(*, session: AsyncSession, row_id: int, parts_sent: int) -> None:
@@ -186,20 +193,19 @@ async def finish(*, session: AsyncSession, row_id: int, ok: bool, error: str | N
                  parts_sent: int | None = None, now: datetime | None = None) -> None:
     """Mark a row sent (``ok``) or permanently failed; count it for its broadcast."""
     now = now or utcnow()
-    row = await session.get(OutboxMessage, row_id, with_for_update=True)
-    if row is None or row.status in ("sent", "failed"):
-        return
-    row.status = "sent" if ok else "failed"
-    row.claimed_by = None
+    values: dict = {"status": "sent" if ok else "failed", "claimed_by": None}
     if ok:
-        row.sent_at = now
+        values["sent_at"] = now
     else:
-        row.attempts += 1
-        row.last_error = (error or "")[:500]
+        values.update(attempts=OutboxMessage.attempts + 1, last_error=(error or "")[:500])
     if parts_sent is not None:
-        row.parts_sent = parts_sent
-    await session.flush()
-    if row.broadcast_id is not None:
+        values["parts_sent"] = parts_sent
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status.in_(ACTIVE))
+        .values(**values).returning(OutboxMessage.broadcast_id)
+    )
+    row = result.first()
+    if row is not None and row.broadcast_id is not None:
         await _count_broadcast(session, row.broadcast_id, ok, now)
 
 

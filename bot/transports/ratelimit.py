@@ -15,7 +15,10 @@ import asyncio
 import random
 import time
 from collections import deque
-from typing import Hashable, Protocol
+from typing import TYPE_CHECKING, Hashable, Protocol
+
+if TYPE_CHECKING:
+    from bot.transports.base import SendLimits
 
 
 class Clock(Protocol):
@@ -195,3 +198,38 @@ class CompositeLimiter:
         for lim, keyf in self.parts:
             lim.record(keyf(**kw))
         return waited
+
+
+class Throttle:
+    """Every limit of ``SendLimits`` for one account, answering for (conversation, rate key)."""
+
+    def __init__(self, limits: "SendLimits", clock: Clock, rng: random.Random | None = None) -> None:
+        self.limits, self.clock = limits, clock
+        self.account = SlidingWindowLimiter(limits.per_account, limits.window, clock) if limits.per_account else None
+        self.gap = MinGapLimiter(limits.conversation_gap, clock) if limits.conversation_gap else None
+        low_high = limits.switch_pause
+        self.switch = SwitchPause(low_high[0], low_high[1], clock, rng) if low_high else None
+        self.per_key = SlidingWindowLimiter(limits.per_key, limits.window, clock) if limits.per_key else None
+
+    def delay(self, conversation: str, key: Hashable | None) -> float:
+        d = 0.0
+        if self.account:
+            d = max(d, self.account.delay("account"))
+        if self.gap:
+            d = max(d, self.gap.delay(conversation))
+        if self.switch:
+            d = max(d, self.switch.delay(conversation))
+        if self.per_key and key is not None:
+            d = max(d, self.per_key.delay(key))
+        return d
+
+    def record(self, conversation: str, key: Hashable | None) -> None:
+        for lim, k in ((self.account, "account"), (self.gap, conversation), (self.switch, conversation)):
+            if lim:
+                lim.record(k)
+        if self.per_key and key is not None:
+            self.per_key.record(key)
+
+    async def wait(self, conversation: str, key: Hashable | None) -> None:
+        while (d := self.delay(conversation, key)) > 0:
+            await self.clock.sleep(d)
