@@ -122,11 +122,13 @@ def parse(text: str, now: datetime) -> Parsed:
             day = _calendar_day(local_now.date(), m["y"], cn_int(m["m"]), cn_int(m["d"]) if m["d"] else None)
         elif m["iy"]:
             day = _calendar_day(local_now.date(), m["iy"], int(m["im"]), int(m["id"]))
-    t = _TIME.match(text, pos) if pos == 0 else _TIME.match(text[pos:].lstrip())
+    tail = text[pos:]
+    skip = len(tail) - len(tail.lstrip())
+    t = _TIME.match(tail.lstrip())
     if t is None or not (t["h"] or t["h2"]):
         raise BadTime("no_time" if pos else "unreadable")
     hour, minute = _clock(t, period)
-    end = len(consumed) if pos == 0 else pos + (len(text[pos:]) - len(text[pos:].lstrip())) + t.end()
+    end = pos + skip + t.end()
     rest = _SEP.sub("", text[end:])
     expression = text[:end].strip()
     if rule is None:
