@@ -2,11 +2,28 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import weakref
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from bot.db.sqlite_inline import inline_creator
+
+
+WRITE_OPTION = "gridbot_write"
+# One asyncio lock per (event loop, SQLite file): every engine on that file in this
+# process queues on it, so none of them ever waits on the file lock inside the loop.
+_SQLITE_WRITE_LOCKS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _sqlite_write_lock(path: str) -> asyncio.Lock:
+    per_loop = _SQLITE_WRITE_LOCKS.setdefault(asyncio.get_running_loop(), {})
+    return per_loop.setdefault(os.path.abspath(path), asyncio.Lock())
 
 
 def normalize_url(url: str) -> str:
@@ -30,11 +47,10 @@ def is_sqlite(url: str) -> bool:
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
     # Take the write lock at BEGIN (BEGIN IMMEDIATE) so two writers never deadlock on
-    # a read-to-write upgrade; pysqlite's own transaction handling is switched off so
-    # SQLAlchemy's BEGIN is the one that runs.
+    # a read-to-write upgrade; sqlite3's own transaction handling is off
+    # (isolation_level=None in bot.db.sqlite_inline) so SQLAlchemy's BEGIN is the one that runs.
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn, _record):  # pragma: no cover - driver callback
-        dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
@@ -44,13 +60,17 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn):  # pragma: no cover - driver callback
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock at BEGIN; readers use a deferred (snapshot) transaction,
+        # which in WAL mode neither waits for nor blocks a writer.
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 10})
+        path = make_url(url).database or ":memory:"
+        engine = create_async_engine(url, async_creator=inline_creator(path))
         _configure_sqlite(engine)
         return engine
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
@@ -68,18 +88,21 @@ class Database:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url, pool_size=pool_size)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
+        self._writers = async_sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False, class_=AsyncSession
+        )
         self.sqlite = self.url.startswith("sqlite")
-        self._write_lock = asyncio.Lock() if self.sqlite else None
+        self._sqlite_path = make_url(self.url).database or ":memory:" if self.sqlite else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed on success, rolled back on any error."""
-        if self._write_lock is not None:
-            async with self._write_lock:
-                async with self.sessions() as session, session.begin():
+        if self._sqlite_path is not None:
+            async with _sqlite_write_lock(self._sqlite_path):
+                async with self._writers() as session, session.begin():
                     yield session
         else:
-            async with self.sessions() as session, session.begin():
+            async with self._writers() as session, session.begin():
                 yield session
 
     async def dispose(self) -> None:
