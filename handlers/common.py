@@ -14,5 +14,5 @@ async def help_(ctx: Context, actor: Actor) -> None:
     if actor.is_member or MEMBER in actor.roles:
         parts.append(say("help_member") + "\n" + say("help_member_more"))
     if actor.is_staff:
-        parts.append(say("help_secretary") + "\n" + say("help_secretary_more"))
+        parts.append(say("help_secretary") + "\n" + say("help_secretary_more") + "\n" + say("help_schedule"))
     ctx.reply("\n\n".join(parts))

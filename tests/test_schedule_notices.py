@@ -154,3 +154,8 @@ async def test_occurrence_missed_by_a_long_outage_is_dropped_and_the_next_kept(b
     assert await box.new() == []
     await tick(bot, local(date(2026, 11, 24), 8, 0))
     assert len(await box.new()) == 3
+
+
+async def test_help_lists_the_schedule_commands_for_staff(bot):
+    assert "/定时" in texts(await bot.say(SECRETARY, "帮助", None))
+    assert "/定时" not in texts(await bot.say(RES_ZHAO, "帮助", EAST))

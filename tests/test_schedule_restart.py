@@ -80,6 +80,8 @@ async def test_two_schedulers_on_one_postgres_run_each_job_once(bot, database_ur
         await second.close()
 
 
+@pytest.mark.skipif(BACKEND != "postgres", reason="two engines on one SQLite file in one event loop would "
+                    "block each other; one SQLite process serialises its writers anyway")
 async def test_a_due_item_is_claimed_exactly_once_across_processes(bot, database_url):
     from bot.clock import utcnow
     from bot.services import jobs
@@ -102,3 +104,14 @@ async def test_a_due_item_is_claimed_exactly_once_across_processes(bot, database
     finally:
         await second.close()
     assert sum(results) == 1
+
+
+async def test_runtime_starts_and_stops_the_periodic_tick(bot):
+    scheduler = bot.runtime.scheduler
+    scheduler.start()
+    try:
+        job = scheduler._aps.get_job("gridbot-tick")
+        assert job is not None and job.trigger.interval.total_seconds() == bot.runtime.settings.scheduler_tick_seconds
+    finally:
+        await scheduler.stop()
+    assert scheduler._aps is None
