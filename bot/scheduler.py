@@ -30,7 +30,7 @@ from typing import Awaitable, Callable
 
 from bot.clock import utcnow
 from bot.db.engine import Database
-from bot.services import deadlines, digests, dispatching, followups, jobs, notices, outbox, quiet
+from bot.services import deadlines, digests, dispatching, followups, jobs, notices, outbox, policy, quiet
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +51,26 @@ RULES: dict[str, Callable[..., Awaitable[jobs.Batch | None]]] = {
 DROPPABLE = {"daily", "weekly", "monthly", "notice"}
 
 
+def validate(settings) -> None:
+    """Fail at start-up, with the setting's name, rather than on the first ticket."""
+    try:
+        quiet.parse_hours(settings.quiet_hours)
+    except ValueError as exc:
+        raise ValueError(f"QUIET_HOURS: {exc}") from exc
+    for name in ("daily_digest_time", "weekly_board_time", "monthly_report_time"):
+        value = getattr(settings, name)
+        hour, sep, minute = value.partition(":")
+        if not (sep and hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+            raise ValueError(f"{name.upper()} must look like 08:00, got {value!r}")
+    if not 1 <= int(settings.weekly_board_day) <= 7:
+        raise ValueError("WEEKLY_BOARD_DAY must be 1 (Monday) to 7 (Sunday)")
+    policy.load(settings.lifecycle_rules_file)
+
+
 class Scheduler:
     def __init__(self, db: Database, settings, *, on_sent: Callable[[], None] | None = None,
                  name: str = "scheduler") -> None:
+        validate(settings)
         self.db = db
         self.settings = settings
         self.on_sent = on_sent

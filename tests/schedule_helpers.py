@@ -1,7 +1,7 @@
 """Helpers for the lifecycle-automation tests: a controllable clock and outbox views."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import select, update
 
@@ -66,5 +66,3 @@ def private_to(rows, person: str):
 def in_room(rows, room: str):
     return [r for r in rows if r.room_id == room]
 
-
-__all__ = ["local", "Outbox", "tick", "jobs_of", "set_ticket", "private_to", "in_room", "timedelta"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.db.models import TicketEvent
-from tests.harness import (EAST, MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_ZHAO, SECRETARY,
+from tests.harness import (MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_ZHAO, SECRETARY,
                            texts)
 from tests.schedule_helpers import Outbox, in_room, jobs_of, local, private_to, tick
 

@@ -115,3 +115,16 @@ async def test_runtime_starts_and_stops_the_periodic_tick(bot):
     finally:
         await scheduler.stop()
     assert scheduler._aps is None
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"quiet_hours": "10pm-7am"}, "QUIET_HOURS"),
+    ({"daily_digest_time": "8点"}, "DAILY_DIGEST_TIME"),
+    ({"weekly_board_day": 9}, "WEEKLY_BOARD_DAY"),
+])
+def test_bad_settings_fail_at_start(override, message):
+    from bot.config import Settings
+    from bot.scheduler import validate
+
+    with pytest.raises(ValueError, match=message):
+        validate(Settings(_env_file=None, **override))
