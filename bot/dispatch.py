@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commands import Command, parse_command
 from bot.config import Settings
 from bot.db.engine import Database
-from bot.db.models import OutboxMessage, ProcessedMessage, Room
+from bot.db.directory_cache import RoomInfo
+from bot.db.models import OutboxMessage, ProcessedMessage
 from bot.errors import DomainError, Forbidden
 from bot.messages import IncomingMessage, Outgoing
 from bot.replies import ROLE_NAMES, say
@@ -41,7 +42,7 @@ class Context:
     msg: IncomingMessage
     session: AsyncSession
     actor: Actor
-    room: Room | None
+    room: RoomInfo | None
     settings: Settings
     text: str
     command: Command | None
@@ -143,7 +144,7 @@ class Dispatcher:
             await self._mark_processed(session, key)
             if not text:
                 return []  # empty, whitespace or control characters only: nothing to say
-            room = await directory.get_room(session=session, room_id=msg.room_id) if msg.room_id else None
+            room = await directory.room_info(session=session, room_id=msg.room_id) if msg.room_id else None
             if msg.room_id is not None and room is None:
                 return []  # a group the bot was not told about: stay quiet
             actor = await directory.resolve_actor(

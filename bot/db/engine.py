@@ -11,6 +11,7 @@ from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.db.sqlite_inline import inline_creator
+from bot.db.directory_cache import SESSION_KEY as CACHE_KEY, DirectoryCache
 
 
 WRITE_OPTION = "gridbot_write"
@@ -87,9 +88,13 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url, pool_size=pool_size)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession)
+        # Rooms and roles, cached for every session of this database (bot.db.directory_cache).
+        self.cache = DirectoryCache()
+        info = {CACHE_KEY: self.cache}
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession, info=info)
         self._writers = async_sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False, class_=AsyncSession
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False,
+            class_=AsyncSession, info=info,
         )
         self.sqlite = self.url.startswith("sqlite")
         self._sqlite_path = make_url(self.url).database or ":memory:" if self.sqlite else None

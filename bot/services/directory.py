@@ -4,9 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+
+from bot.clock import utcnow
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.directory_cache import MISSING, ActorInfo, PersonRef, RoomInfo, cache_of
 from bot.db.models import Community, Grid, Person, PersonRole, Room
+from bot.db.upsert import insert_ignore
 
 RESIDENT, MEMBER, GRID_WORKER, SECRETARY = "resident", "member", "grid_worker", "secretary"
 ROLES = (RESIDENT, MEMBER, GRID_WORKER, SECRETARY)
@@ -17,7 +21,7 @@ STAFF = (SECRETARY, GRID_WORKER)
 class Actor:
     """Who sent a message, in the community it concerns."""
 
-    person: Person
+    person: PersonRef | Person  # handlers read .id and .name
     community_id: str | None
     roles: frozenset[str]
 
@@ -34,15 +38,36 @@ async def get_room(*, session: AsyncSession, room_id: str) -> Room | None:
     return await session.get(Room, room_id)
 
 
+async def room_info(*, session: AsyncSession, room_id: str) -> RoomInfo | None:
+    """The room as a plain value, from the cache when it is there."""
+    cache = cache_of(session)
+    hit = cache.room(room_id) if cache else MISSING
+    if hit is not MISSING:
+        return hit
+    room = await session.get(Room, room_id)
+    info = RoomInfo(room.id, room.community_id, room.grid_id, room.kind, room.name) if room else None
+    # A room this transaction added (only the loader adds rooms) may still roll back.
+    if cache is not None and (room is None or room not in session.new):
+        cache.put_room(room_id, info)
+    return info
+
+
 async def ensure_person(*, session: AsyncSession, person_id: str, name: str) -> Person:
+    name = (name or person_id)[:64]
+    # One statement that cannot collide with a concurrent first message of the same person.
+    if await insert_ignore(session, Person.__table__, {"id": person_id, "name": name, "created_at": utcnow()}):
+        _forget(session, person_id)
     person = await session.get(Person, person_id)
-    if person is None:
-        person = Person(id=person_id, name=(name or person_id)[:64])
-        session.add(person)
-        await session.flush()
-    elif name and person.name != name[:64]:
-        person.name = name[:64]
+    if person.name != name:
+        person.name = name
+        _forget(session, person_id)
     return person
+
+
+def _forget(session: AsyncSession, person_id: str) -> None:
+    cache = cache_of(session)
+    if cache is not None:
+        cache.forget_person(person_id)
 
 
 async def roles_of(*, session: AsyncSession, person_id: str, community_id: str) -> frozenset[str]:
@@ -71,40 +96,50 @@ async def add_role(
     *, session: AsyncSession, person_id: str, community_id: str, role: str,
     grid_id: int | None = None, skills: str | None = None,
 ) -> PersonRole:
-    existing = await session.scalar(
+    _forget(session, person_id)
+    await insert_ignore(session, PersonRole.__table__, {
+        "person_id": person_id, "community_id": community_id, "role": role,
+        "grid_id": grid_id, "skills": skills,
+    })
+    row = await session.scalar(
         select(PersonRole).where(
             PersonRole.person_id == person_id,
             PersonRole.community_id == community_id,
             PersonRole.role == role,
         )
     )
-    if existing is not None:
-        if grid_id is not None:
-            existing.grid_id = grid_id
-        if skills is not None:
-            existing.skills = skills
-        return existing
-    role_row = PersonRole(
-        person_id=person_id, community_id=community_id, role=role, grid_id=grid_id, skills=skills
-    )
-    session.add(role_row)
-    await session.flush()
-    return role_row
+    if grid_id is not None:
+        row.grid_id = grid_id
+    if skills is not None:
+        row.skills = skills
+    return row
 
 
 async def resolve_actor(
-    *, session: AsyncSession, person_id: str, name: str, room: Room | None
+    *, session: AsyncSession, person_id: str, name: str, room: Room | RoomInfo | None
 ) -> Actor:
     """Find or register the sender. A stranger in a grid group becomes a resident there."""
-    person = await ensure_person(session=session, person_id=person_id, name=name)
-    community_id = room.community_id if room else await home_community(session=session, person_id=person_id)
+    cache = cache_of(session)
+    room_community = room.community_id if room else None
+    hit = cache.actor(person_id, room_community) if cache else None
+    if hit is not None and (not name or hit.person.name == name[:64]):
+        return Actor(hit.person, hit.community_id, hit.roles)
+    person = await session.get(Person, person_id)
+    existed = person is not None
+    if not existed or (name and person.name != name[:64]):
+        person = await ensure_person(session=session, person_id=person_id, name=name)
+    community_id = room_community or await home_community(session=session, person_id=person_id)
     if community_id is None:
         return Actor(person, None, frozenset())
     roles = await roles_of(session=session, person_id=person_id, community_id=community_id)
     if not roles and room is not None and room.kind == "grid":
         await add_role(session=session, person_id=person_id, community_id=community_id,
                        role=RESIDENT, grid_id=room.grid_id)
-        roles = frozenset({RESIDENT})
+        return Actor(person, community_id, frozenset({RESIDENT}))
+    if cache is not None and existed and roles:
+        # Only what was already committed goes into the cache.
+        ref = PersonRef(person.id, person.name)
+        cache.put_actor(person_id, room_community, ActorInfo(ref, community_id, roles))
     return Actor(person, community_id, roles)
 
 

@@ -27,6 +27,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.directory_cache import cache_of
 from bot.db.models import Community, Grid, Room
 from bot.services import directory
 
@@ -49,6 +50,9 @@ def read_file(path: str | Path) -> dict:
 
 
 async def load(*, session: AsyncSession, data: dict) -> dict[str, int]:
+    cache = cache_of(session)
+    if cache is not None:
+        cache.clear()  # rooms and roles are about to change
     counts = {"communities": 0, "grids": 0, "rooms": 0, "people": 0}
     for c in data["communities"]:
         _require(c, ("id", "name"), "community")

@@ -1,0 +1,89 @@
+"""An in-process cache of rooms and of who holds which roles.
+
+Every message needs its room and its sender's roles; both change rarely. Entries
+come only from committed rows (never from a transaction that might roll back),
+expire after ``ttl`` seconds so a change made by another process shows within that
+time, and are dropped at once when this process changes them (``add_role``,
+``ensure_person``, the loader).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+SESSION_KEY = "directory_cache"
+
+
+@dataclass(frozen=True, slots=True)
+class RoomInfo:
+    id: str
+    community_id: str
+    grid_id: int | None
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    """What handlers read of the sender: a plain value, not a session-bound row."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorInfo:
+    person: PersonRef
+    community_id: str | None
+    roles: frozenset[str]
+
+
+_ABSENT = object()
+
+
+class DirectoryCache:
+    def __init__(self, *, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._rooms: dict[str, tuple[float, RoomInfo | None]] = {}
+        self._actors: dict[tuple[str, str | None], tuple[float, ActorInfo]] = {}
+
+    def _fresh(self, stamp: float) -> bool:
+        return self.clock() - stamp < self.ttl
+
+    def room(self, room_id: str):
+        """The cached room, None for a room known not to exist, or ``MISSING``."""
+        hit = self._rooms.get(room_id)
+        if hit is None or not self._fresh(hit[0]):
+            return MISSING
+        return hit[1]
+
+    def put_room(self, room_id: str, info: RoomInfo | None) -> None:
+        self._rooms[room_id] = (self.clock(), info)
+
+    def actor(self, person_id: str, room_community: str | None) -> ActorInfo | None:
+        hit = self._actors.get((person_id, room_community))
+        if hit is None or not self._fresh(hit[0]):
+            return None
+        return hit[1]
+
+    def put_actor(self, person_id: str, room_community: str | None, info: ActorInfo) -> None:
+        self._actors[(person_id, room_community)] = (self.clock(), info)
+
+    def forget_person(self, person_id: str) -> None:
+        for key in [k for k in self._actors if k[0] == person_id]:
+            del self._actors[key]
+
+    def clear(self) -> None:
+        self._rooms.clear()
+        self._actors.clear()
+
+
+MISSING = _ABSENT
+
+
+def cache_of(session: AsyncSession) -> DirectoryCache | None:
+    return session.info.get(SESSION_KEY)
