@@ -64,3 +64,16 @@ async def test_down_over_the_deadline_skips_the_reminder_and_alerts_once(bot):
     rows = await box.new()
     assert [r.to_person for r in rows if "办结提醒" in r.text] == []
     assert len([r for r in rows if "超时提醒" in r.text]) == 1
+
+
+async def test_rejected_work_counts_as_not_done_again(bot):
+    ticket = await claimed_ticket(bot)
+    await bot.say(MEMBER_LI, "完成 1 好了", MEMBERS)
+    assert (await bot.ticket(1)).done_at is not None
+    await bot.say(SECRETARY, "/验收 1 驳回 灯还是不亮", None)
+    rejected = await bot.ticket(1)
+    assert rejected.status == "claimed" and rejected.done_at is None
+    box = Outbox(bot)
+    await box.mark()
+    await tick(bot, ticket.deadline_at + timedelta(minutes=1))
+    assert [r for r in await box.new() if "超时提醒" in r.text and r.to_person == SECRETARY]

@@ -22,6 +22,7 @@ from bot.services.dispatching import fields_of, secretaries
 
 LOW_RATING = 2
 AUTO_NOTE = "auto"
+RECENT = timedelta(days=7)  # older low ratings (e.g. before an upgrade) raise no alert
 
 
 def _missing(kind: str):
@@ -33,7 +34,8 @@ async def discover(*, session: AsyncSession, now: datetime, settings, limit: int
     """Plan follow-ups for newly verified tickets and alerts for new low ratings."""
     added = 0
     verified = await session.scalars(
-        select(Ticket).where(Ticket.status == tickets.VERIFIED, _missing("followup_ask")).limit(limit))
+        select(Ticket).where(Ticket.status == tickets.VERIFIED, _missing("followup_ask"))
+        .order_by(Ticket.id).limit(limit))
     days = timedelta(days=getattr(settings, "followup_close_days", 3))
     for t in verified:
         base = t.verified_at or t.updated_at
@@ -43,7 +45,9 @@ async def discover(*, session: AsyncSession, now: datetime, settings, limit: int
                        community_id=t.community_id, due_at=base + days, ticket_id=t.id)
     low = await session.scalars(
         select(Ticket).where(Ticket.status == tickets.CLOSED, Ticket.rating.is_not(None),
-                             Ticket.rating <= LOW_RATING, _missing("low_rating")).limit(limit))
+                             Ticket.rating <= LOW_RATING, Ticket.closed_at >= now - RECENT,
+                             _missing("low_rating"))
+        .order_by(Ticket.id).limit(limit))
     for t in low:
         added += await jobs.add(session=session, key=f"low_rating:{t.id}", kind="low_rating",
                                 community_id=t.community_id, due_at=now, ticket_id=t.id)

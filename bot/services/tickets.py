@@ -92,6 +92,8 @@ async def _transition(
     now = utcnow()
     if action in _STAMPS:  # lifecycle timestamps for deadlines and statistics (issue 5)
         values.setdefault(_STAMPS[action], now)
+    elif action == "reject":  # the work is not done after all: it counts as open again
+        values.setdefault("done_at", None)
     condition = and_(Ticket.id == ticket.id, Ticket.status.in_(sources))
     if extra_where is not None:
         condition = and_(condition, extra_where)
