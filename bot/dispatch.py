@@ -16,13 +16,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import Command, parse_command
 from bot.config import Settings
 from bot.db.engine import Database
-from bot.db.directory_cache import RoomInfo
+from bot.clock import utcnow
+from bot.db.directory_cache import MISSING, RoomInfo
+from bot.db.upsert import insert_ignore
 from bot.db.models import OutboxMessage, ProcessedMessage
 from bot.errors import DomainError, Forbidden
 from bot.messages import IncomingMessage, Outgoing
@@ -115,10 +116,13 @@ def check_roles(route: Route, ctx: Context) -> None:
 
 
 class Dispatcher:
-    def __init__(self, db: Database, settings: Settings, routers: list[Router]) -> None:
+    def __init__(self, db: Database, settings: Settings, routers: list[Router],
+                 chatter: Callable[[RoomInfo, str], bool] | None = None) -> None:
         self.db = db
         self.settings = settings
         self.routers = routers
+        # Pure test for group text no route would act on (see handlers.group_chatter).
+        self.chatter = chatter
         self.on_sent: Callable[[], None] | None = None  # wakes the sender
 
     async def handle(self, msg: IncomingMessage) -> list[OutboxMessage]:
@@ -140,10 +144,14 @@ class Dispatcher:
         return rows
 
     async def _handle_once(self, msg: IncomingMessage, text: str, key: str) -> list[OutboxMessage]:
+        if not text:
+            return []  # empty, whitespace or control characters only: nothing to say or store
+        if self._is_known_chatter(msg, text):
+            # Most group traffic is conversation. When the room and the sender are known
+            # and no route would act, nothing is written: handling it again is the same no-op.
+            return []
         async with self.db.transaction() as session:
             await self._mark_processed(session, key)
-            if not text:
-                return []  # empty, whitespace or control characters only: nothing to say
             room = await directory.room_info(session=session, room_id=msg.room_id) if msg.room_id else None
             if msg.room_id is not None and room is None:
                 return []  # a group the bot was not told about: stay quiet
@@ -157,14 +165,24 @@ class Dispatcher:
             await self._route(ctx)
             return await outbox.enqueue(session=session, messages=ctx.outgoing, cause=key)
 
+    def _is_known_chatter(self, msg: IncomingMessage, text: str) -> bool:
+        if self.chatter is None or msg.room_id is None or msg.quoted_text:
+            return False
+        room = self.db.cache.room(msg.room_id)
+        if room is MISSING or room is None:
+            return False
+        actor = self.db.cache.actor(msg.sender_id, room.community_id)
+        if actor is None or (msg.sender_name and actor.person.name != msg.sender_name[:64]):
+            return False
+        if parse_command(text) is not None:
+            return False
+        return self.chatter(room, text)
+
     async def _mark_processed(self, session: AsyncSession, key: str) -> None:
-        if await session.get(ProcessedMessage, key) is not None:
+        # One statement; a concurrent delivery of the same message waits for the first
+        # to commit and then inserts nothing.
+        if not await insert_ignore(session, ProcessedMessage.__table__, {"key": key, "processed_at": utcnow()}):
             raise _Duplicate
-        session.add(ProcessedMessage(key=key))
-        try:
-            await session.flush()
-        except IntegrityError as exc:  # a concurrent delivery of the same message won
-            raise _Duplicate from exc
 
     async def _route(self, ctx: Context) -> None:
         for router in self.routers:

@@ -40,12 +40,12 @@ def make_transport(settings: Settings) -> Transport:
 class Runtime:
     def __init__(self, settings: Settings, *, transport: Transport | None = None,
                  db: Database | None = None, clock: Clock | None = None) -> None:
-        from handlers import build_routers
+        from handlers import build_routers, group_chatter
 
         self.settings = settings
         self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
         self.transport = transport or make_transport(settings)
-        self.dispatcher = Dispatcher(self.db, settings, build_routers())
+        self.dispatcher = Dispatcher(self.db, settings, build_routers(), chatter=group_chatter)
         self.sender = OutboxSender(
             self.db, self.transport, clock=clock, max_attempts=settings.outbox_max_attempts,
             backoff_base=settings.outbox_backoff_seconds, backoff_max=settings.outbox_backoff_max_seconds,

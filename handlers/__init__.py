@@ -11,3 +11,15 @@ def build_routers() -> list[Router]:
 
     return [secretary.router, member.router, resident.router, points.router, registration.router,
             activities.router, shop.router, common.router, schedule.router, demands.router]
+
+
+def group_chatter(room, text: str) -> bool:
+    """True when a group message that is not a command would change nothing and get no answer.
+
+    The dispatcher then skips the database for it. Every route that acts on plain
+    text in a group must be reflected here; today that is only resident intake
+    (handlers.demands); the bare-score route of handlers.schedule is private-chat only.
+    """
+    from handlers import demands
+
+    return demands.is_group_chatter(room, text)

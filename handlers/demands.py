@@ -3,6 +3,7 @@ an unsure message is asked about, chatter is left alone."""
 from __future__ import annotations
 
 import nlp
+from bot.db.directory_cache import RoomInfo
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import category_name, say
@@ -18,6 +19,13 @@ MAX_FREE_TEXT = 2000
 
 def _intake(ctx: Context) -> bool:
     return ctx.room is None or ctx.room.kind == "grid"
+
+
+def is_group_chatter(room: RoomInfo, text: str) -> bool:
+    """Pure: would ``free_text`` stay silent for this group message? (the dispatcher's fast path)"""
+    if room.kind != "grid" or len(text) > MAX_FREE_TEXT:
+        return True
+    return nlp.classify(text).intent == "chat"
 
 
 @router.command("yes")
