@@ -1,0 +1,62 @@
+"""The cheap paths: cached rooms and roles, and group chatter that writes nothing."""
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import func, select
+
+from bot.db.directory_cache import DirectoryCache, PersonRef, ActorInfo, RoomInfo, MISSING
+from bot.db.models import PersonRole, ProcessedMessage
+from bot.services import directory
+from tests.harness import EAST, MEMBERS, RES_ZHAO, texts
+
+
+async def _processed(bot) -> int:
+    async with bot.runtime.db.sessions() as session:
+        return await session.scalar(select(func.count()).select_from(ProcessedMessage))
+
+
+async def test_known_senders_chatter_writes_nothing(bot):
+    await bot.say(RES_ZHAO, "帮助")  # a command: the slow path, which caches the sender
+    before = await _processed(bot)
+    for text in ("早上好", "收到", "哈哈哈", "谢谢大家"):
+        assert await bot.say(RES_ZHAO, text) == []
+    assert await _processed(bot) == before
+    # A demand from the same person still takes the full path.
+    assert "#1" in texts(await bot.say(RES_ZHAO, "1号楼2单元楼道灯坏了好几天了"))
+    assert await _processed(bot) == before + 1
+
+
+async def test_a_strangers_first_chatter_registers_them(bot):
+    assert await bot.say("newcomer", "大家好，新搬来的", EAST, name="新邻居") == []
+    async with bot.runtime.db.sessions() as session:
+        roles = list(await session.scalars(select(PersonRole.role).where(PersonRole.person_id == "newcomer")))
+    assert roles == ["resident"]
+
+
+async def test_role_change_shows_at_once(bot):
+    await bot.say("newcomer", "大家好", EAST, name="新邻居")
+    assert "仅限" in texts(await bot.say("newcomer", "任务", MEMBERS, name="新邻居"))
+    async with bot.runtime.db.transaction() as session:
+        await directory.add_role(session=session, person_id="newcomer", community_id="xingfuli", role="member")
+    assert "仅限" not in texts(await bot.say("newcomer", "任务", MEMBERS, name="新邻居"))
+
+
+async def test_first_messages_of_a_new_person_at_once(bot):
+    results = await asyncio.gather(*(bot.say("twin", f"3号楼{i}单元楼道灯坏了", EAST, name="新人")
+                                     for i in range(1, 5)))
+    assert not any("系统出了点问题" in texts(r) for r in results)
+
+
+def test_cache_entries_expire_and_forget():
+    now = [0.0]
+    cache = DirectoryCache(ttl=30, clock=lambda: now[0])
+    info = ActorInfo(PersonRef("p", "张三"), "c", frozenset({"member"}))
+    cache.put_actor("p", "c", info)
+    cache.put_room("r", RoomInfo("r", "c", None, "grid", "群"))
+    assert cache.actor("p", "c") == info and cache.room("r").kind == "grid"
+    now[0] = 31.0  # another process may have changed them: look again
+    assert cache.actor("p", "c") is None and cache.room("r") is MISSING
+    cache.put_actor("p", "c", info)
+    cache.forget_person("p")
+    assert cache.actor("p", "c") is None
