@@ -12,9 +12,10 @@ import yaml
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import utcnow
 from bot.db.models import Person, PointsEntry
 from bot.db.models_members import PointsBalance
 from bot.errors import DomainError
@@ -46,28 +47,39 @@ async def post(
 ) -> PointsEntry | None:
     """Append an entry; returns None when the key was used before (nothing is posted twice).
 
-    The person's balance row moves in the same savepoint as the entry is written, so
+    The person's balance row moves in the same transaction as the entry is written, so
     the row always equals the ledger sum. A negative amount is a conditional UPDATE
     (``balance + amount >= 0``): concurrent debits serialize on the row and the
     balance never goes below zero; when it would, ``err_points_insufficient``.
     """
-    existing = await session.scalar(
-        select(PointsEntry.id).where(PointsEntry.idempotency_key == idempotency_key)
-    )
-    if existing is not None:
-        return None
-    entry = PointsEntry(
+    values = dict(
         person_id=person_id, community_id=community_id, amount=amount, rule=rule,
         reason=reason[:200], idempotency_key=idempotency_key, actor_id=actor_id, ticket_id=ticket_id,
+        created_at=utcnow(),
     )
-    try:
-        async with session.begin_nested():
-            await _move_balance(session, person_id, amount)
-            session.add(entry)
-            await session.flush()
-    except IntegrityError:
-        # A concurrent transaction posted the same key first; the balance move is undone too.
+    if await session.scalar(select(PointsEntry.id).where(PointsEntry.idempotency_key == idempotency_key)):
+        return None  # rewarded before: nothing moves, whatever the balance
+    # The balance moves first, so a debit that would go below zero refuses before
+    # anything is written; then the entry, unless its key was used before (one
+    # statement; a concurrent poster of the same key waits and then inserts nothing).
+    await _move_balance(session, person_id, amount)
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    new_id = (await session.execute(
+        insert(PointsEntry).values(**values)
+        .on_conflict_do_nothing(index_elements=[PointsEntry.idempotency_key])
+        .returning(PointsEntry.id)
+    )).scalar_one_or_none()
+    if new_id is None:
+        # Rewarded before: take the move back, so the balance still equals the ledger.
+        await session.execute(
+            update(PointsBalance).where(PointsBalance.person_id == person_id)
+            .values(balance=PointsBalance.balance - amount).execution_options(synchronize_session=False)
+        )
         return None
+    entry = PointsEntry(id=new_id, **values)
+    make_transient_to_detached(entry)
+    session.add(entry)  # known to the session as the persistent row it is; no second INSERT
     return entry
 
 

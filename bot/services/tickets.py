@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import utcnow
 from bot.db.models import Claim, Community, Person, Ticket, TicketEvent
@@ -105,9 +106,9 @@ async def _transition(
         await session.refresh(ticket)
         raise _refusal(ticket, action, verb)
     previous = ticket.status
-    ticket.status, ticket.updated_at = target, now
-    for key, value in values.items():
-        setattr(ticket, key, value)
+    # The UPDATE above already wrote these: record them as loaded, not as changes to flush.
+    for key, value in {"status": target, "updated_at": now, **values}.items():
+        set_committed_value(ticket, key, value)
     session.add(TicketEvent(
         ticket_id=ticket.id, action=action, from_status=previous, to_status=target,
         actor_id=actor_id, note=(note or None) and note[:500],
