@@ -13,10 +13,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import utcnow
 from bot.db.models_schedule import ScheduledJob
+from bot.db.upsert import insert_ignore
 
 PENDING, DONE, SKIPPED, DROPPED, CANCELLED, FAILED = (
     "pending", "done", "skipped", "dropped", "cancelled", "failed",
@@ -28,16 +29,15 @@ async def add(
     *, session: AsyncSession, key: str, kind: str, community_id: str, due_at: datetime,
     ticket_id: int | None = None, notice_id: int | None = None,
 ) -> bool:
-    """Insert a pending job unless one with this key exists; True when it was added."""
-    if await session.scalar(select(ScheduledJob.id).where(ScheduledJob.key == key)) is not None:
-        return False
-    try:
-        async with session.begin_nested():
-            session.add(ScheduledJob(key=key, kind=kind, community_id=community_id, due_at=due_at,
-                                     ticket_id=ticket_id, notice_id=notice_id))
-    except IntegrityError:  # a concurrent transaction added the same key first
-        return False
-    return True
+    """Insert a pending job unless one with this key exists; True when it was added.
+
+    One statement; a concurrent transaction adding the same key makes this one add nothing.
+    """
+    return await insert_ignore(session, ScheduledJob.__table__, {
+        "key": key, "kind": kind, "community_id": community_id, "due_at": due_at,
+        "ticket_id": ticket_id, "notice_id": notice_id, "status": PENDING, "attempts": 0,
+        "created_at": utcnow(),
+    })
 
 
 async def due(*, session: AsyncSession, now: datetime, limit: int = 200) -> list[ScheduledJob]:
