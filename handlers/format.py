@@ -4,42 +4,7 @@ from __future__ import annotations
 from bot.clock import to_local
 from bot.db.models import Ticket
 from bot.dispatch import Context
-from bot.replies import category_name, say
-
-
-def excerpt(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def location(ticket: Ticket) -> str:
-    parts = []
-    if ticket.building:
-        parts.append(f"{ticket.building}号楼")
-    if ticket.unit:
-        parts.append(f"{ticket.unit}单元")
-    if ticket.room_no:
-        parts.append(ticket.room_no)
-    return "".join(parts)
-
-
-def located(ticket: Ticket) -> str:
-    where = location(ticket)
-    return say("ticket_location", location=where) if where else ""
-
-
-def urgent_mark(ticket: Ticket) -> str:
-    return say("ticket_urgent_mark") if ticket.urgency == "urgent" else ""
-
-
-def ticket_fields(ticket: Ticket) -> dict:
-    return {
-        "number": ticket.number,
-        "category": category_name(ticket.category),
-        "urgent_mark": urgent_mark(ticket),
-        "location": located(ticket),
-        "excerpt": excerpt(ticket.text),
-    }
+from bot.replies.tickets import excerpt, located, location, ticket_fields, urgent_mark  # noqa: F401
 
 
 def local_time(ticket: Ticket) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Grid, Room
 from bot.errors import DomainError
 from bot.services import directory
+from bot.services import grids as grids_tree
 
 ALL, MEMBERS = "全体", "党员"
 _ALL_WORDS = {"全体", "全部", "所有", "所有群", "全社区"}
@@ -36,7 +37,7 @@ async def resolve_scope(*, session: AsyncSession, community_id: str, scope: str)
                           valid="、".join([ALL, MEMBERS, *named]))
     # A group reaches the scope if it covers the named grid (an ancestor) or part of it.
     by_id = {g.id: g for g in grids}
-    related = _ancestors(target, by_id) | _descendants(target, grids)
+    related = grids_tree.ancestors(target, by_id) | grids_tree.subtree(target, grids)
     chosen = [r for r in rooms if r.kind == "grid" and r.grid_id in related]
     if not chosen:
         raise DomainError("broadcast_no_rooms", scope=scope)
@@ -52,22 +53,3 @@ def _find_grid(grids: list[Grid], scope: str) -> Grid | None:
         if grid.level == "building" and grid.building_no and key == f"building:{grid.building_no}":
             return grid
     return None
-
-
-def _ancestors(grid: Grid, by_id: dict[int, Grid]) -> set[int]:
-    found, node = set(), grid
-    while node is not None:
-        found.add(node.id)
-        node = by_id.get(node.parent_id) if node.parent_id else None
-    return found
-
-
-def _descendants(grid: Grid, grids: list[Grid]) -> set[int]:
-    found, frontier = {grid.id}, [grid.id]
-    while frontier:
-        parent = frontier.pop()
-        for g in grids:
-            if g.parent_id == parent and g.id not in found:
-                found.add(g.id)
-                frontier.append(g.id)
-    return found

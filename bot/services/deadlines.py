@@ -16,7 +16,8 @@ from bot.db.models_schedule import ScheduledJob
 from bot.messages import Outgoing
 from bot.replies import say, status_name
 from bot.services import jobs, policy
-from bot.services.dispatching import fields_of, secretaries
+from bot.replies.tickets import ticket_fields
+from bot.services.dispatching import secretaries
 
 
 def is_overdue(ticket: Ticket, now: datetime) -> bool:
@@ -39,7 +40,7 @@ async def remind(*, session: AsyncSession, job: ScheduledJob, now: datetime, set
         return None
     if now >= ticket.deadline_at:
         return None
-    text = say("deadline_reminder", deadline=_when(ticket.deadline_at), **fields_of(ticket))
+    text = say("deadline_reminder", deadline=_when(ticket.deadline_at), **ticket_fields(ticket))
     return jobs.Batch([Outgoing(text=text, to=ticket.claimer_id)], urgent=ticket.urgency == policy.URGENT)
 
 
@@ -51,8 +52,8 @@ async def overdue(*, session: AsyncSession, job: ScheduledJob, now: datetime, se
     session.add(TicketEvent(ticket_id=ticket.id, action="overdue", from_status=ticket.status,
                             to_status=ticket.status, note=f"deadline {ticket.deadline_at.isoformat()}"))
     text = say("deadline_overdue_secretary", deadline=_when(ticket.deadline_at), status=status_name(ticket.status),
-               claimer=claimer.name if claimer else say("nobody"), **fields_of(ticket))
+               claimer=claimer.name if claimer else say("nobody"), **ticket_fields(ticket))
     out = [Outgoing(text=text, to=p.id) for p in await secretaries(session=session, community_id=ticket.community_id)]
     if claimer:
-        out.append(Outgoing(text=say("deadline_overdue_claimer", **fields_of(ticket)), to=claimer.id))
+        out.append(Outgoing(text=say("deadline_overdue_claimer", **ticket_fields(ticket)), to=claimer.id))
     return jobs.Batch(out, urgent=ticket.urgency == policy.URGENT)

@@ -19,7 +19,8 @@ from bot.db.models_schedule import ScheduledJob
 from bot.messages import Outgoing
 from bot.replies import say
 from bot.services import directory, jobs, points, reports, stats
-from bot.services.dispatching import fields_of, secretaries
+from bot.replies.tickets import ticket_fields
+from bot.services.dispatching import secretaries
 
 LIST_LIMIT = 10
 
@@ -66,7 +67,7 @@ async def plan(*, session: AsyncSession, now: datetime, settings) -> int:
 
 
 def _lines(rows: list[Ticket], key: str) -> str:
-    return "".join(say(key, **fields_of(t)) for t in rows[:LIST_LIMIT])
+    return "".join(say(key, **ticket_fields(t)) for t in rows[:LIST_LIMIT])
 
 
 async def daily(*, session: AsyncSession, job: ScheduledJob, now: datetime, settings) -> jobs.Batch | None:

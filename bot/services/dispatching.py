@@ -20,11 +20,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Grid, Person, PersonRole, Ticket, TicketEvent
+from bot.db.models import Person, PersonRole, Ticket, TicketEvent
 from bot.db.models_schedule import ScheduledJob
 from bot.messages import Outgoing
-from bot.replies import category_name, say
+from bot.replies import say
+from bot.replies.tickets import ticket_fields
 from bot.services import directory, jobs, policy, quiet
+from bot.services import grids as grids_tree
 from bot.services.directory import GRID_WORKER, MEMBER, SECRETARY
 
 NEARBY, ALL_MEMBERS, SECRETARIES = 0, 1, 2
@@ -39,40 +41,10 @@ class Candidate:
     score: int
 
 
-def fields_of(ticket: Ticket) -> dict:
-    where = "".join(p for p in (
-        f"{ticket.building}号楼" if ticket.building else "", f"{ticket.unit}单元" if ticket.unit else "",
-        ticket.room_no or "") if p)
-    text = " ".join(ticket.text.split())
-    return {
-        "number": ticket.number, "category": category_name(ticket.category),
-        "urgent_mark": say("ticket_urgent_mark") if ticket.urgency == policy.URGENT else "",
-        "location": say("ticket_location", location=where) if where else "",
-        "excerpt": text if len(text) <= 60 else text[:60] + "…",
-    }
-
-
 async def secretaries(*, session: AsyncSession, community_id: str) -> list[Person]:
     people = await directory.people_with_role(session=session, community_id=community_id, roles=(SECRETARY,))
     return people or await directory.people_with_role(session=session, community_id=community_id,
                                                       roles=(GRID_WORKER,))
-
-
-def _subtree(root: Grid, grids: list[Grid]) -> set[int]:
-    found, frontier = {root.id}, [root.id]
-    while frontier:
-        parent = frontier.pop()
-        for g in grids:
-            if g.parent_id == parent and g.id not in found:
-                found.add(g.id)
-                frontier.append(g.id)
-    return found
-
-
-def _up_to(grid: Grid | None, level: str, by_id: dict[int, Grid]) -> Grid | None:
-    while grid is not None and grid.level != level:
-        grid = by_id.get(grid.parent_id) if grid.parent_id else None
-    return grid
 
 
 async def nearby_members(*, session: AsyncSession, ticket: Ticket, settings=None) -> list[Candidate]:
@@ -82,14 +54,14 @@ async def nearby_members(*, session: AsyncSession, ticket: Ticket, settings=None
     anchor = room_grid
     if ticket.building:
         same = [g for g in grids if g.level == "building" and g.building_no == ticket.building]
-        inside = [g for g in same if room_grid and g.id in _subtree(room_grid, grids)]
+        inside = [g for g in same if room_grid and g.id in grids_tree.subtree(room_grid, grids)]
         anchor = (inside or same or [room_grid])[0]
     if anchor is None:
         return []
-    building = _up_to(anchor, "building", by_id)
-    estate = _up_to(anchor, "estate", by_id) or anchor
-    near_building = _subtree(building, grids) if building else set()
-    near_estate = _subtree(estate, grids) | near_building
+    building = grids_tree.up_to(anchor, "building", by_id)
+    estate = grids_tree.up_to(anchor, "estate", by_id) or anchor
+    near_building = grids_tree.subtree(building, grids) if building else set()
+    near_estate = grids_tree.subtree(estate, grids) | near_building
     rows = (await session.execute(
         select(PersonRole.person_id, PersonRole.grid_id, PersonRole.skills, Person.name)
         .join(Person, Person.id == PersonRole.person_id)
@@ -109,7 +81,7 @@ async def nearby_members(*, session: AsyncSession, ticket: Ticket, settings=None
 def _offer_text(ticket: Ticket, c: Candidate) -> str:
     reason = (say("dispatch_reason_skill", near=c.near, skills=c.skills) if c.score
               else say("dispatch_reason_near", near=c.near))
-    return say("dispatch_offer", reason=reason, **fields_of(ticket))
+    return say("dispatch_offer", reason=reason, **ticket_fields(ticket))
 
 
 async def _members_rooms(session: AsyncSession, community_id: str):
@@ -129,7 +101,7 @@ async def offer_new(
     await _plan_deadline(session, ticket, now, settings)
     nearby = await nearby_members(session=session, ticket=ticket, settings=settings)
     out = [Outgoing(text=_offer_text(ticket, c), to=c.person_id) for c in nearby]
-    fields = fields_of(ticket)
+    fields = ticket_fields(ticket)
     if urgent:
         for room in await _members_rooms(session, ticket.community_id):
             out.append(Outgoing(text=say("dispatch_urgent_room", **fields), room_id=room.id))
@@ -181,7 +153,7 @@ async def escalate(*, session: AsyncSession, job: ScheduledJob, now: datetime, s
         return None
     ticket.dispatch_level = level
     minutes = max(1, int((now - ticket.created_at).total_seconds() // 60))
-    fields = fields_of(ticket)
+    fields = ticket_fields(ticket)
     out: list[Outgoing] = []
     if level == ALL_MEMBERS:
         session.add(_event(ticket, level, "T1 passed: all members"))

@@ -18,7 +18,8 @@ from bot.errors import DomainError
 from bot.messages import Outgoing
 from bot.replies import say
 from bot.services import jobs, tickets
-from bot.services.dispatching import fields_of, secretaries
+from bot.replies.tickets import ticket_fields
+from bot.services.dispatching import secretaries
 
 LOW_RATING = 2
 AUTO_NOTE = "auto"
@@ -58,7 +59,7 @@ async def ask(*, session: AsyncSession, job: ScheduledJob, now: datetime, settin
     ticket = await session.get(Ticket, job.ticket_id)
     if ticket is None or ticket.status != tickets.VERIFIED:
         return None
-    text = say("followup_ask", days=getattr(settings, "followup_close_days", 3), **fields_of(ticket))
+    text = say("followup_ask", days=getattr(settings, "followup_close_days", 3), **ticket_fields(ticket))
     return jobs.Batch([Outgoing(text=text, to=ticket.reporter_id)])
 
 
@@ -79,7 +80,7 @@ async def low_rating(*, session: AsyncSession, job: ScheduledJob, now: datetime,
         return None
     comment = await _comment(session, ticket)
     text = say("followup_low_rating", score=ticket.rating, comment=comment or say("no_comment"),
-               **fields_of(ticket))
+               **ticket_fields(ticket))
     people = await secretaries(session=session, community_id=ticket.community_id)
     return jobs.Batch([Outgoing(text=text, to=p.id) for p in people])
 

@@ -18,6 +18,7 @@ from bot.clock import LOCAL_TZ, utcnow
 from bot.db.models import Grid, Person, PersonRole, PointsEntry
 from bot.db.models_members import StarRating
 from bot.errors import DomainError
+from bot.services import grids as grids_tree
 from bot.services import rules
 from bot.services.directory import MEMBER
 
@@ -70,11 +71,7 @@ async def find_grid(*, session: AsyncSession, community_id: str, name: str) -> G
 
 async def grid_subtree(*, session: AsyncSession, grid: Grid) -> list[int]:
     grids = list(await session.scalars(select(Grid).where(Grid.community_id == grid.community_id)))
-    found, frontier = [grid.id], [grid.id]
-    while frontier:
-        frontier = [g.id for g in grids if g.parent_id in frontier]
-        found.extend(frontier)
-    return found
+    return sorted(grids_tree.subtree(grid, grids))
 
 
 def _earned():
