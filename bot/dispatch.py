@@ -29,6 +29,7 @@ from bot.errors import DomainError, Forbidden
 from bot.messages import IncomingMessage, Outgoing
 from bot.replies import ROLE_NAMES, say
 from bot.services import directory, outbox
+from bot.services.outbox import Queued
 from bot.services.directory import Actor
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ class Dispatcher:
         self.chatter = chatter
         self.on_sent: Callable[[], None] | None = None  # wakes the sender
 
-    async def handle(self, msg: IncomingMessage) -> list[OutboxMessage]:
+    async def handle(self, msg: IncomingMessage) -> list[OutboxMessage | Queued]:
         """Handle one message exactly once; return what the bot queued because of it."""
         text = _CONTROL.sub("", msg.text or "").strip()
         key = msg.dedup_key

@@ -102,3 +102,13 @@ async def test_closed_ticket_does_not_absorb_new_reports(bot):
     await bot.say(RES_ZHAO, f"撤销 {first}")
     replies = await bot.say(RES_SUN, "3号楼2单元楼道灯坏了")
     assert "#2" in texts(replies)
+
+
+async def test_concurrent_questions_and_answers_of_one_person(bot, unsure):
+    import asyncio
+
+    asked = await asyncio.gather(*(bot.say(RES_ZHAO, f"井盖松了{i}") for i in range(4)))
+    assert all("要登记为诉求吗" in texts(r) for r in asked)  # no apology from a race
+    answers = await asyncio.gather(*(bot.say(RES_ZHAO, "是") for _ in range(4)))
+    assert sum("#1" in texts(r) for r in answers) == 1
+    assert len(await bot.tickets()) == 1

@@ -4,6 +4,18 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# Built once per (dialect, table): SQLAlchemy then reuses the compiled form.
+_STATEMENTS: dict[tuple[str, str], object] = {}
+
+
+def _statement(dialect: str, table):
+    key = (dialect, table.name)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = _STATEMENTS[key] = insert(table).on_conflict_do_nothing()
+    return stmt
+
 
 async def insert_ignore(session: AsyncSession, table, values: dict) -> bool:
     """Insert a row unless its key exists; True when this call inserted it.
@@ -11,7 +23,5 @@ async def insert_ignore(session: AsyncSession, table, values: dict) -> bool:
     One statement instead of SELECT-then-INSERT, and no IntegrityError (nor a
     savepoint to survive one) when a concurrent transaction inserts the same key.
     """
-    dialect = session.bind.dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    result = await session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    result = await session.execute(_statement(session.bind.dialect.name, table), values)
     return result.rowcount == 1

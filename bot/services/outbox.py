@@ -44,22 +44,38 @@ def conversation_of(room_id: str | None, to: str | None) -> str:
     return room_id if room_id else f"to:{to or ''}"
 
 
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A message written to the outbox, as the caller sees it (the row id comes later)."""
+
+    room_id: str | None
+    to_person: str | None
+    text: str
+    mentions: list[str]
+    cause: str | None
+
+
+_INSERT = OutboxMessage.__table__.insert()
+
+
 async def enqueue(
     *, session: AsyncSession, messages: Iterable[Outgoing], cause: str | None,
     not_before: datetime | None = None,
-) -> list[OutboxMessage]:
+) -> list[Queued]:
+    """Write messages to the outbox in one statement; ids follow the given order."""
+    now = utcnow()
     rows = [
-        OutboxMessage(
-            room_id=m.room_id, to_person=m.to, conversation=conversation_of(m.room_id, m.to),
-            text=m.text[:MAX_TEXT], mentions=list(m.mentions), cause=cause, not_before=not_before,
-            broadcast_id=getattr(m, "broadcast_id", None),
-        )
+        {
+            "room_id": m.room_id, "to_person": m.to, "conversation": conversation_of(m.room_id, m.to),
+            "text": m.text[:MAX_TEXT], "mentions": list(m.mentions), "cause": cause,
+            "status": "pending", "attempts": 0, "parts_sent": 0, "not_before": not_before,
+            "broadcast_id": getattr(m, "broadcast_id", None), "created_at": now,
+        }
         for m in messages
     ]
-    session.add_all(rows)
     if rows:
-        await session.flush()
-    return rows
+        await session.execute(_INSERT, rows)
+    return [Queued(r["room_id"], r["to_person"], r["text"], r["mentions"], cause) for r in rows]
 
 
 # -- broadcasts ----------------------------------------------------------------

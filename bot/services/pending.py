@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
@@ -13,25 +14,34 @@ from bot.db.models import PendingAction
 async def put(
     *, session: AsyncSession, person_id: str, community_id: str, room_id: str | None,
     kind: str, payload: dict, ttl_seconds: int,
-) -> PendingAction:
-    await session.execute(
-        delete(PendingAction).where(PendingAction.person_id == person_id, PendingAction.kind == kind)
-    )
-    action = PendingAction(
-        person_id=person_id, community_id=community_id, room_id=room_id, kind=kind,
-        payload=payload, expires_at=utcnow() + timedelta(seconds=ttl_seconds),
-    )
-    session.add(action)
-    await session.flush()
-    return action
+) -> None:
+    """Ask the person to confirm; a newer question replaces the older one.
+
+    One upsert on (person, kind): two messages of one person handled at once on
+    PostgreSQL cannot both insert.
+    """
+    now = utcnow()
+    values = dict(person_id=person_id, community_id=community_id, room_id=room_id, kind=kind,
+                  payload=payload, expires_at=now + timedelta(seconds=ttl_seconds), created_at=now)
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(PendingAction).values(**values)
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=[PendingAction.person_id, PendingAction.kind],
+        set_={k: stmt.excluded[k] for k in ("community_id", "room_id", "payload", "expires_at", "created_at")},
+    ))
 
 
 async def take(*, session: AsyncSession, person_id: str, kind: str) -> PendingAction | None:
-    """Remove and return the person's live pending action of this kind, if any."""
-    action = await session.scalar(
-        select(PendingAction).where(PendingAction.person_id == person_id, PendingAction.kind == kind)
-    )
+    """Remove and return the person's live pending action of this kind, if any.
+
+    One DELETE … RETURNING: of two concurrent 确认/是 only one gets the action.
+    """
+    action = (await session.scalars(
+        delete(PendingAction)
+        .where(PendingAction.person_id == person_id, PendingAction.kind == kind)
+        .returning(PendingAction)
+        .execution_options(synchronize_session=False)
+    )).first()
     if action is None:
         return None
-    await session.delete(action)
     return action if action.expires_at > utcnow() else None
