@@ -39,6 +39,8 @@ async def test_scripted_walk_through_the_simulator(client):
     assert ticket["status"] == "verified" and ticket["claimer"] == MEMBER_LI
     assert ticket["building"] == "1" and ticket["unit"] == "3" and ticket["room_no"] == "402"
     assert ticket["points_awarded"] > 0
+    assert ticket["deadline_at"] and ticket["verified_at"] and ticket["claimed_at"]
+    assert ticket["dispatch_level"] in (0, 1, 2)
     # An urgent ticket is escalated to every tier at once (issue 5): an "escalate" event, status unchanged.
     assert [e["action"] for e in ticket["events"] if e["action"] != "escalate"] == [
         "create", "claim", "complete", "verify"]

@@ -42,7 +42,9 @@ async def get_ticket(request: web.Request) -> web.Response:
         "urgency": t.urgency, "text": t.text, "reporter": t.reporter_id, "claimer": t.claimer_id,
         "room": t.room_id, "grid": t.grid_id, "building": t.building, "unit": t.unit,
         "room_no": t.room_no, "points_awarded": t.points_awarded, "affected_count": t.affected_count,
-        "evidence": t.evidence, "rating": t.rating, "created_at": _iso(t.created_at),
+        "evidence": t.evidence, "rating": t.rating, "dispatch_level": t.dispatch_level,
+        "created_at": _iso(t.created_at), "claimed_at": _iso(t.claimed_at), "done_at": _iso(t.done_at),
+        "verified_at": _iso(t.verified_at), "closed_at": _iso(t.closed_at), "deadline_at": _iso(t.deadline_at),
         "events": [
             {"action": e.action, "from": e.from_status, "to": e.to_status, "by": e.actor_id,
              "note": e.note, "at": _iso(e.created_at)}
