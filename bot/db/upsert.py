@@ -25,3 +25,9 @@ async def insert_ignore(session: AsyncSession, table, values: dict) -> bool:
     """
     result = await session.execute(_statement(session.bind.dialect.name, table), values)
     return result.rowcount == 1
+
+
+async def insert_many_ignore(session: AsyncSession, table, rows: list[dict]) -> None:
+    """``insert_ignore`` for several rows in one round trip."""
+    if rows:
+        await session.execute(_statement(session.bind.dialect.name, table), rows)

@@ -98,7 +98,7 @@ async def offer_new(
 ) -> tuple[list[Outgoing], datetime | None]:
     """Plan a new ticket's dispatch and deadline; returns the offers and their not_before."""
     urgent = ticket.urgency == policy.URGENT
-    await _plan_deadline(session, ticket, now, settings)
+    planned = _plan_deadline(ticket, now, settings)
     nearby = await nearby_members(session=session, ticket=ticket, settings=settings)
     out = [Outgoing(text=_offer_text(ticket, c), to=c.person_id) for c in nearby]
     fields = ticket_fields(ticket)
@@ -110,6 +110,7 @@ async def offer_new(
                                 to=person.id))
         ticket.dispatch_level = SECRETARIES
         session.add(_event(ticket, SECRETARIES, "urgent: every tier at once"))
+        await jobs.add_many(session=session, items=planned)
         return out, None
     wait = quiet.not_before(now, urgent=False, settings=settings)
     offered_at = wait or now
@@ -120,22 +121,24 @@ async def offer_new(
         ticket.dispatch_level = ALL_MEMBERS
         session.add(_event(ticket, ALL_MEMBERS, "no members live nearby"))
     else:
-        await jobs.add(session=session, key=f"escalate1:{ticket.id}", kind="escalate1",
-                       community_id=ticket.community_id, due_at=offered_at + t.t1, ticket_id=ticket.id)
-    await jobs.add(session=session, key=f"escalate2:{ticket.id}", kind="escalate2",
-                   community_id=ticket.community_id, due_at=offered_at + t.t2, ticket_id=ticket.id)
+        planned.append(_job(ticket, "escalate1", offered_at + t.t1))
+    planned.append(_job(ticket, "escalate2", offered_at + t.t2))
+    await jobs.add_many(session=session, items=planned)
     return out, wait
 
 
-async def _plan_deadline(session: AsyncSession, ticket: Ticket, now: datetime, settings) -> None:
+def _job(ticket: Ticket, kind: str, due_at: datetime) -> dict:
+    return {"key": f"{kind}:{ticket.id}", "kind": kind, "community_id": ticket.community_id,
+            "ticket_id": ticket.id, "due_at": due_at}
+
+
+def _plan_deadline(ticket: Ticket, now: datetime, settings) -> list[dict]:
+    """Set the deadline; returns its reminder and overdue jobs, to be added with the others."""
     limit = policy.deadline(ticket.category, ticket.urgency, settings)
     ticket.deadline_at = now + limit
     remind_at = ticket.deadline_at - policy.remind_before(ticket.urgency, settings)
-    common = dict(community_id=ticket.community_id, ticket_id=ticket.id)
-    if remind_at > now:
-        await jobs.add(session=session, key=f"remind:{ticket.id}", kind="remind", due_at=remind_at, **common)
-    await jobs.add(session=session, key=f"overdue:{ticket.id}", kind="overdue", due_at=ticket.deadline_at,
-                   **common)
+    planned = [_job(ticket, "remind", remind_at)] if remind_at > now else []
+    return planned + [_job(ticket, "overdue", ticket.deadline_at)]
 
 
 async def escalate(*, session: AsyncSession, job: ScheduledJob, now: datetime, settings) -> jobs.Batch | None:

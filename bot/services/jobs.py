@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
 from bot.db.models_schedule import ScheduledJob
-from bot.db.upsert import insert_ignore
+from bot.db.upsert import insert_ignore, insert_many_ignore
 
 PENDING, DONE, SKIPPED, DROPPED, CANCELLED, FAILED = (
     "pending", "done", "skipped", "dropped", "cancelled", "failed",
@@ -38,6 +38,16 @@ async def add(
         "ticket_id": ticket_id, "notice_id": notice_id, "status": PENDING, "attempts": 0,
         "created_at": utcnow(),
     })
+
+
+async def add_many(*, session: AsyncSession, items: list[dict]) -> None:
+    """``add`` for several jobs in one statement (keys already taken are skipped)."""
+    if not items:
+        return
+    now = utcnow()
+    rows = [{"ticket_id": None, "notice_id": None, **item, "status": PENDING, "attempts": 0, "created_at": now}
+            for item in items]
+    await insert_many_ignore(session, ScheduledJob.__table__, rows)
 
 
 async def due(*, session: AsyncSession, now: datetime, limit: int = 200) -> list[ScheduledJob]:
