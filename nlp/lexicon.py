@@ -13,12 +13,65 @@ from pathlib import Path
 
 import yaml
 
+try:  # a C Aho-Corasick automaton: one pass over the text for all the words
+    import ahocorasick as _ahocorasick
+except ImportError:  # pragma: no cover - the regex path gives the same matches
+    _ahocorasick = None
+
 DATA_DIR = Path(__file__).with_name("data")
 LEXICON_PATH = DATA_DIR / "lexicon.yaml"
 EXTRA_ENV = "GRIDBOT_LEXICON_EXTRA"
 
 CATEGORIES = ("repair", "sanitation", "greening", "traffic", "safety", "dispute",
               "care", "health", "legal", "property", "culture", "other")
+
+
+class RegexMatcher:
+    """Leftmost-longest, non-overlapping matches of a word list, by the trie regex."""
+
+    __slots__ = ("rx",)
+
+    def __init__(self, rx: re.Pattern):
+        self.rx = rx
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), m.group(0)) for m in self.rx.finditer(text)]
+
+
+class AhoCorasickMatcher:
+    """The same matches as ``RegexMatcher`` (re.finditer on the trie regex).
+
+    The regex finds, scanning left to right, the longest word that starts at
+    the first position where any word starts, then goes on after its end. The
+    automaton reports every occurrence (overlapping ones too); ordering them by
+    start, longest first, and skipping those that start inside the last kept
+    one gives exactly those matches, without trying every word at every place.
+    """
+
+    __slots__ = ("_iter",)
+
+    def __init__(self, words):
+        auto = _ahocorasick.Automaton()
+        for w in words:
+            auto.add_word(w, (len(w) - 1, w))
+        auto.make_automaton()
+        self._iter = auto.iter
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        found = [(e - n, -n, w) for e, (n, w) in self._iter(text)]
+        if len(found) < 2:
+            return [(s, s + 1 - n, w) for s, n, w in found]
+        found.sort()
+        out = []
+        pos = 0
+        for s, n, w in found:
+            if s >= pos:
+                pos = s + 1 - n
+                out.append((s, pos, w))
+        return out
+
+
+Matcher = RegexMatcher | AhoCorasickMatcher
 
 
 @dataclass
@@ -33,6 +86,11 @@ class Lexicon:
     chat_groups: dict[str, float] = field(default_factory=dict)
     chat_words: dict[str, str] = field(default_factory=dict)  # word -> group
     chat_re: re.Pattern | None = None
+    # the same word lists as matchers (Aho-Corasick when available)
+    keyword_m: Matcher | None = None
+    request_m: Matcher | None = None
+    complaint_m: Matcher | None = None
+    chat_m: Matcher | None = None
     negators: tuple[str, ...] = ()
     category_negators: tuple[str, ...] = ()
     hypothetical: tuple[str, ...] = ()
@@ -82,6 +140,15 @@ def _alt(words) -> re.Pattern | None:
     return re.compile(_trie_pattern(words))
 
 
+def _matcher(words, rx: re.Pattern | None, use_ac: bool = True) -> Matcher | None:
+    """A matcher for ``words`` with the same matches as ``rx`` (their ``_alt``)."""
+    if rx is None:
+        return None
+    if use_ac and _ahocorasick is not None:
+        return AhoCorasickMatcher({w for w in words if w})
+    return RegexMatcher(rx)
+
+
 def _merge(base: dict, extra: dict) -> dict:
     """Merge lists and mappings of ``extra`` into ``base`` (extra wins on scalars)."""
     for key, value in (extra or {}).items():
@@ -116,15 +183,21 @@ def build(raw: dict) -> Lexicon:
                     weight = 0.0  # shields a phrase from shorter keywords inside it
                 target.setdefault(phrase, []).append((cat, float(weight)))
     lex.keyword_re = _alt(lex.keywords)
+    lex.keyword_m = _matcher(lex.keywords, lex.keyword_re)
     if lex.single:
         lex.single_re = re.compile("[" + "".join(re.escape(c) for c in sorted(lex.single)) + "]")
-    lex.request_re = _alt(str(w).lower() for w in raw.get("request", []))
-    lex.complaint_re = _alt(str(w).lower() for w in raw.get("complaint", []))
+    requests = [str(w).lower() for w in raw.get("request", [])]
+    lex.request_re = _alt(requests)
+    lex.request_m = _matcher(requests, lex.request_re)
+    complaints = [str(w).lower() for w in raw.get("complaint", [])]
+    lex.complaint_re = _alt(complaints)
+    lex.complaint_m = _matcher(complaints, lex.complaint_re)
     for group, spec in (raw.get("chat") or {}).items():
         lex.chat_groups[group] = float(spec.get("weight", 1.0))
         for w in spec.get("words", []):
             lex.chat_words[str(w).lower()] = group
     lex.chat_re = _alt(lex.chat_words)
+    lex.chat_m = _matcher(lex.chat_words, lex.chat_re)
     lex.negators = tuple(sorted(raw.get("negators", []), key=len, reverse=True))
     lex.category_negators = tuple(sorted(raw.get("category_negators", []), key=len, reverse=True))
     lex.hypothetical = tuple(sorted(raw.get("hypothetical", []), key=len, reverse=True))

@@ -118,17 +118,16 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
     seen: set[str] = set()
     covered = bytearray(len(t))
     maybe_hypo = _CAT_HYPO_ANY.search(t) is not None
-    if lex.keyword_re is not None:
-        for m in lex.keyword_re.finditer(t):
-            w = m.group(0)
-            covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    if lex.keyword_m is not None:
+        for start, end, w in lex.keyword_m.spans(t):
+            covered[start:end] = b"\x01" * (end - start)
             if w in seen:
                 continue
-            head = t[max(0, m.start() - 4):m.start()]
+            head = t[max(0, start - 4):start]
             if head.endswith(lex.category_negators):
                 continue
             seen.add(w)
-            scale = 0.5 if maybe_hypo and _CAT_HYPO.search(t, max(0, m.start() - 6), m.start()) else 1.0
+            scale = 0.5 if maybe_hypo and _CAT_HYPO.search(t, max(0, start - 6), start) else 1.0
             for cat, weight in lex.keywords[w]:
                 cats[cat] = cats.get(cat, 0.0) + weight * scale
                 ev.setdefault(cat, []).append(w)
@@ -139,15 +138,15 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
                 cats[cat] = cats.get(cat, 0.0) + weight
                 ev.setdefault(cat, []).append(tok)
     s.categories, s.evidence = cats, ev
-    if lex.request_re is not None:
-        s.requests = sorted({m.group(0) for m in lex.request_re.finditer(t)})
-    if lex.complaint_re is not None:
-        s.complaints = sorted({m.group(0) for m in lex.complaint_re.finditer(t)})
-    if lex.chat_re is not None:
-        for m in lex.chat_re.finditer(t):
-            if _negated(t, m.start(), lex) or t[max(0, m.start() - 1):m.start()] == "不":
+    if lex.request_m is not None:
+        s.requests = sorted({w for _, _, w in lex.request_m.spans(t)})
+    if lex.complaint_m is not None:
+        s.complaints = sorted({w for _, _, w in lex.complaint_m.spans(t)})
+    if lex.chat_m is not None:
+        for start, _, w in lex.chat_m.spans(t):
+            if _negated(t, start, lex) or t[max(0, start - 1):start] == "不":
                 continue
-            s.chat.setdefault(lex.chat_words[m.group(0)], []).append(m.group(0))
+            s.chat.setdefault(lex.chat_words[w], []).append(w)
     if "resolved" in s.chat and _RELAPSE.search(t):
         del s.chat["resolved"]
     if "ads" in s.chat and _ADS_COMPLAINT.search(t):

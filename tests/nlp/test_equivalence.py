@@ -1,0 +1,126 @@
+"""The Aho-Corasick matchers give exactly the matches of the old regex path.
+
+The old path ran ``re.finditer`` with the prefix-trie regex of each word list
+(leftmost, then longest, non-overlapping). Two references are checked: that
+trie regex (``RegexMatcher``, still the fallback without pyahocorasick) and a
+plain longest-first alternation built here, independent of the trie code.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlp.lexicon import AhoCorasickMatcher, RegexMatcher, _ahocorasick, _alt, load_lexicon
+from nlp.normalize import normalize
+
+pytestmark = pytest.mark.skipif(_ahocorasick is None, reason="pyahocorasick not installed")
+
+HERE = Path(__file__).resolve().parent
+DEV = Path(__file__).resolve().parents[2].parent / "shared/data/dev.jsonl"
+
+
+def _lists() -> dict[str, list[str]]:
+    lex = load_lexicon()
+    from nlp.lexicon import _read, LEXICON_PATH
+
+    raw = _read(LEXICON_PATH)
+    return {
+        "keywords": list(lex.keywords),
+        "request": [str(w).lower() for w in raw.get("request", [])],
+        "complaint": [str(w).lower() for w in raw.get("complaint", [])],
+        "chat": list(lex.chat_words),
+        "typos": list(lex.typos),
+        "hypothetical": list(lex.hypothetical),
+    }
+
+
+LISTS = _lists()
+
+
+def _reference(words) -> re.Pattern:
+    """The longest-first alternation: what the trie regex was built to equal."""
+    words = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+MATCHERS = {
+    name: (AhoCorasickMatcher({w for w in words if w}), RegexMatcher(_alt(words)),
+           _reference(words))
+    for name, words in LISTS.items() if any(words)
+}
+
+
+def _check(text: str) -> None:
+    for name, (ac, rx, ref) in MATCHERS.items():
+        want = [(m.start(), m.end(), m.group(0)) for m in ref.finditer(text)]
+        assert rx.spans(text) == want, (name, text)
+        assert ac.spans(text) == want, (name, text)
+
+
+def _texts(path: Path) -> list[str]:
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                out.append(str(json.loads(line).get("text", "")))
+    return out
+
+
+def _check_file(path: Path) -> None:
+    texts = _texts(path)
+    assert texts
+    for text in texts:
+        _check(text)
+        norm = normalize(text)
+        _check(norm)
+        _check(norm[:500])
+
+
+def test_lexicon_uses_automaton():
+    lex = load_lexicon()
+    for m in (lex.keyword_m, lex.request_m, lex.complaint_m, lex.chat_m):
+        assert isinstance(m, AhoCorasickMatcher)
+
+
+@pytest.mark.skipif(not DEV.is_file(), reason="shared dev set absent")
+def test_dev_set():
+    _check_file(DEV)
+
+
+@pytest.mark.parametrize("path", sorted(HERE.glob("*.jsonl")), ids=lambda p: p.name)
+def test_test_sets(path):
+    _check_file(path)
+
+
+def test_overlaps_by_hand():
+    # a longer word that starts inside a shorter one's match, and a word whose
+    # prefix is a failed longer word ("abcd" tried at 0, "bc" found at 1)
+    ac = AhoCorasickMatcher({"ab", "bcde", "abcd", "bc", "c", "cde"})
+    rx = RegexMatcher(_alt({"ab", "bcde", "abcd", "bc", "c", "cde"}))
+    for text in ("abcde", "abce", "xbcdex", "abcdcde", "aabbccddee", "ccc", "", "abab"):
+        assert ac.spans(text) == rx.spans(text), text
+
+
+_ALL_WORDS = sorted({w for words in LISTS.values() for w in words if w})
+_pieces = st.one_of(
+    st.sampled_from(_ALL_WORDS),
+    st.sampled_from(_ALL_WORDS).map(lambda w: w[: max(1, len(w) - 1)]),  # near misses
+    st.sampled_from(_ALL_WORDS).map(lambda w: w[1:] or w),
+    st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80), max_size=3),
+    st.text(alphabet="不没别是真的了吗啊 ,。!?？！", max_size=2),
+    st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=3),
+    st.text(max_size=2),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_pieces, max_size=14).map("".join))
+def test_generated(text):
+    _check(text)
+    _check(normalize(text))
