@@ -25,6 +25,9 @@ async def query(ctx: Context, session, actor: Actor, command: Command) -> None:
     if ticket.claimer_id:
         claimer = await session.get(Person, ticket.claimer_id)
         claimer_line = say("ticket_status_claimer", claimer=claimer.name if claimer else ticket.claimer_id)
+    if actor.is_staff and ticket.evidence:
+        # Secretaries see which words made the classifier file it under this category.
+        claimer_line += say("ticket_status_evidence", words=ticket.evidence)
     f = ticket_fields(ticket)
     ctx.reply(say("ticket_status", number=number, category=f["category"], urgent_mark=f["urgent_mark"],
                   status=status_name(ticket.status), excerpt=f["excerpt"],

@@ -97,3 +97,11 @@ async def test_query_shows_status(bot):
     assert "待认领" in texts(replies) and f"#{number}" in texts(replies)
     await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
     assert "李师傅" in texts(await bot.say(RES_ZHAO, f"进度 {number}"))
+
+
+async def test_secretary_sees_why_a_ticket_got_its_category(bot):
+    number = await bot.open_ticket("1号楼2单元楼道灯坏了好几天了")
+    staff = texts(await bot.say(SECRETARY, f"查询 {number}", None))
+    resident = texts(await bot.say(RES_ZHAO, f"查询 {number}"))
+    assert "分类依据" in staff and "灯" in staff.split("分类依据")[1]
+    assert "分类依据" not in resident

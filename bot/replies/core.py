@@ -63,6 +63,7 @@ TEXT: dict[str, str] = {
         "登记：{created}{claimer_line}"
     ),
     "ticket_status_claimer": "\n处理人：{claimer}",
+    "ticket_status_evidence": "\n分类依据：{words}",
     "ticket_assigned_ok": "已把 #{number} 派给 {claimer}。",
     "ticket_assigned_claimer": "书记把 #{number} 派给了您：{excerpt}\n完成后发「完成 {number} 处理说明」。",
     "ticket_merged": "这个问题已有人报过（#{number}），已为您 +1，共 {count} 户反映。有进展会一并通知您。",
