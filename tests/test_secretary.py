@@ -14,7 +14,7 @@ async def test_broadcast_waits_for_confirmation(bot):
     notices = [r for r in sent if r.room in (EAST, WEST, MEMBERS)]
     assert {r.room for r in notices} == {EAST, WEST, MEMBERS}
     assert all("明天上午9点停水" in r.text for r in notices)
-    assert "已发送到 3 个群" in texts(sent)
+    assert "正在发往 3 个群" in texts(sent)
     assert "没有等待确认" in texts(await bot.say(SECRETARY, "确认", None))
 
 
