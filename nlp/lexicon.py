@@ -74,6 +74,92 @@ class AhoCorasickMatcher:
 Matcher = RegexMatcher | AhoCorasickMatcher
 
 
+def _required(pattern: str) -> set[str] | None:
+    """Strings one of which every match of ``pattern`` contains (None: unknown).
+
+    Read off the parsed pattern: a run of literal characters, an alternation
+    whose every branch has required strings, a group, a repeat of at least one,
+    a class of plain characters. Anything else (case folding, lookarounds,
+    categories, optional parts) gives nothing, and a pattern with nothing
+    required has no gate. Used only to skip the urgency regexes on text that
+    contains none of these strings, so it must never miss one: when unsure,
+    None.
+    """
+    try:
+        from re import _constants as c, _parser as p
+    except ImportError:  # Python < 3.11
+        import sre_constants as c
+        import sre_parse as p
+
+    def seq(items) -> set[str] | None:
+        found: list[set[str]] = []
+        run: list[str] = []
+        for op, av in items:
+            if op is c.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                found.append({"".join(run)})
+                run = []
+            r = item(op, av)
+            if r:
+                found.append(r)
+        if run:
+            found.append({"".join(run)})
+        if not found:
+            return None
+        return max(found, key=lambda ws: (min(map(len, ws)), -len(ws)))
+
+    def item(op, av) -> set[str] | None:
+        if op is c.IN:
+            chars = set()
+            for o, a in av:
+                if o is not c.LITERAL:
+                    return None
+                chars.add(chr(a))
+            return chars or None
+        if op is c.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                r = seq(branch)
+                if not r:
+                    return None
+                out |= r
+            return out
+        if op is c.SUBPATTERN:
+            return None if av[1] & c.SRE_FLAG_IGNORECASE else seq(av[3])
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            return seq(av[2]) if av[0] >= 1 else None
+        return None
+
+    try:
+        parsed = p.parse(pattern)
+    except Exception:  # pragma: no cover - the pattern compiled already
+        return None
+    if parsed.state.flags & c.SRE_FLAG_IGNORECASE:
+        return None
+    found = seq(parsed.data)
+    return found if found and all(found) else None
+
+
+def _urgent_gate(patterns: list[str]):
+    """``gate(text)`` iterates hits of the required strings of all the urgency
+    regexes: none, and no urgency regex can match. None when there is no gate."""
+    if _ahocorasick is None or not patterns:
+        return None
+    words: set[str] = set()
+    for pattern in patterns:
+        found = _required(pattern)
+        if found is None:
+            return None
+        words |= found
+    auto = _ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w, w)
+    auto.make_automaton()
+    return auto.iter
+
+
 @dataclass
 class Lexicon:
     # phrase -> list of (category, weight)
@@ -97,6 +183,7 @@ class Lexicon:
     hypothetical_re: re.Pattern | None = None
     urgent: list[tuple[re.Pattern, str | None, bool]] = field(default_factory=list)
     urgent_any: re.Pattern | None = None
+    urgent_gate: object | None = None  # see _urgent_gate
     typos: dict[str, str] = field(default_factory=dict)
     typo_re: re.Pattern | None = None
     user_words: tuple[str, ...] = ()
@@ -206,6 +293,7 @@ def build(raw: dict) -> Lexicon:
         lex.urgent.append((re.compile(spec["re"]), spec.get("cat"), bool(spec.get("weak"))))
     if lex.urgent:
         lex.urgent_any = re.compile("|".join(f"(?:{rx.pattern})" for rx, _, _ in lex.urgent))
+        lex.urgent_gate = _urgent_gate([rx.pattern for rx, _, _ in lex.urgent])
     lex.typos = {str(k): str(v) for k, v in (raw.get("typos") or {}).items()}
     lex.typo_re = _alt(lex.typos)
     words = set(lex.keywords) | set(lex.chat_words)

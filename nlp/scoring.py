@@ -165,7 +165,11 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
 
 def _urgency(t: str, lex: Lexicon, s: Scores) -> None:
     strong, weak = 0.0, 0.0
-    if lex.urgent_any is None or not lex.urgent_any.search(t):
+    if lex.urgent_any is None:
+        return
+    if lex.urgent_gate is not None and next(lex.urgent_gate(t), None) is None:
+        return  # none of the strings every urgency match holds
+    if not lex.urgent_any.search(t):
         return
     for rx, cat, is_weak in lex.urgent:
         for m in rx.finditer(t):

@@ -1,4 +1,5 @@
-"""The Aho-Corasick matchers give exactly the matches of the old regex path.
+"""The Aho-Corasick matchers give exactly the matches of the old regex path,
+and the urgency gate never skips a text that an urgency regex matches.
 
 The old path ran ``re.finditer`` with the prefix-trie regex of each word list
 (leftmost, then longest, non-overlapping). Two references are checked: that
@@ -15,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.lexicon import AhoCorasickMatcher, RegexMatcher, _ahocorasick, _alt, load_lexicon
+from nlp.lexicon import (AhoCorasickMatcher, RegexMatcher, _ahocorasick, _alt, _required,
+                         load_lexicon)
 from nlp.normalize import normalize
 
 pytestmark = pytest.mark.skipif(_ahocorasick is None, reason="pyahocorasick not installed")
@@ -55,11 +57,20 @@ MATCHERS = {
 }
 
 
+LEX = load_lexicon()
+
+
 def _check(text: str) -> None:
     for name, (ac, rx, ref) in MATCHERS.items():
         want = [(m.start(), m.end(), m.group(0)) for m in ref.finditer(text)]
         assert rx.spans(text) == want, (name, text)
         assert ac.spans(text) == want, (name, text)
+    if LEX.urgent_any.search(text):
+        assert next(LEX.urgent_gate(text), None) is not None, text
+    for rx, _, _ in LEX.urgent:
+        m = rx.search(text)
+        if m:
+            assert any(w in m.group(0) for w in _required(rx.pattern)), (rx.pattern, text)
 
 
 def _texts(path: Path) -> list[str]:
@@ -86,6 +97,27 @@ def test_lexicon_uses_automaton():
     lex = load_lexicon()
     for m in (lex.keyword_m, lex.request_m, lex.complaint_m, lex.chat_m):
         assert isinstance(m, AhoCorasickMatcher)
+    assert lex.urgent_gate is not None
+
+
+@pytest.mark.parametrize("pattern,want", [
+    ("ab|cd", {"ab", "cd"}),
+    ("a?b", {"b"}),
+    ("x*", None),
+    ("(?i)abc", None),
+    ("(?i:ab)c", {"c"}),
+    ("(?!x)ab", {"ab"}),
+    ("[^a]b", {"b"}),
+    ("a.{0,3}bc", {"bc"}),
+    ("(ab|c?)d", {"d"}),
+    ("(ab|c?)", None),
+    (r"\d+", None),
+    ("[要快][掉砸]下来|露钢筋", {"下来", "露钢筋"}),
+    ("[ab]c?", {"a", "b"}),
+    ("x?[ab]+y?", {"a", "b"}),
+])
+def test_required(pattern, want):
+    assert _required(pattern) == want
 
 
 @pytest.mark.skipif(not DEV.is_file(), reason="shared dev set absent")
@@ -107,7 +139,9 @@ def test_overlaps_by_hand():
         assert ac.spans(text) == rx.spans(text), text
 
 
-_ALL_WORDS = sorted({w for words in LISTS.values() for w in words if w})
+_URGENT_WORDS = sorted({w for rx, _, _ in LEX.urgent for w in _required(rx.pattern)}
+                       | set("".join(rx.pattern for rx, _, _ in LEX.urgent)))
+_ALL_WORDS = sorted({w for words in LISTS.values() for w in words if w} | set(_URGENT_WORDS))
 _pieces = st.one_of(
     st.sampled_from(_ALL_WORDS),
     st.sampled_from(_ALL_WORDS).map(lambda w: w[: max(1, len(w) - 1)]),  # near misses
@@ -116,6 +150,8 @@ _pieces = st.one_of(
     st.text(alphabet="不没别是真的了吗啊 ,。!?？！", max_size=2),
     st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=3),
     st.text(max_size=2),
+    st.sampled_from(_URGENT_WORDS),
+    st.sampled_from(_URGENT_WORDS).map(lambda w: w[:-1] or w),
 )
 
 
