@@ -57,7 +57,19 @@ class FakeClock:
         self.t += seconds
 
 
-class SlidingWindowLimiter:
+class _Acquire:
+    """``acquire``: wait on the limiter's clock until its ``delay`` says go, then ``record``."""
+
+    async def acquire(self, key: Hashable) -> float:
+        waited = 0.0
+        while (d := self.delay(key)) > 0:
+            await self.clock.sleep(d)
+            waited += d
+        self.record(key)
+        return waited
+
+
+class SlidingWindowLimiter(_Acquire):
     """At most ``limit`` sends per ``window`` seconds for each key."""
 
     def __init__(self, limit: int, window: float = 60.0, clock: Clock | None = None) -> None:
@@ -91,16 +103,8 @@ class SlidingWindowLimiter:
     def count(self, key: Hashable) -> int:
         return len(self._trim(key, self.clock.now()))
 
-    async def acquire(self, key: Hashable) -> float:
-        waited = 0.0
-        while (d := self.delay(key)) > 0:
-            await self.clock.sleep(d)
-            waited += d
-        self.record(key)
-        return waited
 
-
-class MinGapLimiter:
+class MinGapLimiter(_Acquire):
     """At least ``gap`` seconds between two sends to the same key."""
 
     def __init__(self, gap: float = 3.0, clock: Clock | None = None) -> None:
@@ -117,16 +121,8 @@ class MinGapLimiter:
     def record(self, key: Hashable) -> None:
         self._last[key] = self.clock.now()
 
-    async def acquire(self, key: Hashable) -> float:
-        waited = 0.0
-        while (d := self.delay(key)) > 0:
-            await self.clock.sleep(d)
-            waited += d
-        self.record(key)
-        return waited
 
-
-class SwitchPause:
+class SwitchPause(_Acquire):
     """A random pause (``low``–``high`` s) when the conversation changes.
 
     Counted from the previous send: if that long has already passed, no pause.
@@ -161,14 +157,6 @@ class SwitchPause:
         self._last_key = key
         self._last_at = self.clock.now()
         self._pending = None
-
-    async def acquire(self, key: Hashable) -> float:
-        waited = 0.0
-        while (d := self.delay(key)) > 0:
-            await self.clock.sleep(d)
-            waited += d
-        self.record(key)
-        return waited
 
 
 class CompositeLimiter:
