@@ -50,11 +50,12 @@ def _reference(words) -> re.Pattern:
     return re.compile("|".join(re.escape(w) for w in words))
 
 
+# Built only where the automaton can be (the module is skipped otherwise).
 MATCHERS = {
     name: (AhoCorasickMatcher({w for w in words if w}), RegexMatcher(_alt(words)),
            _reference(words))
     for name, words in LISTS.items() if any(words)
-}
+} if _ahocorasick is not None else {}
 
 
 LEX = load_lexicon()
