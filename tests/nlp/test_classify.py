@@ -119,3 +119,13 @@ def test_own_sets_are_well_formed(name):
     assert len(rows) >= (150 if name == "phrasings.jsonl" else 80)
     cats = {r["category"] for r in rows if r["intent"] == "demand"}
     assert cats == set(nlp.lexicon.CATEGORIES)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("【健康】医生提醒：每天走路多少步最合适", "chat"),       # a forwarded health tip
+    ("超市鸡蛋大减价，速去", "chat"),                         # a neighbour's shopping tip
+    ("医生提醒我妈要按时复查，社区能不能安排人陪她去医院", "demand"),
+    ("养生馆天天放音乐吵死了", "demand"),
+])
+def test_tips_and_forwards_versus_requests(text, intent):
+    assert classify(text).intent == intent
