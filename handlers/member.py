@@ -85,6 +85,8 @@ async def complete(ctx: Context, session, actor: Actor, command: Command) -> Non
 async def tell_residents(ctx: Context, ticket, text: str) -> None:
     """The reporter and everyone who +1'd the ticket hear about it."""
     tell_reporter(ctx, ticket, text)
+    if ticket.affected_count <= 1:
+        return  # nobody +1'd it: no watchers to look up
     for watcher in await duplicates.watchers(session=ctx.session, ticket_id=ticket.id):
         if watcher.room_id:
             ctx.send(watcher.room_id, text, mentions=(watcher.person_id,))
