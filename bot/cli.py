@@ -7,6 +7,8 @@ import logging
 import signal
 import sys
 
+from pydantic import ValidationError
+
 from bot.config import Settings
 
 
@@ -21,20 +23,37 @@ def main(argv: list[str] | None = None) -> int:
 
     runners = {"run": _run, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub)}
     args = parser.parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        return _config_error("; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()))
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for quiet in ("alembic", "apscheduler"):  # routine chatter; their warnings still show
+        logging.getLogger(quiet).setLevel(logging.WARNING)
     try:
         return asyncio.run(runners[args.command](settings, args))
     except KeyboardInterrupt:
         return 0
+    except (ValueError, OSError) as exc:
+        # Settings that parse but cannot work (a transport without its token, a port in use,
+        # an unsupported DATABASE_URL): one clear line, not a traceback.
+        return _config_error(str(exc))
+
+
+def _config_error(message: str) -> int:
+    print(f"配置错误 / configuration error: {message}\n请检查 .env 或环境变量（说明见 .env.example）。", file=sys.stderr)
+    return 2
 
 
 async def _run(settings: Settings, _args) -> int:
     from bot.runtime import Runtime
 
     runtime = Runtime(settings)
-    await runtime.start()
+    try:
+        await runtime.start()
+    except BaseException:
+        await runtime.stop()  # what did start (sender, scheduler) stops cleanly before we report
+        raise
     print(f"GridBot 已启动：http://{settings.http_host}:{settings.http_port}/  (Ctrl+C 退出)", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

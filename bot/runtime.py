@@ -80,11 +80,8 @@ class Runtime:
 
         nlp.warm_up()  # load the lexicon and jieba now, not on the first resident's message
         await self.prepare()
-        await self.transport.start(self.dispatcher.handle)
-        self.sender.start()
-        if self.settings.scheduler_enabled:
-            self.scheduler.start()
         if serve_http:
+            # Bind the port first: a port in use fails before any message is taken in or sent.
             from bot.web.app import create_app
 
             self._site_runner = web.AppRunner(create_app(self), access_log=None)
@@ -92,6 +89,10 @@ class Runtime:
             site = web.TCPSite(self._site_runner, self.settings.http_host, self.settings.http_port)
             await site.start()
             log.info("web server on http://%s:%s/", self.settings.http_host, self.settings.http_port)
+        await self.transport.start(self.dispatcher.handle)
+        self.sender.start()
+        if self.settings.scheduler_enabled:
+            self.scheduler.start()
 
     async def stop(self) -> None:
         if self._site_runner:
