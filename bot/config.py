@@ -15,6 +15,8 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    # Bearer token for /api/ (read API, spreadsheets) from other machines; see bot/web/auth.py.
+    api_token: str | None = None
 
     # Which chat platform to use: "sim" (local simulator), "wechaty", "wecom".
     transport: str = "sim"

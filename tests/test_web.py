@@ -87,3 +87,35 @@ async def test_page_and_health(client):
     assert page.status == 200 and "网格通" in await page.text()
     health = await (await client.get("/healthz")).json()
     assert health["ok"] is True and "outbox_backlog" in health
+
+
+async def test_read_api_needs_the_token_when_one_is_set(bot):
+    from bot.signing import signed_path
+
+    bot.runtime.settings.api_token = "s3cret"
+    async with TestClient(TestServer(create_app(bot.runtime))) as client:
+        assert (await client.get("/api/people/mem-li/points")).status == 401
+        assert (await client.get("/api/people/mem-li/points",
+                                 headers={"Authorization": "Bearer wrong"})).status == 401
+        ok = await client.get("/api/people/mem-li/points", headers={"Authorization": "Bearer s3cret"})
+        assert ok.status == 200
+        # The simulator and health stay open; a link the bot signed opens without the header.
+        assert (await client.get("/api/sim/directory")).status == 200
+        assert (await client.get("/healthz")).status == 200
+        report = signed_path("s3cret", "/api/reports/xingfuli/2026-10.xlsx")
+        assert (await client.get(report)).status == 200
+        assert (await client.get(report.replace("xingfuli", "other"))).status == 401
+
+
+def test_without_a_token_only_this_machine_is_served():
+    from unittest.mock import Mock
+
+    from bot.web.auth import allowed
+
+    def request(path, remote):
+        return Mock(path=path, remote=remote, headers={}, query={})
+
+    assert allowed(request("/api/tickets/1", "127.0.0.1"), None)
+    assert not allowed(request("/api/tickets/1", "203.0.113.9"), None)
+    assert allowed(request("/api/sim/outbox", "203.0.113.9"), None)
+    assert allowed(request("/wecom/callback", "203.0.113.9"), None)

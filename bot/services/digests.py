@@ -20,6 +20,7 @@ from bot.messages import Outgoing
 from bot.replies import say
 from bot.services import directory, jobs, points, reports, stats
 from bot.replies.tickets import ticket_fields
+from bot.signing import signed_path
 from bot.services.dispatching import secretaries
 
 LIST_LIMIT = 10
@@ -107,7 +108,8 @@ async def weekly(*, session: AsyncSession, job: ScheduledJob, now: datetime, set
 
 def report_url(settings, community_id: str, month: str) -> str:
     base = settings.public_base_url or f"http://{settings.http_host}:{settings.http_port}"
-    return f"{base.rstrip('/')}/api/reports/{community_id}/{month}.xlsx"
+    path = signed_path(getattr(settings, "api_token", None), f"/api/reports/{community_id}/{month}.xlsx")
+    return f"{base.rstrip('/')}{path}"
 
 
 async def monthly(*, session: AsyncSession, job: ScheduledJob, now: datetime, settings) -> jobs.Batch | None:

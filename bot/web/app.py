@@ -7,7 +7,7 @@ from importlib import resources
 
 from aiohttp import web
 
-from bot.web import api, reports, sim
+from bot.web import api, auth, reports, sim
 
 log = logging.getLogger(__name__)
 RUNTIME = web.AppKey("runtime", object)
@@ -42,7 +42,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def create_app(runtime) -> web.Application:
-    app = web.Application(middlewares=[errors_as_json], client_max_size=256 * 1024)
+    token = getattr(runtime.settings, "api_token", None)
+    app = web.Application(middlewares=[errors_as_json, auth.middleware(token)], client_max_size=256 * 1024)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     api.add_routes(app)
