@@ -90,6 +90,10 @@ async def open_or_merge(
         building=building, unit=unit, room_no=room_no, evidence=evidence,
     )
     fields = ticket_fields(ticket)
-    ctx.reply(say("ticket_opened", number=ticket.number, category=category_name(category),
-                  urgent_mark=fields["urgent_mark"], location=fields["location"]))
+    opened = say("ticket_opened", number=ticket.number, category=category_name(category),
+                 urgent_mark=fields["urgent_mark"], location=fields["location"])
+    if urgency == "urgent":
+        # The bot never stands between a resident and the emergency services.
+        opened = say("ticket_urgent_call") + "\n" + opened
+    ctx.reply(opened)
     await offer_ticket(ctx, ticket)  # tiered dispatch: nearby members first (handlers.schedule)

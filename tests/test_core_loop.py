@@ -105,3 +105,11 @@ async def test_secretary_sees_why_a_ticket_got_its_category(bot):
     resident = texts(await bot.say(RES_ZHAO, f"查询 {number}"))
     assert "分类依据" in staff and "灯" in staff.split("分类依据")[1]
     assert "分类依据" not in resident
+
+
+async def test_urgent_report_tells_the_resident_to_call_emergency_services_first(bot):
+    replies = await bot.say(RES_ZHAO, "3号楼2单元楼道里有很大的煤气味，快来人")
+    to_resident = [r for r in replies if r.room == EAST and r.mentions == [RES_ZHAO]]
+    assert to_resident and "119" in to_resident[0].text and "#1" in to_resident[0].text
+    normal = await bot.say(RES_SUN, "1号楼门口的路灯坏了好几天了")
+    assert not any("119" in r.text for r in normal)

@@ -35,6 +35,7 @@ TEXT: dict[str, str] = {
         "查进度发「查询 {number}」，不需要了发「撤销 {number}」。"
     ),
     "ticket_urgent_mark": "·紧急",
+    "ticket_urgent_call": "⚠️ 情况紧急请先拨打 119（火警、燃气泄漏）、120（急救）或 110（报警），并注意自身安全。",
     "ticket_location": "，位置：{location}",
     "ticket_new_task": (
         "【新任务 #{number}】{category}{urgent_mark}{location}\n"
