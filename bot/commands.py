@@ -53,7 +53,7 @@ _COMMANDS: dict[str, tuple[tuple[str, ...], bool]] = {
 _STANDALONE = {"tasks", "my_points", "passbook", "shop", "help", "confirm", "abort", "yes"}
 
 # Words no resident uses in passing: with malformed arguments they still get a usage reply.
-_STRONG_WORDS = {"接单", "抢单", "放弃", "完成", "验收", "派单", "撤销", "评价", "冲正"}
+_STRONG_WORDS = {"接单", "抢单", "放弃", "完成", "验收", "派单", "撤销", "评价", "冲正", "兑换", "报名", "签到"}
 
 _ALIASES = sorted(
     ((alias, name) for name, (aliases, _) in _COMMANDS.items() for alias in aliases),

@@ -127,3 +127,9 @@ async def test_unexpected_error_becomes_apology(bot, monkeypatch):
 
 async def test_unknown_room_is_ignored(bot):
     assert await bot.say(RES_ZHAO, "1号楼楼道灯坏了", "room-unknown") == []
+
+
+@pytest.mark.parametrize("text", ["兑换 洗衣液", "报名 清理楼道", "签到 abc"])
+async def test_member_commands_with_a_name_instead_of_a_number(bot, text):
+    replies = texts(await bot.say(MEMBER_LI, text, MEMBERS))
+    assert "编号" in replies or "用法" in replies or "格式" in replies, replies
