@@ -187,6 +187,8 @@ class Lexicon:
     typos: dict[str, str] = field(default_factory=dict)
     typo_re: re.Pattern | None = None
     user_words: tuple[str, ...] = ()
+    # Who suffers, not what to do ("老人下不了楼"): with a broken thing named, not a care request.
+    impact_words: frozenset[str] = frozenset()
 
 
 def _trie_pattern(words: set[str]) -> str:
@@ -287,6 +289,7 @@ def build(raw: dict) -> Lexicon:
     lex.chat_m = _matcher(lex.chat_words, lex.chat_re)
     lex.negators = tuple(sorted(raw.get("negators", []), key=len, reverse=True))
     lex.category_negators = tuple(sorted(raw.get("category_negators", []), key=len, reverse=True))
+    lex.impact_words = frozenset(str(w).lower() for w in raw.get("impact", []))
     lex.hypothetical = tuple(sorted(raw.get("hypothetical", []), key=len, reverse=True))
     lex.hypothetical_re = _alt(lex.hypothetical)
     for spec in raw.get("urgent", []):

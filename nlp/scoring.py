@@ -109,6 +109,21 @@ def _single_hits(t: str, covered: bytearray, lex: Lexicon, segment) -> list[str]
     return out
 
 
+# A named broken thing (repair at least this strong) outweighs words that only say who suffers.
+_BROKEN = 3.0
+
+
+def _broken_thing_first(cats: dict[str, float], ev: dict[str, list[str]], lex: Lexicon) -> None:
+    """"电梯坏了，老人下不了楼" asks for a repair; the elderly are the impact, not the request.
+
+    Per the taxonomy the category follows the action asked for: when care rests only on
+    impact words and a broken thing is named, care counts half.
+    """
+    care = ev.get("care")
+    if care and cats.get("repair", 0.0) >= _BROKEN and set(care) <= lex.impact_words:
+        cats["care"] *= 0.5
+
+
 def score(text: str, segment, lex: Lexicon) -> Scores:
     """Score normalised text; ``segment(str) -> list[str]`` is the jieba cut."""
     t = text[:SCORE_CHARS]
@@ -137,6 +152,7 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
             for cat, weight in lex.single[tok]:
                 cats[cat] = cats.get(cat, 0.0) + weight
                 ev.setdefault(cat, []).append(tok)
+    _broken_thing_first(cats, ev, lex)
     s.categories, s.evidence = cats, ev
     if lex.request_m is not None:
         s.requests = sorted({w for _, _, w in lex.request_m.spans(t)})

@@ -129,3 +129,13 @@ def test_own_sets_are_well_formed(name):
 ])
 def test_tips_and_forwards_versus_requests(text, intent):
     assert classify(text).intent == intent
+
+
+@pytest.mark.parametrize("text, category", [
+    ("4栋2单元电梯又停了，我妈腿脚不好下不了楼", "repair"),   # the elevator is what needs doing
+    ("3号楼停水一天了，家里有瘫痪老人没法做饭", "repair"),
+    ("独居的张奶奶腿脚不好，想请志愿者每周帮她买一次菜", "care"),  # help for the person
+    ("我是残疾人，轮椅坏了自己修不了，社区能不能帮忙借一个", "care"),
+])
+def test_the_action_asked_for_decides_the_category(text, category):
+    assert classify(text).category == category
