@@ -139,3 +139,12 @@ def test_tips_and_forwards_versus_requests(text, intent):
 ])
 def test_the_action_asked_for_decides_the_category(text, category):
     assert classify(text).category == category
+
+
+@pytest.mark.parametrize("text", [
+    "昨天晚上有人撬了好几辆电动车的锁",
+    "下水井盖丢了一个，就在幼儿园门口",
+    "楼上往下扔烟头，把我晾的被子烧了个洞",
+])
+def test_damage_that_happened_is_a_report_without_a_request(text):
+    assert classify(text).intent == "demand"
