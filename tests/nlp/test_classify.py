@@ -148,3 +148,7 @@ def test_the_action_asked_for_decides_the_category(text, category):
 ])
 def test_damage_that_happened_is_a_report_without_a_request(text):
     assert classify(text).intent == "demand"
+
+
+def test_things_thrown_from_above_are_safety():
+    assert classify("楼上往下扔烟头，把我晾的被子烧了个洞").category == "safety"
