@@ -107,12 +107,13 @@ async def _voucher(session: AsyncSession, community_id: str, code: str) -> Vouch
     return voucher
 
 
-async def collect(*, session: AsyncSession, community_id: str, code: str, actor_id: str) -> Voucher:
-    """Mark a voucher collected, once."""
+async def _close_voucher(session: AsyncSession, community_id: str, code: str, status: str,
+                         actor_id: str) -> Voucher:
+    """Move an issued voucher to ``status``, once (a conditional UPDATE); else say why not."""
     voucher = await _voucher(session, community_id, code)
     done = await session.execute(
         update(Voucher).where(Voucher.id == voucher.id, Voucher.status == ISSUED)
-        .values(status=COLLECTED, collected_at=utcnow(), collected_by=actor_id)
+        .values(status=status, collected_at=utcnow(), collected_by=actor_id)
         .execution_options(synchronize_session=False)
     )
     await session.refresh(voucher)
@@ -121,18 +122,15 @@ async def collect(*, session: AsyncSession, community_id: str, code: str, actor_
     return voucher
 
 
+async def collect(*, session: AsyncSession, community_id: str, code: str, actor_id: str) -> Voucher:
+    """Mark a voucher collected, once."""
+    return await _close_voucher(session, community_id, code, COLLECTED, actor_id)
+
+
 async def cancel(*, session: AsyncSession, community_id: str, code: str, actor_id: str) -> Voucher:
     """Undo an uncollected redemption: the item goes back on the shelf, the points come back
     as a reversal entry naming the redemption."""
-    voucher = await _voucher(session, community_id, code)
-    done = await session.execute(
-        update(Voucher).where(Voucher.id == voucher.id, Voucher.status == ISSUED)
-        .values(status=CANCELLED, collected_at=utcnow(), collected_by=actor_id)
-        .execution_options(synchronize_session=False)
-    )
-    await session.refresh(voucher)
-    if done.rowcount != 1:
-        raise DomainError(f"shop_voucher_{voucher.status}", code=voucher.code)
+    voucher = await _close_voucher(session, community_id, code, CANCELLED, actor_id)
     await session.execute(update(ShopItem).where(ShopItem.id == voucher.item_id)
                           .values(stock=ShopItem.stock + 1).execution_options(synchronize_session=False))
     await points.post(

@@ -1,21 +1,13 @@
 """The wechaty transport against the REAL python-wechaty, with an in-memory puppet."""
-import importlib.util
-import os
-import tempfile
 
 import pytest
 
-# Skip only when the optional ``wechaty`` extra is not installed; if it is,
-# a broken shim must fail loudly rather than skip.
-if importlib.util.find_spec("wechaty") is None or importlib.util.find_spec("wechaty_puppet") is None:
-    pytest.skip("wechaty extra not installed (pip install .[wechaty])", allow_module_level=True)
+from wechaty_env import require_wechaty  # noqa: E402
 
-os.environ.setdefault("WECHATY_LOG", "warn")
-os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="wechaty-cache-"))
+require_wechaty()
 
-from bot.transports.wechaty_compat import import_wechaty, reset_caches  # noqa: E402
+from bot.transports.wechaty_compat import reset_caches  # noqa: E402
 
-import_wechaty()
 
 from wechaty_puppet import MessageType  # noqa: E402
 

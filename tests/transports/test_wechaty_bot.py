@@ -3,21 +3,15 @@
 Runs on both databases (``database_url``). The sender uses a FakeClock, so the
 wechaty rate limits (40/min, 3 s per room, 3–5 s switch pause) cost no real time.
 """
-import importlib.util
-import os
-import tempfile
 
 import pytest
 
-if importlib.util.find_spec("wechaty") is None or importlib.util.find_spec("wechaty_puppet") is None:
-    pytest.skip("wechaty extra not installed (pip install .[wechaty])", allow_module_level=True)
+from wechaty_env import require_wechaty  # noqa: E402
 
-os.environ.setdefault("WECHATY_LOG", "warn")
-os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="wechaty-cache-"))
+require_wechaty()
 
-from bot.transports.wechaty_compat import import_wechaty, reset_caches  # noqa: E402
+from bot.transports.wechaty_compat import reset_caches  # noqa: E402
 
-import_wechaty()
 
 from sqlalchemy import func, select  # noqa: E402
 from wechaty_puppet import EventMessagePayload  # noqa: E402

@@ -1,19 +1,14 @@
 """Reconnect with backoff and the silence watchdog, on the real python-wechaty."""
 import asyncio
-import importlib.util
-import os
 import random
 import socket
 import sys
-import tempfile
 
 import pytest
 
-if importlib.util.find_spec("wechaty") is None or importlib.util.find_spec("wechaty_puppet") is None:
-    pytest.skip("wechaty extra not installed (pip install .[wechaty])", allow_module_level=True)
+from wechaty_env import require_wechaty  # noqa: E402
 
-os.environ.setdefault("WECHATY_LOG", "warn")
-os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="wechaty-cache-"))
+require_wechaty()
 
 from bot.transports import wechaty_compat  # noqa: E402
 
