@@ -163,6 +163,7 @@ class State:
     done: list[int] = field(default_factory=list)
     asked: set[str] = field(default_factory=set)  # residents the bot asked "要登记为诉求吗"
     outcomes: dict[str, int] = field(default_factory=dict)
+    latencies_by_kind: dict[str, list[float]] = field(default_factory=dict)  # seconds, per kind sent
 
     def count(self, key: str) -> None:
         self.outcomes[key] = self.outcomes.get(key, 0) + 1

@@ -242,6 +242,7 @@ async def replay(runtime, slots: list[Slot], concurrency: int, *, state: State |
     state = state or State()
     handle = runtime.dispatcher.handle
     latencies: list[float] = []
+    by_kind = state.latencies_by_kind
     it = iter(slots)
     names: dict[str, str] = {}
 
@@ -253,7 +254,9 @@ async def replay(runtime, slots: list[Slot], concurrency: int, *, state: State |
                                   sender_name=name, text=text, room_id=slot.room)
             t0 = time.perf_counter()
             rows = await handle(msg)
-            latencies.append(time.perf_counter() - t0)
+            took = time.perf_counter() - t0
+            latencies.append(took)
+            by_kind.setdefault(kind, []).append(took)
             state.update(kind, sender, number, [r.text for r in rows])
             if counter is not None:
                 counter.record(kind)
@@ -289,6 +292,7 @@ async def run_one(backend: str, messages: int, concurrency: int, seed: int, warm
         await replay(runtime, script(warmup, seed + 1000), 1, state=state, id_prefix="warm")
         warm_outcomes = dict(state.outcomes)
         state.outcomes.clear()
+        state.latencies_by_kind.clear()
         slots = script(messages, seed)
         counter = SqlCounter(runtime.db.engine) if count_sql else None
         if counter:
@@ -318,11 +322,22 @@ async def run_one(backend: str, messages: int, concurrency: int, seed: int, warm
         "bare_per_s": round(bare["bare_per_s"], 1), "bare_session_per_s": round(bare["bare_session_per_s"], 1),
         "ratio": round(rate / bare["bare_per_s"], 3),
         "outcomes": dict(sorted(state.outcomes.items())), "warmup_outcomes": warm_outcomes,
+        "by_kind": _by_kind(state.latencies_by_kind, wall),
         "cpu": _affinity(), "calib_us": calib_us,
     }
     if counter:
         result["statements_per_message"] = counter.summary()
     return result
+
+
+def _by_kind(latencies: dict[str, list[float]], wall: float) -> dict[str, dict[str, float]]:
+    """Per message kind: count, median ms and share of the replay's wall time."""
+    out = {}
+    for kind, values in sorted(latencies.items()):
+        values = sorted(values)
+        out[kind] = {"n": len(values), "p50_ms": round(_pct(values, 0.5) * 1000, 3),
+                     "share": round(sum(values) / wall, 3) if wall else 0.0}
+    return out
 
 
 def _calibrate() -> float:
@@ -384,6 +399,9 @@ def print_table(results: list[dict]) -> None:
     for r in results:
         if "outcomes" in r:
             print(f"{r['db']} x{r['concurrency']} outcomes: " + ", ".join(f"{k}={v}" for k, v in r["outcomes"].items()))
+            if r.get("by_kind"):
+                print(f"{r['db']} x{r['concurrency']} per kind (n, p50 ms, share of wall): " + ", ".join(
+                    f"{k} {v['n']}/{v['p50_ms']}/{v['share']:.0%}" for k, v in r["by_kind"].items()))
     target = next((r for r in results if r["db"] == "sqlite" and r["concurrency"] == 1 and "error" not in r), None)
     if target:
         fails = _check(target)

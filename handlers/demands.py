@@ -3,14 +3,15 @@ an unsure message is asked about, chatter is left alone."""
 from __future__ import annotations
 
 import nlp
+from bot import clock
 from bot.db.directory_cache import RoomInfo
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import category_name, say
-from bot.services import duplicates, pending, tickets
+from bot.services import dispatching, duplicates, pending, tickets
 from bot.services.directory import Actor
 from handlers.format import ticket_fields
-from handlers.schedule import offer_ticket
+from handlers.schedule import deliver
 
 router = Router("demands")
 # Longer free text is almost always a forwarded article, not a request.
@@ -84,11 +85,16 @@ async def open_or_merge(
                                 room_id=ctx.msg.room_id, text=text)
         ctx.reply(say("ticket_merged", number=same.number, count=same.affected_count))
         return
-    ticket = await tickets.create(
-        session=session, community_id=actor.community_id, reporter_id=actor.person.id, text=text,
-        category=category, urgency=urgency, room_id=ctx.msg.room_id, grid_id=grid_id,
-        building=building, unit=unit, room_no=room_no, evidence=evidence,
+    draft = tickets.draft(
+        community_id=actor.community_id, reporter_id=actor.person.id, text=text, category=category,
+        urgency=urgency, room_id=ctx.msg.room_id, grid_id=grid_id, building=building, unit=unit,
+        room_no=room_no, evidence=evidence,
     )
+    # Dispatch is planned first so that the ticket's one INSERT already holds its deadline and level.
+    now = clock.utcnow()
+    plan = await dispatching.plan_new(session=session, ticket=draft, now=now, settings=ctx.settings)
+    draft.deadline_at, draft.dispatch_level = plan.deadline_at, plan.level
+    ticket = await tickets.insert(session=session, ticket=draft)
     fields = ticket_fields(ticket)
     opened = say("ticket_opened", number=ticket.number, category=category_name(category),
                  urgent_mark=fields["urgent_mark"], location=fields["location"])
@@ -96,4 +102,7 @@ async def open_or_merge(
         # The bot never stands between a resident and the emergency services.
         opened = say("ticket_urgent_call") + "\n" + opened
     ctx.reply(opened)
-    await offer_ticket(ctx, ticket)  # tiered dispatch: nearby members first (handlers.schedule)
+    # Tiered dispatch: nearby members first (bot.services.dispatching).
+    messages, wait = await dispatching.offer_new(session=session, ticket=ticket, plan=plan, now=now,
+                                                 settings=ctx.settings)
+    await deliver(ctx, messages, wait)

@@ -8,12 +8,11 @@ from datetime import datetime, timedelta
 
 from bot import clock
 from bot.commands import Command, normalize_command_text
-from bot.db.models import Ticket
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.messages import Outgoing
 from bot.replies import say
-from bot.services import dispatching, followups, notices, outbox, reports, stats, tickets
+from bot.services import followups, notices, outbox, reports, stats, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt
 from handlers.member import community_of
@@ -32,13 +31,6 @@ async def deliver(ctx: Context, messages: list[Outgoing], not_before: datetime |
     else:
         await outbox.enqueue(session=ctx.session, messages=messages, cause=ctx.msg.dedup_key,
                              not_before=not_before)
-
-
-async def offer_ticket(ctx: Context, ticket: Ticket) -> None:
-    """Tiered dispatch of a ticket just opened (see bot.services.dispatching)."""
-    messages, wait = await dispatching.offer_new(session=ctx.session, ticket=ticket, now=clock.utcnow(),
-                                                 settings=ctx.settings)
-    await deliver(ctx, messages, wait)
 
 
 @router.command("schedule", roles=STAFF, label="定时")

@@ -26,7 +26,7 @@ _CN_ADDR = re.compile(
 )
 # A run of three or four plain digit characters right after an address word
 # (七号楼三零一 -> 7号楼301).
-_CN_ROOM = re.compile(rf"(?<=[楼栋幢座元-])\s*([零〇○一幺二两三四五六七八九]{{3,4}})")
+_CN_ROOM = re.compile(r"(?<=[楼栋幢座元-])\s*([零〇○一幺二两三四五六七八九]{3,4})")
 _SPACE = re.compile(r"\s+")
 
 

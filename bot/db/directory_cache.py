@@ -41,6 +41,27 @@ class ActorInfo:
     roles: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class GridInfo:
+    """A grid node as a plain value (same attribute names as ``Grid``, for bot.services.grids)."""
+
+    id: int
+    parent_id: int | None
+    level: str
+    name: str
+    building_no: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    """A member's role row in one community, as dispatching reads it."""
+
+    person_id: str
+    grid_id: int | None
+    skills: str | None
+    name: str
+
+
 _ABSENT = object()
 
 
@@ -50,6 +71,8 @@ class DirectoryCache:
         self.clock = clock
         self._rooms: dict[str, tuple[float, RoomInfo | None]] = {}
         self._actors: dict[tuple[str, str | None], tuple[float, ActorInfo]] = {}
+        # Per-community lists (grid tree, member roster, rooms by kind), keyed by a tuple.
+        self._lists: dict[tuple, tuple[float, tuple]] = {}
 
     def _fresh(self, stamp: float) -> bool:
         return self.clock() - stamp < self.ttl
@@ -73,17 +96,46 @@ class DirectoryCache:
     def put_actor(self, person_id: str, room_community: str | None, info: ActorInfo) -> None:
         self._actors[(person_id, room_community)] = (self.clock(), info)
 
+    def listing(self, key: tuple) -> tuple | None:
+        hit = self._lists.get(key)
+        if hit is None or not self._fresh(hit[0]):
+            return None
+        return hit[1]
+
+    def put_listing(self, key: tuple, items: tuple) -> None:
+        self._lists[key] = (self.clock(), items)
+
     def forget_person(self, person_id: str) -> None:
         for key in [k for k in self._actors if k[0] == person_id]:
             del self._actors[key]
+        self._lists.clear()  # rosters may hold the person
 
     def clear(self) -> None:
         self._rooms.clear()
         self._actors.clear()
+        self._lists.clear()
 
 
 MISSING = _ABSENT
 
 
+DIRTY_KEY = "directory_changed"
+
+
 def cache_of(session: AsyncSession) -> DirectoryCache | None:
     return session.info.get(SESSION_KEY)
+
+
+def mark_changed(session: AsyncSession) -> None:
+    """This transaction changed people, roles, rooms or grids: what it reads may roll back."""
+    session.info[DIRTY_KEY] = True
+    cache = cache_of(session)
+    if cache is not None:
+        cache._lists.clear()
+
+
+def cache_for_listing(session: AsyncSession) -> DirectoryCache | None:
+    """The cache, when this transaction's reads of the directory are safe to keep."""
+    if session.info.get(DIRTY_KEY):
+        return None
+    return cache_of(session)

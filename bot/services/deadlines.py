@@ -53,7 +53,7 @@ async def overdue(*, session: AsyncSession, job: ScheduledJob, now: datetime, se
                             to_status=ticket.status, note=f"deadline {ticket.deadline_at.isoformat()}"))
     text = say("deadline_overdue_secretary", deadline=_when(ticket.deadline_at), status=status_name(ticket.status),
                claimer=claimer.name if claimer else say("nobody"), **ticket_fields(ticket))
-    out = [Outgoing(text=text, to=p.id) for p in await secretaries(session=session, community_id=ticket.community_id)]
+    out = [Outgoing(text=text, to=p) for p in await secretaries(session=session, community_id=ticket.community_id)]
     if claimer:
         out.append(Outgoing(text=say("deadline_overdue_claimer", **ticket_fields(ticket)), to=claimer.id))
     return jobs.Batch(out, urgent=ticket.urgency == policy.URGENT)

@@ -90,7 +90,7 @@ async def daily(*, session: AsyncSession, job: ScheduledJob, now: datetime, sett
                open_list=_lines(open_rows, "digest_item"), overdue_list=_lines(overdue, "digest_item_overdue"),
                done_list=_lines(done, "digest_item"))
     people = await secretaries(session=session, community_id=community)
-    return jobs.Batch([Outgoing(text=text, to=p.id) for p in people])
+    return jobs.Batch([Outgoing(text=text, to=p) for p in people])
 
 
 async def weekly(*, session: AsyncSession, job: ScheduledJob, now: datetime, settings) -> jobs.Batch | None:
@@ -121,5 +121,5 @@ async def monthly(*, session: AsyncSession, job: ScheduledJob, now: datetime, se
     title = say("report_title_month", year=prev.year, month=prev.month)
     text = reports.summary_text(f, title=title) + say("report_link", url=report_url(settings, job.community_id, month))
     people = await secretaries(session=session, community_id=job.community_id)
-    return jobs.Batch([Outgoing(text=text, to=p.id) for p in people])
+    return jobs.Batch([Outgoing(text=text, to=p) for p in people])
 

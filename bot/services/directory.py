@@ -8,7 +8,9 @@ from sqlalchemy import select
 from bot.clock import utcnow
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.directory_cache import MISSING, ActorInfo, PersonRef, RoomInfo, cache_of
+from bot.db.directory_cache import (
+    MISSING, ActorInfo, GridInfo, MemberInfo, PersonRef, RoomInfo, cache_for_listing, cache_of, mark_changed,
+)
 from bot.db.models import Community, Grid, Person, PersonRole, Room
 from bot.db.upsert import insert_ignore
 
@@ -68,6 +70,7 @@ def _forget(session: AsyncSession, person_id: str) -> None:
     cache = cache_of(session)
     if cache is not None:
         cache.forget_person(person_id)
+    mark_changed(session)
 
 
 async def roles_of(*, session: AsyncSession, person_id: str, community_id: str) -> frozenset[str]:
@@ -181,3 +184,50 @@ async def people_with_role(*, session: AsyncSession, community_id: str, roles: t
 
 async def get_community(*, session: AsyncSession, community_id: str) -> Community | None:
     return await session.get(Community, community_id)
+
+
+# -- cached listings: what every new ticket and every completion reads ------------------
+async def _listing(session: AsyncSession, key: tuple, load) -> tuple:
+    cache = cache_for_listing(session)
+    hit = cache.listing(key) if cache is not None else None
+    if hit is not None:
+        return hit
+    items = tuple(await load())
+    if cache is not None:
+        cache.put_listing(key, items)
+    return items
+
+
+async def grid_tree(*, session: AsyncSession, community_id: str) -> tuple[GridInfo, ...]:
+    """The community's grids as plain values (cached; see bot.db.directory_cache)."""
+    async def load():
+        return [GridInfo(g.id, g.parent_id, g.level, g.name, g.building_no)
+                for g in await grids_of(session=session, community_id=community_id)]
+    return await _listing(session, ("grids", community_id), load)
+
+
+async def member_roster(*, session: AsyncSession, community_id: str) -> tuple[MemberInfo, ...]:
+    """Everyone with the member role in the community, with home grid and skills (cached)."""
+    async def load():
+        rows = (await session.execute(
+            select(PersonRole.person_id, PersonRole.grid_id, PersonRole.skills, Person.name)
+            .join(Person, Person.id == PersonRole.person_id)
+            .where(PersonRole.community_id == community_id, PersonRole.role == MEMBER)
+            .order_by(PersonRole.person_id)
+        )).all()
+        return [MemberInfo(r.person_id, r.grid_id, r.skills, r.name) for r in rows]
+    return await _listing(session, ("members", community_id), load)
+
+
+async def room_ids(*, session: AsyncSession, community_id: str, kind: str) -> tuple[str, ...]:
+    """Ids of the community's rooms of one kind, in id order (cached)."""
+    async def load():
+        return [r.id for r in await rooms_of(session=session, community_id=community_id, kind=kind)]
+    return await _listing(session, ("rooms", community_id, kind), load)
+
+
+async def ids_with_role(*, session: AsyncSession, community_id: str, roles: tuple[str, ...]) -> tuple[str, ...]:
+    """Ids of the people holding any of ``roles`` in the community, in id order (cached)."""
+    async def load():
+        return [p.id for p in await people_with_role(session=session, community_id=community_id, roles=roles)]
+    return await _listing(session, ("people", community_id, roles), load)

@@ -17,17 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Person, PersonRole, Ticket, TicketEvent
+from bot.db.models import Ticket
 from bot.db.models_schedule import ScheduledJob
 from bot.messages import Outgoing
 from bot.replies import say
 from bot.replies.tickets import ticket_fields
 from bot.services import directory, jobs, policy, quiet
 from bot.services import grids as grids_tree
-from bot.services.directory import GRID_WORKER, MEMBER, SECRETARY
+from bot.services.directory import GRID_WORKER, SECRETARY
+from bot.services.tickets import record_event
 
 NEARBY, ALL_MEMBERS, SECRETARIES = 0, 1, 2
 
@@ -41,14 +42,18 @@ class Candidate:
     score: int
 
 
-async def secretaries(*, session: AsyncSession, community_id: str) -> list[Person]:
-    people = await directory.people_with_role(session=session, community_id=community_id, roles=(SECRETARY,))
-    return people or await directory.people_with_role(session=session, community_id=community_id,
-                                                      roles=(GRID_WORKER,))
+async def secretaries(*, session: AsyncSession, community_id: str) -> tuple[str, ...]:
+    """Ids of the secretaries, or of the grid workers where there is no secretary."""
+    people = await directory.ids_with_role(session=session, community_id=community_id, roles=(SECRETARY,))
+    return people or await directory.ids_with_role(session=session, community_id=community_id,
+                                                   roles=(GRID_WORKER,))
 
 
 async def nearby_members(*, session: AsyncSession, ticket: Ticket, settings=None) -> list[Candidate]:
-    grids = await directory.grids_of(session=session, community_id=ticket.community_id)
+    """The members living in the ticket's building or estate, best match first (at most tier1_max).
+
+    Reads the cached grid tree and member roster: no query on a warm cache."""
+    grids = await directory.grid_tree(session=session, community_id=ticket.community_id)
     by_id = {g.id: g for g in grids}
     room_grid = by_id.get(ticket.grid_id) if ticket.grid_id else None
     anchor = room_grid
@@ -62,18 +67,14 @@ async def nearby_members(*, session: AsyncSession, ticket: Ticket, settings=None
     estate = grids_tree.up_to(anchor, "estate", by_id) or anchor
     near_building = grids_tree.subtree(building, grids) if building else set()
     near_estate = grids_tree.subtree(estate, grids) | near_building
-    rows = (await session.execute(
-        select(PersonRole.person_id, PersonRole.grid_id, PersonRole.skills, Person.name)
-        .join(Person, Person.id == PersonRole.person_id)
-        .where(PersonRole.community_id == ticket.community_id, PersonRole.role == MEMBER,
-               PersonRole.grid_id.in_(near_estate), PersonRole.person_id != ticket.reporter_id)
-    )).all()
     found = []
-    for r in rows:
-        in_building = r.grid_id in near_building
+    for m in await directory.member_roster(session=session, community_id=ticket.community_id):
+        if m.grid_id not in near_estate or m.person_id == ticket.reporter_id:
+            continue
+        in_building = m.grid_id in near_building
         near = (building if in_building else estate).name
-        found.append((Candidate(r.person_id, r.name, r.skills, near,
-                                policy.skill_score(r.skills, ticket.category, settings)), in_building))
+        found.append((Candidate(m.person_id, m.name, m.skills, near,
+                                policy.skill_score(m.skills, ticket.category, settings)), in_building))
     found.sort(key=lambda c: (-c[0].score, not c[1], c[0].person_id))
     return [c for c, _ in found[:policy.tier1_max(settings)]]
 
@@ -84,42 +85,59 @@ def _offer_text(ticket: Ticket, c: Candidate) -> str:
     return say("dispatch_offer", reason=reason, **ticket_fields(ticket))
 
 
-async def _members_rooms(session: AsyncSession, community_id: str):
-    return await directory.rooms_of(session=session, community_id=community_id, kind="members")
+async def _members_rooms(session: AsyncSession, community_id: str) -> tuple[str, ...]:
+    return await directory.room_ids(session=session, community_id=community_id, kind="members")
 
 
-def _event(ticket: Ticket, level: int, note: str) -> TicketEvent:
-    return TicketEvent(ticket_id=ticket.id, action="escalate", from_status=ticket.status,
+async def _event(session: AsyncSession, ticket: Ticket, level: int, note: str) -> None:
+    await record_event(session=session, ticket_id=ticket.id, action="escalate", from_status=ticket.status,
                        to_status=ticket.status, note=f"level {level}: {note}")
 
 
-async def offer_new(
-    *, session: AsyncSession, ticket: Ticket, now: datetime, settings,
-) -> tuple[list[Outgoing], datetime | None]:
-    """Plan a new ticket's dispatch and deadline; returns the offers and their not_before."""
-    urgent = ticket.urgency == policy.URGENT
-    planned = _plan_deadline(ticket, now, settings)
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """How a new ticket will be dispatched, decided before it is written (so one INSERT holds it)."""
+
+    nearby: list[Candidate]
+    deadline_at: datetime
+    level: int  # the dispatch level the ticket starts at
+
+
+async def plan_new(*, session: AsyncSession, ticket: Ticket, now: datetime, settings) -> Plan:
+    """``ticket`` is not written yet: its place, reporter, category and urgency are what count."""
     nearby = await nearby_members(session=session, ticket=ticket, settings=settings)
+    deadline_at = now + policy.deadline(ticket.category, ticket.urgency, settings)
+    if ticket.urgency == policy.URGENT:
+        level = SECRETARIES
+    else:
+        level = NEARBY if nearby else ALL_MEMBERS
+    return Plan(nearby, deadline_at, level)
+
+
+async def offer_new(
+    *, session: AsyncSession, ticket: Ticket, plan: Plan, now: datetime, settings,
+) -> tuple[list[Outgoing], datetime | None]:
+    """Offer a ticket just written with ``plan``; returns the offers and their not_before."""
+    nearby = plan.nearby
+    planned = _deadline_jobs(ticket, now, settings)
     out = [Outgoing(text=_offer_text(ticket, c), to=c.person_id) for c in nearby]
     fields = ticket_fields(ticket)
-    if urgent:
-        for room in await _members_rooms(session, ticket.community_id):
-            out.append(Outgoing(text=say("dispatch_urgent_room", **fields), room_id=room.id))
-        for person in await secretaries(session=session, community_id=ticket.community_id):
+    if plan.level == SECRETARIES:
+        for room_id in await _members_rooms(session, ticket.community_id):
+            out.append(Outgoing(text=say("dispatch_urgent_room", **fields), room_id=room_id))
+        for person_id in await secretaries(session=session, community_id=ticket.community_id):
             out.append(Outgoing(text=say("dispatch_urgent_secretary", nearby=len(nearby), **fields),
-                                to=person.id))
-        ticket.dispatch_level = SECRETARIES
-        session.add(_event(ticket, SECRETARIES, "urgent: every tier at once"))
+                                to=person_id))
+        await _event(session, ticket, SECRETARIES, "urgent: every tier at once")
         await jobs.add_many(session=session, items=planned)
         return out, None
     wait = quiet.not_before(now, urgent=False, settings=settings)
     offered_at = wait or now
     t = policy.tiers(ticket.category, settings)
-    if not nearby:
-        for room in await _members_rooms(session, ticket.community_id):
-            out.append(Outgoing(text=say("ticket_new_task", **fields), room_id=room.id))
-        ticket.dispatch_level = ALL_MEMBERS
-        session.add(_event(ticket, ALL_MEMBERS, "no members live nearby"))
+    if plan.level == ALL_MEMBERS:
+        for room_id in await _members_rooms(session, ticket.community_id):
+            out.append(Outgoing(text=say("ticket_new_task", **fields), room_id=room_id))
+        await _event(session, ticket, ALL_MEMBERS, "no members live nearby")
     else:
         planned.append(_job(ticket, "escalate1", offered_at + t.t1))
     planned.append(_job(ticket, "escalate2", offered_at + t.t2))
@@ -132,10 +150,8 @@ def _job(ticket: Ticket, kind: str, due_at: datetime) -> dict:
             "ticket_id": ticket.id, "due_at": due_at}
 
 
-def _plan_deadline(ticket: Ticket, now: datetime, settings) -> list[dict]:
-    """Set the deadline; returns its reminder and overdue jobs, to be added with the others."""
-    limit = policy.deadline(ticket.category, ticket.urgency, settings)
-    ticket.deadline_at = now + limit
+def _deadline_jobs(ticket: Ticket, now: datetime, settings) -> list[dict]:
+    """The reminder and overdue jobs of the ticket's deadline."""
     remind_at = ticket.deadline_at - policy.remind_before(ticket.urgency, settings)
     planned = [_job(ticket, "remind", remind_at)] if remind_at > now else []
     return planned + [_job(ticket, "overdue", ticket.deadline_at)]
@@ -159,12 +175,12 @@ async def escalate(*, session: AsyncSession, job: ScheduledJob, now: datetime, s
     fields = ticket_fields(ticket)
     out: list[Outgoing] = []
     if level == ALL_MEMBERS:
-        session.add(_event(ticket, level, "T1 passed: all members"))
-        for room in await _members_rooms(session, ticket.community_id):
-            out.append(Outgoing(text=say("dispatch_escalated_room", minutes=minutes, **fields), room_id=room.id))
+        await _event(session, ticket, level, "T1 passed: all members")
+        for room_id in await _members_rooms(session, ticket.community_id):
+            out.append(Outgoing(text=say("dispatch_escalated_room", minutes=minutes, **fields), room_id=room_id))
     else:
-        session.add(_event(ticket, level, "T2 passed: secretary alerted"))
-        for person in await secretaries(session=session, community_id=ticket.community_id):
+        await _event(session, ticket, level, "T2 passed: secretary alerted")
+        for person_id in await secretaries(session=session, community_id=ticket.community_id):
             out.append(Outgoing(text=say("dispatch_escalated_secretary", minutes=minutes, **fields),
-                                to=person.id))
+                                to=person_id))
     return jobs.Batch(out, urgent=False)

@@ -82,7 +82,7 @@ async def low_rating(*, session: AsyncSession, job: ScheduledJob, now: datetime,
     text = say("followup_low_rating", score=ticket.rating, comment=comment or say("no_comment"),
                **ticket_fields(ticket))
     people = await secretaries(session=session, community_id=ticket.community_id)
-    return jobs.Batch([Outgoing(text=text, to=p.id) for p in people])
+    return jobs.Batch([Outgoing(text=text, to=p) for p in people])
 
 
 async def _comment(session: AsyncSession, ticket: Ticket) -> str | None:

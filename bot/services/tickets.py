@@ -10,11 +10,13 @@ concurrent claims exactly one matches a row, on SQLite and on PostgreSQL alike.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, select, update
+
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import utcnow
+from bot.db import rows
 from bot.db.models import Claim, Community, Person, Ticket, TicketEvent
 from bot.errors import DomainError
 from bot.replies import status_name
@@ -42,52 +44,74 @@ _STAMPS = {"claim": "claimed_at", "assign": "claimed_at", "complete": "done_at",
            "verify": "verified_at", "close": "closed_at"}
 
 
+# Statements on the busy paths are built once: building one costs more than running it.
+_COMMUNITY, _TICKET = Community.__table__.c, Ticket.__table__.c
+_NEXT_NUMBER = (
+    update(Community.__table__).where(_COMMUNITY.id == bindparam("community_id"))
+    .values(last_ticket_no=_COMMUNITY.last_ticket_no + 1).returning(_COMMUNITY.last_ticket_no)
+)
+_BY_NUMBER = select(Ticket).where(Ticket.community_id == bindparam("community_id"),
+                                  Ticket.number == bindparam("number"))
+
+
 async def next_number(*, session: AsyncSession, community_id: str) -> int:
     # The row lock of this UPDATE hands out numbers one at a time per community.
-    result = await session.execute(
-        update(Community)
-        .where(Community.id == community_id)
-        .values(last_ticket_no=Community.last_ticket_no + 1)
-        .returning(Community.last_ticket_no)
-    )
+    result = await session.execute(_NEXT_NUMBER, {"community_id": community_id})
     number = result.scalar_one_or_none()
     if number is None:
         raise DomainError("err_no_community")
     return number
 
 
-async def create(
-    *, session: AsyncSession, community_id: str, reporter_id: str, text: str,
-    category: str, urgency: str, room_id: str | None, grid_id: int | None,
-    building: str | None, unit: str | None, room_no: str | None,
-    evidence: str | None = None,
+def draft(
+    *, community_id: str, reporter_id: str, text: str, category: str, urgency: str,
+    room_id: str | None, grid_id: int | None, building: str | None, unit: str | None,
+    room_no: str | None, evidence: str | None = None,
 ) -> Ticket:
-    number = await next_number(session=session, community_id=community_id)
-    ticket = Ticket(
-        community_id=community_id, number=number, status=OPEN, category=category,
-        urgency=urgency, text=text[:MAX_TEXT], evidence=evidence, reporter_id=reporter_id,
-        room_id=room_id, grid_id=grid_id, building=building, unit=unit, room_no=room_no,
+    """A new ticket, not yet numbered nor written (see ``insert``)."""
+    return Ticket(
+        community_id=community_id, number=0, status=OPEN, category=category, urgency=urgency,
+        text=text[:MAX_TEXT], evidence=evidence, reporter_id=reporter_id, room_id=room_id,
+        grid_id=grid_id, building=building, unit=unit, room_no=room_no,
     )
-    session.add(ticket)
-    await session.flush()
-    session.add(TicketEvent(ticket_id=ticket.id, action="create", to_status=OPEN, actor_id=reporter_id))
+
+
+async def insert(*, session: AsyncSession, ticket: Ticket) -> Ticket:
+    """Number and write a drafted ticket, with its "create" event."""
+    ticket.number = await next_number(session=session, community_id=ticket.community_id)
+    await rows.add_object(session, ticket)
+    await record_event(session=session, ticket_id=ticket.id, action="create", to_status=OPEN,
+                       actor_id=ticket.reporter_id)
     return ticket
+
+
+async def create(*, session: AsyncSession, **fields) -> Ticket:
+    """``draft`` and ``insert`` in one step (for tickets not dispatched to members)."""
+    return await insert(session=session, ticket=draft(**fields))
+
+
+async def record_event(*, session: AsyncSession, ticket_id: int, action: str, from_status: str | None = None,
+                       to_status: str | None = None, actor_id: str | None = None, note: str | None = None) -> None:
+    """Append to the ticket's history (one Core INSERT; see bot.db.rows)."""
+    await rows.add(session, TicketEvent, ticket_id=ticket_id, action=action, from_status=from_status,
+                   to_status=to_status, actor_id=actor_id, note=note)
 
 
 async def get_by_number(*, session: AsyncSession, community_id: str, number: int | None) -> Ticket:
     if number is None:
         raise DomainError("err_bad_number", example="查询 12")
-    ticket = await session.scalar(
-        select(Ticket).where(Ticket.community_id == community_id, Ticket.number == number)
-    )
+    ticket = await session.scalar(_BY_NUMBER, {"community_id": community_id, "number": number})
     if ticket is None:
         raise DomainError("err_ticket_not_found", number=number)
     return ticket
 
 
+_ANY = object()  # the transition does not depend on who holds the ticket
+
+
 async def _transition(
     *, session: AsyncSession, ticket: Ticket, action: str, actor_id: str | None,
-    note: str | None = None, extra_where=None, **values,
+    note: str | None = None, claimer_is=_ANY, **values,
 ) -> None:
     sources, target, verb = TRANSITIONS[action]
     now = utcnow()
@@ -95,13 +119,12 @@ async def _transition(
         values.setdefault(_STAMPS[action], now)
     elif action == "reject":  # the work is not done after all: it counts as open again
         values.setdefault("done_at", None)
-    condition = and_(Ticket.id == ticket.id, Ticket.status.in_(sources))
-    if extra_where is not None:
-        condition = and_(condition, extra_where)
-    result = await session.execute(
-        update(Ticket).where(condition).values(status=target, updated_at=now, **values)
-        .execution_options(synchronize_session=False)
-    )
+    params = {"v_" + k: v for k, v in values.items()}
+    params.update(ticket_id=ticket.id, v_status=target, v_updated_at=now)
+    if claimer_is is not _ANY:
+        params["claimer_is"] = claimer_is
+    result = await session.execute(_transition_statement(action, claimer_is is _ANY, claimer_is is None,
+                                                         tuple(sorted(values))), params)
     if result.rowcount != 1:
         await session.refresh(ticket)
         raise _refusal(ticket, action, verb)
@@ -109,10 +132,27 @@ async def _transition(
     # The UPDATE above already wrote these: record them as loaded, not as changes to flush.
     for key, value in {"status": target, "updated_at": now, **values}.items():
         set_committed_value(ticket, key, value)
-    session.add(TicketEvent(
-        ticket_id=ticket.id, action=action, from_status=previous, to_status=target,
-        actor_id=actor_id, note=(note or None) and note[:500],
-    ))
+    await record_event(session=session, ticket_id=ticket.id, action=action, from_status=previous,
+                       to_status=target, actor_id=actor_id, note=(note or None) and note[:500])
+
+
+_TRANSITION_STATEMENTS: dict[tuple, object] = {}
+
+
+def _transition_statement(action: str, any_claimer: bool, no_claimer: bool, keys: tuple[str, ...]):
+    """The conditional UPDATE of one kind of transition, built once and reused."""
+    key = (action, any_claimer, no_claimer, keys)
+    stmt = _TRANSITION_STATEMENTS.get(key)
+    if stmt is None:
+        sources = TRANSITIONS[action][0]
+        condition = and_(_TICKET.id == bindparam("ticket_id"), _TICKET.status.in_(sorted(sources)))
+        if no_claimer:
+            condition = and_(condition, _TICKET.claimer_id.is_(None))
+        elif not any_claimer:
+            condition = and_(condition, _TICKET.claimer_id == bindparam("claimer_is"))
+        assigned = {k: bindparam("v_" + k, type_=_TICKET[k].type) for k in ("status", "updated_at", *keys)}
+        stmt = _TRANSITION_STATEMENTS[key] = update(Ticket.__table__).where(condition).values(assigned)
+    return stmt
 
 
 def _refusal(ticket: Ticket, action: str, verb: str) -> DomainError:
@@ -134,8 +174,8 @@ async def claim(*, session: AsyncSession, ticket: Ticket, person_id: str) -> Non
         raise DomainError("err_already_claimed", number=ticket.number,
                           claimer=claimer.name if claimer else "其他志愿者")
     await _transition(session=session, ticket=ticket, action="claim", actor_id=person_id,
-                      extra_where=Ticket.claimer_id.is_(None), claimer_id=person_id)
-    session.add(Claim(ticket_id=ticket.id, person_id=person_id))
+                      claimer_is=None, claimer_id=person_id)
+    await rows.add(session, Claim, ticket_id=ticket.id, person_id=person_id)
 
 
 async def assign(*, session: AsyncSession, ticket: Ticket, person_id: str, actor_id: str) -> None:
@@ -147,7 +187,7 @@ async def assign(*, session: AsyncSession, ticket: Ticket, person_id: str, actor
     if previous and previous != person_id:
         await _end_claim(session=session, ticket=ticket, person_id=previous, outcome="reassigned")
     if previous != person_id:
-        session.add(Claim(ticket_id=ticket.id, person_id=person_id))
+        await rows.add(session, Claim, ticket_id=ticket.id, person_id=person_id)
 
 
 def _require_claimer(ticket: Ticket, person_id: str) -> None:
@@ -167,7 +207,7 @@ async def release(*, session: AsyncSession, ticket: Ticket, person_id: str) -> N
     if ticket.status == CLAIMED:
         _require_claimer(ticket, person_id)
     await _transition(session=session, ticket=ticket, action="release", actor_id=person_id,
-                      extra_where=Ticket.claimer_id == person_id, claimer_id=None)
+                      claimer_is=person_id, claimer_id=None)
     await _end_claim(session=session, ticket=ticket, person_id=person_id, outcome="released")
 
 
@@ -175,7 +215,7 @@ async def complete(*, session: AsyncSession, ticket: Ticket, person_id: str, not
     if ticket.status in (CLAIMED, DONE):
         _require_claimer(ticket, person_id)
     await _transition(session=session, ticket=ticket, action="complete", actor_id=person_id,
-                      note=note, extra_where=Ticket.claimer_id == person_id)
+                      note=note, claimer_is=person_id)
 
 
 async def verify(*, session: AsyncSession, ticket: Ticket, actor_id: str, points: int) -> None:
