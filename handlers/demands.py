@@ -81,9 +81,9 @@ async def open_or_merge(
         text=text, building=building, unit=unit, room_no=room_no,
     )
     if same is not None and same.reporter_id != actor.person.id:
-        await duplicates.attach(session=session, ticket=same, person_id=actor.person.id,
-                                room_id=ctx.msg.room_id, text=text)
-        ctx.reply(say("ticket_merged", number=same.number, count=same.affected_count))
+        count = await duplicates.attach(session=session, ticket=same, person_id=actor.person.id,
+                                        room_id=ctx.msg.room_id, text=text)
+        ctx.reply(say("ticket_merged", number=same.number, count=count or same.affected_count))
         return
     draft = tickets.draft(
         community_id=actor.community_id, reporter_id=actor.person.id, text=text, category=category,

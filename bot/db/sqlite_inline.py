@@ -94,6 +94,10 @@ class InlineConnection:
     def cursor(self) -> _Cursor:
         return _Cursor(self._conn.cursor())
 
+    def execute_now(self, sql: str) -> None:
+        """Run a statement that returns no rows (BEGIN), synchronously."""
+        self._conn.execute(sql)
+
     async def commit(self) -> None:
         self._conn.commit()
 

@@ -3,20 +3,51 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import nlp
 from bot.clock import utcnow
-from bot.db.models import Ticket, TicketEvent, TicketWatcher
-from bot.services.tickets import ACTIVE
+from bot.db.models import Ticket, TicketWatcher
+from bot.db.upsert import insert_ignore
+from bot.services.tickets import ACTIVE, record_event
 
 WINDOW = timedelta(hours=24)
 # Text similarity (0..1) above which two reports in one grid and category are one problem.
 SIMILAR_TEXT = 0.5
 
 
-def _same_place(ticket: Ticket, building: str | None, unit: str | None, room_no: str | None) -> bool:
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An open ticket a new report is the same problem as."""
+
+    id: int
+    number: int
+    reporter_id: str
+    affected_count: int
+
+
+_T = Ticket.__table__.c
+_CANDIDATE_COLUMNS = (_T.id, _T.number, _T.reporter_id, _T.affected_count, _T.text, _T.building, _T.unit,
+                      _T.room_no)
+
+
+def _candidates(in_grid: bool):
+    where = [_T.community_id == bindparam("community_id"), _T.category == bindparam("category"),
+             _T.status.in_(ACTIVE), _T.created_at >= bindparam("since", type_=_T.created_at.type),
+             _T.grid_id == bindparam("grid_id") if in_grid else _T.grid_id.is_(None)]
+    return select(*_CANDIDATE_COLUMNS).where(*where).order_by(_T.id.desc()).limit(20)
+
+
+# Built once: the newest 20 open tickets of one grid (or of no grid) and category.
+_IN_GRID, _NO_GRID = _candidates(True), _candidates(False)
+_BUMP = (update(Ticket.__table__).where(_T.id == bindparam("ticket_id"))
+         .values(affected_count=_T.affected_count + 1).returning(_T.affected_count))
+
+
+def _same_place(ticket, building: str | None, unit: str | None, room_no: str | None) -> bool:
     if building is None or ticket.building is None:
         return False
     if building != ticket.building:
@@ -28,17 +59,11 @@ def _same_place(ticket: Ticket, building: str | None, unit: str | None, room_no:
 async def find_duplicate(
     *, session: AsyncSession, community_id: str, grid_id: int | None, category: str,
     text: str, building: str | None, unit: str | None, room_no: str | None,
-) -> Ticket | None:
-    since = utcnow() - WINDOW
-    candidates = await session.scalars(
-        select(Ticket).where(
-            Ticket.community_id == community_id,
-            Ticket.category == category,
-            Ticket.status.in_(ACTIVE),
-            Ticket.created_at >= since,
-            Ticket.grid_id.is_(None) if grid_id is None else Ticket.grid_id == grid_id,
-        ).order_by(Ticket.id.desc()).limit(20)
-    )
+) -> Duplicate | None:
+    params = {"community_id": community_id, "category": category, "since": utcnow() - WINDOW}
+    if grid_id is not None:
+        params["grid_id"] = grid_id
+    candidates = await session.execute(_NO_GRID if grid_id is None else _IN_GRID, params)
     best, best_score = None, 0.0
     for ticket in candidates:
         if building is not None and ticket.building is not None and building != ticket.building:
@@ -48,28 +73,28 @@ async def find_duplicate(
             score = max(score, SIMILAR_TEXT + 0.01)
         if score >= SIMILAR_TEXT and score > best_score:
             best, best_score = ticket, score
-    return best
+    if best is None:
+        return None
+    return Duplicate(best.id, best.number, best.reporter_id, best.affected_count)
 
 
 async def attach(
-    *, session: AsyncSession, ticket: Ticket, person_id: str, room_id: str | None, text: str
-) -> bool:
-    """Add a "+1". Returns False when this person already reported or watches the ticket."""
+    *, session: AsyncSession, ticket: Duplicate, person_id: str, room_id: str | None, text: str
+) -> int | None:
+    """Add a "+1" and return how many residents now report the problem; None when this
+    person already reported or watches the ticket."""
     if ticket.reporter_id == person_id:
-        return False
-    exists = await session.scalar(
-        select(TicketWatcher.id).where(TicketWatcher.ticket_id == ticket.id, TicketWatcher.person_id == person_id)
-    )
-    if exists is not None:
-        return False
-    session.add(TicketWatcher(ticket_id=ticket.id, person_id=person_id, room_id=room_id, text=text[:500]))
-    await session.execute(
-        update(Ticket).where(Ticket.id == ticket.id)
-        .values(affected_count=Ticket.affected_count + 1).execution_options(synchronize_session=False)
-    )
-    ticket.affected_count += 1
-    session.add(TicketEvent(ticket_id=ticket.id, action="plus_one", actor_id=person_id, note=text[:200]))
-    return True
+        return None
+    added = await insert_ignore(session, TicketWatcher.__table__, {
+        "ticket_id": ticket.id, "person_id": person_id, "room_id": room_id, "text": text[:500],
+        "created_at": utcnow(),
+    })
+    if not added:
+        return None
+    count = (await session.execute(_BUMP, {"ticket_id": ticket.id})).scalar_one()
+    await record_event(session=session, ticket_id=ticket.id, action="plus_one", actor_id=person_id,
+                       note=text[:200])
+    return count
 
 
 async def watchers(*, session: AsyncSession, ticket_id: int) -> list[TicketWatcher]:
