@@ -380,6 +380,10 @@ def _check(result: dict) -> list[str]:
         fails.append(f"ratio {result['ratio']:.2f} < {TARGETS['ratio']:.2f}")
     if result["peak_rss_mb"] > TARGETS["peak_rss_mb"]:
         fails.append(f"RSS {result['peak_rss_mb']:.0f} MB > {TARGETS['peak_rss_mb']:.0f} MB")
+    # A fast run that answered with apologies measured the wrong thing.
+    broken = {k: v for k, v in result.get("outcomes", {}).items() if k in ("internal_error", "verify_refused") and v}
+    if broken:
+        fails.append("broken run: " + ", ".join(f"{k}={v}" for k, v in broken.items()))
     return fails
 
 

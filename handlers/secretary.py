@@ -93,23 +93,24 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
     if verdict not in ("通过", "驳回"):
         raise DomainError("err_usage", usage=f"/验收 {number} 通过  或  /验收 {number} 驳回 原因")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
-    claimer = await session.get(Person, ticket.claimer_id) if ticket.claimer_id else None
-    claimer_name = claimer.name if claimer else "—"
+    claimer = ticket.claimer_id
+    found = await directory.name_of(session=session, person_id=claimer) if claimer else None
+    claimer_name = found or "—"
     if verdict == "驳回":
         reason = reason.strip() or "未说明原因"
         await tickets.reject(session=session, ticket=ticket, actor_id=actor.person.id, reason=reason)
         ctx.reply(say("ticket_rejected_ok", number=number, claimer=claimer_name, reason=reason))
         if claimer:
-            ctx.tell(claimer.id, say("ticket_rejected_claimer", number=number, reason=reason))
+            ctx.tell(claimer, say("ticket_rejected_claimer", number=number, reason=reason))
         return
     rule = await rules.ticket_rule(session=session, ticket=ticket)
     await tickets.verify(session=session, ticket=ticket, actor_id=actor.person.id, points=rule.points)
     ctx.reply(say("ticket_verified_ok", number=number, claimer=claimer_name, points=rule.points, rule=rule.rule))
     if claimer:
         await points.post(
-            session=session, person_id=claimer.id, community_id=ticket.community_id, amount=rule.points,
+            session=session, person_id=claimer, community_id=ticket.community_id, amount=rule.points,
             rule=rule.rule, reason=f"完成诉求 #{number}", idempotency_key=f"ticket:{ticket.id}:verified",
             actor_id=actor.person.id, ticket_id=ticket.id,
         )
-        ctx.tell(claimer.id, say("ticket_verified_claimer", number=number, points=rule.points))
+        ctx.tell(claimer, say("ticket_verified_claimer", number=number, points=rule.points))
     tell_reporter(ctx, ticket, say("ticket_verified_reporter", number=number))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from bot.clock import utcnow
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +34,14 @@ class Actor:
     @property
     def is_member(self) -> bool:
         return MEMBER in self.roles or self.is_staff
+
+
+_NAME_OF = select(Person.__table__.c.name).where(Person.__table__.c.id == bindparam("person_id"))
+
+
+async def name_of(*, session: AsyncSession, person_id: str) -> str | None:
+    """A person's display name, or None for an unknown id."""
+    return await session.scalar(_NAME_OF, {"person_id": person_id})
 
 
 async def get_room(*, session: AsyncSession, room_id: str) -> Room | None:

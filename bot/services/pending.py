@@ -3,12 +3,25 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
 from bot.db.models import PendingAction
+
+
+def _upsert(dialect: str):
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(PendingAction.__table__)
+    return stmt.on_conflict_do_update(
+        index_elements=["person_id", "kind"],
+        set_={k: stmt.excluded[k] for k in ("community_id", "room_id", "payload", "expires_at", "created_at")},
+    )
+
+
+# Built once per dialect: constructing an upsert costs more than running it.
+_UPSERT = {name: _upsert(name) for name in ("sqlite", "postgresql")}
 
 
 async def put(
@@ -23,25 +36,21 @@ async def put(
     now = utcnow()
     values = dict(person_id=person_id, community_id=community_id, room_id=room_id, kind=kind,
                   payload=payload, expires_at=now + timedelta(seconds=ttl_seconds), created_at=now)
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(PendingAction).values(**values)
-    await session.execute(stmt.on_conflict_do_update(
-        index_elements=[PendingAction.person_id, PendingAction.kind],
-        set_={k: stmt.excluded[k] for k in ("community_id", "room_id", "payload", "expires_at", "created_at")},
-    ))
+    await session.execute(_UPSERT[session.bind.dialect.name], values)
 
 
-async def take(*, session: AsyncSession, person_id: str, kind: str) -> PendingAction | None:
-    """Remove and return the person's live pending action of this kind, if any.
+_P = PendingAction.__table__.c
+_TAKE = (delete(PendingAction.__table__)
+         .where(_P.person_id == bindparam("person_id"), _P.kind == bindparam("kind")).returning(*_P))
+
+
+async def take(*, session: AsyncSession, person_id: str, kind: str):
+    """Remove and return the person's live pending action of this kind (a row with the
+    columns of ``PendingAction``), if any.
 
     One DELETE … RETURNING: of two concurrent 确认/是 only one gets the action.
     """
-    action = (await session.scalars(
-        delete(PendingAction)
-        .where(PendingAction.person_id == person_id, PendingAction.kind == kind)
-        .returning(PendingAction)
-        .execution_options(synchronize_session=False)
-    )).first()
+    action = (await session.execute(_TAKE, {"person_id": person_id, "kind": kind})).first()
     if action is None:
         return None
     return action if action.expires_at > utcnow() else None

@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import make_transient_to_detached
@@ -41,6 +41,29 @@ def ticket_rule(category: str, urgency: str) -> TicketRule:
     return TicketRule(base + bonus, name)
 
 
+def _statements(dialect: str) -> dict:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    entry, bal = PointsEntry.__table__, PointsBalance.__table__
+    credit = insert(bal)
+    return {
+        "entry": insert(entry).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(entry.c.id),
+        "credit": credit.on_conflict_do_update(index_elements=["person_id"],
+                                               set_={"balance": bal.c.balance + credit.excluded.balance}),
+    }
+
+
+# Built once per dialect: constructing these costs more than running them.
+_STATEMENTS = {name: _statements(name) for name in ("sqlite", "postgresql")}
+_B = PointsBalance.__table__.c
+_KEY_USED = select(PointsEntry.__table__.c.id).where(PointsEntry.__table__.c.idempotency_key == bindparam("key"))
+# (bind names must differ from the column names in an UPDATE)
+_DEBIT = (update(PointsBalance.__table__)
+          .where(_B.person_id == bindparam("b_person"), _B.balance + bindparam("b_amount") >= 0)
+          .values(balance=_B.balance + bindparam("b_amount")))
+_UNDO = (update(PointsBalance.__table__).where(_B.person_id == bindparam("b_person"))
+         .values(balance=_B.balance - bindparam("b_amount")))
+
+
 async def post(
     *, session: AsyncSession, person_id: str, community_id: str, amount: int, rule: str,
     reason: str, idempotency_key: str, actor_id: str | None = None, ticket_id: int | None = None,
@@ -48,57 +71,41 @@ async def post(
     """Append an entry; returns None when the key was used before (nothing is posted twice).
 
     The person's balance row moves in the same transaction as the entry is written, so
-    the row always equals the ledger sum. A negative amount is a conditional UPDATE
-    (``balance + amount >= 0``): concurrent debits serialize on the row and the
-    balance never goes below zero; when it would, ``err_points_insufficient``.
+    the row always equals the ledger sum. A credit writes the entry first (one
+    ``INSERT … ON CONFLICT DO NOTHING``: a concurrent poster of the same key waits and
+    then inserts nothing) and moves the balance only when the entry went in. A debit is
+    a conditional UPDATE first (``balance + amount >= 0``): concurrent debits serialize
+    on the row and the balance never goes below zero; when it would,
+    ``err_points_insufficient`` before anything is written.
     """
     values = dict(
         person_id=person_id, community_id=community_id, amount=amount, rule=rule,
         reason=reason[:200], idempotency_key=idempotency_key, actor_id=actor_id, ticket_id=ticket_id,
         created_at=utcnow(),
     )
-    if await session.scalar(select(PointsEntry.id).where(PointsEntry.idempotency_key == idempotency_key)):
-        return None  # rewarded before: nothing moves, whatever the balance
-    # The balance moves first, so a debit that would go below zero refuses before
-    # anything is written; then the entry, unless its key was used before (one
-    # statement; a concurrent poster of the same key waits and then inserts nothing).
-    await _move_balance(session, person_id, amount)
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    new_id = (await session.execute(
-        insert(PointsEntry).values(**values)
-        .on_conflict_do_nothing(index_elements=[PointsEntry.idempotency_key])
-        .returning(PointsEntry.id)
-    )).scalar_one_or_none()
-    if new_id is None:
-        # Rewarded before: take the move back, so the balance still equals the ledger.
-        await session.execute(
-            update(PointsBalance).where(PointsBalance.person_id == person_id)
-            .values(balance=PointsBalance.balance - amount).execution_options(synchronize_session=False)
-        )
-        return None
+    statements = _STATEMENTS[session.get_bind().dialect.name]
+    if amount >= 0:
+        new_id = (await session.execute(statements["entry"], values)).scalar_one_or_none()
+        if new_id is None:
+            return None  # rewarded before: nothing moves
+        await session.execute(statements["credit"], {"person_id": person_id, "balance": amount})
+    else:
+        if await session.scalar(_KEY_USED, {"key": idempotency_key}):
+            return None  # debited before: nothing moves, whatever the balance
+        await _debit(session, person_id, amount)
+        new_id = (await session.execute(statements["entry"], values)).scalar_one_or_none()
+        if new_id is None:
+            # A concurrent poster used the key meanwhile: take the move back.
+            await session.execute(_UNDO, {"b_person": person_id, "b_amount": amount})
+            return None
     entry = PointsEntry(id=new_id, **values)
     make_transient_to_detached(entry)
     session.add(entry)  # known to the session as the persistent row it is; no second INSERT
     return entry
 
 
-async def _move_balance(session: AsyncSession, person_id: str, amount: int) -> None:
-    if amount >= 0:
-        dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(PointsBalance).values(person_id=person_id, balance=amount)
-        await session.execute(stmt.on_conflict_do_update(
-            index_elements=[PointsBalance.person_id],
-            set_={"balance": PointsBalance.balance + stmt.excluded.balance},
-        ))
-        return
-    result = await session.execute(
-        update(PointsBalance)
-        .where(PointsBalance.person_id == person_id, PointsBalance.balance + amount >= 0)
-        .values(balance=PointsBalance.balance + amount)
-        .execution_options(synchronize_session=False)
-    )
+async def _debit(session: AsyncSession, person_id: str, amount: int) -> None:
+    result = await session.execute(_DEBIT, {"b_person": person_id, "b_amount": amount})
     if result.rowcount != 1:
         have = await session.scalar(select(PointsBalance.balance).where(PointsBalance.person_id == person_id))
         raise DomainError("err_points_insufficient", balance=have or 0, amount=-amount)

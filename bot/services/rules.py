@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
@@ -51,21 +51,31 @@ def defaults() -> list[Rule]:
     return rows
 
 
+_O = PointsRuleOverride.__table__.c
+_OVERRIDES = select(_O.code, _O.points).where(_O.community_id == bindparam("community_id"))
+
+
 async def _overrides(session: AsyncSession, community_id: str) -> dict[str, int]:
-    rows = await session.scalars(select(PointsRuleOverride).where(PointsRuleOverride.community_id == community_id))
-    return {r.code: r.points for r in rows}
+    return {code: points for code, points in await session.execute(_OVERRIDES, {"community_id": community_id})}
 
 
-async def table(*, session: AsyncSession, community_id: str) -> list[Rule]:
-    changed = await _overrides(session, community_id)
+def _merged(changed: dict[str, int]) -> list[Rule]:
     return [Rule(r.code, r.name, changed[r.code], r.unit, True) if r.code in changed else r for r in defaults()]
 
 
-async def value(*, session: AsyncSession, community_id: str, code: str) -> int:
-    for rule in await table(session=session, community_id=community_id):
+async def table(*, session: AsyncSession, community_id: str) -> list[Rule]:
+    return _merged(await _overrides(session, community_id))
+
+
+def _value_in(rules: list[Rule], code: str) -> int:
+    for rule in rules:
         if rule.code == code:
             return rule.points
     raise KeyError(code)
+
+
+async def value(*, session: AsyncSession, community_id: str, code: str) -> int:
+    return _value_in(await table(session=session, community_id=community_id), code)
 
 
 def find(name: str) -> Rule | None:
@@ -102,18 +112,22 @@ async def reset(*, session: AsyncSession, community_id: str, code: str) -> bool:
     return True
 
 
+_IS_WISH = select(Wish.__table__.c.id).where(Wish.__table__.c.ticket_id == bindparam("ticket_id"))
+
+
 async def ticket_rule(*, session: AsyncSession, ticket: Ticket) -> TicketRule:
     """Points for a verified ticket: a 微心愿 has its own value; otherwise category plus urgency."""
-    community = ticket.community_id
-    if await session.scalar(select(Wish.id).where(Wish.ticket_id == ticket.id)) is not None:
-        return TicketRule(await value(session=session, community_id=community, code="wish"), "wish")
+    rules = await table(session=session, community_id=ticket.community_id)
+    # Only bot.services.wishes opens wish tickets, and it marks them (evidence "wish").
+    if ticket.evidence == "wish" and await session.scalar(_IS_WISH, {"ticket_id": ticket.id}) is not None:
+        return TicketRule(_value_in(rules, "wish"), "wish")
     try:
-        base = await value(session=session, community_id=community, code=f"ticket.{ticket.category}")
+        base = _value_in(rules, f"ticket.{ticket.category}")
     except KeyError:
         base = int(_rules()["ticket"]["default"])
     if ticket.urgency != "urgent":
         return TicketRule(base, f"ticket.{ticket.category}")
-    bonus = await value(session=session, community_id=community, code="ticket.urgent_bonus")
+    bonus = _value_in(rules, "ticket.urgent_bonus")
     return TicketRule(base + bonus, f"ticket.{ticket.category}+urgent")
 
 

@@ -195,12 +195,16 @@ def _require_claimer(ticket: Ticket, person_id: str) -> None:
         raise DomainError("err_not_claimer", number=ticket.number)
 
 
+_C = Claim.__table__.c
+_END_CLAIM = (update(Claim.__table__)
+              .where(_C.ticket_id == bindparam("b_ticket_id"), _C.person_id == bindparam("b_person_id"),
+                     _C.ended_at.is_(None))
+              .values(ended_at=bindparam("b_ended_at", type_=_C.ended_at.type), outcome=bindparam("b_outcome")))
+
+
 async def _end_claim(*, session: AsyncSession, ticket: Ticket, person_id: str, outcome: str) -> None:
-    await session.execute(
-        update(Claim)
-        .where(Claim.ticket_id == ticket.id, Claim.person_id == person_id, Claim.ended_at.is_(None))
-        .values(ended_at=utcnow(), outcome=outcome)
-    )
+    await session.execute(_END_CLAIM, {"b_ticket_id": ticket.id, "b_person_id": person_id,
+                                       "b_ended_at": utcnow(), "b_outcome": outcome})
 
 
 async def release(*, session: AsyncSession, ticket: Ticket, person_id: str) -> None:
