@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.db.engine import Database
 from bot.clock import utcnow
 from bot.db.directory_cache import MISSING, RoomInfo
-from bot.db.upsert import insert_ignore
+from bot.db.upsert import prepared_insert_ignore
 from bot.db.models import OutboxMessage, ProcessedMessage
 from bot.errors import DomainError, Forbidden
 from bot.messages import IncomingMessage, Outgoing
@@ -35,6 +35,7 @@ from bot.services.directory import Actor
 log = logging.getLogger(__name__)
 
 # Control characters other than newline and tab carry nothing a person meant.
+_MARK_PROCESSED = prepared_insert_ignore(ProcessedMessage.__table__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 MAX_COMMAND_LENGTH = 2000
 
@@ -182,7 +183,8 @@ class Dispatcher:
     async def _mark_processed(self, session: AsyncSession, key: str) -> None:
         # One statement; a concurrent delivery of the same message waits for the first
         # to commit and then inserts nothing.
-        if not await insert_ignore(session, ProcessedMessage.__table__, {"key": key, "processed_at": utcnow()}):
+        result = await _MARK_PROCESSED.run(session, {"key": key, "processed_at": utcnow()})
+        if result.rowcount != 1:
             raise _Duplicate
 
     async def _route(self, ctx: Context) -> None:

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import SQLModel
 
+from bot.db.prepared import Prepared
+
 _PLANS: dict[type, tuple[Any, Any, dict[str, Any], dict[str, Any]]] = {}
 
 
@@ -33,7 +35,8 @@ def _plan(model: type[SQLModel]):
                 factories[name] = field.default_factory
             elif not field.is_required():
                 static[name] = field.default
-        plan = _PLANS[model] = (insert(table), insert(table).returning(table.c.id), static, factories)
+        plan = _PLANS[model] = (Prepared(insert(table)), Prepared(insert(table).returning(table.c.id)),
+                                static, factories)
     return plan
 
 
@@ -47,23 +50,21 @@ def _values(plan, values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-async def _flush_pending(session: AsyncSession) -> None:
-    # A row added the ORM way earlier in this transaction may be what this one refers to.
-    if session.new:
-        await session.flush()
+def defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """The values a new row of ``model`` gets when none are given (factories called now)."""
+    return _values(_plan(model), {})
 
 
 async def add(session: AsyncSession, model: type[SQLModel], **values: Any) -> None:
-    """INSERT one row of ``model``; nothing is loaded back."""
+    """INSERT one row of ``model``; nothing is loaded back. (Pending ORM changes are
+    flushed first by ``Prepared``, as autoflush would.)"""
     plan = _plan(model)
-    await _flush_pending(session)
-    await session.execute(plan[0], _values(plan, values))
+    await plan[0].run(session, _values(plan, values))
 
 
 async def add_returning_id(session: AsyncSession, model: type[SQLModel], **values: Any) -> int:
     plan = _plan(model)
-    await _flush_pending(session)
-    return (await session.execute(plan[1], _values(plan, values))).scalar_one()
+    return (await plan[1].run(session, _values(plan, values))).scalar()
 
 
 async def add_object(session: AsyncSession, obj: SQLModel) -> None:
@@ -73,7 +74,6 @@ async def add_object(session: AsyncSession, obj: SQLModel) -> None:
     table = model.__table__
     values = {c.key: getattr(obj, c.key) for c in table.columns if not c.primary_key}
     plan = _plan(model)
-    await _flush_pending(session)
-    obj.id = (await session.execute(plan[1], values)).scalar_one()
+    obj.id = (await plan[1].run(session, values)).scalar()
     make_transient_to_detached(obj)
     session.add(obj)

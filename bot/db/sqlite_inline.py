@@ -94,6 +94,11 @@ class InlineConnection:
     def cursor(self) -> _Cursor:
         return _Cursor(self._conn.cursor())
 
+    @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself (bot.db.prepared runs busy statements on it)."""
+        return self._conn
+
     def execute_now(self, sql: str) -> None:
         """Run a statement that returns no rows (BEGIN), synchronously."""
         self._conn.execute(sql)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.prepared import Prepared
+
 # Built once per (dialect, table): SQLAlchemy then reuses the compiled form.
 _STATEMENTS: dict[tuple[str, str], object] = {}
 
@@ -31,3 +33,8 @@ async def insert_many_ignore(session: AsyncSession, table, rows: list[dict]) -> 
     """``insert_ignore`` for several rows in one round trip."""
     if rows:
         await session.execute(_statement(session.bind.dialect.name, table), rows)
+
+
+def prepared_insert_ignore(table) -> Prepared:
+    """``insert_ignore`` for a busy table, as a ``bot.db.prepared.Prepared`` statement."""
+    return Prepared(_statement("sqlite", table), postgresql=_statement("postgresql", table))

@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 
 from bot.clock import utcnow
 from bot.db.models import Broadcast, OutboxMessage, Room
+from bot.db.prepared import Prepared
 from bot.messages import Outgoing
 
 # Longest text stored per message; transports split further to their own limits.
@@ -55,7 +56,7 @@ class Queued:
     cause: str | None
 
 
-_INSERT = OutboxMessage.__table__.insert()
+_INSERT = Prepared(OutboxMessage.__table__.insert())
 
 
 async def enqueue(
@@ -73,8 +74,7 @@ async def enqueue(
         }
         for m in messages
     ]
-    if rows:
-        await session.execute(_INSERT, rows)
+    await _INSERT.run_many(session, rows)
     return [Queued(r["room_id"], r["to_person"], r["text"], r["mentions"], cause) for r in rows]
 
 

@@ -11,12 +11,15 @@ concurrent claims exactly one matches a row, on SQLite and on PostgreSQL alike.
 from __future__ import annotations
 
 
-from sqlalchemy import and_, bindparam, select, update
+from types import SimpleNamespace
+
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import utcnow
 from bot.db import rows
+from bot.db.prepared import Prepared, any_of
 from bot.db.models import Claim, Community, Person, Ticket, TicketEvent
 from bot.errors import DomainError
 from bot.replies import status_name
@@ -50,14 +53,25 @@ _NEXT_NUMBER = (
     update(Community.__table__).where(_COMMUNITY.id == bindparam("community_id"))
     .values(last_ticket_no=_COMMUNITY.last_ticket_no + 1).returning(_COMMUNITY.last_ticket_no)
 )
-_BY_NUMBER = select(Ticket).where(Ticket.community_id == bindparam("community_id"),
-                                  Ticket.number == bindparam("number"))
+
+
+class TicketRecord(SimpleNamespace):
+    """A ticket as the busy paths read and write it: the columns of ``Ticket`` as plain
+    attributes, not tracked by the ORM session (bot.db.prepared). Anything that takes a
+    ticket here takes either this or a ``Ticket``."""
+
+
+_NEXT_NUMBER = Prepared(_NEXT_NUMBER)
+_BY_NUMBER = Prepared(select(*Ticket.__table__.c).where(_TICKET.community_id == bindparam("community_id"),
+                                                       _TICKET.number == bindparam("number")),
+                      record=TicketRecord)
+_BY_ID = Prepared(select(*Ticket.__table__.c).where(_TICKET.id == bindparam("ticket_id")), record=TicketRecord)
+_INSERT = Prepared(insert(Ticket.__table__).returning(_TICKET.id))
 
 
 async def next_number(*, session: AsyncSession, community_id: str) -> int:
     # The row lock of this UPDATE hands out numbers one at a time per community.
-    result = await session.execute(_NEXT_NUMBER, {"community_id": community_id})
-    number = result.scalar_one_or_none()
+    number = (await _NEXT_NUMBER.run(session, {"community_id": community_id})).scalar()
     if number is None:
         raise DomainError("err_no_community")
     return number
@@ -67,25 +81,29 @@ def draft(
     *, community_id: str, reporter_id: str, text: str, category: str, urgency: str,
     room_id: str | None, grid_id: int | None, building: str | None, unit: str | None,
     room_no: str | None, evidence: str | None = None,
-) -> Ticket:
+) -> TicketRecord:
     """A new ticket, not yet numbered nor written (see ``insert``)."""
-    return Ticket(
+    values = rows.defaults(Ticket)
+    values.update(
         community_id=community_id, number=0, status=OPEN, category=category, urgency=urgency,
         text=text[:MAX_TEXT], evidence=evidence, reporter_id=reporter_id, room_id=room_id,
         grid_id=grid_id, building=building, unit=unit, room_no=room_no,
     )
+    return TicketRecord(id=None, **values)
 
 
-async def insert(*, session: AsyncSession, ticket: Ticket) -> Ticket:
+async def insert(*, session: AsyncSession, ticket: TicketRecord) -> TicketRecord:
     """Number and write a drafted ticket, with its "create" event."""
     ticket.number = await next_number(session=session, community_id=ticket.community_id)
-    await rows.add_object(session, ticket)
+    values = vars(ticket).copy()
+    del values["id"]
+    ticket.id = (await _INSERT.run(session, values)).scalar()
     await record_event(session=session, ticket_id=ticket.id, action="create", to_status=OPEN,
                        actor_id=ticket.reporter_id)
     return ticket
 
 
-async def create(*, session: AsyncSession, **fields) -> Ticket:
+async def create(*, session: AsyncSession, **fields) -> TicketRecord:
     """``draft`` and ``insert`` in one step (for tickets not dispatched to members)."""
     return await insert(session=session, ticket=draft(**fields))
 
@@ -97,10 +115,10 @@ async def record_event(*, session: AsyncSession, ticket_id: int, action: str, fr
                    to_status=to_status, actor_id=actor_id, note=note)
 
 
-async def get_by_number(*, session: AsyncSession, community_id: str, number: int | None) -> Ticket:
+async def get_by_number(*, session: AsyncSession, community_id: str, number: int | None) -> TicketRecord:
     if number is None:
         raise DomainError("err_bad_number", example="查询 12")
-    ticket = await session.scalar(_BY_NUMBER, {"community_id": community_id, "number": number})
+    ticket = (await _BY_NUMBER.run(session, {"community_id": community_id, "number": number})).first()
     if ticket is None:
         raise DomainError("err_ticket_not_found", number=number)
     return ticket
@@ -123,20 +141,37 @@ async def _transition(
     params.update(ticket_id=ticket.id, v_status=target, v_updated_at=now)
     if claimer_is is not _ANY:
         params["claimer_is"] = claimer_is
-    result = await session.execute(_transition_statement(action, claimer_is is _ANY, claimer_is is None,
-                                                         tuple(sorted(values))), params)
+    statement = _transition_statement(action, claimer_is is _ANY, claimer_is is None, tuple(sorted(values)))
+    result = await statement.run(session, params)
     if result.rowcount != 1:
-        await session.refresh(ticket)
+        await _reload(session, ticket)
         raise _refusal(ticket, action, verb)
     previous = ticket.status
-    # The UPDATE above already wrote these: record them as loaded, not as changes to flush.
     for key, value in {"status": target, "updated_at": now, **values}.items():
-        set_committed_value(ticket, key, value)
+        _set_written(ticket, key, value)
     await record_event(session=session, ticket_id=ticket.id, action=action, from_status=previous,
                        to_status=target, actor_id=actor_id, note=(note or None) and note[:500])
 
 
-_TRANSITION_STATEMENTS: dict[tuple, object] = {}
+def _set_written(ticket, key: str, value) -> None:
+    """Show on the object what an UPDATE already wrote."""
+    if isinstance(ticket, Ticket):
+        set_committed_value(ticket, key, value)  # loaded, not a change for the ORM to flush
+    else:
+        setattr(ticket, key, value)
+
+
+async def _reload(session: AsyncSession, ticket) -> None:
+    """Read the ticket again (after a transition found it changed)."""
+    if isinstance(ticket, Ticket):
+        await session.refresh(ticket)
+        return
+    fresh = (await _BY_ID.run(session, {"ticket_id": ticket.id})).first()
+    if fresh is not None:
+        vars(ticket).update(vars(fresh))
+
+
+_TRANSITION_STATEMENTS: dict[tuple, Prepared] = {}
 
 
 def _transition_statement(action: str, any_claimer: bool, no_claimer: bool, keys: tuple[str, ...]):
@@ -145,13 +180,13 @@ def _transition_statement(action: str, any_claimer: bool, no_claimer: bool, keys
     stmt = _TRANSITION_STATEMENTS.get(key)
     if stmt is None:
         sources = TRANSITIONS[action][0]
-        condition = and_(_TICKET.id == bindparam("ticket_id"), _TICKET.status.in_(sorted(sources)))
+        condition = and_(_TICKET.id == bindparam("ticket_id"), any_of(_TICKET.status, sorted(sources)))
         if no_claimer:
             condition = and_(condition, _TICKET.claimer_id.is_(None))
         elif not any_claimer:
             condition = and_(condition, _TICKET.claimer_id == bindparam("claimer_is"))
         assigned = {k: bindparam("v_" + k, type_=_TICKET[k].type) for k in ("status", "updated_at", *keys)}
-        stmt = _TRANSITION_STATEMENTS[key] = update(Ticket.__table__).where(condition).values(assigned)
+        stmt = _TRANSITION_STATEMENTS[key] = Prepared(update(Ticket.__table__).where(condition).values(assigned))
     return stmt
 
 
@@ -196,14 +231,14 @@ def _require_claimer(ticket: Ticket, person_id: str) -> None:
 
 
 _C = Claim.__table__.c
-_END_CLAIM = (update(Claim.__table__)
+_END_CLAIM = Prepared(update(Claim.__table__)
               .where(_C.ticket_id == bindparam("b_ticket_id"), _C.person_id == bindparam("b_person_id"),
                      _C.ended_at.is_(None))
               .values(ended_at=bindparam("b_ended_at", type_=_C.ended_at.type), outcome=bindparam("b_outcome")))
 
 
 async def _end_claim(*, session: AsyncSession, ticket: Ticket, person_id: str, outcome: str) -> None:
-    await session.execute(_END_CLAIM, {"b_ticket_id": ticket.id, "b_person_id": person_id,
+    await _END_CLAIM.run(session, {"b_ticket_id": ticket.id, "b_person_id": person_id,
                                        "b_ended_at": utcnow(), "b_outcome": outcome})
 
 
@@ -246,23 +281,24 @@ async def close(*, session: AsyncSession, ticket: Ticket, actor_id: str | None,
                       note=note, rating=rating)
 
 
-async def open_tickets(*, session: AsyncSession, community_id: str, limit: int = 10) -> list[Ticket]:
-    rows = await session.scalars(
-        select(Ticket)
-        .where(Ticket.community_id == community_id, Ticket.status == OPEN)
-        .order_by((Ticket.urgency == "urgent").desc(), Ticket.number)
-        .limit(limit)
-    )
-    return list(rows)
+_OPEN_FIRST = (select(*Ticket.__table__.c)
+               .where(_TICKET.community_id == bindparam("community_id"), _TICKET.status == OPEN)
+               .order_by((_TICKET.urgency == "urgent").desc(), _TICKET.number))
+_OPEN_TICKETS: dict[int, Prepared] = {}
+_COUNT_OPEN = Prepared(select(func.count()).select_from(Ticket.__table__)
+                       .where(_TICKET.community_id == bindparam("community_id"), _TICKET.status == OPEN))
+
+
+async def open_tickets(*, session: AsyncSession, community_id: str, limit: int = 10) -> list[TicketRecord]:
+    """Open tickets, urgent first, then by number."""
+    statement = _OPEN_TICKETS.get(limit)
+    if statement is None:
+        statement = _OPEN_TICKETS[limit] = Prepared(_OPEN_FIRST.limit(limit), record=TicketRecord)
+    return list((await statement.run(session, {"community_id": community_id})).rows)
 
 
 async def count_open(*, session: AsyncSession, community_id: str) -> int:
-    from sqlalchemy import func
-
-    return int(await session.scalar(
-        select(func.count()).select_from(Ticket)
-        .where(Ticket.community_id == community_id, Ticket.status == OPEN)
-    ) or 0)
+    return int((await _COUNT_OPEN.run(session, {"community_id": community_id})).scalar() or 0)
 
 
 async def events_of(*, session: AsyncSession, ticket_id: int) -> list[TicketEvent]:
