@@ -63,8 +63,8 @@ async def release(ctx: Context, session, actor: Actor, command: Command) -> None
     await tickets.release(session=session, ticket=ticket, person_id=actor.person.id)
     ctx.reply(say("ticket_released_ok", number=number))
     fields = ticket_fields(ticket)
-    for room in await directory.rooms_of(session=session, community_id=ticket.community_id, kind="members"):
-        ctx.send(room.id, say("ticket_released_room", **fields))
+    for room_id in await directory.room_ids(session=session, community_id=ticket.community_id, kind="members"):
+        ctx.send(room_id, say("ticket_released_room", **fields))
 
 
 @router.command("complete", roles=MEMBERS, label="完成")
@@ -76,10 +76,9 @@ async def complete(ctx: Context, session, actor: Actor, command: Command) -> Non
     name = actor.person.name
     ctx.reply(say("ticket_done_ok", number=number))
     await tell_residents(ctx, ticket, say("ticket_done_reporter", number=number, claimer=name, note=note))
-    staff = await directory.people_with_role(session=session, community_id=ticket.community_id,
-                                             roles=(SECRETARY,))
-    for person in staff:
-        ctx.tell(person.id, say("ticket_done_secretary", number=number, claimer=name, note=note))
+    for person_id in await directory.ids_with_role(session=session, community_id=ticket.community_id,
+                                                   roles=(SECRETARY,)):
+        ctx.tell(person_id, say("ticket_done_secretary", number=number, claimer=name, note=note))
 
 
 async def tell_residents(ctx: Context, ticket, text: str) -> None:

@@ -76,7 +76,7 @@ async def leaderboard(ctx: Context, session, actor: Actor, command: Command) -> 
     if not rows:
         ctx.reply(say("points_board_empty"))
         return
-    name = (await directory.get_community(session=session, community_id=community)).name
+    name = await directory.community_name(session=session, community_id=community)
     scope = " ".join([name] + words)
     text = say("points_board_header", community=scope)
     text += "".join(say("points_board_item", rank=i, name=n, balance=t) for i, (_, n, t) in enumerate(rows, 1))

@@ -7,9 +7,8 @@ from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
-from bot.services import awards, tickets
+from bot.services import awards, directory, tickets
 from bot.services.directory import SECRETARY, Actor
-from bot.db.models import Person
 from handlers.format import local_time, ticket_fields
 from handlers.member import community_of, need_number
 
@@ -23,8 +22,8 @@ async def query(ctx: Context, session, actor: Actor, command: Command) -> None:
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
     claimer_line = ""
     if ticket.claimer_id:
-        claimer = await session.get(Person, ticket.claimer_id)
-        claimer_line = say("ticket_status_claimer", claimer=claimer.name if claimer else ticket.claimer_id)
+        claimer = await directory.name_of(session=session, person_id=ticket.claimer_id)
+        claimer_line = say("ticket_status_claimer", claimer=claimer or ticket.claimer_id)
     if actor.is_staff and ticket.evidence:
         # Secretaries see which words made the classifier file it under this category.
         claimer_line += say("ticket_status_evidence", words=ticket.evidence)

@@ -15,6 +15,13 @@ from bot.db.directory_cache import SESSION_KEY as CACHE_KEY, DirectoryCache
 
 
 WRITE_OPTION = "gridbot_write"
+ON_COMMIT = "gridbot_on_commit"
+
+
+def after_commit(session: AsyncSession, callback) -> None:
+    """Call ``callback()`` once this transaction has committed (``Database.transaction`` only):
+    for caching what the transaction read or wrote, which must not outlive a rollback."""
+    session.info.setdefault(ON_COMMIT, []).append(callback)
 # One asyncio lock per (event loop, SQLite file): every engine on that file in this
 # process queues on it, so none of them ever waits on the file lock inside the loop.
 _SQLITE_WRITE_LOCKS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]]" = (
@@ -79,6 +86,11 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
+def _run_after_commit(session: AsyncSession) -> None:
+    for callback in session.info.pop(ON_COMMIT, ()):
+        callback()
+
+
 class Database:
     """The engine plus a session factory.
 
@@ -106,11 +118,15 @@ class Database:
         """One unit of work: committed on success, rolled back on any error."""
         if self._sqlite_path is not None:
             async with _sqlite_write_lock(self._sqlite_path):
-                async with self._writers() as session, session.begin():
-                    yield session
+                async with self._writers() as session:
+                    async with session.begin():
+                        yield session
+                    _run_after_commit(session)
         else:
-            async with self._writers() as session, session.begin():
-                yield session
+            async with self._writers() as session:
+                async with session.begin():
+                    yield session
+                _run_after_commit(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 
 from bot.clock import utcnow
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +12,9 @@ from bot.db.directory_cache import (
     MISSING, ActorInfo, GridInfo, MemberInfo, PersonRef, RoomInfo, cache_for_listing, cache_of, mark_changed,
 )
 from bot.db.models import Community, Grid, Person, PersonRole, Room
-from bot.db.upsert import insert_ignore
+from bot.db.engine import after_commit
+from bot.db.prepared import Prepared
+from bot.db.upsert import insert_ignore, prepared_insert_ignore
 
 RESIDENT, MEMBER, GRID_WORKER, SECRETARY = "resident", "member", "grid_worker", "secretary"
 ROLES = (RESIDENT, MEMBER, GRID_WORKER, SECRETARY)
@@ -36,12 +38,12 @@ class Actor:
         return MEMBER in self.roles or self.is_staff
 
 
-_NAME_OF = select(Person.__table__.c.name).where(Person.__table__.c.id == bindparam("person_id"))
+_NAME_OF = Prepared(select(Person.__table__.c.name).where(Person.__table__.c.id == bindparam("person_id")))
 
 
 async def name_of(*, session: AsyncSession, person_id: str) -> str | None:
     """A person's display name, or None for an unknown id."""
-    return await session.scalar(_NAME_OF, {"person_id": person_id})
+    return (await _NAME_OF.run(session, {"person_id": person_id})).scalar()
 
 
 async def get_room(*, session: AsyncSession, room_id: str) -> Room | None:
@@ -126,31 +128,52 @@ async def add_role(
     return row
 
 
+_P, _R = Person.__table__.c, PersonRole.__table__.c
+_PERSON = Prepared(select(_P.id, _P.name).where(_P.id == bindparam("person_id")))
+_RENAME = Prepared(update(Person.__table__).where(_P.id == bindparam("b_id")).values(name=bindparam("b_name")))
+_ROLES = Prepared(select(_R.role).where(_R.person_id == bindparam("person_id"),
+                                         _R.community_id == bindparam("community_id")))
+_ADD_PERSON = prepared_insert_ignore(Person.__table__)
+_ADD_ROLE = prepared_insert_ignore(PersonRole.__table__)
+
+
 async def resolve_actor(
     *, session: AsyncSession, person_id: str, name: str, room: Room | RoomInfo | None
 ) -> Actor:
-    """Find or register the sender. A stranger in a grid group becomes a resident there."""
+    """Find or register the sender. A stranger in a grid group becomes a resident there.
+
+    Every message needs this, so a known sender comes from the cache and an unknown one
+    costs a few prepared statements; what was found is cached once the message's
+    transaction has committed (a registration that rolls back is never cached)."""
     cache = cache_of(session)
     room_community = room.community_id if room else None
     hit = cache.actor(person_id, room_community) if cache else None
     if hit is not None and (not name or hit.person.name == name[:64]):
         return Actor(hit.person, hit.community_id, hit.roles)
-    person = await session.get(Person, person_id)
-    existed = person is not None
-    if not existed or (name and person.name != name[:64]):
-        person = await ensure_person(session=session, person_id=person_id, name=name)
+    row = (await _PERSON.run(session, {"person_id": person_id})).first()
+    wanted = (name or person_id)[:64]
+    if row is None:
+        await _ADD_PERSON.run(session, {"id": person_id, "name": wanted, "created_at": utcnow()})
+        _forget(session, person_id)
+        person = PersonRef(person_id, wanted)
+    elif name and row.name != wanted:
+        await _RENAME.run(session, {"b_id": person_id, "b_name": wanted})
+        _forget(session, person_id)
+        person = PersonRef(person_id, wanted)
+    else:
+        person = PersonRef(row.id, row.name)
     community_id = room_community or await home_community(session=session, person_id=person_id)
     if community_id is None:
         return Actor(person, None, frozenset())
-    roles = await roles_of(session=session, person_id=person_id, community_id=community_id)
+    roles = frozenset((await _ROLES.run(session, {"person_id": person_id, "community_id": community_id})).scalars())
     if not roles and room is not None and room.kind == "grid":
-        await add_role(session=session, person_id=person_id, community_id=community_id,
-                       role=RESIDENT, grid_id=room.grid_id)
-        return Actor(person, community_id, frozenset({RESIDENT}))
-    if cache is not None and existed and roles:
-        # Only what was already committed goes into the cache.
-        ref = PersonRef(person.id, person.name)
-        cache.put_actor(person_id, room_community, ActorInfo(ref, community_id, roles))
+        await _ADD_ROLE.run(session, {"person_id": person_id, "community_id": community_id, "role": RESIDENT,
+                                      "grid_id": room.grid_id, "skills": None})
+        _forget(session, person_id)
+        roles = frozenset({RESIDENT})
+    if cache is not None and roles:
+        info = ActorInfo(person, community_id, roles)
+        after_commit(session, lambda: cache.put_actor(person_id, room_community, info))
     return Actor(person, community_id, roles)
 
 
@@ -188,6 +211,14 @@ async def people_with_role(*, session: AsyncSession, community_id: str, roles: t
         .order_by(Person.id)
     )
     return list({p.id: p for p in rows}.values())
+
+
+_COMMUNITY_NAME = Prepared(select(Community.__table__.c.name)
+                           .where(Community.__table__.c.id == bindparam("community_id")))
+
+
+async def community_name(*, session: AsyncSession, community_id: str) -> str | None:
+    return (await _COMMUNITY_NAME.run(session, {"community_id": community_id})).scalar()
 
 
 async def get_community(*, session: AsyncSession, community_id: str) -> Community | None:

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import nlp
 from bot.clock import utcnow
 from bot.db.models import Ticket, TicketWatcher
-from bot.db.upsert import insert_ignore
+from bot.db.prepared import Prepared, any_of
+from bot.db.upsert import prepared_insert_ignore
 from bot.services.tickets import ACTIVE, record_event
 
 WINDOW = timedelta(hours=24)
@@ -36,15 +37,18 @@ _CANDIDATE_COLUMNS = (_T.id, _T.number, _T.reporter_id, _T.affected_count, _T.te
 
 def _candidates(in_grid: bool):
     where = [_T.community_id == bindparam("community_id"), _T.category == bindparam("category"),
-             _T.status.in_(ACTIVE), _T.created_at >= bindparam("since", type_=_T.created_at.type),
+             any_of(_T.status, ACTIVE), _T.created_at >= bindparam("since", type_=_T.created_at.type),
              _T.grid_id == bindparam("grid_id") if in_grid else _T.grid_id.is_(None)]
-    return select(*_CANDIDATE_COLUMNS).where(*where).order_by(_T.id.desc()).limit(20)
+    return Prepared(select(*_CANDIDATE_COLUMNS).where(*where).order_by(_T.id.desc()).limit(20))
 
 
 # Built once: the newest 20 open tickets of one grid (or of no grid) and category.
 _IN_GRID, _NO_GRID = _candidates(True), _candidates(False)
-_BUMP = (update(Ticket.__table__).where(_T.id == bindparam("ticket_id"))
-         .values(affected_count=_T.affected_count + 1).returning(_T.affected_count))
+_BUMP = Prepared(update(Ticket.__table__).where(_T.id == bindparam("ticket_id"))
+                 .values(affected_count=_T.affected_count + 1).returning(_T.affected_count))
+_ADD_WATCHER = prepared_insert_ignore(TicketWatcher.__table__)
+_W = TicketWatcher.__table__.c
+_WATCHERS = Prepared(select(*TicketWatcher.__table__.c).where(_W.ticket_id == bindparam("ticket_id")).order_by(_W.id))
 
 
 def _same_place(ticket, building: str | None, unit: str | None, room_no: str | None) -> bool:
@@ -63,7 +67,7 @@ async def find_duplicate(
     params = {"community_id": community_id, "category": category, "since": utcnow() - WINDOW}
     if grid_id is not None:
         params["grid_id"] = grid_id
-    candidates = await session.execute(_NO_GRID if grid_id is None else _IN_GRID, params)
+    candidates = await (_NO_GRID if grid_id is None else _IN_GRID).run(session, params)
     best, best_score = None, 0.0
     for ticket in candidates:
         if building is not None and ticket.building is not None and building != ticket.building:
@@ -85,17 +89,18 @@ async def attach(
     person already reported or watches the ticket."""
     if ticket.reporter_id == person_id:
         return None
-    added = await insert_ignore(session, TicketWatcher.__table__, {
+    added = await _ADD_WATCHER.run(session, {
         "ticket_id": ticket.id, "person_id": person_id, "room_id": room_id, "text": text[:500],
         "created_at": utcnow(),
     })
-    if not added:
+    if added.rowcount != 1:
         return None
-    count = (await session.execute(_BUMP, {"ticket_id": ticket.id})).scalar_one()
+    count = (await _BUMP.run(session, {"ticket_id": ticket.id})).scalar()
     await record_event(session=session, ticket_id=ticket.id, action="plus_one", actor_id=person_id,
                        note=text[:200])
     return count
 
 
-async def watchers(*, session: AsyncSession, ticket_id: int) -> list[TicketWatcher]:
-    return list(await session.scalars(select(TicketWatcher).where(TicketWatcher.ticket_id == ticket_id)))
+async def watchers(*, session: AsyncSession, ticket_id: int) -> list:
+    """Who +1'd the ticket (rows with the columns of ``TicketWatcher``), first first."""
+    return list((await _WATCHERS.run(session, {"ticket_id": ticket_id})).rows)

@@ -17,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
 from bot.db.models_schedule import ScheduledJob
-from bot.db.upsert import insert_ignore, insert_many_ignore
+from bot.db.upsert import insert_ignore, prepared_insert_ignore
 
 PENDING, DONE, SKIPPED, DROPPED, CANCELLED, FAILED = (
     "pending", "done", "skipped", "dropped", "cancelled", "failed",
 )
 MAX_ATTEMPTS = 5
+_ADD_JOB = prepared_insert_ignore(ScheduledJob.__table__)
 
 
 async def add(
@@ -47,7 +48,7 @@ async def add_many(*, session: AsyncSession, items: list[dict]) -> None:
     now = utcnow()
     rows = [{"ticket_id": None, "notice_id": None, **item, "status": PENDING, "attempts": 0, "created_at": now}
             for item in items]
-    await insert_many_ignore(session, ScheduledJob.__table__, rows)
+    await _ADD_JOB.run_many(session, rows)
 
 
 async def due(*, session: AsyncSession, now: datetime, limit: int = 200) -> list[ScheduledJob]:

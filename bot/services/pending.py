@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
 from bot.db.models import PendingAction
+from bot.db.prepared import Prepared
 
 
 def _upsert(dialect: str):
@@ -21,7 +22,7 @@ def _upsert(dialect: str):
 
 
 # Built once per dialect: constructing an upsert costs more than running it.
-_UPSERT = {name: _upsert(name) for name in ("sqlite", "postgresql")}
+_UPSERT = Prepared(_upsert("sqlite"), postgresql=_upsert("postgresql"))
 
 
 async def put(
@@ -36,12 +37,12 @@ async def put(
     now = utcnow()
     values = dict(person_id=person_id, community_id=community_id, room_id=room_id, kind=kind,
                   payload=payload, expires_at=now + timedelta(seconds=ttl_seconds), created_at=now)
-    await session.execute(_UPSERT[session.bind.dialect.name], values)
+    await _UPSERT.run(session, values)
 
 
 _P = PendingAction.__table__.c
-_TAKE = (delete(PendingAction.__table__)
-         .where(_P.person_id == bindparam("person_id"), _P.kind == bindparam("kind")).returning(*_P))
+_TAKE = Prepared(delete(PendingAction.__table__)
+                 .where(_P.person_id == bindparam("person_id"), _P.kind == bindparam("kind")).returning(*_P))
 
 
 async def take(*, session: AsyncSession, person_id: str, kind: str):
@@ -50,7 +51,7 @@ async def take(*, session: AsyncSession, person_id: str, kind: str):
 
     One DELETE … RETURNING: of two concurrent 确认/是 only one gets the action.
     """
-    action = (await session.execute(_TAKE, {"person_id": person_id, "kind": kind})).first()
+    action = (await _TAKE.run(session, {"person_id": person_id, "kind": kind})).first()
     if action is None:
         return None
     return action if action.expires_at > utcnow() else None

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import utcnow
 from bot.db.models import Person, PointsEntry
 from bot.db.models_members import PointsBalance
+from bot.db.prepared import Prepared
 from bot.errors import DomainError
 
 
@@ -53,14 +54,16 @@ def _statements(dialect: str) -> dict:
 
 
 # Built once per dialect: constructing these costs more than running them.
-_STATEMENTS = {name: _statements(name) for name in ("sqlite", "postgresql")}
+_STATEMENTS = {key: Prepared(stmt, postgresql=_statements("postgresql")[key])
+               for key, stmt in _statements("sqlite").items()}
 _B = PointsBalance.__table__.c
-_KEY_USED = select(PointsEntry.__table__.c.id).where(PointsEntry.__table__.c.idempotency_key == bindparam("key"))
+_E = PointsEntry.__table__.c
+_KEY_USED = Prepared(select(_E.id).where(_E.idempotency_key == bindparam("key")))
 # (bind names must differ from the column names in an UPDATE)
-_DEBIT = (update(PointsBalance.__table__)
-          .where(_B.person_id == bindparam("b_person"), _B.balance + bindparam("b_amount") >= 0)
-          .values(balance=_B.balance + bindparam("b_amount")))
-_UNDO = (update(PointsBalance.__table__).where(_B.person_id == bindparam("b_person"))
+_DEBIT = Prepared(update(PointsBalance.__table__)
+                  .where(_B.person_id == bindparam("b_person"), _B.balance + bindparam("b_amount") >= 0)
+                  .values(balance=_B.balance + bindparam("b_amount")))
+_UNDO = Prepared(update(PointsBalance.__table__).where(_B.person_id == bindparam("b_person"))
          .values(balance=_B.balance - bindparam("b_amount")))
 
 
@@ -83,20 +86,20 @@ async def post(
         reason=reason[:200], idempotency_key=idempotency_key, actor_id=actor_id, ticket_id=ticket_id,
         created_at=utcnow(),
     )
-    statements = _STATEMENTS[session.get_bind().dialect.name]
+    statements = _STATEMENTS
     if amount >= 0:
-        new_id = (await session.execute(statements["entry"], values)).scalar_one_or_none()
+        new_id = (await statements["entry"].run(session, values)).scalar()
         if new_id is None:
             return None  # rewarded before: nothing moves
-        await session.execute(statements["credit"], {"person_id": person_id, "balance": amount})
+        await statements["credit"].run(session, {"person_id": person_id, "balance": amount})
     else:
-        if await session.scalar(_KEY_USED, {"key": idempotency_key}):
+        if (await _KEY_USED.run(session, {"key": idempotency_key})).scalar():
             return None  # debited before: nothing moves, whatever the balance
         await _debit(session, person_id, amount)
-        new_id = (await session.execute(statements["entry"], values)).scalar_one_or_none()
+        new_id = (await statements["entry"].run(session, values)).scalar()
         if new_id is None:
             # A concurrent poster used the key meanwhile: take the move back.
-            await session.execute(_UNDO, {"b_person": person_id, "b_amount": amount})
+            await _UNDO.run(session, {"b_person": person_id, "b_amount": amount})
             return None
     entry = PointsEntry(id=new_id, **values)
     make_transient_to_detached(entry)
@@ -105,7 +108,7 @@ async def post(
 
 
 async def _debit(session: AsyncSession, person_id: str, amount: int) -> None:
-    result = await session.execute(_DEBIT, {"b_person": person_id, "b_amount": amount})
+    result = await _DEBIT.run(session, {"b_person": person_id, "b_amount": amount})
     if result.rowcount != 1:
         have = await session.scalar(select(PointsBalance.balance).where(PointsBalance.person_id == person_id))
         raise DomainError("err_points_insufficient", balance=have or 0, amount=-amount)
@@ -115,8 +118,7 @@ async def balance(*, session: AsyncSession, person_id: str, community_id: str | 
     """The balance shown to people: the person's balance row (equal to the ledger sum), or,
     for one community, the sum of the entries posted there."""
     if community_id is None:
-        return int(await session.scalar(
-            select(PointsBalance.balance).where(PointsBalance.person_id == person_id)) or 0)
+        return int((await _BALANCE.run(session, {"person_id": person_id})).scalar() or 0)
     return await ledger_sum(session=session, person_id=person_id, community_id=community_id)
 
 
@@ -127,11 +129,18 @@ async def ledger_sum(*, session: AsyncSession, person_id: str, community_id: str
     return int(await session.scalar(query) or 0)
 
 
-async def entries(*, session: AsyncSession, person_id: str, limit: int = 50) -> list[PointsEntry]:
-    return list(await session.scalars(
-        select(PointsEntry).where(PointsEntry.person_id == person_id)
-        .order_by(PointsEntry.id.desc()).limit(limit)
-    ))
+_BALANCE = Prepared(select(_B.balance).where(_B.person_id == bindparam("person_id")))
+_ENTRIES: dict[int, Prepared] = {}
+
+
+async def entries(*, session: AsyncSession, person_id: str, limit: int = 50) -> list:
+    """The person's latest entries, newest first (rows with the columns of ``PointsEntry``)."""
+    statement = _ENTRIES.get(limit)
+    if statement is None:
+        statement = _ENTRIES[limit] = Prepared(
+            select(*PointsEntry.__table__.c).where(_E.person_id == bindparam("person_id"))
+            .order_by(_E.id.desc()).limit(limit))
+    return list((await statement.run(session, {"person_id": person_id})).rows)
 
 
 async def leaderboard(*, session: AsyncSession, community_id: str, limit: int = 10) -> list[tuple[str, str, int]]:
@@ -184,12 +193,18 @@ async def passbook(*, session: AsyncSession, person_id: str, limit: int = 10) ->
 
 async def by_community(*, session: AsyncSession, person_id: str) -> list[tuple[str, str, int]]:
     """积分互认: (community id, name, sum) for every community where the person has entries."""
+    rows = await _BY_COMMUNITY.run(session, {"person_id": person_id})
+    return [(cid, name, int(total)) for cid, name, total in rows]
+
+
+def _by_community():
     from bot.db.models import Community
 
-    rows = await session.execute(
-        select(Community.id, Community.name, func.sum(PointsEntry.amount))
-        .join(PointsEntry, PointsEntry.community_id == Community.id)
-        .where(PointsEntry.person_id == person_id)
-        .group_by(Community.id, Community.name).order_by(Community.id)
-    )
-    return [(cid, name, int(total)) for cid, name, total in rows]
+    c = Community.__table__.c
+    return Prepared(
+        select(c.id, c.name, func.sum(_E.amount)).select_from(Community.__table__.join(
+            PointsEntry.__table__, _E.community_id == c.id))
+        .where(_E.person_id == bindparam("person_id")).group_by(c.id, c.name).order_by(c.id))
+
+
+_BY_COMMUNITY = _by_community()

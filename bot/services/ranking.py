@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import LOCAL_TZ, utcnow
 from bot.db.models import Grid, Person, PersonRole, PointsEntry
 from bot.db.models_members import StarRating
+from bot.db.prepared import Prepared
 from bot.errors import DomainError
 from bot.services import grids as grids_tree
 from bot.services import rules
@@ -78,13 +79,7 @@ def _earned():
     return PointsEntry.rule.not_like("shop.%")
 
 
-async def leaderboard(
-    *, session: AsyncSession, community_id: str, period: str = ALL, grid: Grid | None = None,
-    limit: int = 10, now: datetime | None = None,
-) -> list[tuple[str, str, int]]:
-    people = select(PersonRole.person_id).where(PersonRole.community_id == community_id)
-    if grid is not None:
-        people = people.where(PersonRole.grid_id.in_(await grid_subtree(session=session, grid=grid)))
+def _board_query(people, start, limit: int):
     total = func.sum(PointsEntry.amount).label("total")
     query = (
         select(Person.id, Person.name, total)
@@ -95,10 +90,35 @@ async def leaderboard(
         .order_by(total.desc(), Person.name)
         .limit(limit)
     )
+    return query if start is None else query.where(PointsEntry.created_at >= start)
+
+
+# The whole community's board (the common 积分榜), per (since a start?, limit), built once.
+_BOARDS: dict[tuple[bool, int], Prepared] = {}
+
+
+def _community_board(dated: bool, limit: int) -> Prepared:
+    statement = _BOARDS.get((dated, limit))
+    if statement is None:
+        people = select(PersonRole.person_id).where(PersonRole.community_id == bindparam("community_id"))
+        start = bindparam("start", type_=PointsEntry.__table__.c.created_at.type) if dated else None
+        statement = _BOARDS[(dated, limit)] = Prepared(_board_query(people, start, limit))
+    return statement
+
+
+async def leaderboard(
+    *, session: AsyncSession, community_id: str, period: str = ALL, grid: Grid | None = None,
+    limit: int = 10, now: datetime | None = None,
+) -> list[tuple[str, str, int]]:
     start = period_start(period, now)
-    if start is not None:
-        query = query.where(PointsEntry.created_at >= start)
-    return [(r.id, r.name, int(r.total)) for r in await session.execute(query)]
+    if grid is None:
+        values = {"community_id": community_id} if start is None else {"community_id": community_id, "start": start}
+        rows = await _community_board(start is not None, limit).run(session, values)
+        return [(r.id, r.name, int(r.total)) for r in rows]
+    people = select(PersonRole.person_id).where(
+        PersonRole.community_id == community_id,
+        PersonRole.grid_id.in_(await grid_subtree(session=session, grid=grid)))
+    return [(r.id, r.name, int(r.total)) for r in await session.execute(_board_query(people, start, limit))]
 
 
 async def earned(*, session: AsyncSession, person_ids: list[str], start: datetime, end: datetime) -> dict[str, int]:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import utcnow
 from bot.db.models import Ticket
 from bot.db.models_members import PointsRuleOverride, Wish
+from bot.db.prepared import Prepared
 from bot.replies import category_name
 from bot.replies.members import RULE_LABELS
 from bot.services.points import TicketRule, _rules
@@ -52,11 +53,11 @@ def defaults() -> list[Rule]:
 
 
 _O = PointsRuleOverride.__table__.c
-_OVERRIDES = select(_O.code, _O.points).where(_O.community_id == bindparam("community_id"))
+_OVERRIDES = Prepared(select(_O.code, _O.points).where(_O.community_id == bindparam("community_id")))
 
 
 async def _overrides(session: AsyncSession, community_id: str) -> dict[str, int]:
-    return {code: points for code, points in await session.execute(_OVERRIDES, {"community_id": community_id})}
+    return {code: points for code, points in await _OVERRIDES.run(session, {"community_id": community_id})}
 
 
 def _merged(changed: dict[str, int]) -> list[Rule]:
@@ -112,14 +113,14 @@ async def reset(*, session: AsyncSession, community_id: str, code: str) -> bool:
     return True
 
 
-_IS_WISH = select(Wish.__table__.c.id).where(Wish.__table__.c.ticket_id == bindparam("ticket_id"))
+_IS_WISH = Prepared(select(Wish.__table__.c.id).where(Wish.__table__.c.ticket_id == bindparam("ticket_id")))
 
 
 async def ticket_rule(*, session: AsyncSession, ticket: Ticket) -> TicketRule:
     """Points for a verified ticket: a 微心愿 has its own value; otherwise category plus urgency."""
     rules = await table(session=session, community_id=ticket.community_id)
     # Only bot.services.wishes opens wish tickets, and it marks them (evidence "wish").
-    if ticket.evidence == "wish" and await session.scalar(_IS_WISH, {"ticket_id": ticket.id}) is not None:
+    if ticket.evidence == "wish" and (await _IS_WISH.run(session, {"ticket_id": ticket.id})).scalar() is not None:
         return TicketRule(_value_in(rules, "wish"), "wish")
     try:
         base = _value_in(rules, f"ticket.{ticket.category}")
