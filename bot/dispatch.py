@@ -184,7 +184,7 @@ class Dispatcher:
         # One statement; a concurrent delivery of the same message waits for the first
         # to commit and then inserts nothing.
         result = await _MARK_PROCESSED.run(session, {"key": key, "processed_at": utcnow()})
-        if result.rowcount != 1:
+        if result.first() is None:
             raise _Duplicate
 
     async def _route(self, ctx: Context) -> None:

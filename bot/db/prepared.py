@@ -128,10 +128,11 @@ class Prepared:
         raw = await _raw_sqlite(session)
         if raw is None:
             result = await session.execute(self._other(session), values or {})
-            rows = result.all() if result.returns_rows else []
+            returns_rows = getattr(result, "returns_rows", True)  # ORM-enabled selects: always rows
+            rows = result.all() if returns_rows else []
             if self.record is not None:
                 rows = [self.record(**row._mapping) for row in rows]
-            return Result(rows, result.rowcount if not result.returns_rows else len(rows))
+            return Result(rows, len(rows) if returns_rows else result.rowcount)
         values = values or {}
         plan = self._sqlite_plan(session.bind.dialect, values)
         params = plan.parameters(values)

@@ -1,4 +1,9 @@
-"""INSERT ... ON CONFLICT DO NOTHING for both databases, in one statement."""
+"""INSERT ... ON CONFLICT DO NOTHING for both databases, in one statement.
+
+"Did this call insert the row?" is answered by RETURNING the primary key: the
+driver's row count is not reliable for it (asyncpg reports 0 for an insert whose
+key PostgreSQL returns implicitly), a returned row is.
+"""
 from __future__ import annotations
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -6,16 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.prepared import Prepared
 
-# Built once per (dialect, table): SQLAlchemy then reuses the compiled form.
-_STATEMENTS: dict[tuple[str, str], object] = {}
+# Built once per (dialect, table, returning): SQLAlchemy then reuses the compiled form.
+_STATEMENTS: dict[tuple[str, str, bool], object] = {}
 
 
-def _statement(dialect: str, table):
-    key = (dialect, table.name)
+def _statement(dialect: str, table, returning: bool = True):
+    key = (dialect, table.name, returning)
     stmt = _STATEMENTS.get(key)
     if stmt is None:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = _STATEMENTS[key] = insert(table).on_conflict_do_nothing()
+        stmt = insert(table).on_conflict_do_nothing()
+        if returning:
+            stmt = stmt.returning(*table.primary_key.columns)
+        _STATEMENTS[key] = stmt
     return stmt
 
 
@@ -26,15 +34,16 @@ async def insert_ignore(session: AsyncSession, table, values: dict) -> bool:
     savepoint to survive one) when a concurrent transaction inserts the same key.
     """
     result = await session.execute(_statement(session.bind.dialect.name, table), values)
-    return result.rowcount == 1
+    return result.first() is not None
 
 
 async def insert_many_ignore(session: AsyncSession, table, rows: list[dict]) -> None:
-    """``insert_ignore`` for several rows in one round trip."""
+    """``insert_ignore`` for several rows in one round trip (nothing is reported back)."""
     if rows:
-        await session.execute(_statement(session.bind.dialect.name, table), rows)
+        await session.execute(_statement(session.bind.dialect.name, table, returning=False), rows)
 
 
-def prepared_insert_ignore(table) -> Prepared:
-    """``insert_ignore`` for a busy table, as a ``bot.db.prepared.Prepared`` statement."""
-    return Prepared(_statement("sqlite", table), postgresql=_statement("postgresql", table))
+def prepared_insert_ignore(table, *, returning: bool = True) -> Prepared:
+    """``insert_ignore`` for a busy table, as a ``bot.db.prepared.Prepared`` statement: its
+    result has a row when the row went in. ``returning=False`` for ``run_many``."""
+    return Prepared(_statement("sqlite", table, returning), postgresql=_statement("postgresql", table, returning))

@@ -93,7 +93,7 @@ async def attach(
         "ticket_id": ticket.id, "person_id": person_id, "room_id": room_id, "text": text[:500],
         "created_at": utcnow(),
     })
-    if added.rowcount != 1:
+    if added.first() is None:
         return None
     count = (await _BUMP.run(session, {"ticket_id": ticket.id})).scalar()
     await record_event(session=session, ticket_id=ticket.id, action="plus_one", actor_id=person_id,

@@ -23,7 +23,7 @@ PENDING, DONE, SKIPPED, DROPPED, CANCELLED, FAILED = (
     "pending", "done", "skipped", "dropped", "cancelled", "failed",
 )
 MAX_ATTEMPTS = 5
-_ADD_JOB = prepared_insert_ignore(ScheduledJob.__table__)
+_ADD_JOB = prepared_insert_ignore(ScheduledJob.__table__, returning=False)
 
 
 async def add(
