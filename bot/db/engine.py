@@ -10,6 +10,7 @@ from typing import AsyncIterator
 from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from bot.db.sqlite_inline import inline_creator
 from bot.db.directory_cache import SESSION_KEY as CACHE_KEY, DirectoryCache
 
@@ -64,6 +65,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=10000")
+        # Checkpoints run on a background thread (bot.db.checkpoint); this is the backstop.
+        cur.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
         cur.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -112,11 +115,15 @@ class Database:
         )
         self.sqlite = self.url.startswith("sqlite")
         self._sqlite_path = make_url(self.url).database or ":memory:" if self.sqlite else None
+        file_backed = self._sqlite_path not in (None, ":memory:", "")
+        self.checkpointer = WalCheckpointer(self._sqlite_path) if file_backed else None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed on success, rolled back on any error."""
         if self._sqlite_path is not None:
+            if self.checkpointer is not None:
+                self.checkpointer.start()  # once; a no-op afterwards
             async with _sqlite_write_lock(self._sqlite_path):
                 async with self._writers() as session:
                     async with session.begin():
@@ -129,4 +136,6 @@ class Database:
                 _run_after_commit(session)
 
     async def dispose(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         await self.engine.dispose()

@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 _RAW_KEY = "prepared_raw_sqlite"
+_REQUIRED = object()
 
 
 def any_of(column, values: Iterable[Any]):
@@ -55,7 +56,7 @@ class Result:
 
 
 class _SQLitePlan:
-    __slots__ = ("sql", "names", "defaults", "binds", "record", "results", "returns_rows", "keys")
+    __slots__ = ("sql", "names", "defaults", "binds", "record", "results", "returns_rows", "keys", "steps")
 
     def __init__(self, statement, dialect, keys: tuple[str, ...], record=None) -> None:
         # As SQLAlchemy does per call: an INSERT names the columns it is given values for.
@@ -70,6 +71,8 @@ class _SQLitePlan:
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 self.binds[name] = process
+        # Per positional parameter: (name, default or _REQUIRED, bind processor or None).
+        self.steps = tuple((name, self.defaults.get(name, _REQUIRED), self.binds.get(name)) for name in self.names)
         columns = list(statement.exported_columns)  # selected or RETURNING columns; none for plain DML
         self.returns_rows = bool(columns)
         self.keys = tuple(c.key for c in columns)
@@ -79,10 +82,11 @@ class _SQLitePlan:
 
     def parameters(self, values: dict[str, Any]) -> tuple:
         out = []
-        for name in self.names:
-            value = values[name] if name in values else self.defaults[name]
-            process = self.binds.get(name)
-            out.append(process(value) if process is not None and value is not None else value)
+        for name, default, process in self.steps:
+            value = values.get(name, default)
+            if value is _REQUIRED:
+                raise KeyError(name)
+            out.append(value if process is None or value is None else process(value))
         return tuple(out)
 
     def convert(self, raw_rows: list[tuple]) -> list:
@@ -165,7 +169,9 @@ async def _raw_sqlite(session: AsyncSession) -> sqlite3.Connection | None:
     if sync.bind.dialect.name != "sqlite":
         return None
     # Pending ORM changes go first, as the session's autoflush would send them.
-    if sync.new or sync.dirty or sync.deleted:
+    # (``_is_clean`` is what Session.flush itself asks; the public new/dirty/deleted
+    # sets are built on every call, and this runs before every busy statement.)
+    if not sync._is_clean():
         await session.flush()
     transaction = sync.get_transaction()
     cached = session.info.get(_RAW_KEY)
