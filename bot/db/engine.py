@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import weakref
 from contextlib import asynccontextmanager
@@ -113,6 +114,9 @@ class Database:
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False,
             class_=AsyncSession, info=info,
         )
+        self._info = info
+        self._writer_sessions: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncSession]" = (
+            weakref.WeakKeyDictionary())
         self.sqlite = self.url.startswith("sqlite")
         self._sqlite_path = make_url(self.url).database or ":memory:" if self.sqlite else None
         file_backed = self._sqlite_path not in (None, ":memory:", "")
@@ -125,17 +129,40 @@ class Database:
             if self.checkpointer is not None:
                 self.checkpointer.start()  # once; a no-op afterwards
             async with _sqlite_write_lock(self._sqlite_path):
-                async with self._writers() as session:
+                session = self._sqlite_writer()
+                try:
                     async with session.begin():
                         yield session
-                    _run_after_commit(session)
+                except BaseException:
+                    # Rolled back (a refusal, a bug, a cancellation): start the next one afresh.
+                    self._writer_sessions.pop(asyncio.get_running_loop(), None)
+                    with contextlib.suppress(Exception):
+                        await session.close()
+                    raise
+                _run_after_commit(session)
+                session.expunge_all()  # nothing read here outlives the transaction
+                session.info.clear()
+                session.info.update(self._info)
         else:
             async with self._writers() as session:
                 async with session.begin():
                     yield session
                 _run_after_commit(session)
 
+    def _sqlite_writer(self) -> AsyncSession:
+        """The one writer session of this loop: SQLite has one writer at a time (the lock
+        above), so its session is reused, emptied after each transaction, instead of a
+        session built and torn down per message."""
+        loop = asyncio.get_running_loop()
+        session = self._writer_sessions.get(loop)
+        if session is None:
+            session = self._writer_sessions[loop] = self._writers()
+        return session
+
     async def dispose(self) -> None:
+        for session in list(self._writer_sessions.values()):
+            await session.close()
+        self._writer_sessions.clear()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         await self.engine.dispose()

@@ -23,6 +23,7 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import or_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.util import greenlet_spawn
 
 _RAW_KEY = "prepared_raw_sqlite"
 _REQUIRED = object()
@@ -177,7 +178,8 @@ async def _raw_sqlite(session: AsyncSession) -> sqlite3.Connection | None:
     cached = session.info.get(_RAW_KEY)
     if cached is not None and transaction is not None and cached[0] is transaction:
         return cached[1]
-    connection = await session.connection()  # begins the transaction if it has not begun
-    raw = connection.sync_connection.connection.driver_connection.sqlite
+    # Begins the transaction if it has not begun (the sync call: no AsyncConnection proxy needed).
+    connection = await greenlet_spawn(sync.connection)
+    raw = connection.connection.driver_connection.sqlite
     session.info[_RAW_KEY] = (sync.get_transaction(), raw)
     return raw
