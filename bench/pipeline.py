@@ -216,6 +216,14 @@ class SqlCounter:
         self.by_kind: dict[str, list[int]] = {}
         self.kinds: dict[str, int] = {}
 
+        if engine.dialect.name == "sqlite":
+            # Prepared statements (bot.db.prepared) bypass SQLAlchemy's events on SQLite:
+            # count what the driver runs, BEGIN and COMMIT included.
+            @event.listens_for(engine.sync_engine, "checkout")
+            def _trace(dbapi_conn, *_args):  # pragma: no cover - driver callback
+                dbapi_conn.driver_connection.sqlite.set_trace_callback(self._one)
+            return
+
         @event.listens_for(engine.sync_engine, "before_cursor_execute")
         def _count(*_args):  # pragma: no cover - driver callback
             self.current += 1
@@ -223,6 +231,9 @@ class SqlCounter:
         @event.listens_for(engine.sync_engine, "commit")
         def _commit(*_args):  # pragma: no cover - driver callback
             self.current += 1
+
+    def _one(self, _sql: str) -> None:
+        self.current += 1
 
     def record(self, kind: str) -> None:
         self.by_kind.setdefault(kind, []).append(self.current)
