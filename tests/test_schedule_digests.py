@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.clock import to_local, utcnow
-from tests.harness import MEMBER_LI, MEMBERS, RES_SUN, RES_ZHAO, SECRETARY
+from bot.db.models import PointsEntry
+from tests.harness import MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_SUN, RES_ZHAO, SECRETARY
 from tests.schedule_helpers import Outbox, in_room, private_to, tick, local
 
 
@@ -66,8 +67,20 @@ async def test_weekly_ranking_posted_to_members_rooms(bot):
     await box.mark()
     await tick(bot, local(monday, 9, 0))
     rows = [r for r in await box.new() if "积分榜" in r.text]
-    assert len(rows) == 1 and rows[0].room_id == MEMBERS and "李师傅" in rows[0].text
+    assert len(rows) == 1 and rows[0].room_id == MEMBERS and "李师傅 +2 分" in rows[0].text
+    last_monday = monday - timedelta(days=7)
+    assert f"{last_monday:%m-%d} 至 {monday - timedelta(days=1):%m-%d}" in rows[0].text
     await tick(bot, local(monday, 9, 30))
+    assert not [r for r in await box.new() if "积分榜" in r.text]
+    # The week after, only 陈老师 earns: her gain is the board; 李师傅's old points are not.
+    async with bot.runtime.db.transaction() as session:
+        session.add(PointsEntry(person_id=MEMBER_CHEN, community_id="xingfuli", amount=3, rule="service.labour",
+                                reason="志愿劳动", idempotency_key="t:week2", created_at=local(monday, 15, 0)))
+    await tick(bot, local(monday + timedelta(days=7), 9, 0))
+    rows = [r for r in await box.new() if "积分榜" in r.text]
+    assert len(rows) == 1 and "陈老师 +3 分" in rows[0].text and "李师傅" not in rows[0].text
+    # And a week in which nobody earned anything posts nothing.
+    await tick(bot, local(monday + timedelta(days=14), 9, 0))
     assert not [r for r in await box.new() if "积分榜" in r.text]
 
 

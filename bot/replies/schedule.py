@@ -57,8 +57,9 @@ TEXT: dict[str, str] = {
     ),
     "digest_item": "\n· #{number} {category}{urgent_mark} {excerpt}",
     "digest_item_overdue": "\n· 超时 #{number} {category}{urgent_mark} {excerpt}",
-    "board_weekly": "【积分榜 · 张榜公布】{community}（{date}）{items}\n感谢各位党员志愿者的付出！",
-    "board_weekly_item": "\n{rank}. {name} {balance} 分",
+    "board_weekly": "【积分榜 · 张榜公布】{community} 上周（{start} 至 {end}）新增积分：{items}\n"
+                    "感谢各位党员志愿者的付出！累计排名发「积分榜」查看。",
+    "board_weekly_item": "\n{rank}. {name} +{gained} 分",
     "report_title_month": "{year}年{month}月",
     "report_link": "\n报表下载（Excel）：{url}",
     # Statistics (/统计 and the monthly report)

@@ -18,7 +18,7 @@ from bot.db.models import Community, Ticket
 from bot.db.models_schedule import ScheduledJob
 from bot.messages import Outgoing
 from bot.replies import say
-from bot.services import directory, jobs, points, reports, stats
+from bot.services import directory, jobs, ranking, reports, stats
 from bot.replies.tickets import ticket_fields
 from bot.signing import signed_path
 from bot.services.dispatching import secretaries
@@ -94,13 +94,16 @@ async def daily(*, session: AsyncSession, job: ScheduledJob, now: datetime, sett
 
 
 async def weekly(*, session: AsyncSession, job: ScheduledJob, now: datetime, settings) -> jobs.Batch | None:
-    rows = await points.leaderboard(session=session, community_id=job.community_id, limit=10)
+    """Monday's 张榜: the points earned last week (Monday to Sunday, local time), best first."""
+    week_start = ranking.period_start(ranking.WEEK, job.due_at) - timedelta(days=7)
+    rows = await ranking.week_gains(session=session, community_id=job.community_id, week_start=week_start)
     if not rows:
-        return None
+        return None  # nobody earned points last week: nothing to post
     community = await session.get(Community, job.community_id)
+    last_day = week_start + timedelta(days=6)
     text = say("board_weekly", community=community.name if community else job.community_id,
-               date=to_local(job.due_at).strftime("%m-%d"),
-               items="".join(say("board_weekly_item", rank=i, name=name, balance=total)
+               start=to_local(week_start).strftime("%m-%d"), end=to_local(last_day).strftime("%m-%d"),
+               items="".join(say("board_weekly_item", rank=i, name=name, gained=total)
                              for i, (_, name, total) in enumerate(rows, 1)))
     rooms = await directory.rooms_of(session=session, community_id=job.community_id, kind="members")
     return jobs.Batch([Outgoing(text=text, room_id=r.id) for r in rooms])

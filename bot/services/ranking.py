@@ -79,7 +79,7 @@ def _earned():
     return PointsEntry.rule.not_like("shop.%")
 
 
-def _board_query(people, start, limit: int):
+def _board_query(people, start, limit: int, end=None):
     total = func.sum(PointsEntry.amount).label("total")
     query = (
         select(Person.id, Person.name, total)
@@ -90,7 +90,9 @@ def _board_query(people, start, limit: int):
         .order_by(total.desc(), Person.name)
         .limit(limit)
     )
-    return query if start is None else query.where(PointsEntry.created_at >= start)
+    if start is not None:
+        query = query.where(PointsEntry.created_at >= start)
+    return query if end is None else query.where(PointsEntry.created_at < end)
 
 
 # The whole community's board (the common 积分榜), per (since a start?, limit), built once.
@@ -119,6 +121,14 @@ async def leaderboard(
         PersonRole.community_id == community_id,
         PersonRole.grid_id.in_(await grid_subtree(session=session, grid=grid)))
     return [(r.id, r.name, int(r.total)) for r in await session.execute(_board_query(people, start, limit))]
+
+
+async def week_gains(*, session: AsyncSession, community_id: str, week_start: datetime,
+                     limit: int = 10) -> list[tuple[str, str, int]]:
+    """Who earned the most in the seven days from ``week_start`` (the weekly 张榜)."""
+    people = select(PersonRole.person_id).where(PersonRole.community_id == community_id)
+    query = _board_query(people, week_start, limit, end=week_start + timedelta(days=7))
+    return [(r.id, r.name, int(r.total)) for r in await session.execute(query)]
 
 
 async def earned(*, session: AsyncSession, person_ids: list[str], start: datetime, end: datetime) -> dict[str, int]:
