@@ -84,6 +84,22 @@ async def confirm_attendance(ctx: Context, session, actor: Actor, command: Comma
     ctx.reply("\n".join(lines))
 
 
+@subcommand("activity", lambda c: c.number is not None and first_word(c) == "取消", roles=STAFF, label="活动 取消")
+async def cancel(ctx: Context, session, actor: Actor, command: Command) -> None:
+    community = community_of(actor)
+    activity = await activities.get(session=session, community_id=community, number=command.number)
+    reason = " ".join(command.rest.split()[1:])[:200] or say("act_cancel_no_reason")
+    signed = await activities.cancel(session=session, activity=activity)
+    notice = say("act_cancelled_notice", number=activity.number, title=activity.title, when=_when(activity),
+                 reason=reason)
+    rooms = await directory.rooms_of(session=session, community_id=community)
+    for room in rooms:  # where it was announced
+        ctx.send(room.id, notice)
+    for person_id in signed:
+        ctx.tell(person_id, notice)
+    ctx.reply(say("act_cancelled_ok", number=activity.number, rooms=len(rooms), people=len(signed)))
+
+
 @subcommand("activity", lambda c: c.number is not None and first_word(c) == "名单", label="活动 名单")
 async def roster(ctx: Context, session, actor: Actor, command: Command) -> None:
     activity = await activities.get(session=session, community_id=community_of(actor), number=command.number)

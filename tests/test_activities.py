@@ -73,6 +73,33 @@ async def test_check_in_outside_the_window_and_secretary_confirmation(bot):
     assert sorted((e.person_id, e.amount) for e in await entries(bot)) == [(MEMBER_LI, 2), (MEMBER_LIU, 2)]
 
 
+async def test_cancel_tells_the_groups_and_everyone_signed_up(bot):
+    await publish(bot)
+    await bot.say(MEMBER_LI, "报名 1", MEMBERS)
+    await bot.say(RES_SUN, "报名 1", EAST)
+    assert "仅限" in texts(await bot.say(MEMBER_LI, "/活动 1 取消 下雨", MEMBERS))
+    done = await bot.say(SECRETARY, "/活动 1 取消 下雨改期", None)
+    assert "已取消，已通知 3 个群和 2 位报名者" in texts(done)
+    assert {r.room for r in done if r.room and "活动取消" in r.text} == {EAST, WEST, MEMBERS}
+    told = {r.to for r in done if r.room is None and "下雨改期" in r.text}
+    assert told == {MEMBER_LI, RES_SUN}
+    assert "已取消" in texts(await bot.say(MEMBER_CHEN, "报名 1", MEMBERS))
+    assert "已取消" in texts(await bot.say(MEMBER_LI, "签到 1", MEMBERS))
+    assert "已取消" in texts(await bot.say(SECRETARY, "/活动 1 确认 @李师傅", None))
+    assert "已取消" in texts(await bot.say(SECRETARY, "/活动 1 取消", None))
+    assert "清理楼道" not in texts(await bot.say(MEMBER_CHEN, "活动", MEMBERS))
+    assert await entries(bot) == []
+
+
+async def test_an_activity_with_check_ins_cannot_be_cancelled(bot):
+    await publish(bot, points=3)
+    await bot.say(MEMBER_LI, "报名 1", MEMBERS)
+    await bot.say(MEMBER_LI, "签到 1", MEMBERS)
+    refused = texts(await bot.say(SECRETARY, "/活动 1 取消", None))
+    assert "已有 1 人签到记分，不能取消" in refused
+    assert [(e.rule, e.amount) for e in await entries(bot)] == [("activity", 3)]
+
+
 async def test_bad_activity_input(bot):
     assert "仅限" in texts(await bot.say(MEMBER_LI, "/活动 发布 清理楼道 明天9:00 3号楼 10 2", MEMBERS))
     assert "时间没看懂" in texts(await bot.say(SECRETARY, "/活动 发布 清理楼道 下周 3号楼 10 2", None))

@@ -29,7 +29,7 @@ TEXT: dict[str, str] = {
     "help_secretary_more": (
         "/审核 @张三 通过|拒绝 · /扣分 @张三 2 原因 · /冲正 记录号 原因\n"
         "/积分规则 设置 志愿劳动 3 · /星级评定 2026上半年\n"
-        "/活动 发布 标题 时间 地点 名额 积分 · /活动 3 确认 @张三 · /心愿 发布 内容\n"
+        "/活动 发布 标题 时间 地点 名额 积分 · /活动 3 确认 @张三 · /活动 3 取消 原因 · /心愿 发布 内容\n"
         "/商品 上架 名称 积分 数量 · /核销 兑换码"
     ),
     # 报到
@@ -117,6 +117,10 @@ TEXT: dict[str, str] = {
     "act_checkin_ok": "签到成功：活动 {number} {title}，获得 {points} 积分！",
     "act_checkin_again": "您已经签到过活动 {number} 了，积分只记一次。",
     "act_confirm_usage": "/活动 {number} 确认 @张三",
+    "act_cancel_no_reason": "另行通知",
+    "act_cancel_attended": "活动 {number} 已有 {count} 人签到记分，不能取消。",
+    "act_cancelled_notice": "【活动取消】活动 {number} {title}（{when}）取消了，原因：{reason}。已报名的不用再去，给大家添麻烦了。",
+    "act_cancelled_ok": "活动 {number} 已取消，已通知 {rooms} 个群和 {people} 位报名者。",
     "act_confirmed_ok": "已确认 {name} 参加，+{points} 分。",
     "act_confirmed_again": "{name} 已经记过参加，这次不再加分。",
     "act_attended_person": "书记确认您参加了活动 {number} {title}，获得 {points} 积分。",

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import LOCAL_TZ, utcnow
 from bot.db.models import Person, PointsEntry
@@ -20,7 +21,7 @@ from bot.db.models_members import Activity, ActivitySignup
 from bot.errors import DomainError
 from bot.services import counters, points, rules
 
-OPEN = "open"
+OPEN, CANCELLED = "open", "cancelled"
 MAX_QUOTA, MAX_POINTS, MAX_TITLE = 1000, 50, 60
 _DATE = r"(?:(?P<y>\d{4})[-/年.])?(?P<m>\d{1,2})[-/月.](?P<d>\d{1,2})[日号]?"
 _REL = r"(?P<rel>今天|明天|后天)"
@@ -84,6 +85,27 @@ async def upcoming(*, session: AsyncSession, community_id: str, limit: int = 10)
     ))
 
 
+async def cancel(*, session: AsyncSession, activity: Activity) -> list[str]:
+    """Call an open activity off; returns the ids of the people who had signed up (to be told).
+
+    Refused once anyone has attended: their points stand, and so does the activity."""
+    if activity.status != OPEN:
+        raise DomainError("act_closed", number=activity.number)
+    attended = await session.scalar(select(func.count()).select_from(ActivitySignup).where(
+        ActivitySignup.activity_id == activity.id, ActivitySignup.attended_at.is_not(None)))
+    if attended:
+        raise DomainError("act_cancel_attended", number=activity.number, count=attended)
+    result = await session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.status == OPEN)
+        .values(status=CANCELLED).execution_options(synchronize_session=False))
+    if result.rowcount != 1:  # cancelled meanwhile by someone else
+        raise DomainError("act_closed", number=activity.number)
+    set_committed_value(activity, "status", CANCELLED)
+    return list(await session.scalars(select(ActivitySignup.person_id)
+                                      .where(ActivitySignup.activity_id == activity.id)
+                                      .order_by(ActivitySignup.id)))
+
+
 async def _signup_of(session: AsyncSession, activity: Activity, person_id: str) -> ActivitySignup | None:
     return await session.scalar(select(ActivitySignup).where(
         ActivitySignup.activity_id == activity.id, ActivitySignup.person_id == person_id))
@@ -127,6 +149,8 @@ async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
     A member checks in themselves (``签到``) within the window and only if signed up;
     a secretary's confirmation works any time and signs the person up if there is room.
     """
+    if activity.status != OPEN:
+        raise DomainError("act_closed", number=activity.number)  # a cancelled activity awards nothing
     signup = await _signup_of(session, activity, person_id)
     if confirmed_by is None:
         if not in_window(activity):
