@@ -124,7 +124,11 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed on success, rolled back on any error."""
+        """One unit of work: committed on success, rolled back on any error.
+
+        On SQLite the session is this loop's writer session, reused (see ``_sqlite_writer``):
+        nothing it loaded survives the transaction, and ``after_commit`` callbacks run
+        once the commit is done."""
         if self._sqlite_path is not None:
             if self.checkpointer is not None:
                 self.checkpointer.start()  # once; a no-op afterwards

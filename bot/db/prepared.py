@@ -149,7 +149,7 @@ class Prepared:
         return Result(rows, len(rows) if plan.returns_rows else cursor.rowcount)
 
     async def run_many(self, session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-        """The statement once per row of values (no rows returned)."""
+        """The statement once per row of values (no rows returned); the rows share one set of keys."""
         if not rows:
             return
         raw = await _raw_sqlite(session)
