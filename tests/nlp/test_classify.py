@@ -152,3 +152,49 @@ def test_damage_that_happened_is_a_report_without_a_request(text):
 
 def test_things_thrown_from_above_are_safety():
     assert classify("楼上往下扔烟头，把我晾的被子烧了个洞").category == "safety"
+
+
+# Phrasings from the fresh set's styles (tests/nlp/fresh.jsonl), reworded: each row is a
+# kind of wording, not a sentence of that file.
+@pytest.mark.parametrize("text, category", [
+    ("小区门口的路登坏了", "repair"),            # input-method slips: 路登, 垃级, 冲电, 布热
+    ("垃级站臭得不行", "sanitation"),
+    ("有人在楼道里冲电", "safety"),
+    ("暖气布热", "repair"),
+    ("楼道窗户玻璃碎了", "repair"),              # a bare state of damage is a report
+    ("门口的树倒了", "greening"),
+    ("垃圾桶满了", "sanitation"),
+    ("屋里太冷了 暖气不太热", "repair"),
+    ("地下室返潮 墙上都发霉了", "repair"),
+    ("煤气表不走了", "repair"),                  # a meter is a repair, not a gas danger
+    ("我腿脚不方便 能不能请人帮我去医院拿药", "care"),   # fetching medicine for a person
+    ("老人想去医院复查 我上班走不开 谁能陪一下", "care"),  # going along to hospital
+    ("电梯又坏了 我家老人八十多了住六楼", "repair"),     # age says who suffers, not what to do
+])
+def test_fresh_style_reports(text, category):
+    c = classify(text)
+    assert (c.intent, c.category, c.urgency) == ("demand", category, "normal"), c
+
+
+@pytest.mark.parametrize("text", [
+    "有个老人在门口晕过去了",
+    "电梯坏了 困了两个人在里面",
+    "外墙的瓷砖还在往下掉",
+])
+def test_fresh_style_urgent(text):
+    c = classify(text)
+    assert (c.intent, c.urgency) == ("demand", "urgent"), c
+
+
+@pytest.mark.parametrize("text", [
+    "上次着火的楼道墙还是黑的 能不能刷一下",     # a fire in the past
+    "门口台阶塌了一块",                          # ground-level crumbling is not a collapse
+    "路面塌了一块 骑车小心",
+])
+def test_fresh_style_not_urgent(text):
+    assert classify(text).urgency != "urgent"
+
+
+@pytest.mark.parametrize("text", ["做饭差点着了 吓死我了 哈哈", "我困了 先睡了 晚安"])
+def test_fresh_style_chat(text):
+    assert classify(text).intent == "chat"
