@@ -34,6 +34,8 @@ _CAT_HYPO = re.compile(r"(万一|要是|如果|假如|担心|生怕|怕)[^,.!?�
 _CAT_HYPO_ANY = re.compile(r"万一|要是|如果|假如|担心|怕")
 _EXCLAIM = re.compile(r"!|！|快")
 _QUESTION_SELF = ("是不是", "是没是", "有没有")
+# Thanks said through gritted teeth ("物业真是辛苦了", "真是谢谢了啊") about a problem.
+_SARCASM = re.compile(r"呵呵|真是太?(辛苦|谢谢|感谢)|(谢谢|感谢)[^,.!?，。！？ ]{0,3}了啊|可真(行|会|能)")
 
 
 @dataclass
@@ -139,8 +141,8 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
             if w in seen:
                 continue
             head = t[max(0, start - 4):start]
-            if head.endswith(lex.category_negators):
-                continue
+            if head.endswith(lex.category_negators) and not head.endswith(_QUESTION_SELF):
+                continue  # "不是X" denies X; "是不是X" asks about it
             seen.add(w)
             scale = 0.5 if maybe_hypo and _CAT_HYPO.search(t, max(0, start - 6), start) else 1.0
             for cat, weight in lex.keywords[w]:
@@ -159,10 +161,23 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
     if lex.complaint_m is not None:
         s.complaints = sorted({w for _, _, w in lex.complaint_m.spans(t)})
     if lex.chat_m is not None:
-        for start, _, w in lex.chat_m.spans(t):
+        for start, end, w in lex.chat_m.spans(t):
             if _negated(t, start, lex) or t[max(0, start - 1):start] == "不":
                 continue
+            if w[0] in "不没" and t[max(0, start - 1):start] in ("是", "有"):
+                continue  # "是不是着火了" asks; it does not say "不是着火"
+            if w[-1] == "单" and t.startswith("元", end):
+                continue  # "楼下单元门口": an address, not 下单
             s.chat.setdefault(lex.chat_words[w], []).append(w)
+    if "thanks" in s.chat and "resolved" not in s.chat and s.complaints and _SARCASM.search(t):
+        if max((v for k, v in cats.items() if not k.startswith("_")), default=0.0) >= 2.0:
+            del s.chat["thanks"]
+            rest = [w for w in s.chat.get("chatter", ()) if w != "呵呵"]
+            if rest:
+                s.chat["chatter"] = rest
+            else:
+                s.chat.pop("chatter", None)
+            s.complaints.append("反讽")
     if "resolved" in s.chat and _RELAPSE.search(t):
         del s.chat["resolved"]
     if "ads" in s.chat and _ADS_COMPLAINT.search(t):

@@ -198,3 +198,30 @@ def test_fresh_style_not_urgent(text):
 @pytest.mark.parametrize("text", ["做饭差点着了 吓死我了 哈哈", "我困了 先睡了 晚安"])
 def test_fresh_style_chat(text):
     assert classify(text).intent == "chat"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("电梯坏了一个礼拜了 物业真是辛苦了", "repair"),      # sarcastic thanks about a problem
+    ("楼上的狗天天叫到半夜 真是谢谢了啊", "dispute"),
+    ("呵呵 垃圾三天没人收了", "sanitation"),
+    ("楼下单元门口这几天老有个陌生人转悠", "safety"),     # 楼下单元 is an address, not 下单
+])
+def test_sarcasm_and_addresses_are_not_chat(text, category):
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", category), c
+
+
+@pytest.mark.parametrize("text", [
+    "网格员真是辛苦了 大热天还上门走访",                 # real thanks: no problem named
+    "王书记真是辛苦了 天天往我们楼跑",
+    "楼道灯修好了 真是谢谢了啊",
+    "不是着火 是楼下在烧烤 大家别慌",
+    "团购的东西下单了吗",
+])
+def test_real_thanks_and_denials_stay_chat(text):
+    assert classify(text).intent == "chat"
+
+
+def test_asking_whether_it_is_a_fire_is_not_denying_it():
+    c = classify("3号楼楼道里冒烟了 是不是着火了")
+    assert (c.intent, c.category, c.urgency) == ("demand", "safety", "urgent"), c
