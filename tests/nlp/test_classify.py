@@ -225,3 +225,25 @@ def test_real_thanks_and_denials_stay_chat(text):
 def test_asking_whether_it_is_a_fire_is_not_denying_it():
     c = classify("3号楼楼道里冒烟了 是不是着火了")
     assert (c.intent, c.category, c.urgency) == ("demand", "safety", "urgent"), c
+
+
+@pytest.mark.parametrize("text, category", [
+    ("燃气灶点不着火", "repair"),                 # a stove that will not light is no fire
+    ("热水器打不着火了 洗不了澡", "repair"),
+    ("燃气灶打不着火 是不是没气了", "repair"),     # 没气了 of a stove is no gas, not no breath
+    ("嘞个单元门关不拢咯", "repair"),
+])
+def test_words_that_only_look_like_fire(text, category):
+    c = classify(text)
+    assert (c.intent, c.category, c.urgency) == ("demand", category, "normal"), c
+
+
+@pytest.mark.parametrize("text", ["孩子刚睡着了 楼上就开始蹦迪", "钥匙找着了 谢谢大家", "昨晚着了凉 有点发烧"])
+def test_zhao_le_is_not_always_a_fire(text):
+    assert classify(text).urgency != "urgent"
+
+
+@pytest.mark.parametrize("text", ["电动车着了", "谁把垃圾堆点着了 烟好大", "我爸倒在地上 好像没气了"])
+def test_fire_and_no_breath_still_urgent(text):
+    c = classify(text)
+    assert (c.intent, c.urgency) == ("demand", "urgent"), c
