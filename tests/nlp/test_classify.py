@@ -247,3 +247,25 @@ def test_zhao_le_is_not_always_a_fire(text):
 def test_fire_and_no_breath_still_urgent(text):
     c = classify(text)
     assert (c.intent, c.urgency) == ("demand", "urgent"), c
+
+
+@pytest.mark.parametrize("text, category", [
+    ("昨晚楼上一直到两三点还在拖东西 咣咣的 我一宿没睡 血压都高了", "dispute"),  # noise, not health
+    ("电梯响得厉害", "repair"),
+    ("门铃坏了", "repair"),
+    ("一楼的王阿姨好几天没下楼了 谁去看看", "care"),
+    ("老伴中风了 半身不遂 想申请个护理床 社区能帮忙吗", "care"),   # help for a person, not a form
+    ("谁家的电动车天天停在单元门口 挡着路 轮椅都推不过去", "traffic"),
+])
+def test_more_everyday_reports(text, category):
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", category), c
+
+
+@pytest.mark.parametrize("text", [
+    "今天下午社区组织义务理发 地点活动室 需要的老人可以去",   # a notice naming a service
+    "转：燃气泄漏怎么办？第一时间关阀门 开窗通风 千万别开灯",  # a forwarded tip
+])
+def test_notices_and_tips_open_no_ticket(text):
+    c = classify(text)
+    assert c.intent != "demand" and c.urgency != "urgent", c
