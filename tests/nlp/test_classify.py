@@ -269,3 +269,23 @@ def test_more_everyday_reports(text, category):
 def test_notices_and_tips_open_no_ticket(text):
     c = classify(text)
     assert c.intent != "demand" and c.urgency != "urgent", c
+
+
+@pytest.mark.parametrize("text, category", [
+    ("我家卫生间水管崩了 水一直往外冒 关不住", "repair"),
+    ("有个小孩掉进小区的水池里了", "safety"),
+    ("老人在小区门口突然倒下了 口吐白沫", "care"),
+    ("电梯卡住了 我在里面 救命", "repair"),
+])
+def test_more_emergencies(text, category):
+    c = classify(text)
+    assert (c.intent, c.category, c.urgency) == ("demand", category, "urgent"), c
+
+
+@pytest.mark.parametrize("text, category", [
+    ("昨天电梯卡了一下 把我吓一跳", "repair"),    # 电梯卡了 is a stuck lift, not a lift card
+    ("树倒下了 压着车了", "greening"),            # a tree falling is not a person collapsing
+])
+def test_stuck_lift_and_fallen_tree(text, category):
+    c = classify(text)
+    assert (c.intent, c.category, c.urgency) == ("demand", category, "normal"), c
