@@ -289,3 +289,25 @@ def test_more_emergencies(text, category):
 def test_stuck_lift_and_fallen_tree(text, category):
     c = classify(text)
     assert (c.intent, c.category, c.urgency) == ("demand", category, "normal"), c
+
+
+@pytest.mark.parametrize("text", [
+    "我家电梯卡终于办好了",
+    "今天楼道灯好亮啊 新换的吧",
+    "谁有修水管师傅的电话 推荐一个",
+    "这周末社区有免费测血压的 大家去不去",
+    "周六的垃圾分类宣传活动 志愿者还缺两个",
+    "我们家楼上终于不吵了 谢天谢地",
+])
+def test_good_news_and_neighbour_questions_are_chat(text):
+    assert classify(text).intent == "chat"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("小区附近能不能开个菜市场 买菜太远了", "other"),
+    ("家里老人记性越来越差 是不是老年痴呆 去哪筛查", "health"),
+    ("遛狗不牵绳 把我家孩子吓哭了", "dispute"),
+])
+def test_service_requests_by_what_is_asked(text, category):
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", category), c
