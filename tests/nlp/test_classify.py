@@ -311,3 +311,18 @@ def test_good_news_and_neighbour_questions_are_chat(text):
 def test_service_requests_by_what_is_asked(text, category):
     c = classify(text)
     assert (c.intent, c.category) == ("demand", category), c
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("🐕 又是哪家的狗在楼道里拉屎", "demand"),         # 哪家 accuses here; it is no recommendation
+    ("附近哪家超市的鸡蛋便宜", "chat"),
+    ("邻居们有知道哪家做断桥铝靠谱的吗", "chat"),
+    ("我喊他也不理我 生气了 哈哈", "chat"),            # a snub, not someone unresponsive
+])
+def test_which_household_and_no_answer(text, intent):
+    assert classify(text).intent == intent
+
+
+def test_someone_who_does_not_answer_when_called_is_urgent_care():
+    c = classify("楼下那个大爷坐在台阶上半天了 喊他也不理 是不是不舒服")
+    assert (c.intent, c.category, c.urgency) == ("demand", "care", "urgent"), c
