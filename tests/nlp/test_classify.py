@@ -326,3 +326,18 @@ def test_which_household_and_no_answer(text, intent):
 def test_someone_who_does_not_answer_when_called_is_urgent_care():
     c = classify("楼下那个大爷坐在台阶上半天了 喊他也不理 是不是不舒服")
     assert (c.intent, c.category, c.urgency) == ("demand", "care", "urgent"), c
+
+
+@pytest.mark.parametrize("text, category", [
+    ("消防通道老被人停车 物业说了也没用", "safety"),      # a blocked fire lane, not a parking complaint
+    ("谁的车 堵在消防通道上 赶紧挪一下", "safety"),
+    ("孩子作业辅导有没有志愿者 我们家长都看不懂现在的数学", "culture"),  # volunteers help with everything
+    ("书法班还招人不 想给我孙子报个名", "culture"),
+])
+def test_what_is_asked_beats_who_helps(text, category):
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", category), c
+
+
+def test_a_clear_fire_lane_is_no_report():
+    assert classify("要是哪天真着火了 咱们这老楼可咋跑 不过现在消防通道还算通畅").intent != "demand"
