@@ -184,12 +184,15 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
         del s.chat["ads"]
     if "notice" in s.chat and _NOTICE_MISSED.search(t):
         del s.chat["notice"]
-    s.scheduled = bool(_SCHEDULED.search(t) or _SCHEDULE_Q.search(t))
+    # Substring tests first: every match of _SCHEDULED holds 停, 断, 检修 or 施工, every
+    # match of _SCHEDULE_Q holds 几, 哪天 or 多久, and every _PHONE match a 1.
+    s.scheduled = bool((("停" in t or "断" in t or "检修" in t or "施工" in t) and _SCHEDULED.search(t))
+                       or (("几" in t or "哪天" in t or "多久" in t) and _SCHEDULE_Q.search(t)))
     _urgency(t, lex, s)
     if "forward" in s.chat or "reassure" in s.chat:
         # news about a fire elsewhere, or "it was only a drill", is not an emergency here
         s.urgent, s.urgent_cat = False, None
-    if not s.urgent and _PHONE.search(t):
+    if not s.urgent and "1" in t and _PHONE.search(t):
         s.chat.setdefault("ads", []).append("phone")
     return s
 

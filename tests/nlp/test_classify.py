@@ -341,3 +341,12 @@ def test_what_is_asked_beats_who_helps(text, category):
 
 def test_a_clear_fire_lane_is_no_report():
     assert classify("要是哪天真着火了 咱们这老楼可咋跑 不过现在消防通道还算通畅").intent != "demand"
+
+
+def test_urgency_gate_words_are_specific():
+    # A one-character required string (a bare 不) would open the gate for most messages.
+    from nlp.lexicon import _required, load_lexicon
+
+    for rx, _, _ in load_lexicon().urgent:
+        words = _required(rx.pattern)
+        assert words and min(map(len, words)) >= 2, (rx.pattern[:40], sorted(words or ())[:5])
