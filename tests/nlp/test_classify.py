@@ -350,3 +350,24 @@ def test_urgency_gate_words_are_specific():
     for rx, _, _ in load_lexicon().urgent:
         words = _required(rx.pattern)
         assert words and min(map(len, words)) >= 2, (rx.pattern[:40], sorted(words or ())[:5])
+
+
+@pytest.mark.parametrize("text, category", [
+    ("闻着好像有点烧塑料的味道 不确定是哪里", "safety"),
+    ("刚才楼下一声巨响 好像什么东西炸了", "safety"),
+    ("楼下有个醉汉躺在地上 大冬天的 会不会冻坏", "care"),
+    ("有个小孩一个人在小区门口哭 找不到妈妈了", "care"),
+])
+def test_smells_bangs_and_people_on_the_ground(text, category):
+    c = classify(text)
+    assert (c.intent, c.category, c.urgency) == ("demand", category, "urgent"), c
+
+
+@pytest.mark.parametrize("text", ["小孩找不到橡皮了 哈哈", "躺在地上打滚要买玩具 这孩子", "信息爆炸的时代 哈哈"])
+def test_the_same_words_in_everyday_chat(text):
+    assert classify(text).intent == "chat"
+
+
+def test_homophone_slip_for_blocked_drain():
+    c = classify("下水道赌了")
+    assert (c.intent, c.category) == ("demand", "repair"), c
