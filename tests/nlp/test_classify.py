@@ -371,3 +371,14 @@ def test_the_same_words_in_everyday_chat(text):
 def test_homophone_slip_for_blocked_drain():
     c = classify("下水道赌了")
     assert (c.intent, c.category) == ("demand", "repair"), c
+
+
+@pytest.mark.parametrize("text", [
+    "各位邻居 明天我家搬家 可能会有点吵 见谅",          # a neighbour's apology ahead of noise
+    "这周家里装修 白天会有电钻声 多多包涵",
+    "今天的垃圾分类做得不错 表扬一下",
+    "昨天下雨 门口积水好深 今天已经退了",
+    "社区的太极拳班下周开课 想报名的找王老师",
+])
+def test_apologies_praise_and_past_trouble_are_chat(text):
+    assert classify(text).intent == "chat"
