@@ -382,3 +382,19 @@ def test_homophone_slip_for_blocked_drain():
 ])
 def test_apologies_praise_and_past_trouble_are_chat(text):
     assert classify(text).intent == "chat"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("绝了 楼上又开始装修了 周末都不让人睡", "dispute"),     # a neighbour's renovation noise
+    ("谁家孩子在楼道里乱涂乱画 墙上全是", "sanitation"),
+    ("我们这儿的井盖是不是该换了 都裂成好几块了", "traffic"),
+    ("这物业可真行 垃圾三天不收 物业费一分不少", "property"),
+])
+def test_weary_complaints(text, category):
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", category), c
+
+
+@pytest.mark.parametrize("text", ["我家打算装修 有推荐的装修队吗", "楼上装修好了 下周搬进来 请多关照"])
+def test_renovation_small_talk_is_chat(text):
+    assert classify(text).intent == "chat"
