@@ -398,3 +398,16 @@ def test_weary_complaints(text, category):
 @pytest.mark.parametrize("text", ["我家打算装修 有推荐的装修队吗", "楼上装修好了 下周搬进来 请多关照"])
 def test_renovation_small_talk_is_chat(text):
     assert classify(text).intent == "chat"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("孩子一岁了 该打什么疫苗了 在哪打", "health"),
+    ("我是外地来的 在这租房子 孩子上学要什么手续", "legal"),
+    ("工地干活摔伤了 老板不给赔 咋办", "legal"),          # a labour dispute, not a neighbours' quarrel
+    ("小区大门的门禁系统 外卖快递随便进 保安也不管", "property"),
+    ("社区能不能办个老年人学电脑的班", "culture"),
+    ("附近没有药店 买个药要坐车去", "other"),
+])
+def test_services_asked_in_passing(text, category):
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", category), c
