@@ -49,6 +49,8 @@ class Scores:
     urgent_cat: str | None = None
     urgent_cues: list[str] = field(default_factory=list)
     scheduled: bool = False
+    # thanks that only close a request ("…找个人来看看 谢谢你啊")
+    polite_close: bool = False
 
 
 def _preceded(text: str, start: int, words: tuple[str, ...], window: int = 3) -> bool:
@@ -157,10 +159,15 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
     _broken_thing_first(cats, ev, lex)
     s.categories, s.evidence = cats, ev
     if lex.request_m is not None:
-        s.requests = sorted({w for _, _, w in lex.request_m.spans(t)})
+        req_spans = lex.request_m.spans(t)
+        s.requests = sorted({w for _, _, w in req_spans})
+        first_req = req_spans[0][0] if req_spans else -1  # spans come in text order
+    else:
+        first_req = -1
     if lex.complaint_m is not None:
         s.complaints = sorted({w for _, _, w in lex.complaint_m.spans(t)})
     if lex.chat_m is not None:
+        first_thanks = -1
         for start, end, w in lex.chat_m.spans(t):
             if _negated(t, start, lex) or t[max(0, start - 1):start] == "不":
                 continue
@@ -168,7 +175,11 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
                 continue  # "是不是着火了" asks; it does not say "不是着火"
             if w[-1] == "单" and t.startswith("元", end):
                 continue  # "楼下单元门口": an address, not 下单
-            s.chat.setdefault(lex.chat_words[w], []).append(w)
+            group = lex.chat_words[w]
+            if group == "thanks" and first_thanks < 0:
+                first_thanks = start
+            s.chat.setdefault(group, []).append(w)
+        s.polite_close = 0 <= first_req < first_thanks
     if "thanks" in s.chat and "resolved" not in s.chat and s.complaints and _SARCASM.search(t):
         if max((v for k, v in cats.items() if not k.startswith("_")), default=0.0) >= 2.0:
             del s.chat["thanks"]
@@ -229,6 +240,8 @@ def chat_weight(s: Scores, lex: Lexicon, text: str) -> float:
         if group in ("greeting", "ack") and top >= 2.0 and len(text) > 12:
             continue  # "早上好 顺便说个事 ..." : the greeting only opens the message
         w = lex.chat_groups.get(group, 1.0)
+        if group == "thanks" and s.polite_close and top >= 2.0 and "resolved" not in s.chat:
+            w *= 0.5  # thanks after the request only close it politely
         if s.urgent and s.urgent_cat and group in ("notice", "greeting", "ack", "chatter", "opinion"):
             if not _DRILL.search(text):
                 continue

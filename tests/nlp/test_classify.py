@@ -411,3 +411,21 @@ def test_renovation_small_talk_is_chat(text):
 def test_services_asked_in_passing(text, category):
     c = classify(text)
     assert (c.intent, c.category) == ("demand", category), c
+
+
+@pytest.mark.parametrize("text", [
+    "哎呀 小李啊 不好意思这么晚给你发消息 就是我们家那个厕所的马桶啊 水一直流 停不下来 "
+    "我也不会弄 你明天有空帮我找个人来看看好吗 谢谢你啊 辛苦了",
+    "网格员你好 打扰了 我老伴前天住院了 我每天要去医院陪护 家里的猫没人喂 能不能找个志愿者帮忙喂两天 谢谢谢谢",
+])
+def test_thanks_that_close_a_request_keep_it_a_demand(text):
+    assert classify(text).intent == "demand"
+
+
+@pytest.mark.parametrize("text", [
+    "感谢志愿者帮我家老人理发 太贴心了",      # thanks first: the help is being praised
+    "请问楼道灯修好了吗 谢谢",
+    "@所有人 明天停水 请大家提前储水 谢谢配合",
+])
+def test_thanks_for_help_given_stay_chat(text):
+    assert classify(text).intent != "demand"
