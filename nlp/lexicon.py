@@ -98,6 +98,8 @@ def _required(pattern: str) -> set[str] | None:
             if op is c.LITERAL:
                 run.append(chr(av))
                 continue
+            if op in (c.ASSERT, c.ASSERT_NOT):
+                continue  # zero-width: the literals either side stay adjacent in a match
             if run:
                 found.append({"".join(run)})
                 run = []
