@@ -429,3 +429,17 @@ def test_thanks_that_close_a_request_keep_it_a_demand(text):
 ])
 def test_thanks_for_help_given_stay_chat(text):
     assert classify(text).intent != "demand"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("小区门口有人摆摊卖菜 把路都堵了", "traffic"),
+    ("地下室进水了 越来越深", "repair"),
+])
+def test_blocked_paths_and_water_coming_in(text, category):
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", category), c
+
+
+@pytest.mark.parametrize("text", ["手机进水了 哈哈 还能用", "广告牌倒下了"])
+def test_not_an_emergency(text):
+    assert classify(text).urgency != "urgent"
