@@ -443,3 +443,22 @@ def test_blocked_paths_and_water_coming_in(text, category):
 @pytest.mark.parametrize("text", ["手机进水了 哈哈 还能用", "广告牌倒下了"])
 def test_not_an_emergency(text):
     assert classify(text).urgency != "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "昨晚做梦梦见家里着火了 吓醒了",                 # a dream
+    "我家老爷子今天摔了个碗 心疼死了",               # a bowl fell, not a person
+    "防溺水安全提示：暑假请看管好孩子 不要私自下水",
+    "刚才那个打架的事 警察已经来处理了 大家散了吧",
+    "昨天群里说的漏水 已经有师傅去看了",
+    "我家暖气今天来了 好暖和",
+])
+def test_dreams_accidents_to_things_and_handled_trouble(text):
+    c = classify(text)
+    assert c.intent != "demand" and c.urgency != "urgent", c
+
+
+@pytest.mark.parametrize("text", ["我家老爷子下楼摔了个跟头 腿肿了", "我妈摔了 送医院了 家里没人 谁能帮我照看下孩子"])
+def test_people_who_fell_still_get_care(text):
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", "care"), c
