@@ -462,3 +462,15 @@ def test_dreams_accidents_to_things_and_handled_trouble(text):
 def test_people_who_fell_still_get_care(text):
     c = classify(text)
     assert (c.intent, c.category) == ("demand", "care"), c
+
+
+@pytest.mark.parametrize("text, category", [
+    ("垃圾桶太少了 每次都要走老远去扔", "sanitation"),
+    ("电动车在小区里逆行 差点撞到孩子", "traffic"),
+    ("共享单车把盲道全占了", "traffic"),
+    ("楼顶有人养了几十只鸽子 天天掉毛", "sanitation"),
+    ("高压线下面有人放风筝 太危险了", "safety"),
+])
+def test_public_space_reports(text, category):
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", category), c
