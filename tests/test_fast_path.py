@@ -60,3 +60,21 @@ def test_cache_entries_expire_and_forget():
     cache.put_actor("p", "c", info)
     cache.forget_person("p")
     assert cache.actor("p", "c") is None
+
+
+def test_cache_ignores_what_was_read_before_a_change():
+    from bot.db.directory_cache import ActorInfo, DirectoryCache, PersonRef
+
+    cache = DirectoryCache()
+    info = ActorInfo(PersonRef("p", "孙先生"), "c", frozenset({"resident"}))
+    read_at = cache.generation
+    cache.forget_person("p")  # a role was granted meanwhile
+    cache.put_actor_if_current("p", "c", info, read_at)
+    cache.put_listing(("members", "c"), ("old",), read_at)
+    assert cache.actor("p", "c") is None and cache.listing(("members", "c")) is None
+    now = cache.generation
+    cache.put_actor_if_current("p", "c", info, now)
+    cache.put_listing(("members", "c"), ("new",), now)
+    assert cache.actor("p", "c") == info and cache.listing(("members", "c")) == ("new",)
+    cache.forget_listings()
+    assert cache.listing(("members", "c")) is None and cache.actor("p", "c") == info

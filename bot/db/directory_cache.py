@@ -3,8 +3,11 @@
 Every message needs its room and its sender's roles; both change rarely. Entries
 come only from committed rows (never from a transaction that might roll back),
 expire after ``ttl`` seconds so a change made by another process shows within that
-time, and are dropped at once when this process changes them (``add_role``,
-``ensure_person``, the loader).
+time, and are dropped when this process changes them (``add_role``,
+``ensure_person``, the loader): at once, and again when the changing transaction
+commits, because a transaction running beside it may have read (and then cached)
+the rows as they were before. ``generation`` moves on every such drop; an entry
+read under an older generation is not stored.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.hooks import after_commit
 
 SESSION_KEY = "directory_cache"
 
@@ -73,6 +78,7 @@ class DirectoryCache:
         self._actors: dict[tuple[str, str | None], tuple[float, ActorInfo]] = {}
         # Per-community lists (grid tree, member roster, rooms by kind), keyed by a tuple.
         self._lists: dict[tuple, tuple[float, tuple]] = {}
+        self.generation = 0  # moves whenever entries are dropped because the directory changed
 
     def _fresh(self, stamp: float) -> bool:
         return self.clock() - stamp < self.ttl
@@ -102,15 +108,28 @@ class DirectoryCache:
             return None
         return hit[1]
 
-    def put_listing(self, key: tuple, items: tuple) -> None:
-        self._lists[key] = (self.clock(), items)
+    def put_listing(self, key: tuple, items: tuple, generation: int | None = None) -> None:
+        """Store a listing, unless the directory changed since ``generation`` (when read)."""
+        if generation is None or generation == self.generation:
+            self._lists[key] = (self.clock(), items)
+
+    def put_actor_if_current(self, person_id: str, room_community: str | None, info: ActorInfo,
+                             generation: int) -> None:
+        if generation == self.generation:
+            self.put_actor(person_id, room_community, info)
 
     def forget_person(self, person_id: str) -> None:
+        self.generation += 1
         for key in [k for k in self._actors if k[0] == person_id]:
             del self._actors[key]
         self._lists.clear()  # rosters may hold the person
 
+    def forget_listings(self) -> None:
+        self.generation += 1
+        self._lists.clear()
+
     def clear(self) -> None:
+        self.generation += 1
         self._rooms.clear()
         self._actors.clear()
         self._lists.clear()
@@ -126,12 +145,16 @@ def cache_of(session: AsyncSession) -> DirectoryCache | None:
     return session.info.get(SESSION_KEY)
 
 
-def mark_changed(session: AsyncSession) -> None:
-    """This transaction changed people, roles, rooms or grids: what it reads may roll back."""
+def mark_changed(session: AsyncSession, person_id: str | None = None) -> None:
+    """This transaction changed people, roles, rooms or grids (of ``person_id`` when given):
+    what it reads may roll back, and what others cache before it commits is stale."""
     session.info[DIRTY_KEY] = True
     cache = cache_of(session)
-    if cache is not None:
-        cache._lists.clear()
+    if cache is None:
+        return
+    drop = (lambda: cache.forget_person(person_id)) if person_id else cache.forget_listings
+    drop()
+    after_commit(session, drop)
 
 
 def cache_for_listing(session: AsyncSession) -> DirectoryCache | None:

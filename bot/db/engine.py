@@ -14,16 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from bot.db.sqlite_inline import inline_creator
 from bot.db.directory_cache import SESSION_KEY as CACHE_KEY, DirectoryCache
+from bot.db.hooks import after_commit, run_after_commit as _run_after_commit  # noqa: F401 - re-exported
 
 
 WRITE_OPTION = "gridbot_write"
-ON_COMMIT = "gridbot_on_commit"
-
-
-def after_commit(session: AsyncSession, callback) -> None:
-    """Call ``callback()`` once this transaction has committed (``Database.transaction`` only):
-    for caching what the transaction read or wrote, which must not outlive a rollback."""
-    session.info.setdefault(ON_COMMIT, []).append(callback)
 # One asyncio lock per (event loop, SQLite file): every engine on that file in this
 # process queues on it, so none of them ever waits on the file lock inside the loop.
 _SQLITE_WRITE_LOCKS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]]" = (
@@ -88,11 +82,6 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         _configure_sqlite(engine)
         return engine
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
-
-
-def _run_after_commit(session: AsyncSession) -> None:
-    for callback in session.info.pop(ON_COMMIT, ()):
-        callback()
 
 
 class Database:

@@ -9,10 +9,11 @@ from bot.clock import utcnow
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.directory_cache import (
-    MISSING, ActorInfo, GridInfo, MemberInfo, PersonRef, RoomInfo, cache_for_listing, cache_of, mark_changed,
+    DIRTY_KEY, MISSING, ActorInfo, GridInfo, MemberInfo, PersonRef, RoomInfo, cache_for_listing, cache_of,
+    mark_changed,
 )
 from bot.db.models import Community, Grid, Person, PersonRole, Room
-from bot.db.engine import after_commit
+from bot.db.hooks import after_commit
 from bot.db.prepared import Prepared
 from bot.db.upsert import insert_ignore, prepared_insert_ignore
 
@@ -77,10 +78,7 @@ async def ensure_person(*, session: AsyncSession, person_id: str, name: str) -> 
 
 
 def _forget(session: AsyncSession, person_id: str) -> None:
-    cache = cache_of(session)
-    if cache is not None:
-        cache.forget_person(person_id)
-    mark_changed(session)
+    mark_changed(session, person_id)
 
 
 async def roles_of(*, session: AsyncSession, person_id: str, community_id: str) -> frozenset[str]:
@@ -150,6 +148,7 @@ async def resolve_actor(
     hit = cache.actor(person_id, room_community) if cache else None
     if hit is not None and (not name or hit.person.name == name[:64]):
         return Actor(hit.person, hit.community_id, hit.roles)
+    generation = cache.generation if cache is not None else 0
     row = (await _PERSON.run(session, {"person_id": person_id})).first()
     wanted = (name or person_id)[:64]
     if row is None:
@@ -173,7 +172,11 @@ async def resolve_actor(
         roles = frozenset({RESIDENT})
     if cache is not None and roles:
         info = ActorInfo(person, community_id, roles)
-        after_commit(session, lambda: cache.put_actor(person_id, room_community, info))
+        # Cached once committed, and only if the directory did not change since the read: a
+        # role granted by a transaction running beside this one must not be hidden for 30 s.
+        # (A sender registered by this very message is cached by their next message.)
+        if not session.info.get(DIRTY_KEY):
+            after_commit(session, lambda: cache.put_actor_if_current(person_id, room_community, info, generation))
     return Actor(person, community_id, roles)
 
 
@@ -231,9 +234,10 @@ async def _listing(session: AsyncSession, key: tuple, load) -> tuple:
     hit = cache.listing(key) if cache is not None else None
     if hit is not None:
         return hit
+    generation = cache.generation if cache is not None else 0
     items = tuple(await load())
     if cache is not None:
-        cache.put_listing(key, items)
+        cache.put_listing(key, items, generation)  # not if the directory changed meanwhile
     return items
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.directory_cache import cache_of, mark_changed
+from bot.db.hooks import after_commit
 from bot.db.models import Community, Grid, Room
 from bot.services import directory
 
@@ -53,6 +54,7 @@ async def load(*, session: AsyncSession, data: dict) -> dict[str, int]:
     cache = cache_of(session)
     if cache is not None:
         cache.clear()  # rooms and roles are about to change
+        after_commit(session, cache.clear)  # and again once they have (bot.db.directory_cache)
     mark_changed(session)
     counts = {"communities": 0, "grids": 0, "rooms": 0, "people": 0}
     for c in data["communities"]:
