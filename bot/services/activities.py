@@ -88,18 +88,21 @@ async def upcoming(*, session: AsyncSession, community_id: str, limit: int = 10)
 async def cancel(*, session: AsyncSession, activity: Activity) -> list[str]:
     """Call an open activity off; returns the ids of the people who had signed up (to be told).
 
-    Refused once anyone has attended: their points stand, and so does the activity."""
+    Refused once anyone has attended: their points stand, and so does the activity.
+    The status UPDATE comes first: it takes the activity's row lock, which a check-in
+    also takes (``_lock_open``), so the count after it sees every committed check-in
+    and none can slip in before this transaction ends."""
     if activity.status != OPEN:
         raise DomainError("act_closed", number=activity.number)
-    attended = await session.scalar(select(func.count()).select_from(ActivitySignup).where(
-        ActivitySignup.activity_id == activity.id, ActivitySignup.attended_at.is_not(None)))
-    if attended:
-        raise DomainError("act_cancel_attended", number=activity.number, count=attended)
     result = await session.execute(
         update(Activity).where(Activity.id == activity.id, Activity.status == OPEN)
         .values(status=CANCELLED).execution_options(synchronize_session=False))
     if result.rowcount != 1:  # cancelled meanwhile by someone else
         raise DomainError("act_closed", number=activity.number)
+    attended = await session.scalar(select(func.count()).select_from(ActivitySignup).where(
+        ActivitySignup.activity_id == activity.id, ActivitySignup.attended_at.is_not(None)))
+    if attended:
+        raise DomainError("act_cancel_attended", number=activity.number, count=attended)  # rolls back
     set_committed_value(activity, "status", CANCELLED)
     return list(await session.scalars(select(ActivitySignup.person_id)
                                       .where(ActivitySignup.activity_id == activity.id)
@@ -149,8 +152,7 @@ async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
     A member checks in themselves (``签到``) within the window and only if signed up;
     a secretary's confirmation works any time and signs the person up if there is room.
     """
-    if activity.status != OPEN:
-        raise DomainError("act_closed", number=activity.number)  # a cancelled activity awards nothing
+    await _lock_open(session, activity)  # a cancelled activity awards nothing
     signup = await _signup_of(session, activity, person_id)
     if confirmed_by is None:
         if not in_window(activity):
@@ -176,6 +178,15 @@ async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
         rule="activity", reason=f"参加活动 {activity.title}", actor_id=confirmed_by,
         idempotency_key=f"activity:{activity.id}:{person_id}",
     )
+
+
+async def _lock_open(session: AsyncSession, activity: Activity) -> None:
+    """Hold the activity's row (as ``cancel`` does) while it is open, or refuse."""
+    held = await session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.status == OPEN)
+        .values(status=Activity.status).execution_options(synchronize_session=False))
+    if held.rowcount != 1:
+        raise DomainError("act_closed", number=activity.number)
 
 
 async def _walk_in(session: AsyncSession, activity: Activity, person_id: str) -> None:
