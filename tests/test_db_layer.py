@@ -98,3 +98,25 @@ async def test_sqlite_writer_session_is_reused_until_a_failure(bot):
     async with db.transaction() as third:
         pass
     assert third is not second
+
+
+async def test_prepared_values_go_through_the_types_even_when_none(bot):
+    # JSON turns None into the JSON text null, as SQLAlchemy does; the column is NOT NULL.
+    insert = Prepared(OutboxMessage.__table__.insert())
+    async with bot.runtime.db.transaction() as session:
+        await insert.run(session, {"room_id": "room-east", "to_person": None, "conversation": "room-east",
+                                   "text": "x", "mentions": None, "cause": "t:none", "status": "pending",
+                                   "attempts": 0, "parts_sent": 0, "created_at": datetime.now(timezone.utc)})
+        row = (await _OUTBOX_ROW.run(session, {"cause": "t:none"})).first()
+    assert row.text == "x" and row.mentions is None
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="the driver path is SQLite's")
+async def test_a_prepared_insert_must_name_columns_with_defaults(bot):
+    from bot.db.models_members import Activity
+
+    insert = Prepared(Activity.__table__.insert())
+    async with bot.runtime.db.transaction() as session:
+        with pytest.raises(ValueError, match="signed_up"):
+            await insert.run(session, {"community_id": "xingfuli", "number": 99, "title": "t", "place": "p",
+                                       "starts_at": datetime.now(timezone.utc), "quota": 1, "points": 0})

@@ -62,6 +62,10 @@ class _SQLitePlan:
     def __init__(self, statement, dialect, keys: tuple[str, ...], record=None) -> None:
         # As SQLAlchemy does per call: an INSERT names the columns it is given values for.
         compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        missing = [c.key for c in (*compiled.insert_prefetch, *compiled.update_prefetch)]
+        if missing:
+            # SQLAlchemy computes these column defaults per call; this plan would bind NULL.
+            raise ValueError(f"prepared statement needs values for {missing} (column defaults)")
         self.sql = compiled.string
         self.names = tuple(compiled.positiontup or ())
         self.defaults, self.binds = {}, {}
@@ -87,15 +91,14 @@ class _SQLitePlan:
             value = values.get(name, default)
             if value is _REQUIRED:
                 raise KeyError(name)
-            out.append(value if process is None or value is None else process(value))
+            out.append(value if process is None else process(value))  # None too: JSON null
         return tuple(out)
 
     def convert(self, raw_rows: list[tuple]) -> list:
         results, record = self.results, self.record
         if not any(results):
             return [record(r) for r in raw_rows]
-        return [record(tuple(v if p is None or v is None else p(v) for p, v in zip(results, r)))
-                for r in raw_rows]
+        return [record(tuple(v if p is None else p(v) for p, v in zip(results, r))) for r in raw_rows]
 
 
 def _keyword_record(record, keys: tuple[str, ...]):
