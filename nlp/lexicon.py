@@ -74,6 +74,40 @@ class AhoCorasickMatcher:
 Matcher = RegexMatcher | AhoCorasickMatcher
 
 
+class GroupMatcher:
+    """Several word lists in one automaton: one pass over the text gives, for each list,
+    exactly what its own ``AhoCorasickMatcher`` would (each list keeps its own
+    leftmost-longest, non-overlapping choice), instead of one pass per list."""
+
+    __slots__ = ("_iter", "groups")
+
+    def __init__(self, lists: list[set[str]]):
+        self.groups = len(lists)
+        member: dict[str, list[int]] = {}
+        for g, words in enumerate(lists):
+            for w in words:
+                if w:
+                    member.setdefault(w, []).append(g)
+        auto = _ahocorasick.Automaton()
+        for w, groups in member.items():
+            auto.add_word(w, (len(w) - 1, w, tuple(groups)))
+        auto.make_automaton()
+        self._iter = auto.iter
+
+    def spans(self, text: str) -> list[list[tuple[int, int, str]]]:
+        found = [(e - n, -n, w, gs) for e, (n, w, gs) in self._iter(text)]
+        found.sort()  # by start, longest first: the order each list's own choice is made in
+        out: list[list[tuple[int, int, str]]] = [[] for _ in range(self.groups)]
+        pos = [0] * self.groups
+        for s, n, w, gs in found:
+            for g in gs:
+                if s >= pos[g]:
+                    end = s + 1 - n
+                    pos[g] = end
+                    out[g].append((s, end, w))
+        return out
+
+
 def _required(pattern: str) -> set[str] | None:
     """Strings one of which every match of ``pattern`` contains (None: unknown).
 
@@ -179,6 +213,8 @@ class Lexicon:
     request_m: Matcher | None = None
     complaint_m: Matcher | None = None
     chat_m: Matcher | None = None
+    # keyword, request, complaint and chat lists in one pass (with Aho-Corasick)
+    group_m: GroupMatcher | None = None
     negators: tuple[str, ...] = ()
     category_negators: tuple[str, ...] = ()
     hypothetical: tuple[str, ...] = ()
@@ -289,6 +325,8 @@ def build(raw: dict) -> Lexicon:
             lex.chat_words[str(w).lower()] = group
     lex.chat_re = _alt(lex.chat_words)
     lex.chat_m = _matcher(lex.chat_words, lex.chat_re)
+    if all(isinstance(m, AhoCorasickMatcher) for m in (lex.keyword_m, lex.request_m, lex.complaint_m, lex.chat_m)):
+        lex.group_m = GroupMatcher([set(lex.keywords), set(requests), set(complaints), set(lex.chat_words)])
     lex.negators = tuple(sorted(raw.get("negators", []), key=len, reverse=True))
     lex.category_negators = tuple(sorted(raw.get("category_negators", []), key=len, reverse=True))
     lex.impact_words = frozenset(str(w).lower() for w in raw.get("impact", []))

@@ -137,8 +137,15 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
     seen: set[str] = set()
     covered = bytearray(len(t))
     maybe_hypo = _CAT_HYPO_ANY.search(t) is not None
-    if lex.keyword_m is not None:
-        for start, end, w in lex.keyword_m.spans(t):
+    if lex.group_m is not None:  # the four word lists in one pass
+        kw_spans, req_spans, complaint_spans, chat_spans = lex.group_m.spans(t)
+    else:
+        kw_spans = lex.keyword_m.spans(t) if lex.keyword_m is not None else None
+        req_spans = lex.request_m.spans(t) if lex.request_m is not None else None
+        complaint_spans = lex.complaint_m.spans(t) if lex.complaint_m is not None else None
+        chat_spans = lex.chat_m.spans(t) if lex.chat_m is not None else None
+    if kw_spans is not None:
+        for start, end, w in kw_spans:
             covered[start:end] = b"\x01" * (end - start)
             if w in seen:
                 continue
@@ -158,17 +165,16 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
                 ev.setdefault(cat, []).append(tok)
     _broken_thing_first(cats, ev, lex)
     s.categories, s.evidence = cats, ev
-    if lex.request_m is not None:
-        req_spans = lex.request_m.spans(t)
+    if req_spans is not None:
         s.requests = sorted({w for _, _, w in req_spans})
         first_req = req_spans[0][0] if req_spans else -1  # spans come in text order
     else:
         first_req = -1
-    if lex.complaint_m is not None:
-        s.complaints = sorted({w for _, _, w in lex.complaint_m.spans(t)})
-    if lex.chat_m is not None:
+    if complaint_spans is not None:
+        s.complaints = sorted({w for _, _, w in complaint_spans})
+    if chat_spans is not None:
         first_thanks = -1
-        for start, end, w in lex.chat_m.spans(t):
+        for start, end, w in chat_spans:
             if _negated(t, start, lex) or t[max(0, start - 1):start] == "不":
                 continue
             if w[0] in "不没" and t[max(0, start - 1):start] in ("是", "有"):

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.lexicon import (AhoCorasickMatcher, RegexMatcher, _ahocorasick, _alt, _required,
+from nlp.lexicon import (AhoCorasickMatcher, GroupMatcher, RegexMatcher, _ahocorasick, _alt, _required,
                          load_lexicon)
 from nlp.normalize import normalize
 
@@ -61,11 +61,18 @@ MATCHERS = {
 LEX = load_lexicon()
 
 
+GROUPED = ("keywords", "request", "complaint", "chat")  # the order of Lexicon.group_m
+
+
 def _check(text: str) -> None:
+    found = {}
     for name, (ac, rx, ref) in MATCHERS.items():
         want = [(m.start(), m.end(), m.group(0)) for m in ref.finditer(text)]
         assert rx.spans(text) == want, (name, text)
         assert ac.spans(text) == want, (name, text)
+        found[name] = want
+    # One pass for the four lists gives each list exactly its own matches.
+    assert LEX.group_m.spans(text) == [found.get(name, []) for name in GROUPED], text
     if LEX.urgent_any.search(text):
         assert next(LEX.urgent_gate(text), None) is not None, text
     for rx, _, _ in LEX.urgent:
@@ -98,6 +105,7 @@ def test_lexicon_uses_automaton():
     lex = load_lexicon()
     for m in (lex.keyword_m, lex.request_m, lex.complaint_m, lex.chat_m):
         assert isinstance(m, AhoCorasickMatcher)
+    assert lex.group_m is not None
     assert lex.urgent_gate is not None
 
 
@@ -138,6 +146,15 @@ def test_overlaps_by_hand():
     rx = RegexMatcher(_alt({"ab", "bcde", "abcd", "bc", "c", "cde"}))
     for text in ("abcde", "abce", "xbcdex", "abcdcde", "aabbccddee", "ccc", "", "abab"):
         assert ac.spans(text) == rx.spans(text), text
+
+
+def test_grouped_lists_keep_their_own_choices():
+    # "bcde" in list 1 must not hide "bc" of list 0, nor the other way round.
+    lists = [{"ab", "bc"}, {"bcde", "c"}, set(), {"abcd", "cde"}]
+    grouped = GroupMatcher(lists)
+    for text in ("abcde", "abce", "xbcdex", "abcdcde", "aabbccddee", "ccc", "", "abab"):
+        want = [AhoCorasickMatcher(words).spans(text) if words else [] for words in lists]
+        assert grouped.spans(text) == want, text
 
 
 _URGENT_WORDS = sorted({w for rx, _, _ in LEX.urgent for w in _required(rx.pattern)}
