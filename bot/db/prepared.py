@@ -57,7 +57,8 @@ class Result:
 
 
 class _SQLitePlan:
-    __slots__ = ("sql", "names", "defaults", "binds", "record", "results", "returns_rows", "keys", "steps")
+    __slots__ = ("sql", "names", "defaults", "binds", "record", "results", "results_none", "returns_rows", "keys",
+                 "steps")
 
     def __init__(self, statement, dialect, keys: tuple[str, ...], record=None) -> None:
         # As SQLAlchemy does per call: an INSERT names the columns it is given values for.
@@ -76,29 +77,48 @@ class _SQLitePlan:
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 self.binds[name] = process
-        # Per positional parameter: (name, default or _REQUIRED, bind processor or None).
-        self.steps = tuple((name, self.defaults.get(name, _REQUIRED), self.binds.get(name)) for name in self.names)
+        # Per positional parameter: (name, default or _REQUIRED, bind processor or None,
+        # whether the processor must see None too: JSON turns it into 'null').
+        self.steps = tuple((name, self.defaults.get(name, _REQUIRED), self.binds.get(name),
+                            _sees_none(self.binds.get(name))) for name in self.names)
         columns = list(statement.exported_columns)  # selected or RETURNING columns; none for plain DML
         self.returns_rows = bool(columns)
         self.keys = tuple(c.key for c in columns)
         self.record = _keyword_record(record, self.keys) if record is not None else (
             namedtuple("Row", self.keys, rename=True)._make if columns else None)
         self.results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+        self.results_none = tuple(_sees_none(p) for p in self.results)
 
     def parameters(self, values: dict[str, Any]) -> tuple:
         out = []
-        for name, default, process in self.steps:
+        for name, default, process, sees_none in self.steps:
             value = values.get(name, default)
             if value is _REQUIRED:
                 raise KeyError(name)
-            out.append(value if process is None else process(value))  # None too: JSON null
+            if process is None or (value is None and not sees_none):
+                out.append(value)
+            else:
+                out.append(process(value))
         return tuple(out)
 
     def convert(self, raw_rows: list[tuple]) -> list:
         results, record = self.results, self.record
         if not any(results):
             return [record(r) for r in raw_rows]
-        return [record(tuple(v if p is None else p(v) for p, v in zip(results, r))) for r in raw_rows]
+        steps = tuple(zip(results, self.results_none))
+        return [record(tuple(v if p is None or (v is None and not n) else p(v) for (p, n), v in zip(steps, r)))
+                for r in raw_rows]
+
+
+def _sees_none(process) -> bool:
+    """Whether a type conversion does something with None (JSON: 'null'); asked once, at
+    compile time, so the common case (None stays None) costs no call per value."""
+    if process is None:
+        return False
+    try:
+        return process(None) is not None
+    except Exception:  # noqa: BLE001 - a conversion that cannot take None: let it see None as SQLAlchemy would
+        return True
 
 
 def _keyword_record(record, keys: tuple[str, ...]):
