@@ -32,6 +32,10 @@ async def test_a_strangers_first_chatter_registers_them(bot):
     async with bot.runtime.db.sessions() as session:
         roles = list(await session.scalars(select(PersonRole.role).where(PersonRole.person_id == "newcomer")))
     assert roles == ["resident"]
+    # Registered and cached by that first message: the next chatter writes nothing.
+    before = await _processed(bot)
+    assert await bot.say("newcomer", "请多关照", EAST, name="新邻居") == []
+    assert await _processed(bot) == before
 
 
 async def test_role_change_shows_at_once(bot):

@@ -139,6 +139,7 @@ MISSING = _ABSENT
 
 
 DIRTY_KEY = "directory_changed"
+DROPS_KEY = "directory_drops"  # how many after-commit drops this transaction has queued
 
 
 def cache_of(session: AsyncSession) -> DirectoryCache | None:
@@ -155,6 +156,13 @@ def mark_changed(session: AsyncSession, person_id: str | None = None) -> None:
     drop = (lambda: cache.forget_person(person_id)) if person_id else cache.forget_listings
     drop()
     after_commit(session, drop)
+    session.info[DROPS_KEY] = session.info.get(DROPS_KEY, 0) + 1
+
+
+def generation_after_own_drops(session: AsyncSession, cache: DirectoryCache) -> int:
+    """The generation the cache will have once this transaction's own queued drops have run
+    after its commit: a value read now is current then unless someone else changed things."""
+    return cache.generation + session.info.get(DROPS_KEY, 0)
 
 
 def cache_for_listing(session: AsyncSession) -> DirectoryCache | None:

@@ -9,8 +9,8 @@ from bot.clock import utcnow
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.directory_cache import (
-    DIRTY_KEY, MISSING, ActorInfo, GridInfo, MemberInfo, PersonRef, RoomInfo, cache_for_listing, cache_of,
-    mark_changed,
+    MISSING, ActorInfo, GridInfo, MemberInfo, PersonRef, RoomInfo, cache_for_listing, cache_of,
+    generation_after_own_drops, mark_changed,
 )
 from bot.db.models import Community, Grid, Person, PersonRole, Room
 from bot.db.hooks import after_commit
@@ -148,7 +148,6 @@ async def resolve_actor(
     hit = cache.actor(person_id, room_community) if cache else None
     if hit is not None and (not name or hit.person.name == name[:64]):
         return Actor(hit.person, hit.community_id, hit.roles)
-    generation = cache.generation if cache is not None else 0
     row = (await _PERSON.run(session, {"person_id": person_id})).first()
     wanted = (name or person_id)[:64]
     if row is None:
@@ -172,11 +171,11 @@ async def resolve_actor(
         roles = frozenset({RESIDENT})
     if cache is not None and roles:
         info = ActorInfo(person, community_id, roles)
-        # Cached once committed, and only if the directory did not change since the read: a
+        # Cached once committed, and only if nobody else changed the directory meanwhile: a
         # role granted by a transaction running beside this one must not be hidden for 30 s.
-        # (A sender registered by this very message is cached by their next message.)
-        if not session.info.get(DIRTY_KEY):
-            after_commit(session, lambda: cache.put_actor_if_current(person_id, room_community, info, generation))
+        # The drops this transaction queued itself (registering this sender) run first.
+        expected = generation_after_own_drops(session, cache)
+        after_commit(session, lambda: cache.put_actor_if_current(person_id, room_community, info, expected))
     return Actor(person, community_id, roles)
 
 
