@@ -12,7 +12,7 @@ from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.messages import Outgoing
 from bot.replies import say
-from bot.services import followups, notices, outbox, reports, stats, tickets
+from bot.services import followups, notices, outbox, pending, reports, stats, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt
 from handlers.member import community_of
@@ -56,13 +56,30 @@ async def schedule(ctx: Context, session, actor: Actor, command: Command) -> Non
         return
     if args.startswith(("取消", "删除")):
         raise DomainError("err_usage", usage="/定时 取消 3")
-    notice, rooms, wait = await notices.create(session=session, community_id=community,
-                                               creator_id=actor.person.id, args=args, now=clock.utcnow(),
-                                               settings=ctx.settings)
+    # Checked now, saved only after 确认 (like /广播): a recurring notice to the wrong groups
+    # would repeat its mistake every week.
+    draft = await notices.draft(session=session, community_id=community, args=args, now=clock.utcnow(),
+                                settings=ctx.settings)
+    ttl = ctx.settings.confirm_ttl_seconds
+    await pending.put(session=session, person_id=actor.person.id, community_id=community,
+                      room_id=ctx.msg.room_id, kind=pending.STAFF_CONFIRM,
+                      payload={"type": "schedule", "args": args}, ttl_seconds=ttl)
+    ctx.reply(say("sched_preview", minutes=max(1, ttl // 60), **_draft_fields(draft)))
+
+
+def _draft_fields(draft: notices.Draft) -> dict:
+    wait = draft.quiet_until
     quiet_line = say("sched_quiet_line", at=clock.to_local(wait).strftime("%m-%d %H:%M")) if wait else ""
-    ctx.reply(say("sched_created", number=notice.id, rule=notices.describe(notice.rule), scope=notice.scope,
-                  rooms="、".join(r.name for r in rooms), next=notices.local_next(notice),
-                  content=excerpt(notice.text, 200), quiet_line=quiet_line))
+    return dict(rule=draft.described, scope=draft.scope, rooms="、".join(r.name for r in draft.rooms),
+                next=draft.local_first, content=excerpt(draft.text, 200), quiet_line=quiet_line)
+
+
+async def confirm_schedule(ctx: Context, actor: Actor, args: str) -> None:
+    """The secretary said 确认 to a /定时 preview: check it again and save it."""
+    notice, draft = await notices.create(session=ctx.session, community_id=community_of(actor),
+                                         creator_id=actor.person.id, args=args, now=clock.utcnow(),
+                                         settings=ctx.settings)
+    ctx.reply(say("sched_created", number=notice.id, **_draft_fields(draft)))
 
 
 @router.command("stats", roles=STAFF, label="统计")

@@ -10,6 +10,7 @@ from bot.services import broadcast, directory, outbox, pending, points, rules, t
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt, tell_reporter
 from handlers.member import community_of, need_number, tell_residents
+from handlers.schedule import confirm_schedule
 
 router = Router("secretary")
 
@@ -38,7 +39,7 @@ async def start_broadcast(ctx: Context, session, actor: Actor, command: Command)
     rooms = await broadcast.resolve_scope(session=session, community_id=community, scope=scope)
     ttl = ctx.settings.confirm_ttl_seconds
     await pending.put(session=session, person_id=actor.person.id, community_id=community,
-                      room_id=ctx.msg.room_id, kind="broadcast",
+                      room_id=ctx.msg.room_id, kind=pending.STAFF_CONFIRM,
                       payload={"rooms": [r.id for r in rooms], "content": content, "scope": scope},
                       ttl_seconds=ttl)
     ctx.reply(say("broadcast_preview", count=len(rooms), rooms="、".join(r.name for r in rooms),
@@ -47,10 +48,13 @@ async def start_broadcast(ctx: Context, session, actor: Actor, command: Command)
 
 @router.command("confirm", label="确认")
 async def confirm(ctx: Context, session, actor: Actor) -> None:
-    action = await pending.take(session=session, person_id=actor.person.id, kind="broadcast")
+    action = await pending.take(session=session, person_id=actor.person.id, kind=pending.STAFF_CONFIRM)
     if action is None:
         if ctx.room is None or actor.is_staff:
             ctx.reply(say("nothing_to_confirm"))
+        return
+    if action.payload.get("type") == "schedule":
+        await confirm_schedule(ctx, actor, action.payload["args"])
         return
     notice = say("broadcast_notice", content=action.payload["content"])
     # Tracked, so the sender can report to the requester when every room has it.
@@ -64,9 +68,10 @@ async def confirm(ctx: Context, session, actor: Actor) -> None:
 
 @router.command("abort", label="取消")
 async def abort(ctx: Context, session, actor: Actor) -> None:
-    action = await pending.take(session=session, person_id=actor.person.id, kind="broadcast")
+    action = await pending.take(session=session, person_id=actor.person.id, kind=pending.STAFF_CONFIRM)
     if action is not None:
-        ctx.reply(say("broadcast_cancelled"))
+        ctx.reply(say("sched_preview_cancelled" if action.payload.get("type") == "schedule"
+                      else "broadcast_cancelled"))
     elif ctx.room is None:
         ctx.reply(say("nothing_to_confirm"))
 

@@ -66,14 +66,20 @@ def test_recurrences():
     assert when.next_after(once, local(date(2026, 11, 23), 8, 0)) is None
 
 
+async def schedule(bot, command: str) -> str:
+    """/定时 as a secretary does it: the command, its preview, then 确认."""
+    preview = texts(await bot.say(SECRETARY, command, None))
+    assert "回复「确认」设置" in preview, preview
+    return texts(await bot.say(SECRETARY, "确认", None))
+
+
 @pytest.fixture
 def frozen(monkeypatch):
     monkeypatch.setattr("bot.clock.utcnow", lambda: NOW)
 
 
 async def test_weekly_notice_fires_each_monday_once(bot, frozen):
-    replies = await bot.say(SECRETARY, "/定时 每周一 9:00 党员 下午3点在活动室学习", None)
-    text = texts(replies)
+    text = await schedule(bot, "/定时 每周一 9:00 党员 下午3点在活动室学习")
     assert "已设置定时通知 1" in text and "每周一 09:00" in text and "党员志愿者群" in text and "11-23 09:00" in text
     box = Outbox(bot)
     await box.mark()
@@ -91,7 +97,7 @@ async def test_weekly_notice_fires_each_monday_once(bot, frozen):
 
 
 async def test_one_off_to_everyone_then_gone(bot, frozen):
-    await bot.say(SECRETARY, "/定时 明天 8:00 明天上午停水，请提前储水", None)
+    await schedule(bot, "/定时 明天 8:00 明天上午停水，请提前储水")
     box = Outbox(bot)
     await box.mark()
     await tick(bot, local(date(2026, 11, 23), 8, 0))
@@ -103,7 +109,7 @@ async def test_one_off_to_everyone_then_gone(bot, frozen):
 
 
 async def test_scope_by_building(bot, frozen):
-    await bot.say(SECRETARY, "/定时 明天 8:00 5号楼 电梯检修", None)
+    await schedule(bot, "/定时 明天 8:00 5号楼 电梯检修")
     box = Outbox(bot)
     await box.mark()
     await tick(bot, local(date(2026, 11, 23), 8, 0))
@@ -111,7 +117,7 @@ async def test_scope_by_building(bot, frozen):
 
 
 async def test_cancel(bot, frozen):
-    await bot.say(SECRETARY, "/定时 每天 8:00 早上好", None)
+    await schedule(bot, "/定时 每天 8:00 早上好")
     assert "已取消定时通知 1" in texts(await bot.say(SECRETARY, "/定时 取消 1", None))
     assert "没有找到定时通知 1" in texts(await bot.say(SECRETARY, "/定时 取消 1", None))
     box = Outbox(bot)
@@ -133,13 +139,37 @@ async def test_bad_input_gets_an_example(bot, frozen, command, expected):
     assert expected in texts(await bot.say(SECRETARY, command, None))
 
 
+async def test_a_notice_is_saved_only_after_the_secretary_confirms(bot, frozen):
+    preview = texts(await bot.say(SECRETARY, "/定时 每周一 9:00 党员 下午3点在活动室学习", None))
+    assert "将设置定时通知：每周一 09:00，发到 党员（党员志愿者群）" in preview and "首次发送：11-23 09:00" in preview
+    assert "目前没有定时通知" in texts(await bot.say(SECRETARY, "/定时 列表", None))
+    assert "没有设置" in texts(await bot.say(SECRETARY, "取消", None))
+    assert "没有等待确认" in texts(await bot.say(SECRETARY, "确认", None))
+    box = Outbox(bot)
+    await box.mark()
+    await tick(bot, local(date(2026, 11, 23), 9, 0))
+    assert await box.new() == []
+    # Someone else's 确认 does not save it; the secretary's own does.
+    await bot.say(SECRETARY, "/定时 明天 8:00 停水", None)
+    await bot.say("gw-zhou", "确认", None)
+    assert "目前没有定时通知" in texts(await bot.say(SECRETARY, "/定时 列表", None))
+    assert "已设置定时通知 1" in texts(await bot.say(SECRETARY, "确认", None))
+
+
+async def test_a_new_preview_replaces_a_pending_broadcast(bot, frozen):
+    await bot.say(SECRETARY, "/广播 全体 明天停电", None)
+    await bot.say(SECRETARY, "/定时 明天 8:00 停水", None)
+    confirmed = await bot.say(SECRETARY, "确认", None)
+    assert "已设置定时通知" in texts(confirmed) and not [r for r in confirmed if "停电" in r.text]
+
+
 async def test_residents_cannot_schedule(bot, frozen):
     assert "仅限" in texts(await bot.say(RES_ZHAO, "/定时 明天 8:00 开会", EAST))
 
 
 async def test_quiet_hours_hold_a_night_notice(bot, frozen):
     bot.runtime.settings.quiet_hours = "22:00-07:00"
-    text = texts(await bot.say(SECRETARY, "/定时 今天 23:00 党员 明早集合", None))
+    text = await schedule(bot, "/定时 今天 23:00 党员 明早集合")
     assert "免打扰" in text and "11-23 07:00" in text
     await tick(bot, local(SUNDAY, 23, 0))
     rows = in_room(await bot.outbox(), MEMBERS)
@@ -147,7 +177,7 @@ async def test_quiet_hours_hold_a_night_notice(bot, frozen):
 
 
 async def test_occurrence_missed_by_a_long_outage_is_dropped_and_the_next_kept(bot, frozen):
-    await bot.say(SECRETARY, "/定时 每天 8:00 早上好", None)
+    await schedule(bot, "/定时 每天 8:00 早上好")
     box = Outbox(bot)
     await box.mark()
     await tick(bot, local(date(2026, 11, 23), 12, 0))  # 4 h late

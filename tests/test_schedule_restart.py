@@ -54,8 +54,9 @@ async def test_two_schedulers_on_one_postgres_run_each_job_once(bot, database_ur
     await bot.say(MEMBER_LI, f"完成 {number} 换了", MEMBERS)
     await bot.say(SECRETARY, f"/验收 {number} 通过", None)
     await bot.say(MEMBER_LI, "接单 1", MEMBERS)
-    await bot.say(SECRETARY, "/定时 每天 8:00 党员 早上好", None)
-    await bot.say(SECRETARY, "/定时 明天 9:00 明天停水", None)
+    for command in ("/定时 每天 8:00 党员 早上好", "/定时 明天 9:00 明天停水"):
+        await bot.say(SECRETARY, command, None)
+        await bot.say(SECRETARY, "确认", None)
     created = (await bot.ticket(1)).created_at
 
     second = await BotHarness.create(database_url)

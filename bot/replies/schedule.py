@@ -97,6 +97,11 @@ TEXT: dict[str, str] = {
         "下次发送：{next}\n内容：{content}{quiet_line}\n取消请发「/定时 取消 {number}」。"
     ),
     "sched_quiet_line": "\n注意：该时间在免打扰时段内，将于 {at} 发出。",
+    "sched_preview": (
+        "将设置定时通知：{rule}，发到 {scope}（{rooms}）\n首次发送：{next}\n内容：{content}{quiet_line}\n"
+        "回复「确认」设置，回复「取消」放弃（{minutes} 分钟内有效）。"
+    ),
+    "sched_preview_cancelled": "好的，这条定时通知没有设置。",
     "sched_list_header": "定时通知（{count} 条）：",
     "sched_list_item": "\n{number}. {rule} → {scope}，下次 {next}：{excerpt}",
     "sched_list_empty": "目前没有定时通知。设置方法发「/定时」查看。",

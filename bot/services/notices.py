@@ -11,6 +11,7 @@ one inserts the next, so the chain survives restarts and never doubles.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -54,10 +55,30 @@ async def _split_scope(session: AsyncSession, community_id: str, rest: str) -> t
     return DEFAULT_SCOPE, rest.strip()
 
 
-async def create(
-    *, session: AsyncSession, community_id: str, creator_id: str, args: str, now: datetime, settings,
-) -> tuple[ScheduledNotice, list, datetime | None]:
-    """Returns the notice, the rooms it reaches now and, if it falls in quiet hours, when it will go."""
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A checked ``/定时`` request, not yet saved: what the secretary is asked to confirm."""
+
+    args: str
+    expression: str
+    rule: dict
+    scope: str
+    rooms: list
+    text: str
+    first: datetime
+    quiet_until: datetime | None  # the first sending falls in quiet hours: held until then
+
+    @property
+    def described(self) -> str:
+        return describe(self.rule)
+
+    @property
+    def local_first(self) -> str:
+        return to_local(self.first).strftime("%m-%d %H:%M")
+
+
+async def draft(*, session: AsyncSession, community_id: str, args: str, now: datetime, settings) -> Draft:
+    """Check a ``/定时`` request (time, scope, content, the community's limit); writes nothing."""
     try:
         parsed = when.parse(args, now)
     except when.BadTime as bad:
@@ -72,13 +93,22 @@ async def create(
         ScheduledNotice.community_id == community_id, ScheduledNotice.active.is_(True)))
     if (active or 0) >= MAX_ACTIVE:
         raise DomainError("sched_too_many", limit=MAX_ACTIVE)
-    notice = ScheduledNotice(community_id=community_id, creator_id=creator_id, expression=parsed.expression,
-                             rule=parsed.rule, scope=scope, room_ids=[r.id for r in rooms], text=content,
-                             next_at=parsed.first)
+    return Draft(args, parsed.expression, parsed.rule, scope, rooms, content, parsed.first,
+                 quiet.not_before(parsed.first, urgent=False, settings=settings))
+
+
+async def create(
+    *, session: AsyncSession, community_id: str, creator_id: str, args: str, now: datetime, settings,
+) -> tuple[ScheduledNotice, Draft]:
+    """Check the request again (time may have passed since the preview) and save it."""
+    d = await draft(session=session, community_id=community_id, args=args, now=now, settings=settings)
+    notice = ScheduledNotice(community_id=community_id, creator_id=creator_id, expression=d.expression,
+                             rule=d.rule, scope=d.scope, room_ids=[r.id for r in d.rooms], text=d.text,
+                             next_at=d.first)
     session.add(notice)
     await session.flush()
-    await _add_occurrence(session, notice, parsed.first)
-    return notice, rooms, quiet.not_before(parsed.first, urgent=False, settings=settings)
+    await _add_occurrence(session, notice, d.first)
+    return notice, d
 
 
 async def _add_occurrence(session: AsyncSession, notice: ScheduledNotice, at: datetime) -> None:

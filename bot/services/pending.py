@@ -11,6 +11,10 @@ from bot.clock import utcnow
 from bot.db.models import PendingAction
 from bot.db.prepared import Prepared
 
+# The one thing a secretary is asked to confirm (a /广播 or a /定时); a newer question
+# replaces the older. The payload's "type" says which ("broadcast" when absent).
+STAFF_CONFIRM = "broadcast"
+
 
 def _upsert(dialect: str):
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
