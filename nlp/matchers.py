@@ -13,6 +13,7 @@ try:  # a C Aho-Corasick automaton: one pass over the text for all the words
 except ImportError:  # pragma: no cover - the regex path gives the same matches
     _ahocorasick = None
 
+
 class RegexMatcher:
     """Leftmost-longest, non-overlapping matches of a word list, by the trie regex."""
 
