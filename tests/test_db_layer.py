@@ -84,8 +84,7 @@ async def test_transactions_share_nothing_and_hooks_run_only_after_commit(bot):
     assert [e.action for e in events] == ["create"]
 
 
-@pytest.mark.skipif(BACKEND != "sqlite", reason="the reused writer session is SQLite's")
-async def test_sqlite_writer_session_is_reused_until_a_failure(bot):
+async def test_a_writer_session_is_reused_until_a_failure(bot):
     db = bot.runtime.db
     async with db.transaction() as first:
         pass

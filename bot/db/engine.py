@@ -104,8 +104,9 @@ class Database:
             class_=AsyncSession, info=info,
         )
         self._info = info
-        self._writer_sessions: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncSession]" = (
+        self._idle_sessions: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[AsyncSession]]" = (
             weakref.WeakKeyDictionary())
+        self._pool_size = pool_size
         self.sqlite = self.url.startswith("sqlite")
         self._sqlite_path = make_url(self.url).database or ":memory:" if self.sqlite else None
         file_backed = self._sqlite_path not in (None, ":memory:", "")
@@ -115,49 +116,50 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One unit of work: committed on success, rolled back on any error.
 
-        On SQLite the session is this loop's writer session, reused (see ``_sqlite_writer``):
-        nothing it loaded survives the transaction, and ``after_commit`` callbacks run
-        once the commit is done."""
+        Sessions are reused (see ``_unit``): nothing a transaction loaded survives it,
+        and ``after_commit`` callbacks run once the commit is done."""
         if self._sqlite_path is not None:
             if self.checkpointer is not None:
                 self.checkpointer.start()  # once; a no-op afterwards
             async with _sqlite_write_lock(self._sqlite_path):
-                session = self._sqlite_writer()
-                try:
-                    # The transaction begins with the first statement (autobegin), which saves
-                    # the round through the greenlet bridge an explicit begin() costs.
+                async with self._unit() as session:
                     yield session
-                    await session.commit()
-                except BaseException:
-                    # Rolled back (a refusal, a bug, a cancellation): start the next one afresh.
-                    self._writer_sessions.pop(asyncio.get_running_loop(), None)
-                    with contextlib.suppress(Exception):
-                        await session.close()
-                    raise
-                _run_after_commit(session)
-                session.expunge_all()  # nothing read here outlives the transaction
-                session.info.clear()
-                session.info.update(self._info)
         else:
-            async with self._writers() as session:
-                async with session.begin():
-                    yield session
-                _run_after_commit(session)
+            async with self._unit() as session:
+                yield session
 
-    def _sqlite_writer(self) -> AsyncSession:
-        """The one writer session of this loop: SQLite has one writer at a time (the lock
-        above), so its session is reused, emptied after each transaction, instead of a
-        session built and torn down per message."""
-        loop = asyncio.get_running_loop()
-        session = self._writer_sessions.get(loop)
-        if session is None:
-            session = self._writer_sessions[loop] = self._writers()
-        return session
+    @asynccontextmanager
+    async def _unit(self) -> AsyncIterator[AsyncSession]:
+        # Building and closing a session costs about as much as a short transaction, so
+        # each loop keeps its idle writer sessions (one on SQLite, whose writers take turns;
+        # up to the pool size on PostgreSQL), emptied after each commit, dropped after any
+        # failure. The transaction begins with its first statement (autobegin): an explicit
+        # begin() is one more round through the greenlet bridge.
+        idle = self._idle_sessions.setdefault(asyncio.get_running_loop(), [])
+        session = idle.pop() if idle else self._writers()
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            # Rolled back (a refusal, a bug, a cancellation): this session is not reused.
+            with contextlib.suppress(Exception):
+                await session.close()
+            raise
+        _run_after_commit(session)
+        session.expunge_all()  # nothing read here outlives the transaction
+        session.info.clear()
+        session.info.update(self._info)
+        if len(idle) < self._pool_size:
+            idle.append(session)
+        else:
+            with contextlib.suppress(Exception):
+                await session.close()
 
     async def dispose(self) -> None:
-        for session in list(self._writer_sessions.values()):
-            await session.close()
-        self._writer_sessions.clear()
+        for sessions in list(self._idle_sessions.values()):
+            for session in sessions:
+                await session.close()
+        self._idle_sessions.clear()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         await self.engine.dispose()
