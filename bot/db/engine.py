@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from sqlalchemy import event, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
 from bot.db.sqlite_inline import inline_creator
@@ -84,6 +84,16 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
+async def _discard(session: AsyncSession) -> None:
+    """Close a writer session, and the connection it was bound to if it had its own."""
+    bind = session.bind
+    with contextlib.suppress(Exception):
+        await session.close()
+    if isinstance(bind, AsyncConnection):
+        with contextlib.suppress(Exception):
+            await bind.close()
+
+
 class Database:
     """The engine plus a session factory.
 
@@ -136,14 +146,13 @@ class Database:
         # failure. The transaction begins with its first statement (autobegin): an explicit
         # begin() is one more round through the greenlet bridge.
         idle = self._idle_sessions.setdefault(asyncio.get_running_loop(), [])
-        session = idle.pop() if idle else self._writers()
+        session = idle.pop() if idle else await self._new_writer()
         try:
             yield session
             await session.commit()
         except BaseException:
             # Rolled back (a refusal, a bug, a cancellation): this session is not reused.
-            with contextlib.suppress(Exception):
-                await session.close()
+            await _discard(session)
             raise
         _run_after_commit(session)
         session.expunge_all()  # nothing read here outlives the transaction
@@ -152,13 +161,19 @@ class Database:
         if len(idle) < self._pool_size:
             idle.append(session)
         else:
-            with contextlib.suppress(Exception):
-                await session.close()
+            await _discard(session)
+
+    async def _new_writer(self) -> AsyncSession:
+        if self._sqlite_path is None:
+            return self._writers()
+        # SQLite's one writer keeps its connection: no pool checkout and return per message.
+        connection = await self.engine.execution_options(**{WRITE_OPTION: True}).connect()
+        return AsyncSession(bind=connection, expire_on_commit=False, info=dict(self._info))
 
     async def dispose(self) -> None:
         for sessions in list(self._idle_sessions.values()):
             for session in sessions:
-                await session.close()
+                await _discard(session)
         self._idle_sessions.clear()
         if self.checkpointer is not None:
             self.checkpointer.stop()
