@@ -119,3 +119,23 @@ async def test_a_prepared_insert_must_name_columns_with_defaults(bot):
         with pytest.raises(ValueError, match="signed_up"):
             await insert.run(session, {"community_id": "xingfuli", "number": 99, "title": "t", "place": "p",
                                        "starts_at": datetime.now(timezone.utc), "quota": 1, "points": 0})
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's writer keeps its connection")
+async def test_sqlite_writer_holds_one_connection_and_gives_it_back_after_a_failure(bot):
+    db = bot.runtime.db
+    pool = db.engine.sync_engine.pool
+    async with db.transaction():
+        pass
+    held = pool.checkedout()
+    for _ in range(5):
+        async with db.transaction() as session:
+            await _PERSON_NAME.run(session, {"pid": "sec-wang"})
+    assert pool.checkedout() == held  # the same connection every time, none leaked
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await _PERSON_NAME.run(session, {"pid": "sec-wang"})
+            raise RuntimeError
+    assert pool.checkedout() == held - 1  # closed with its session
+    await db.dispose()
+    assert pool.checkedout() == 0
