@@ -37,12 +37,6 @@ async def insert_ignore(session: AsyncSession, table, values: dict) -> bool:
     return result.first() is not None
 
 
-async def insert_many_ignore(session: AsyncSession, table, rows: list[dict]) -> None:
-    """``insert_ignore`` for several rows in one round trip (nothing is reported back)."""
-    if rows:
-        await session.execute(_statement(session.bind.dialect.name, table, returning=False), rows)
-
-
 def prepared_insert_ignore(table, *, returning: bool = True) -> Prepared:
     """``insert_ignore`` for a busy table, as a ``bot.db.prepared.Prepared`` statement: its
     result has a row when the row went in. ``returning=False`` for ``run_many``."""

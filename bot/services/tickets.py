@@ -10,7 +10,6 @@ concurrent claims exactly one matches a row, on SQLite and on PostgreSQL alike.
 """
 from __future__ import annotations
 
-
 from types import SimpleNamespace
 
 from sqlalchemy import and_, bindparam, func, insert, select, update
@@ -48,20 +47,17 @@ _STAMPS = {"claim": "claimed_at", "assign": "claimed_at", "complete": "done_at",
 
 
 # Statements on the busy paths are built once: building one costs more than running it.
-_COMMUNITY, _TICKET = Community.__table__.c, Ticket.__table__.c
-_NEXT_NUMBER = (
-    update(Community.__table__).where(_COMMUNITY.id == bindparam("community_id"))
-    .values(last_ticket_no=_COMMUNITY.last_ticket_no + 1).returning(_COMMUNITY.last_ticket_no)
-)
-
-
 class TicketRecord(SimpleNamespace):
     """A ticket as the busy paths read and write it: the columns of ``Ticket`` as plain
     attributes, not tracked by the ORM session (bot.db.prepared). Anything that takes a
     ticket here takes either this or a ``Ticket``."""
 
 
-_NEXT_NUMBER = Prepared(_NEXT_NUMBER)
+_COMMUNITY, _TICKET = Community.__table__.c, Ticket.__table__.c
+_NEXT_NUMBER = Prepared(
+    update(Community.__table__).where(_COMMUNITY.id == bindparam("community_id"))
+    .values(last_ticket_no=_COMMUNITY.last_ticket_no + 1).returning(_COMMUNITY.last_ticket_no)
+)
 _BY_NUMBER = Prepared(select(*Ticket.__table__.c).where(_TICKET.community_id == bindparam("community_id"),
                                                        _TICKET.number == bindparam("number")),
                       record=TicketRecord)
