@@ -55,3 +55,33 @@ async def test_member_roster_cached_from_before_a_concurrent_approval(bot):
         roster = [m.person_id for m in await directory.member_roster(session=s3, community_id="xingfuli")]
     # Tickets opened from now on are offered to the new member.
     assert RES_SUN in roster, roster
+
+
+class _GrantFirst:
+    """The real _ADD_ROLE, but another message grants the member role and commits first."""
+
+    def __init__(self, db, real):
+        self.db, self.real, self.fired = db, real, False
+
+    async def run(self, session, values):
+        if not self.fired and values.get("person_id") == "newbie":
+            self.fired = True
+            async with self.db.transaction() as other:  # another message, handled meanwhile
+                await directory.add_role(session=other, person_id="newbie", community_id="xingfuli",
+                                         role=directory.MEMBER)
+        return await self.real.run(session, values)
+
+
+async def test_a_grant_committed_while_a_sender_registers_is_not_hidden(bot, monkeypatch):
+    from sqlalchemy import select
+
+    from bot.db.models import PersonRole
+
+    db = bot.runtime.db
+    await bot.say("newbie", "你好", None, name="新人")  # the person exists, with no role anywhere yet
+    monkeypatch.setattr(directory, "_ADD_ROLE", _GrantFirst(db, directory._ADD_ROLE))
+    await bot.say("newbie", "大家好", EAST, name="新人")
+    async with db.sessions() as session:
+        in_db = set(await session.scalars(select(PersonRole.role).where(PersonRole.person_id == "newbie")))
+    cached = db.cache.actor("newbie", "xingfuli")
+    assert cached is None or set(cached.roles) == in_db, (in_db, cached)

@@ -9,7 +9,7 @@ from bot.clock import utcnow
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.directory_cache import (
-    MISSING, ActorInfo, GridInfo, MemberInfo, PersonRef, RoomInfo, cache_for_listing, cache_of,
+    DROPS_KEY, MISSING, ActorInfo, GridInfo, MemberInfo, PersonRef, RoomInfo, cache_for_listing, cache_of,
     generation_after_own_drops, mark_changed,
 )
 from bot.db.models import Community, Grid, Person, PersonRole, Room
@@ -148,6 +148,8 @@ async def resolve_actor(
     hit = cache.actor(person_id, room_community) if cache else None
     if hit is not None and (not name or hit.person.name == name[:64]):
         return Actor(hit.person, hit.community_id, hit.roles)
+    # Where the cache stood before the reads: anyone else's change after this hides them.
+    start = (cache.generation, session.info.get(DROPS_KEY, 0)) if cache is not None else None
     row = (await _PERSON.run(session, {"person_id": person_id})).first()
     wanted = (name or person_id)[:64]
     if row is None:
@@ -169,14 +171,20 @@ async def resolve_actor(
                                       "grid_id": room.grid_id, "skills": None})
         _forget(session, person_id)
         roles = frozenset({RESIDENT})
-    if cache is not None and roles:
+    # Cached once committed, and only if nobody else changed the directory since the reads
+    # began: a role granted by a transaction running beside this one must not be hidden for
+    # 30 s. This transaction's own drops (registering this sender) are allowed for.
+    if cache is not None and roles and _only_own_changes(session, cache, start):
         info = ActorInfo(person, community_id, roles)
-        # Cached once committed, and only if nobody else changed the directory meanwhile: a
-        # role granted by a transaction running beside this one must not be hidden for 30 s.
-        # The drops this transaction queued itself (registering this sender) run first.
         expected = generation_after_own_drops(session, cache)
         after_commit(session, lambda: cache.put_actor_if_current(person_id, room_community, info, expected))
     return Actor(person, community_id, roles)
+
+
+def _only_own_changes(session: AsyncSession, cache, start: tuple[int, int]) -> bool:
+    """No drop but this transaction's own since ``start`` (generation, own drops then)."""
+    generation, own = start
+    return cache.generation - generation == session.info.get(DROPS_KEY, 0) - own
 
 
 async def find_person_by_name(
