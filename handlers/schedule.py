@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from bot import clock
 from bot.commands import Command, normalize_command_text
 from bot.dispatch import Context, Router
-from bot.errors import DomainError
+from bot.errors import DomainError, Forbidden
 from bot.messages import Outgoing
-from bot.replies import say
-from bot.services import followups, notices, outbox, pending, reports, stats, tickets
+from bot.replies import ROLE_NAMES, say
+from bot.services import directory, followups, notices, outbox, pending, reports, stats, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt
 from handlers.member import community_of
@@ -58,12 +58,14 @@ async def schedule(ctx: Context, session, actor: Actor, command: Command) -> Non
         raise DomainError("err_usage", usage="/定时 取消 3")
     # Checked now, saved only after 确认 (like /广播): a recurring notice to the wrong groups
     # would repeat its mistake every week.
-    draft = await notices.draft(session=session, community_id=community, args=args, now=clock.utcnow(),
+    now = clock.utcnow()
+    draft = await notices.draft(session=session, community_id=community, args=args, now=now,
                                 settings=ctx.settings)
     ttl = ctx.settings.confirm_ttl_seconds
+    # The preview's clock is kept: "明天 8:00" must mean at 确认 what it meant in the preview.
     await pending.put(session=session, person_id=actor.person.id, community_id=community,
                       room_id=ctx.msg.room_id, kind=pending.STAFF_CONFIRM,
-                      payload={"type": "schedule", "args": args}, ttl_seconds=ttl)
+                      payload={"type": "schedule", "args": args, "at": now.isoformat()}, ttl_seconds=ttl)
     ctx.reply(say("sched_preview", minutes=max(1, ttl // 60), **_draft_fields(draft)))
 
 
@@ -74,11 +76,28 @@ def _draft_fields(draft: notices.Draft) -> dict:
                 next=draft.local_first, content=excerpt(draft.text, 200), quiet_line=quiet_line)
 
 
-async def confirm_schedule(ctx: Context, actor: Actor, args: str) -> None:
-    """The secretary said 确认 to a /定时 preview: check it again and save it."""
-    notice, draft = await notices.create(session=ctx.session, community_id=community_of(actor),
-                                         creator_id=actor.person.id, args=args, now=clock.utcnow(),
-                                         settings=ctx.settings)
+async def confirm_schedule(ctx: Context, actor: Actor, action) -> None:
+    """The secretary said 确认 to a /定时 preview: save exactly what was previewed, in the
+    community it was previewed in, if they are still staff there and its time is ahead.
+
+    A refusal here is answered, not raised: the preview is used up either way (raising
+    would roll back the 确认 and leave the same preview to fail again)."""
+    community = action.community_id
+    try:
+        roles = await directory.roles_of(session=ctx.session, person_id=actor.person.id, community_id=community)
+        if not roles & set(STAFF):
+            raise Forbidden("/定时", "、".join(dict.fromkeys(ROLE_NAMES[r] for r in STAFF)))
+        at = action.payload.get("at")
+        previewed_at = datetime.fromisoformat(at) if at else clock.utcnow()
+        draft = await notices.draft(session=ctx.session, community_id=community, args=action.payload["args"],
+                                    now=previewed_at, settings=ctx.settings)
+        if draft.first <= clock.utcnow():
+            raise DomainError("sched_bad_past", example=notices.EXAMPLE)
+    except DomainError as refused:
+        ctx.reply(say(refused.key, **refused.fields))
+        return
+    notice = await notices.save(session=ctx.session, community_id=community, creator_id=actor.person.id,
+                                draft=draft)
     ctx.reply(say("sched_created", number=notice.id, **_draft_fields(draft)))
 
 

@@ -54,7 +54,7 @@ async def confirm(ctx: Context, session, actor: Actor) -> None:
             ctx.reply(say("nothing_to_confirm"))
         return
     if action.payload.get("type") == "schedule":
-        await confirm_schedule(ctx, actor, action.payload["args"])
+        await confirm_schedule(ctx, actor, action)
         return
     notice = say("broadcast_notice", content=action.payload["content"])
     # Tracked, so the sender can report to the requester when every room has it.

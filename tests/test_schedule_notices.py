@@ -6,8 +6,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from sqlalchemy import select
+
 from bot.clock import to_local
-from bot.services import when
+from bot.db.models_schedule import ScheduledNotice
+from bot.services import loader, when
 from tests.harness import EAST, MEMBERS, RES_ZHAO, SECRETARY, WEST, texts
 from tests.schedule_helpers import Outbox, in_room, local, tick
 
@@ -161,6 +164,56 @@ async def test_a_new_preview_replaces_a_pending_broadcast(bot, frozen):
     await bot.say(SECRETARY, "/定时 明天 8:00 停水", None)
     confirmed = await bot.say(SECRETARY, "确认", None)
     assert "已设置定时通知" in texts(confirmed) and not [r for r in confirmed if "停电" in r.text]
+
+
+async def test_confirm_saves_what_was_previewed_or_refuses_once(bot, monkeypatch):
+    now = [local(SUNDAY, 23, 58)]
+    monkeypatch.setattr("bot.clock.utcnow", lambda: now[0])
+    assert "11-23 09:00" in texts(await bot.say(SECRETARY, "/定时 下周一 9:00 学习", None))
+    now[0] = local(date(2026, 11, 23), 0, 1)  # 确认 after midnight: 下周一 still means the 23rd
+    assert "已设置定时通知 1：11-23 09:00" in texts(await bot.say(SECRETARY, "确认", None))
+    now[0] = local(date(2026, 11, 23), 8, 29)
+    assert "11-23 08:30" in texts(await bot.say(SECRETARY, "/定时 8:30 测试", None))
+    now[0] = local(date(2026, 11, 23), 8, 31)  # the previewed time has passed: refused, not moved
+    assert "已经过去" in texts(await bot.say(SECRETARY, "确认", None))
+    assert "没有等待确认" in texts(await bot.say(SECRETARY, "确认", None))  # the preview is used up
+    listed = texts(await bot.say(SECRETARY, "/定时 列表", None))
+    assert "定时通知（1 条）" in listed and "测试" not in listed
+
+
+OTHER_COMMUNITY = {"communities": [{
+    "id": "heping", "name": "和平社区",
+    "grids": [{"name": "北区", "level": "estate"}],
+    "rooms": [{"id": "room-north", "name": "北区网格群", "kind": "grid", "grid": "北区"},
+              {"id": "room-hp-members", "name": "和平党员群", "kind": "members"}],
+    "people": [{"id": "sec-li", "name": "李书记", "roles": ["secretary"]}],
+}]}
+
+
+async def test_confirm_typed_in_another_communitys_group_saves_in_the_previewed_one(bot, frozen):
+    async with bot.runtime.db.transaction() as session:
+        await loader.load(session=session, data=OTHER_COMMUNITY)
+    await bot.say(SECRETARY, "大家好", "room-north")  # 王书记 is only a resident there
+    assert "仅限" in texts(await bot.say(SECRETARY, "/定时 明天 8:00 停水", "room-north"))
+    await bot.say(SECRETARY, "/定时 明天 8:00 明天停水", None)  # privately: 幸福里
+    created = texts(await bot.say(SECRETARY, "确认", "room-north"))
+    assert "东区网格群" in created and "北区网格群" not in created
+    async with bot.runtime.db.sessions() as session:
+        saved = [(n.community_id, sorted(n.room_ids)) for n in await session.scalars(select(ScheduledNotice))]
+    assert saved == [("xingfuli", sorted([EAST, WEST, MEMBERS]))]
+
+
+async def test_confirm_needs_the_role_still(bot, frozen):
+    from sqlalchemy import delete
+
+    from bot.db.models import PersonRole
+
+    await bot.say("gw-zhou", "/定时 明天 8:00 停水", None)
+    async with bot.runtime.db.transaction() as session:  # no longer a grid worker meanwhile
+        await session.execute(delete(PersonRole).where(PersonRole.person_id == "gw-zhou"))
+    bot.runtime.db.cache.clear()
+    assert "仅限" in texts(await bot.say("gw-zhou", "确认", None))
+    assert "目前没有定时通知" in texts(await bot.say(SECRETARY, "/定时 列表", None))
 
 
 async def test_residents_cannot_schedule(bot, frozen):

@@ -97,18 +97,16 @@ async def draft(*, session: AsyncSession, community_id: str, args: str, now: dat
                  quiet.not_before(parsed.first, urgent=False, settings=settings))
 
 
-async def create(
-    *, session: AsyncSession, community_id: str, creator_id: str, args: str, now: datetime, settings,
-) -> tuple[ScheduledNotice, Draft]:
-    """Check the request again (time may have passed since the preview) and save it."""
-    d = await draft(session=session, community_id=community_id, args=args, now=now, settings=settings)
+async def save(*, session: AsyncSession, community_id: str, creator_id: str, draft: Draft) -> ScheduledNotice:
+    """Save a checked request and queue its first sending."""
+    d = draft
     notice = ScheduledNotice(community_id=community_id, creator_id=creator_id, expression=d.expression,
                              rule=d.rule, scope=d.scope, room_ids=[r.id for r in d.rooms], text=d.text,
                              next_at=d.first)
     session.add(notice)
     await session.flush()
     await _add_occurrence(session, notice, d.first)
-    return notice, d
+    return notice
 
 
 async def _add_occurrence(session: AsyncSession, notice: ScheduledNotice, at: datetime) -> None:
