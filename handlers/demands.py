@@ -85,13 +85,14 @@ async def open_or_merge(
                                         room_id=ctx.msg.room_id, text=text)
         ctx.reply(say("ticket_merged", number=same.number, count=count or same.affected_count))
         return
+    # One clock for the ticket's creation and its deadline (deadline = created + the limit).
+    now = clock.utcnow()
     draft = tickets.draft(
         community_id=actor.community_id, reporter_id=actor.person.id, text=text, category=category,
         urgency=urgency, room_id=ctx.msg.room_id, grid_id=grid_id, building=building, unit=unit,
-        room_no=room_no, evidence=evidence,
+        room_no=room_no, evidence=evidence, now=now,
     )
     # Dispatch is planned first so that the ticket's one INSERT already holds its deadline and level.
-    now = clock.utcnow()
     plan = await dispatching.plan_new(session=session, ticket=draft, now=now, settings=ctx.settings)
     draft.deadline_at, draft.dispatch_level = plan.deadline_at, plan.level
     ticket = await tickets.insert(session=session, ticket=draft)

@@ -10,6 +10,7 @@ concurrent claims exactly one matches a row, on SQLite and on PostgreSQL alike.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from types import SimpleNamespace
 
 from sqlalchemy import and_, bindparam, func, insert, select, update
@@ -76,10 +77,13 @@ async def next_number(*, session: AsyncSession, community_id: str) -> int:
 def draft(
     *, community_id: str, reporter_id: str, text: str, category: str, urgency: str,
     room_id: str | None, grid_id: int | None, building: str | None, unit: str | None,
-    room_no: str | None, evidence: str | None = None,
+    room_no: str | None, evidence: str | None = None, now: datetime | None = None,
 ) -> TicketRecord:
-    """A new ticket, not yet numbered nor written (see ``insert``)."""
+    """A new ticket, not yet numbered nor written (see ``insert``); ``now`` is its creation
+    time (the clock the caller plans its deadline with)."""
     values = rows.defaults(Ticket)
+    if now is not None:
+        values.update(created_at=now, updated_at=now)
     values.update(
         community_id=community_id, number=0, status=OPEN, category=category, urgency=urgency,
         text=text[:MAX_TEXT], evidence=evidence, reporter_id=reporter_id, room_id=room_id,
