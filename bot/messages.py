@@ -39,3 +39,9 @@ class Outgoing:
     room_id: str | None = None  # None: a private message to ``to``
     to: str | None = None  # in a room: the person addressed (mentioned)
     mentions: tuple[str, ...] = field(default_factory=tuple)
+    # The reply template that produced the text (bot.replies.say), for tests and metrics.
+    key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.key is None:
+            object.__setattr__(self, "key", getattr(self.text, "key", None))

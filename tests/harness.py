@@ -51,6 +51,7 @@ class Reply:
     to: str | None
     text: str
     mentions: list[str]
+    key: str | None = None  # the reply template (bot.replies key) that produced the text
 
 
 class BotHarness:
@@ -73,7 +74,7 @@ class BotHarness:
             sender_name=name or NAMES.get(sender, sender), text=text, room_id=room, mentions=mentions,
         )
         rows = await self.runtime.dispatcher.handle(msg)
-        return [Reply(r.room_id, r.to_person, r.text, list(r.mentions)) for r in rows]
+        return [Reply(r.room_id, r.to_person, r.text, list(r.mentions), r.reply_key) for r in rows]
 
     async def ticket(self, number: int, community: str = "xingfuli") -> Ticket | None:
         async with self.runtime.db.sessions() as session:
@@ -98,3 +99,7 @@ class BotHarness:
 
 def texts(replies: list[Reply]) -> str:
     return "\n".join(r.text for r in replies)
+
+
+def keys(replies: list[Reply]) -> list[str | None]:
+    return [r.key for r in replies]

@@ -168,6 +168,7 @@ class OutboxMessage(SQLModel, table=True):
     text: str
     mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     cause: str | None = Field(default=None, index=True)  # inbound dedup key, job or route
+    reply_key: str | None = Field(default=None, max_length=64)  # the template said (bot.replies)
     status: str = "pending"  # pending | sending | sent | failed
     attempts: int = 0
     last_error: str | None = None

@@ -19,8 +19,27 @@ STATUS_NAMES = core.STATUS_NAMES
 ROLE_NAMES = core.ROLE_NAMES
 
 
-def say(key: str, /, **fields: object) -> str:
-    return TEXT[key].format(**fields)
+class Said(str):
+    """A rendered sentence that remembers its template key, so tests and metrics can
+    name what was said without matching wording. ``said + more`` keeps the key."""
+
+    key: str
+
+    def __new__(cls, text: str, key: str) -> "Said":
+        obj = super().__new__(cls, text)
+        obj.key = key
+        return obj
+
+    def __add__(self, other: str) -> "Said":
+        return Said(str.__add__(self, other), self.key)
+
+
+def key_of(text: str) -> str | None:
+    return getattr(text, "key", None)
+
+
+def say(key: str, /, **fields: object) -> Said:
+    return Said(TEXT[key].format(**fields), key)
 
 
 def category_name(code: str | None) -> str:

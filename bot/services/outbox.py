@@ -54,6 +54,7 @@ class Queued:
     text: str
     mentions: list[str]
     cause: str | None
+    reply_key: str | None = None
 
 
 _INSERT = Prepared(OutboxMessage.__table__.insert())
@@ -68,14 +69,14 @@ async def enqueue(
     rows = [
         {
             "room_id": m.room_id, "to_person": m.to, "conversation": conversation_of(m.room_id, m.to),
-            "text": m.text[:MAX_TEXT], "mentions": list(m.mentions), "cause": cause,
+            "text": m.text[:MAX_TEXT], "mentions": list(m.mentions), "cause": cause, "reply_key": m.key,
             "status": "pending", "attempts": 0, "parts_sent": 0, "not_before": not_before,
             "broadcast_id": getattr(m, "broadcast_id", None), "created_at": now,
         }
         for m in messages
     ]
     await _INSERT.run_many(session, rows)
-    return [Queued(r["room_id"], r["to_person"], r["text"], r["mentions"], cause) for r in rows]
+    return [Queued(r["room_id"], r["to_person"], r["text"], r["mentions"], cause, r["reply_key"]) for r in rows]
 
 
 # -- broadcasts ----------------------------------------------------------------
