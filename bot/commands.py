@@ -1,4 +1,10 @@
-"""The command grammar: short Chinese commands, with slash forms as aliases.
+"""The command registry and grammar.
+
+A command is declared once, where its handler is (``Router.command`` in
+``bot.dispatch``): its words and aliases, the roles allowed, its usage and a
+one-line help. Everything else is generated from those declarations: the
+grammar (``parse_command``), each role's ``帮助`` and the README's command table
+(``python -m bot.commands readme``; a test fails when the README drifts).
 
 ``parse_command(text)`` returns a ``Command`` or None (then the text is free text
 for the classifier). A bare word followed by text that does not look like its
@@ -8,107 +14,191 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-# canonical name → (aliases, needs_number)
-_COMMANDS: dict[str, tuple[tuple[str, ...], bool]] = {
-    "query": (("查询", "进度", "查进度"), True),
-    "rate": (("评价",), True),
-    "cancel": (("撤销", "撤回诉求"), True),
-    "register": (("报到",), False),
-    "tasks": (("任务", "任务列表", "待办"), False),
-    "claim": (("接单", "接", "抢单"), True),
-    "release": (("放弃",), True),
-    "complete": (("完成",), True),
-    "my_points": (("我的积分", "积分"), False),
-    "passbook": (("我的存折", "存折", "爱心存折"), False),
-    "leaderboard": (("积分榜", "排行榜"), False),
-    "help": (("帮助", "help", "菜单", "?", "？"), False),
-    "broadcast": (("广播",), False),
-    "assign": (("派单",), True),
-    "verify": (("验收",), True),
-    "award": (("加分",), False),
-    "deduct": (("扣分",), False),
-    "confirm": (("确认",), False),
-    "abort": (("取消",), False),
-    "yes": (("是", "是的", "对", "登记"), False),
-    # Lifecycle automation (issue 5)
-    "schedule": (("定时", "定时通知"), False),
-    "stats": (("统计",), False),
-    # Members and points (issue 6)
-    "review": (("审核",), False),
-    "rules": (("积分规则", "积分细则"), False),
-    "reverse": (("冲正",), True),
-    "stars": (("星级评定",), False),
-    "activity": (("活动",), False),
-    "signup": (("报名",), True),
-    "checkin": (("签到",), True),
-    "wish": (("心愿", "微心愿"), False),
-    "shop": (("积分超市",), False),
-    "redeem": (("兑换",), True),
-    "item": (("商品",), True),
-    "collect": (("核销",), False),
-}
-# Commands that take no arguments must stand alone: "积分怎么算" is not "积分".
-_STANDALONE = {"tasks", "my_points", "passbook", "shop", "help", "confirm", "abort", "yes"}
+# Help sections, in the order 帮助 shows them.
+EVERYONE, MEMBERS_ONLY, STAFF_ONLY = "everyone", "members", "staff"
+AUDIENCE_ROLES = {EVERYONE: "所有人", MEMBERS_ONLY: "党员/志愿者", STAFF_ONLY: "书记/网格员"}
 
-# Words no resident uses in passing: with malformed arguments they still get a usage reply.
-_STRONG_WORDS = {"接单", "抢单", "放弃", "完成", "验收", "派单", "撤销", "评价", "冲正", "兑换", "报名", "签到"}
 
-_ALIASES = sorted(
-    ((alias, name) for name, (aliases, _) in _COMMANDS.items() for alias in aliases),
-    key=lambda pair: -len(pair[0]),
-)
-_ALIAS_RE = re.compile(
-    r"^(?P<slash>[/／])?\s*(?P<word>" + "|".join(re.escape(a) for a in dict(_ALIASES)) + r")"
-    r"(?P<rest>(?:[\s#＃]|\d|$).*)$",
-    re.S | re.I,
-)
-_CLAIM_SHORTHAND = re.compile(r"^#\s*(?P<n>\d{1,9})\s*(?:我来|我接|接单|接了|接)[!！。.]*$")
-_NUMBER = re.compile(r"^#?\s*(\d{1,9})(?!\d)")
+@dataclass(frozen=True)
+class CommandSpec:
+    """What a person needs to know to use a command, and what the grammar needs to parse it."""
+
+    name: str
+    words: tuple[str, ...]  # the first is the canonical word; all work with or without "/"
+    usage: tuple[str, ...]  # examples as typed; the first is quoted in usage errors
+    help: str  # one line for 帮助 and the README
+    roles: tuple[str, ...] | None = None  # None: anyone
+    number: bool = False  # takes a leading ticket/item number
+    standalone: bool = False  # takes no arguments: "积分怎么算" is not "积分"
+    # A word no resident uses in passing: with malformed arguments it still gets a usage reply.
+    strong: bool = False
+    audience: str = EVERYONE
+    hidden: bool = False  # answer words (确认, 取消): not listed in 帮助
+
+    @property
+    def word(self) -> str:
+        return self.words[0]
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    """A behaviour with no command word (say the problem, answer a question), for 帮助 and the README."""
+
+    audience: str
+    usage: str
+    help: str
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
     name: str
     word: str  # the word as typed, for usage messages
-    args: str  # everything after the command word, stripped
+    args: str  # everything after the command word, stripped (Chinese punctuation kept)
     slash: bool
     number: int | None = None  # leading ticket/item number, when present
     rest: str = ""  # args after the number
 
 
+@dataclass
+class Registry:
+    specs: dict[str, CommandSpec] = field(default_factory=dict)
+    notes: list[HelpEntry] = field(default_factory=list)
+    _pattern: re.Pattern | None = None
+    _by_word: dict[str, str] = field(default_factory=dict)
+
+    def add(self, spec: CommandSpec) -> None:
+        if spec.name in self.specs:
+            if self.specs[spec.name] == spec:
+                return  # a module imported twice declares the same thing
+            raise ValueError(f"command {spec.name!r} declared twice")
+        for word in spec.words:
+            owner = self._by_word.get(word.lower())
+            if owner is not None:
+                raise ValueError(f"word {word!r} of {spec.name!r} already belongs to {owner!r}")
+            self._by_word[word.lower()] = spec.name
+        self.specs[spec.name] = spec
+        self._pattern = None
+
+    def note(self, note: HelpEntry) -> None:
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def pattern(self) -> re.Pattern:
+        if self._pattern is None:
+            words = sorted(self._by_word, key=len, reverse=True)
+            self._pattern = re.compile(
+                r"^(?P<slash>/)?\s*(?P<word>" + "|".join(re.escape(w) for w in words) + r")"
+                r"(?P<rest>(?:[\s#]|\d|$).*)$",
+                re.S | re.I,
+            )
+        return self._pattern
+
+    def spec_for_word(self, word: str) -> CommandSpec:
+        return self.specs[self._by_word[word.lower()]]
+
+
+REGISTRY = Registry()
+_loaded = False
+
+
+def ensure_loaded() -> Registry:
+    """The handlers declare the commands: import them once before the grammar is used."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        from handlers import build_routers
+
+        build_routers()
+    return REGISTRY
+
+
+# Full-width forms people type on phone keyboards, folded one character for one so
+# positions stay put: digits, Latin letters, #, @, +, -, ., /, % and the ideographic
+# space. Chinese punctuation (，。：；！？（）) is kept as written.
+_FOLD = {0x3000: " "}
+_FOLD.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)})
+_FOLD.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF21, 0xFF3B)})
+_FOLD.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})
+_FOLD.update({ord(c): chr(ord(c) - 0xFEE0) for c in "＃＠＋－．／％"})
+
+
 def normalize_command_text(text: str) -> str:
-    # NFKC folds full-width digits, letters and '＃' into ASCII.
-    return unicodedata.normalize("NFKC", text).strip()
+    return unicodedata.normalize("NFC", text).translate(_FOLD).strip()
+
+
+_CLAIM_SHORTHAND = re.compile(r"^#\s*(?P<n>\d{1,9})\s*(?:我来|我接|接单|接了|接)[!！。.]*$")
+_NUMBER = re.compile(r"^#?\s*(\d{1,9})(?!\d)")
 
 
 def parse_command(text: str) -> Command | None:
     text = normalize_command_text(text)
     if not text:
         return None
+    registry = ensure_loaded()
     short = _CLAIM_SHORTHAND.match(text)
-    if short:
-        return Command("claim", "接单", short["n"], False, int(short["n"]), "")
-    match = _ALIAS_RE.match(text)
+    if short and "claim" in registry.specs:
+        return Command("claim", registry.specs["claim"].word, short["n"], False, int(short["n"]), "")
+    match = registry.pattern().match(text)
     if not match:
         return None
     word = match["word"]
-    name = dict(_ALIASES)[word] if word in dict(_ALIASES) else dict(_ALIASES)[word.lower()]
+    spec = registry.spec_for_word(word)
     slash = bool(match["slash"])
     args = match["rest"].strip()
-    needs_number = _COMMANDS[name][1]
-    if name in _STANDALONE and args and not slash:
+    if spec.standalone and args and not slash:
         return None
     number, rest = None, args
     num = _NUMBER.match(args)
     if num:
         number, rest = int(num.group(1)), args[num.end():].strip()
-    if needs_number and not slash and args and num is None:
+    if spec.number and not slash and args and num is None:
         # "查询一下…", "完成作业了吗": ordinary words, not a command.
-        if not args.startswith("#") and word not in _STRONG_WORDS:
+        if not args.startswith("#") and not spec.strong:
             return None
-    return Command(name, word, args, slash, number, rest)
+    return Command(spec.name, word, args, slash, number, rest)
+
+
+def looks_like_command(text: str) -> bool:
+    """A slash and a word: someone meant a command even if it is not one we know."""
+    return normalize_command_text(text).startswith("/")
+
+
+# -- generated help ------------------------------------------------------------
+def _visible(roles: frozenset[str] | set[str], spec: CommandSpec) -> bool:
+    return not spec.hidden and (spec.roles is None or bool(set(spec.roles) & set(roles)))
+
+
+def _line(usage: tuple[str, ...] | str, help_: str) -> str:
+    shown = usage if isinstance(usage, str) else "」「".join(usage[:2])
+    return f"「{shown}」{help_}"
+
+
+def help_lines(roles: frozenset[str] | set[str], audience: str) -> list[str]:
+    registry = ensure_loaded()
+    lines = [_line(n.usage, n.help) for n in registry.notes if n.audience == audience]
+    lines += [_line(s.usage, s.help) for s in registry.specs.values()
+              if s.audience == audience and _visible(roles, s)]
+    return lines
+
+
+def readme_table() -> str:
+    """The README's command table, generated from the declarations."""
+    registry = ensure_loaded()
+    rows = ["| 谁 | 命令 | 作用 |", "|---|---|---|"]
+    for audience in (EVERYONE, MEMBERS_ONLY, STAFF_ONLY):
+        who = AUDIENCE_ROLES[audience]
+        for n in registry.notes:
+            if n.audience == audience:
+                rows.append(f"| {who} | {n.usage} | {n.help} |")
+        for s in registry.specs.values():
+            if s.audience == audience and not s.hidden:
+                typed = "、".join(f"`{u}`" for u in s.usage)
+                others = [w for w in s.words[1:] if not w.isascii()]
+                also = f"（也可说：{'、'.join(others)}）" if others else ""
+                rows.append(f"| {who} | {typed} | {s.help}{also} |")
+    return "\n".join(rows)
 
 
 MENTION_RE = re.compile(r"@(\S+?)(?:[\s\u2005]|$)")
@@ -122,3 +212,13 @@ def strip_leading_mention(text: str, bot_names: tuple[str, ...] = ()) -> str:
             if text.startswith(prefix):
                 return text[len(prefix):]
     return text
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["readme"]:
+        print(readme_table())
+    else:
+        print("usage: python -m bot.commands readme", file=sys.stderr)
+        sys.exit(2)

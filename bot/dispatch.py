@@ -18,7 +18,8 @@ from typing import Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands import Command, parse_command
+from bot.commands import EVERYONE, MEMBERS_ONLY, REGISTRY, STAFF_ONLY, Command, CommandSpec, HelpEntry, parse_command
+from bot import flows
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.clock import utcnow
@@ -30,7 +31,7 @@ from bot.messages import IncomingMessage, Outgoing
 from bot.replies import ROLE_NAMES, say
 from bot.services import directory, outbox
 from bot.services.outbox import Queued
-from bot.services.directory import Actor
+from bot.services.directory import STAFF, Actor
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +52,16 @@ class Context:
     command: Command | None
     outgoing: list[Outgoing] = field(default_factory=list)
 
-    def reply(self, text: str) -> None:
-        """Answer the sender where they spoke: in the group with a mention, or privately."""
+    def reply(self, text: str, *, key: str | None = None) -> None:
+        """Answer the sender where they spoke: in the group with a mention, or privately.
+
+        ``key`` names the reply when the text was put together from several sentences."""
         if self.msg.room_id is None:
-            self.outgoing.append(Outgoing(text=text, to=self.msg.sender_id))
+            self.outgoing.append(Outgoing(text=text, to=self.msg.sender_id, key=key))
         else:
             sender = self.msg.sender_id
-            self.outgoing.append(Outgoing(text=text, room_id=self.msg.room_id, to=sender, mentions=(sender,)))
+            self.outgoing.append(Outgoing(text=text, room_id=self.msg.room_id, to=sender, mentions=(sender,),
+                                          key=key))
 
     def send(self, room_id: str, text: str, mentions: tuple[str, ...] = ()) -> None:
         self.outgoing.append(Outgoing(text=text, room_id=room_id, mentions=mentions))
@@ -94,11 +98,29 @@ class Router:
         self.routes.append(Route(handler, matches, roles, label, params))
         return handler
 
-    def command(self, *names: str, roles: tuple[str, ...] | None = None, label: str = ""):
+    def command(
+        self, name: str, *, words: tuple[str, ...], usage: str | tuple[str, ...], help: str,
+        roles: tuple[str, ...] | None = None, number: bool = False, standalone: bool = False,
+        strong: bool = False, audience: str | None = None, hidden: bool = False,
+    ):
+        """Declare a command once: its words, who may use it, how it is typed and what it does.
+
+        The grammar, 帮助 and the README's table are generated from this (bot.commands)."""
+        if audience is None:
+            audience = EVERYONE if roles is None else (STAFF_ONLY if set(roles) <= set(STAFF) else MEMBERS_ONLY)
+        spec = CommandSpec(name=name, words=words, usage=(usage,) if isinstance(usage, str) else usage,
+                           help=help, roles=roles, number=number, standalone=standalone, strong=strong,
+                           audience=audience, hidden=hidden)
+        REGISTRY.add(spec)
+
         def decorate(handler: Handler) -> Handler:
-            matches = lambda ctx: ctx.command is not None and ctx.command.name in names  # noqa: E731
-            return self._add(handler, matches, roles, label or names[0])
+            matches = lambda ctx: ctx.command is not None and ctx.command.name == name  # noqa: E731
+            return self._add(handler, matches, roles, words[0])
         return decorate
+
+    def note(self, audience: str, usage: str, help: str) -> None:
+        """Declare, for 帮助 and the README, something people do without a command word."""
+        REGISTRY.note(HelpEntry(audience, usage, help))
 
     def message(self, when: Callable[[Context], bool] | None = None):
         def decorate(handler: Handler) -> Handler:
@@ -176,7 +198,7 @@ class Dispatcher:
         actor = self.db.cache.actor(msg.sender_id, room.community_id)
         if actor is None or (msg.sender_name and actor.person.name != msg.sender_name[:64]):
             return False
-        if parse_command(text) is not None:
+        if parse_command(text) is not None or flows.could_answer(text):
             return False
         return self.chatter(room, text)
 
@@ -188,6 +210,9 @@ class Dispatcher:
             raise _Duplicate
 
     async def _route(self, ctx: Context) -> None:
+        # The bot's open question in this conversation comes first: "是", "6号楼", "满意".
+        if await flows.answer(ctx):
+            return
         for router in self.routers:
             for route in router.routes:
                 if route.matches(ctx):

@@ -6,11 +6,11 @@ from bot.dispatch import Router
 
 
 def build_routers() -> list[Router]:
-    from handlers import (activities, common, demands, member, points, registration, resident, schedule,
-                          secretary, shop)
+    from handlers import (activities, common, conversation, demands, member, points, registration, resident,
+                          schedule, secretary, shop)
 
     return [secretary.router, member.router, resident.router, points.router, registration.router,
-            activities.router, shop.router, common.router, schedule.router, demands.router]
+            activities.router, shop.router, common.router, schedule.router, conversation.router, demands.router]
 
 
 def group_chatter(room, text: str) -> bool:
@@ -18,8 +18,10 @@ def group_chatter(room, text: str) -> bool:
 
     The dispatcher then skips the database for it. Every route that acts on plain
     text in a group must be reflected here; today that is only resident intake
-    (handlers.demands); the bare-score route of handlers.schedule is private-chat only.
+    (handlers.demands) and what people say instead of commands (handlers.conversation); answers
+    to the bot's questions are let through by the dispatcher (bot.flows.could_answer); the
+    bare-score route of handlers.schedule is private-chat only.
     """
-    from handlers import demands
+    from handlers import conversation, demands
 
-    return demands.is_group_chatter(room, text)
+    return not conversation.is_group_talk(text) and demands.is_group_chatter(room, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.clock import to_local
-from bot.commands import Command
+from bot.commands import EVERYONE, MEMBERS_ONLY, STAFF_ONLY, Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
@@ -22,8 +22,12 @@ def first_word(command: Command) -> str:
     return words[0] if words else ""
 
 
-def subcommand(name: str, test: Callable[[Command], bool], *, roles=None, label: str = ""):
+def subcommand(name: str, test: Callable[[Command], bool], *, roles=None, label: str = "",
+               usage: str = "", help: str = ""):
     """A route for one sub-action of a command (``/活动 发布``), so its roles are checked by the router."""
+    if usage:
+        router.note(STAFF_ONLY if roles else EVERYONE, usage, help)
+
     def decorate(handler):
         matches = lambda ctx: ctx.command is not None and ctx.command.name == name and test(ctx.command)  # noqa: E731
         return router._add(handler, matches, roles, label or name)
@@ -34,7 +38,8 @@ def _when(activity) -> str:
     return to_local(activity.starts_at).strftime("%m-%d %H:%M")
 
 
-@subcommand("activity", lambda c: c.number is None and first_word(c) == "发布", roles=STAFF, label="活动 发布")
+@subcommand("activity", lambda c: c.number is None and first_word(c) == "发布", roles=STAFF, label="活动 发布",
+            usage="/活动 发布 清理楼道 5月20日9:00 3号楼 10 2", help="发布活动（标题 时间 地点 名额 积分）")
 async def publish(ctx: Context, session, actor: Actor, command: Command) -> None:
     usage = say("act_publish_usage")
     tokens = command.args.split()[1:]
@@ -63,7 +68,8 @@ async def publish(ctx: Context, session, actor: Actor, command: Command) -> None
     ctx.reply(say("act_published_ok", number=activity.number, count=len(rooms)))
 
 
-@subcommand("activity", lambda c: c.number is not None and first_word(c) == "确认", roles=STAFF, label="活动 确认")
+@subcommand("activity", lambda c: c.number is not None and first_word(c) == "确认", roles=STAFF, label="活动 确认",
+            usage="/活动 3 确认 @张三", help="确认某人参加活动")
 async def confirm_attendance(ctx: Context, session, actor: Actor, command: Command) -> None:
     names = command.rest.split()[1:]
     if not names:
@@ -84,7 +90,8 @@ async def confirm_attendance(ctx: Context, session, actor: Actor, command: Comma
     ctx.reply("\n".join(lines))
 
 
-@subcommand("activity", lambda c: c.number is not None and first_word(c) == "取消", roles=STAFF, label="活动 取消")
+@subcommand("activity", lambda c: c.number is not None and first_word(c) == "取消", roles=STAFF, label="活动 取消",
+            usage="/活动 3 取消 下雨改期", help="取消活动，通知各群和报名者（已有人签到记分的不能取消）")
 async def cancel(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     activity = await activities.get(session=session, community_id=community, number=command.number)
@@ -100,7 +107,8 @@ async def cancel(ctx: Context, session, actor: Actor, command: Command) -> None:
     ctx.reply(say("act_cancelled_ok", number=activity.number, rooms=len(rooms), people=len(signed)))
 
 
-@subcommand("activity", lambda c: c.number is not None and first_word(c) == "名单", label="活动 名单")
+@subcommand("activity", lambda c: c.number is not None and first_word(c) == "名单", label="活动 名单",
+            usage="活动 3 名单", help="看活动报名和签到名单")
 async def roster(ctx: Context, session, actor: Actor, command: Command) -> None:
     activity = await activities.get(session=session, community_id=community_of(actor), number=command.number)
     rows = await activities.roster(session=session, activity=activity)
@@ -112,7 +120,7 @@ async def roster(ctx: Context, session, actor: Actor, command: Command) -> None:
     ctx.reply("\n".join(lines))
 
 
-@router.command("activity", label="活动")
+@router.command("activity", words=("活动",), usage=("活动", "活动 3"), help="近期活动和详情")
 async def show(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     if command.number is not None:
@@ -131,7 +139,7 @@ async def show(ctx: Context, session, actor: Actor, command: Command) -> None:
     ctx.reply("\n".join(lines))
 
 
-@router.command("signup", label="报名")
+@router.command("signup", words=("报名",), number=True, strong=True, usage="报名 3", help="报名参加活动（满额即止）")
 async def sign_up(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "报名 3")
     activity = await activities.get(session=session, community_id=community_of(actor), number=number)
@@ -140,7 +148,7 @@ async def sign_up(ctx: Context, session, actor: Actor, command: Command) -> None
                   place=activity.place, count=taken, quota=activity.quota))
 
 
-@router.command("checkin", label="签到")
+@router.command("checkin", words=("签到",), number=True, strong=True, usage="签到 3", help="活动签到，得积分（只记一次）")
 async def check_in(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     if command.number is None and not command.args:
@@ -159,7 +167,8 @@ async def check_in(ctx: Context, session, actor: Actor, command: Command) -> Non
     ctx.reply(say("act_checkin_ok", number=activity.number, title=activity.title, points=entry.amount))
 
 
-@subcommand("wish", lambda c: first_word(c) == "发布", roles=STAFF, label="心愿 发布")
+@subcommand("wish", lambda c: first_word(c) == "发布", roles=STAFF, label="心愿 发布",
+            usage="/心愿 发布 为独居的吴奶奶买一台收音机", help="发布微心愿")
 async def post_wish(ctx: Context, session, actor: Actor, command: Command) -> None:
     text = command.args.partition("发布")[2].strip()
     if not text:
@@ -173,7 +182,8 @@ async def post_wish(ctx: Context, session, actor: Actor, command: Command) -> No
     ctx.reply(say("wish_posted_ok", number=ticket.number, count=len(rooms)))
 
 
-@router.command("wish", label="心愿")
+@router.command("wish", words=("心愿", "微心愿"), usage="心愿", audience=MEMBERS_ONLY,
+                help="查看微心愿，「接单 N」认领，和诉求一样完成、验收")
 async def list_wishes(ctx: Context, session, actor: Actor) -> None:
     rows = await wishes.listing(session=session, community_id=community_of(actor))
     if not rows:

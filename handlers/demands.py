@@ -1,21 +1,34 @@
-"""Resident free text: a demand opens a ticket (or joins the same open one),
-an unsure message is asked about, chatter is left alone."""
+"""Resident free text: a demand opens a ticket (or joins the same open one), an unsure
+message is asked about, chatter is left alone. The work is bot.services.intake; this
+module turns its outcome into what the resident reads, and asks where when nobody knows."""
 from __future__ import annotations
 
+import re
+
 import nlp
-from bot import clock
+from nlp import answers
+from nlp.location import extract
+from nlp.split import split_problems
+from bot import flows
+from bot.clock import to_local
+from bot.commands import EVERYONE
 from bot.db.directory_cache import RoomInfo
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import category_name, say
-from bot.services import dispatching, duplicates, pending, tickets
+from bot.services import dispatching, intake
 from bot.services.directory import Actor
 from handlers.format import ticket_fields
 from handlers.schedule import deliver
 
 router = Router("demands")
+router.note(EVERYONE, "直接说问题，如「3号楼电梯坏了」",
+            "登记诉求；说了几件事会分开登记；同一问题 24 小时内已有人报过会合并为「+1」")
+router.note(EVERYONE, "「是」「好的」「不用」", "网格通问「要登记为诉求吗？」或「在哪里？」时直接回答")
 # Longer free text is almost always a forwarded article, not a request.
 MAX_FREE_TEXT = 2000
+# How long the bot waits for "where is it?" to be answered.
+WHERE_TTL_SECONDS = 30 * 60
 
 
 def _intake(ctx: Context) -> bool:
@@ -29,19 +42,6 @@ def is_group_chatter(room: RoomInfo, text: str) -> bool:
     return nlp.classify(text).intent == "chat"
 
 
-@router.command("yes")
-async def confirm_demand(ctx: Context, session, actor: Actor) -> None:
-    action = await pending.take(session=session, person_id=actor.person.id, kind="demand")
-    if action is None:
-        if ctx.room is None:
-            ctx.reply(say("nothing_to_confirm"))
-        return  # a bare "是" in a group with nothing pending is conversation
-    data = action.payload
-    await open_or_merge(ctx, actor=actor, text=data["text"], category=data["category"],
-                        urgency=data["urgency"], building=data.get("building"),
-                        unit=data.get("unit"), room_no=data.get("room"), evidence=data.get("evidence"))
-
-
 @router.message(when=_intake)
 async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
     if len(text) > MAX_FREE_TEXT:
@@ -51,59 +51,95 @@ async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
     result = nlp.classify(text)
     if result.intent == "chat":
         if ctx.room is None:
-            ctx.reply(say("help_resident"))
+            ctx.reply(say("private_chat_hint"))
         return
     if actor.community_id is None:
         raise DomainError("err_no_community")
-    fields = dict(category=result.category or "other", urgency=result.urgency or "normal",
-                  building=result.building, unit=result.unit, room_no=result.room,
-                  evidence="、".join(result.evidence) or None)
     if result.intent == "demand":
-        await open_or_merge(ctx, actor=actor, text=text, **fields)
+        parts = split_problems(text)
+        problems = [intake.Problem.from_text(text, result)] if len(parts) == 1 else [
+            intake.Problem.from_text(p) for p in parts]
+        for problem in problems:
+            await file_problem(ctx, actor, problem)
         return
     ttl = ctx.settings.confirm_ttl_seconds
-    payload = {"text": text, "category": fields["category"], "urgency": fields["urgency"],
-               "building": result.building, "unit": result.unit, "room": result.room,
-               "evidence": fields["evidence"]}
-    await pending.put(session=session, person_id=actor.person.id, community_id=actor.community_id,
-                      room_id=ctx.msg.room_id, kind="demand", payload=payload, ttl_seconds=ttl)
+    await flows.start(session=session, name="demand", person_id=actor.person.id, community_id=actor.community_id,
+                      room_id=ctx.msg.room_id, payload=intake.Problem.from_text(text, result).as_payload(),
+                      ttl_seconds=ttl)
     ctx.reply(say("demand_ask", minutes=max(1, ttl // 60)))
 
 
-async def open_or_merge(
-    ctx: Context, *, actor: Actor, text: str, category: str, urgency: str,
-    building: str | None, unit: str | None, room_no: str | None, evidence: str | None,
-) -> None:
-    session = ctx.session
-    grid_id = ctx.room.grid_id if ctx.room else None
-    same = await duplicates.find_duplicate(
-        session=session, community_id=actor.community_id, grid_id=grid_id, category=category,
-        text=text, building=building, unit=unit, room_no=room_no,
-    )
-    if same is not None and same.reporter_id != actor.person.id:
-        count = await duplicates.attach(session=session, ticket=same, person_id=actor.person.id,
-                                        room_id=ctx.msg.room_id, text=text)
-        ctx.reply(say("ticket_merged", number=same.number, count=count or same.affected_count))
+@flows.flow("demand", accepts=answers.yes_no)
+async def demand_answered(ctx: Context, yes: bool, state: flows.State) -> None:
+    if not yes:
+        ctx.reply(say("demand_not_registered"))
         return
-    # One clock for the ticket's creation and its deadline (deadline = created + the limit).
-    now = clock.utcnow()
-    draft = tickets.draft(
-        community_id=actor.community_id, reporter_id=actor.person.id, text=text, category=category,
-        urgency=urgency, room_id=ctx.msg.room_id, grid_id=grid_id, building=building, unit=unit,
-        room_no=room_no, evidence=evidence, now=now,
+    await file_problem(ctx, ctx.actor, intake.Problem(**state.payload))
+
+
+async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> None:
+    """Report one problem and tell the resident truthfully what happened and who was told."""
+    if actor.community_id is None:
+        raise DomainError("err_no_community")
+    outcome = await intake.report(
+        session=ctx.session, community_id=actor.community_id, reporter_id=actor.person.id,
+        room_id=ctx.msg.room_id, grid_id=ctx.room.grid_id if ctx.room else None, problem=problem,
+        settings=ctx.settings,
     )
-    # Dispatch is planned first so that the ticket's one INSERT already holds its deadline and level.
-    plan = await dispatching.plan_new(session=session, ticket=draft, now=now, settings=ctx.settings)
-    draft.deadline_at, draft.dispatch_level = plan.deadline_at, plan.level
-    ticket = await tickets.insert(session=session, ticket=draft)
+    if outcome.kind == intake.MERGED:
+        ctx.reply(say("ticket_merged", number=outcome.ticket.number, count=outcome.count))
+        return
+    ticket = outcome.ticket
     fields = ticket_fields(ticket)
-    opened = say("ticket_opened", number=ticket.number, category=category_name(category),
-                 urgent_mark=fields["urgent_mark"], location=fields["location"])
-    if urgency == "urgent":
+    opened = say("ticket_opened", number=ticket.number, category=category_name(ticket.category),
+                 urgent_mark=fields["urgent_mark"], location=fields["location"], told=_who_was_told(ctx, outcome))
+    if ticket.urgency == "urgent":
         # The bot never stands between a resident and the emergency services.
         opened = say("ticket_urgent_call") + "\n" + opened
+    if outcome.place == intake.FROM_HOME:
+        opened += "\n" + say("ticket_place_home", building=ticket.building)
+    elif outcome.place is None:
+        opened += "\n" + say("ticket_place_ask")
     ctx.reply(opened)
-    # Tiered dispatch: nearby members first (bot.services.dispatching).
-    messages, wait = await dispatching.offer_new(session=session, ticket=ticket, plan=plan, now=now,
-                                                 settings=ctx.settings)
-    await deliver(ctx, messages, wait)
+    if outcome.place != intake.FROM_TEXT:
+        await flows.start(session=ctx.session, name="where", person_id=actor.person.id,
+                          community_id=actor.community_id, room_id=ctx.msg.room_id,
+                          payload={"number": ticket.number}, ttl_seconds=WHERE_TTL_SECONDS)
+    await deliver(ctx, outcome.offers, outcome.wait)
+
+
+def _who_was_told(ctx: Context, outcome: intake.Outcome) -> str:
+    if outcome.wait is not None:
+        return say("told_quiet", at=to_local(outcome.wait).strftime("%H:%M"))
+    if outcome.level == dispatching.SECRETARIES:
+        return say("told_urgent")
+    if outcome.level == dispatching.NEARBY:
+        return say("told_nearby", count=outcome.nearby)
+    return say("told_members")
+
+
+# -- "where is it?" ------------------------------------------------------------
+_PLACE_WORDS = re.compile(r"楼|栋|幢|单元|门|口|广场|车库|停车场|花园|路|街|院|小区|大厅|电梯|楼道|地下室|菜场|公园|附近|旁边|对面")
+
+
+def place_answer(text: str) -> dict | None:
+    """"6号楼2单元", "就在小区东门": where something is; None when the text is not a place."""
+    s = text.strip()
+    if not s or len(s) > 30 or answers.yes_no(s) is not None or s.startswith("/"):
+        return None
+    if nlp.classify(s).intent == "demand":
+        return None  # a new problem, not an answer about the last one
+    building, unit, room_no = extract(s)
+    if building:
+        return {"building": building, "unit": unit, "room_no": room_no, "place": None}
+    if _PLACE_WORDS.search(s):
+        return {"building": None, "unit": None, "room_no": None, "place": s.removeprefix("在").removeprefix("就在")}
+    return None
+
+
+@flows.flow("where", accepts=place_answer)
+async def where_answered(ctx: Context, place: dict, state: flows.State) -> None:
+    ticket = await intake.relocate(session=ctx.session, community_id=state.community_id,
+                                   number=state.payload["number"], actor_id=ctx.actor.person.id, **place)
+    where = ticket_fields(ticket)["location"].lstrip("，").removeprefix("位置：") or place.get("place") or ""
+    ctx.reply(say("ticket_place_ok", number=ticket.number, location=place.get("place") or where))

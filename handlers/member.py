@@ -27,7 +27,8 @@ def need_number(command: Command, usage: str) -> int:
     return command.number
 
 
-@router.command("tasks", roles=MEMBERS, label="任务")
+@router.command("tasks", words=("任务", "任务列表", "待办"), roles=MEMBERS, standalone=True, usage="任务",
+                help="查看待认领的任务")
 async def list_tasks(ctx: Context, session, actor: Actor) -> None:
     community = community_of(actor)
     rows = await tickets.open_tickets(session=session, community_id=community, limit=10)
@@ -46,7 +47,8 @@ async def list_tasks(ctx: Context, session, actor: Actor) -> None:
     ctx.reply("\n".join(lines))
 
 
-@router.command("claim", roles=MEMBERS, label="接单")
+@router.command("claim", words=("接单", "接", "抢单"), roles=MEMBERS, number=True, strong=True,
+                usage=("接单 12", "#12 我来"), help="认领任务，先到先得；只有一个任务给您时说「我来」即可")
 async def claim(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "接单 12")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
@@ -56,7 +58,8 @@ async def claim(ctx: Context, session, actor: Actor, command: Command) -> None:
     await tell_residents(ctx, ticket, say("ticket_claimed_reporter", number=number, claimer=name))
 
 
-@router.command("release", roles=MEMBERS, label="放弃")
+@router.command("release", words=("放弃",), roles=MEMBERS, number=True, strong=True, usage="放弃 12",
+                help="放弃已认领的任务，任务重新开放")
 async def release(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "放弃 12")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
@@ -67,7 +70,8 @@ async def release(ctx: Context, session, actor: Actor, command: Command) -> None
         ctx.send(room_id, say("ticket_released_room", **fields))
 
 
-@router.command("complete", roles=MEMBERS, label="完成")
+@router.command("complete", words=("完成",), roles=MEMBERS, number=True, strong=True,
+                usage="完成 12 已更换灯泡", help="报告完成，等待验收；只有一个任务在办时说「修好了」即可")
 async def complete(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "完成 12 已更换灯泡")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)

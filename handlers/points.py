@@ -26,7 +26,8 @@ def _sign(amount: int) -> str:
     return f"+{amount}" if amount > 0 else str(amount)
 
 
-@router.command("my_points", label="我的积分")
+@router.command("my_points", words=("我的积分", "积分"), standalone=True, usage="我的积分",
+                help="查看自己的积分和最近记录")
 async def my_points(ctx: Context, session, actor: Actor) -> None:
     pid = actor.person.id
     total, recent = await points.passbook(session=session, person_id=pid, limit=5)
@@ -44,7 +45,8 @@ async def my_points(ctx: Context, session, actor: Actor) -> None:
     ctx.reply("\n".join(parts))
 
 
-@router.command("passbook", label="我的存折")
+@router.command("passbook", words=("我的存折", "存折", "爱心存折"), standalone=True, usage="我的存折",
+                help="爱心存折：每笔积分的记录号、规则、事由和余额")
 async def passbook(ctx: Context, session, actor: Actor) -> None:
     total, rows = await points.passbook(session=session, person_id=actor.person.id, limit=10)
     if not rows:
@@ -59,7 +61,8 @@ async def passbook(ctx: Context, session, actor: Actor) -> None:
     ctx.reply("\n".join(lines))
 
 
-@router.command("leaderboard", label="积分榜")
+@router.command("leaderboard", words=("积分榜", "排行榜"), usage=("积分榜", "积分榜 本月 东区"),
+                help="积分排名：可按本周/本月/今年和片区、楼栋看")
 async def leaderboard(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     period, grid, words = ranking.ALL, None, []
@@ -83,7 +86,9 @@ async def leaderboard(ctx: Context, session, actor: Actor, command: Command) -> 
     ctx.reply(text)
 
 
-@router.command("award", "deduct", roles=STAFF, label="加分")
+@router.command("award", words=("加分",), roles=STAFF, usage=("/加分 @张三 志愿劳动", "/加分 @张三 2 组织文艺演出"),
+                help="按积分细则加分，或写明分值和原因（均留痕）")
+@router.command("deduct", words=("扣分",), roles=STAFF, usage="/扣分 @张三 1 原因", help="扣分（留痕）")
 async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -> None:
     award = command.name == "award"
     usage = say("pts_award_usage") if award else say("pts_deduct_usage")
@@ -118,7 +123,8 @@ async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -
                                 by=actor.person.name, balance=total))
 
 
-@router.command("reverse", roles=STAFF, label="冲正")
+@router.command("reverse", words=("冲正",), roles=STAFF, number=True, strong=True, usage="/冲正 记录号 原因",
+                help="更正记错的积分：记一笔反向记录，原记录不改不删")
 async def reverse(ctx: Context, session, actor: Actor, command: Command) -> None:
     if command.number is None or not command.rest:
         raise DomainError("err_usage", usage=say("pts_reverse_usage"))
@@ -133,7 +139,8 @@ async def reverse(ctx: Context, session, actor: Actor, command: Command) -> None
                                 by=actor.person.name, balance=total))
 
 
-@router.command("rules", label="积分规则")
+@router.command("rules", words=("积分规则", "积分细则"), usage="积分规则",
+                help="查看积分细则；书记可「/积分规则 设置 志愿劳动 3」「/积分规则 恢复 志愿劳动」")
 async def rule_table(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     verb, *rest = command.args.split() or [""]
@@ -169,7 +176,8 @@ async def _change_rule(ctx: Context, session, actor: Actor, community: str, verb
     ctx.reply(say("rules_set_ok", name=rule.name, points=int(rest[1]), default=rule.points))
 
 
-@router.command("stars", roles=STAFF, label="星级评定")
+@router.command("stars", words=("星级评定",), roles=STAFF, usage="/星级评定 2026上半年",
+                help="计算半年星级，预览后回复「确认」在各群公布")
 async def star_rating(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     period, rated = await ranking.rate_stars(session=session, community_id=community, label=command.args)

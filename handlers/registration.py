@@ -1,7 +1,7 @@
 """报到 (members register) and /审核 (a secretary reviews)."""
 from __future__ import annotations
 
-from bot.commands import Command
+from bot.commands import MEMBERS_ONLY, Command
 from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
@@ -25,7 +25,8 @@ async def _grid_name(session, grid_id) -> str | None:
     return grid.name if grid else None
 
 
-@router.command("register", label="报到")
+@router.command("register", words=("报到",), usage="报到 3号楼 特长 水电维修 单位 市发改委 时间 周末",
+                audience=MEMBERS_ONLY, help="党员志愿者报到，书记审核后成为成员")
 async def register(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     if not command.args:
@@ -50,7 +51,8 @@ async def register(ctx: Context, session, actor: Actor, command: Command) -> Non
         ctx.tell(person.id, notice)
 
 
-@router.command("review", roles=STAFF, label="审核")
+@router.command("review", words=("审核",), roles=STAFF, usage=("/审核", "/审核 @张三 通过", "/审核 @张三 拒绝 原因"),
+                help="审核报到")
 async def review(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     parts = command.args.split(maxsplit=2)

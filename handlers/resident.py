@@ -16,7 +16,8 @@ router = Router("resident")
 _SCORE = re.compile(r"^([1-5])(?:\s*分)?(?:\s+|$)(.*)$", re.S)
 
 
-@router.command("query", label="查询")
+@router.command("query", words=("查询", "进度", "查进度"), number=True, usage=("查询 12", "进度 12"),
+                help="查看诉求办理进度")
 async def query(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "查询 12")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
@@ -33,7 +34,8 @@ async def query(ctx: Context, session, actor: Actor, command: Command) -> None:
                   created=local_time(ticket), claimer_line=claimer_line))
 
 
-@router.command("rate", label="评价")
+@router.command("rate", words=("评价",), number=True, strong=True, usage="评价 12 5 师傅很负责",
+                help="办结后评价（1-5 分，也可以说「满意」「不满意」）")
 async def rate(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "评价 12 5 很满意")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
@@ -51,7 +53,8 @@ async def rate(ctx: Context, session, actor: Actor, command: Command) -> None:
         ctx.tell(ticket.claimer_id, say("rating_bonus_claimer", number=number, points=bonus))
 
 
-@router.command("cancel", label="撤销")
+@router.command("cancel", words=("撤销", "撤回诉求"), number=True, strong=True, usage="撤销 12",
+                help="撤销自己的诉求")
 async def cancel(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "撤销 12")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)

@@ -12,10 +12,12 @@ from bot.dispatch import Context, Router
 from bot.errors import DomainError, Forbidden
 from bot.messages import Outgoing
 from bot.replies import ROLE_NAMES, say
-from bot.services import directory, followups, notices, outbox, pending, reports, stats, tickets
+from bot import flows
+from bot.services import directory, followups, notices, outbox, reports, stats, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt
 from handlers.member import community_of
+from handlers.preview import PREVIEW_ACTIONS, start_preview
 
 router = Router("schedule")
 _BARE_SCORE = re.compile(r"^([1-5])\s*(?:分|星)?\s*[。.!！]?$")
@@ -33,7 +35,9 @@ async def deliver(ctx: Context, messages: list[Outgoing], not_before: datetime |
                              not_before=not_before)
 
 
-@router.command("schedule", roles=STAFF, label="定时")
+@router.command("schedule", words=("定时", "定时通知"), roles=STAFF,
+                usage=("/定时 每周一 9:00 党员 周例会", "/定时 列表", "/定时 取消 3"),
+                help="定时通知（范围可省略，默认全体；先回显时间和群，回复「确认」才设置）")
 async def schedule(ctx: Context, session, actor: Actor, command: Command) -> None:
     args = command.args.strip()
     community = community_of(actor)
@@ -63,9 +67,7 @@ async def schedule(ctx: Context, session, actor: Actor, command: Command) -> Non
                                 settings=ctx.settings)
     ttl = ctx.settings.confirm_ttl_seconds
     # The preview's clock is kept: "明天 8:00" must mean at 确认 what it meant in the preview.
-    await pending.put(session=session, person_id=actor.person.id, community_id=community,
-                      room_id=ctx.msg.room_id, kind=pending.STAFF_CONFIRM,
-                      payload={"type": "schedule", "args": args, "at": now.isoformat()}, ttl_seconds=ttl)
+    await start_preview(ctx, community, {"type": "schedule", "args": args, "at": now.isoformat()})
     ctx.reply(say("sched_preview", minutes=max(1, ttl // 60), **_draft_fields(draft)))
 
 
@@ -76,13 +78,13 @@ def _draft_fields(draft: notices.Draft) -> dict:
                 next=draft.local_first, content=excerpt(draft.text, 200), quiet_line=quiet_line)
 
 
-async def confirm_schedule(ctx: Context, actor: Actor, action) -> None:
+async def confirm_schedule(ctx: Context, action: flows.State) -> None:
     """The secretary said 确认 to a /定时 preview: save exactly what was previewed, in the
     community it was previewed in, if they are still staff there and its time is ahead.
 
     A refusal here is answered, not raised: the preview is used up either way (raising
     would roll back the 确认 and leave the same preview to fail again)."""
-    community = action.community_id
+    community, actor = action.community_id, ctx.actor
     try:
         roles = await directory.roles_of(session=ctx.session, person_id=actor.person.id, community_id=community)
         if not roles & set(STAFF):
@@ -101,7 +103,11 @@ async def confirm_schedule(ctx: Context, actor: Actor, action) -> None:
     ctx.reply(say("sched_created", number=notice.id, **_draft_fields(draft)))
 
 
-@router.command("stats", roles=STAFF, label="统计")
+PREVIEW_ACTIONS["schedule"] = confirm_schedule
+
+
+@router.command("stats", words=("统计",), roles=STAFF, usage=("/统计 本周", "/统计 本月"),
+                help="诉求数量、分类、认领和办结用时、超期率、最活跃的志愿者")
 async def statistics(ctx: Context, session, actor: Actor, command: Command) -> None:
     word = command.args.strip() or "本月"
     now = clock.utcnow()

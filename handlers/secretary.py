@@ -1,16 +1,18 @@
 """Secretaries and grid workers: 广播 (with 确认), 派单, 验收. (加分/扣分 live in handlers/points.py.)"""
 from __future__ import annotations
 
+from bot import flows
 from bot.commands import Command
+from nlp import answers
 from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, directory, outbox, pending, points, rules, tickets
+from bot.services import broadcast, directory, outbox, points, rules, tickets
 from bot.services.directory import STAFF, Actor
+from handlers.preview import PREVIEW_ACTIONS, start_preview
 from handlers.format import excerpt, tell_reporter
 from handlers.member import community_of, need_number, tell_residents
-from handlers.schedule import confirm_schedule
 
 router = Router("secretary")
 
@@ -29,7 +31,8 @@ async def resolve_person(ctx: Context, token: str, community_id: str) -> Person:
     return person
 
 
-@router.command("broadcast", roles=STAFF, label="广播")
+@router.command("broadcast", words=("广播", "发通知"), roles=STAFF, usage="/广播 全体 明天上午9点在活动室开会",
+                help="发通知：范围可以是全体、党员、片区（东区）或楼栋（3号楼）；先预览，回复「确认」才发送")
 async def start_broadcast(ctx: Context, session, actor: Actor, command: Command) -> None:
     scope, _, content = command.args.partition(" ")
     content = content.strip()
@@ -38,45 +41,44 @@ async def start_broadcast(ctx: Context, session, actor: Actor, command: Command)
     community = community_of(actor)
     rooms = await broadcast.resolve_scope(session=session, community_id=community, scope=scope)
     ttl = ctx.settings.confirm_ttl_seconds
-    await pending.put(session=session, person_id=actor.person.id, community_id=community,
-                      room_id=ctx.msg.room_id, kind=pending.STAFF_CONFIRM,
-                      payload={"rooms": [r.id for r in rooms], "content": content, "scope": scope},
-                      ttl_seconds=ttl)
+    await start_preview(ctx, community, {"type": "broadcast", "rooms": [r.id for r in rooms], "content": content,
+                                         "scope": scope})
     ctx.reply(say("broadcast_preview", count=len(rooms), rooms="、".join(r.name for r in rooms),
                   content=excerpt(content, 200), minutes=max(1, ttl // 60)))
 
 
-@router.command("confirm", label="确认")
-async def confirm(ctx: Context, session, actor: Actor) -> None:
-    action = await pending.take(session=session, person_id=actor.person.id, kind=pending.STAFF_CONFIRM)
-    if action is None:
-        if ctx.room is None or actor.is_staff:
-            ctx.reply(say("nothing_to_confirm"))
-        return
-    if action.payload.get("type") == "schedule":
-        await confirm_schedule(ctx, actor, action)
-        return
-    notice = say("broadcast_notice", content=action.payload["content"])
-    # Tracked, so the sender can report to the requester when every room has it.
-    tracked = await outbox.open_broadcast(session=session, requested_by=actor.person.id,
-                                          report_room=ctx.msg.room_id, total=len(action.payload["rooms"]),
-                                          community_id=action.community_id)
-    for room_id in action.payload["rooms"]:
-        ctx.outgoing.append(outbox.broadcast_message(tracked, room_id, notice))
-    ctx.reply(say("broadcast_sent", count=len(action.payload["rooms"])))
-
-
-@router.command("abort", label="取消")
-async def abort(ctx: Context, session, actor: Actor) -> None:
-    action = await pending.take(session=session, person_id=actor.person.id, kind=pending.STAFF_CONFIRM)
-    if action is not None:
-        ctx.reply(say("sched_preview_cancelled" if action.payload.get("type") == "schedule"
-                      else "broadcast_cancelled"))
-    elif ctx.room is None:
+@router.command("confirm", words=("确认",), standalone=True, hidden=True, usage="确认",
+                help="确认网格通刚才的预览")
+async def confirm(ctx: Context, actor: Actor) -> None:
+    """确认 with no preview open (an open one is answered by its flow before any command)."""
+    if ctx.room is None or actor.is_staff:
         ctx.reply(say("nothing_to_confirm"))
 
 
-@router.command("assign", roles=STAFF, label="派单")
+@router.command("abort", words=("取消",), standalone=True, hidden=True, usage="取消",
+                help="放弃网格通刚才的预览")
+async def abort(ctx: Context, actor: Actor) -> None:
+    if ctx.room is None or actor.is_staff:
+        ctx.reply(say("nothing_to_confirm"))
+
+
+async def send_broadcast(ctx: Context, state: flows.State) -> None:
+    rooms = state.payload["rooms"]
+    notice = say("broadcast_notice", content=state.payload["content"])
+    # Tracked, so the sender can report to the requester when every room has it.
+    tracked = await outbox.open_broadcast(session=ctx.session, requested_by=ctx.actor.person.id,
+                                          report_room=ctx.msg.room_id, total=len(rooms),
+                                          community_id=state.community_id)
+    for room_id in rooms:
+        ctx.outgoing.append(outbox.broadcast_message(tracked, room_id, notice))
+    ctx.reply(say("broadcast_sent", count=len(rooms)))
+
+
+PREVIEW_ACTIONS["broadcast"] = send_broadcast
+
+
+@router.command("assign", words=("派单", "指派"), roles=STAFF, number=True, strong=True, usage="/派单 12 @张三",
+                help="把任务派给某位党员志愿者，或改派")
 async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "/派单 12 @张三")
     target = command.rest.split()[0] if command.rest.split() else ""
@@ -91,10 +93,13 @@ async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
     await tell_residents(ctx, ticket, say("ticket_claimed_reporter", number=number, claimer=person.name))
 
 
-@router.command("verify", roles=STAFF, label="验收")
+@router.command("verify", words=("验收",), roles=STAFF, number=True, strong=True,
+                usage=("/验收 12 通过", "/验收 12 驳回 原因"),
+                help="验收：通过即按积分规则加分，驳回退回给认领人；只有一单待验收时说「验收通过」即可")
 async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "/验收 12 通过")
     verdict, _, reason = command.rest.partition(" ")
+    verdict = "通过" if verdict.lower() in answers.PASS_WORDS else "驳回" if verdict in answers.REJECT_WORDS else verdict
     if verdict not in ("通过", "驳回"):
         raise DomainError("err_usage", usage=f"/验收 {number} 通过  或  /验收 {number} 驳回 原因")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)

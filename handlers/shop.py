@@ -12,7 +12,7 @@ from handlers.member import community_of, need_number
 router = Router("shop")
 
 
-@router.command("shop", label="积分超市")
+@router.command("shop", words=("积分超市",), standalone=True, usage="积分超市", help="看积分超市的商品")
 async def listing(ctx: Context, session, actor: Actor) -> None:
     rows = await shop.items(session=session, community_id=community_of(actor))
     if not rows:
@@ -26,7 +26,8 @@ async def listing(ctx: Context, session, actor: Actor) -> None:
     ctx.reply("\n".join(lines))
 
 
-@router.command("redeem", label="兑换")
+@router.command("redeem", words=("兑换",), number=True, strong=True, usage="兑换 2",
+                help="用积分兑换商品，兑换码私信发给本人")
 async def redeem(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "兑换 3")
     item, voucher = await shop.redeem(session=session, community_id=community_of(actor), number=number,
@@ -40,7 +41,8 @@ async def redeem(ctx: Context, session, actor: Actor, command: Command) -> None:
         ctx.tell(actor.person.id, text)
 
 
-@router.command("item", roles=STAFF, label="商品")
+@router.command("item", words=("商品",), roles=STAFF, number=True,
+                usage=("/商品 上架 洗衣液 5 20", "/商品 下架 1", "/商品 补货 1 10"), help="管理积分超市")
 async def manage(ctx: Context, session, actor: Actor, command: Command) -> None:
     words = command.args.split()
     verb = words[0] if words else ""
@@ -62,7 +64,8 @@ async def manage(ctx: Context, session, actor: Actor, command: Command) -> None:
         raise DomainError("err_usage", usage=say("shop_item_usage"))
 
 
-@router.command("collect", roles=STAFF, label="核销")
+@router.command("collect", words=("核销",), roles=STAFF, usage=("/核销 兑换码", "/核销 兑换码 作废"),
+                help="核销兑换；作废则退回积分、放回库存")
 async def collect(ctx: Context, session, actor: Actor, command: Command) -> None:
     words = command.args.split()
     if not words or len(words) > 2 or (len(words) == 2 and words[1] != "作废"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.db.models import TicketEvent
+from bot.db.models import PersonRole, TicketEvent
 from tests.harness import (MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_ZHAO, SECRETARY,
                            texts)
 from tests.schedule_helpers import Outbox, in_room, jobs_of, local, private_to, tick
@@ -87,6 +87,8 @@ async def test_urgent_goes_to_every_tier_and_the_secretary_at_once(bot):
 
 
 async def test_nobody_nearby_starts_with_all_members(bot):
+    async with bot.runtime.db.transaction() as session:  # 赵阿姨's home building is not on record
+        await session.execute(update(PersonRole).where(PersonRole.person_id == RES_ZHAO).values(grid_id=None))
     replies = await bot.say(RES_ZHAO, "楼道灯坏了，晚上看不见路", None)  # private chat: no place known
     ticket = await bot.ticket(1)
     assert ticket is not None and ticket.dispatch_level == 1

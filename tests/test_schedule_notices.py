@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.clock import to_local
 from bot.db.models_schedule import ScheduledNotice
 from bot.services import loader, when
-from tests.harness import EAST, MEMBERS, RES_ZHAO, SECRETARY, WEST, texts
+from tests.harness import EAST, MEMBERS, RES_ZHAO, SECRETARY, WEST, keys, texts
 from tests.schedule_helpers import Outbox, in_room, local, tick
 
 SUNDAY = date(2026, 11, 22)
@@ -190,14 +190,17 @@ OTHER_COMMUNITY = {"communities": [{
 }]}
 
 
-async def test_confirm_typed_in_another_communitys_group_saves_in_the_previewed_one(bot, frozen):
+async def test_confirm_answers_only_the_preview_of_its_own_conversation(bot, frozen):
     async with bot.runtime.db.transaction() as session:
         await loader.load(session=session, data=OTHER_COMMUNITY)
     await bot.say(SECRETARY, "大家好", "room-north")  # 王书记 is only a resident there
     assert "仅限" in texts(await bot.say(SECRETARY, "/定时 明天 8:00 停水", "room-north"))
     await bot.say(SECRETARY, "/定时 明天 8:00 明天停水", None)  # privately: 幸福里
-    created = texts(await bot.say(SECRETARY, "确认", "room-north"))
-    assert "东区网格群" in created and "北区网格群" not in created
+    # 确认 in another community's group answers nothing there: the preview waits in the private chat.
+    assert await bot.say(SECRETARY, "确认", "room-north") == []
+    created = await bot.say(SECRETARY, "确认", None)
+    assert keys(created) == ["sched_created"]
+    assert "东区网格群" in texts(created) and "北区网格群" not in texts(created)
     async with bot.runtime.db.sessions() as session:
         saved = [(n.community_id, sorted(n.room_ids)) for n in await session.scalars(select(ScheduledNotice))]
     assert saved == [("xingfuli", sorted([EAST, WEST, MEMBERS]))]

@@ -183,14 +183,17 @@ class OutboxMessage(SQLModel, table=True):
 
 
 class PendingAction(SQLModel, table=True):
-    """Something a person must confirm (a broadcast's 确认, a demand's 是)."""
+    """An open conversation flow (bot.flows): the bot asked, the person's next answer completes it.
 
-    __table_args__ = (UniqueConstraint("person_id", "kind", name="uq_pending_person_kind"),)
+    One per person and conversation (a room id, or "private")."""
+
+    __table_args__ = (UniqueConstraint("person_id", "conversation", name="uq_pending_person_conversation"),)
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="person.id")
     community_id: str = Field(foreign_key="community.id")
     room_id: str | None = None
-    kind: str  # "broadcast" | "demand"
+    conversation: str = Field(default="private", max_length=128)
+    kind: str  # the flow's name
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     expires_at: datetime
     created_at: datetime = Field(default_factory=utcnow)

@@ -31,7 +31,7 @@ TEXT: dict[str, str] = {
     # Tickets: residents
     "ticket_opened": (
         "已登记为诉求 #{number}（{category}{urgent_mark}）{location}。\n"
-        "我们已通知党员志愿者认领，有人接单后会告诉您。\n"
+        "{told}\n"
         "查进度发「查询 {number}」，不需要了发「撤销 {number}」。"
     ),
     "ticket_urgent_mark": "·紧急",
@@ -73,7 +73,7 @@ TEXT: dict[str, str] = {
     "task_list_footer": "回复「接单 编号」认领。",
     "task_list_empty": "目前没有待认领的任务，谢谢关注！",
     # Confirming a demand in the middle band
-    "demand_ask": "要登记为诉求吗？回复「是」即可（{minutes} 分钟内有效）。",
+    "demand_ask": "要登记为诉求吗？回复「是」登记，回复「不用」就不登记（{minutes} 分钟内有效）。",
     # Points
     "points_mine": "您的积分：{balance} 分。{recent}",
     "points_recent_header": "\n最近记录：",
@@ -92,20 +92,6 @@ TEXT: dict[str, str] = {
     "broadcast_no_rooms": "范围「{scope}」下没有可发送的群。",
     "nothing_to_confirm": "没有等待确认的操作。",
     # Help
-    "help_header": "网格通可以帮您：",
-    "help_resident": (
-        "【居民】直接在群里描述问题即可登记，例如「3号楼2单元楼道灯坏了」。\n"
-        "查询 12 / 进度 12：查看进度\n评价 12 5 说得好：评价（1-5 分）\n撤销 12：撤销诉求"
-    ),
-    "help_member": (
-        "【党员/志愿者】\n任务：查看待认领任务\n接单 12（或「#12 我来」）：认领\n"
-        "放弃 12：放弃\n完成 12 说明：报告完成\n我的积分 / 积分榜"
-    ),
-    "help_secretary": (
-        "【书记/网格员】\n/广播 范围 内容：发通知（范围：全体、党员、楼栋或片区名）\n"
-        "/派单 12 @张三：派单\n/验收 12 通过 · /验收 12 驳回 原因：验收\n"
-        "/加分 @张三 2 原因：加分"
-    ),
     # Errors (domain)
     "err_usage": "格式不对。用法：{usage}",
     "err_ticket_not_found": "没有找到诉求 #{number}，请检查编号。",

@@ -22,16 +22,6 @@ RULE_LABELS: dict[str, str] = {
 
 TEXT: dict[str, str] = {
     # Help (appended to the core help)
-    "help_member_more": (
-        "报到 3号楼 特长 水电维修 单位 市发改委：报到\n我的存折：积分明细 · 积分榜 本月 / 积分榜 东区\n"
-        "活动：近期活动 · 报名 3 · 签到 3 · 心愿：微心愿\n积分超市 · 兑换 2 · 积分规则"
-    ),
-    "help_secretary_more": (
-        "/审核 @张三 通过|拒绝 · /扣分 @张三 2 原因 · /冲正 记录号 原因\n"
-        "/积分规则 设置 志愿劳动 3 · /星级评定 2026上半年\n"
-        "/活动 发布 标题 时间 地点 名额 积分 · /活动 3 确认 @张三 · /活动 3 取消 原因 · /心愿 发布 内容\n"
-        "/商品 上架 名称 积分 数量 · /核销 兑换码"
-    ),
     # 报到
     "reg_usage": "报到 3号楼 特长 水电维修 单位 市发改委 时间 周末",
     "reg_profile": "网格：{grid}｜特长：{skills}｜单位：{work_unit}｜可服务时间：{availability}",

@@ -112,10 +112,6 @@ TEXT: dict[str, str] = {
     "sched_rule_weekly": "每周{days} {clock}",
     "sched_rule_monthly": "每月{day}号 {clock}",
     "weekday_names": "一二三四五六日",
-    "help_schedule": (
-        "/定时 时间 [范围] 内容：定时通知（如「/定时 每周一 9:00 党员 学习」；/定时 列表、/定时 取消 编号）\n"
-        "/统计 本周 · /统计 本月：统计（认领/办结用时、超时率、活跃党员）"
-    ),
     # The .xlsx report
     "xlsx_sheet_summary": "概览",
     "xlsx_community": "社区",

@@ -301,7 +301,37 @@ async def count_open(*, session: AsyncSession, community_id: str) -> int:
     return int((await _COUNT_OPEN.run(session, {"community_id": community_id})).scalar() or 0)
 
 
+async def claimed_by(*, session: AsyncSession, community_id: str, person_id: str, limit: int = 10) -> list[Ticket]:
+    """The tickets this person is working on (claimed, not yet reported done)."""
+    return list(await session.scalars(
+        select(Ticket).where(Ticket.community_id == community_id, Ticket.claimer_id == person_id,
+                             Ticket.status == CLAIMED).order_by(Ticket.number).limit(limit)))
+
+
+async def awaiting_verification(*, session: AsyncSession, community_id: str, limit: int = 10) -> list[Ticket]:
+    """Tickets reported done and waiting for a secretary's 验收."""
+    return list(await session.scalars(
+        select(Ticket).where(Ticket.community_id == community_id, Ticket.status == DONE)
+        .order_by(Ticket.number).limit(limit)))
+
+
 async def events_of(*, session: AsyncSession, ticket_id: int) -> list[TicketEvent]:
     return list(await session.scalars(
         select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
     ))
+
+
+async def set_location(*, session: AsyncSession, ticket, building: str | None, unit: str | None,
+                       room_no: str | None, place: str | None, actor_id: str) -> None:
+    """Record where the problem is, as its reporter said it after the first message.
+
+    A place with no building number (小区东门) is kept in the text members see."""
+    values: dict = {"building": building, "unit": unit, "room_no": room_no, "updated_at": utcnow()}
+    if place:
+        values["text"] = f"{ticket.text}（位置：{place}）"[:MAX_TEXT]
+    await session.execute(update(Ticket).where(Ticket.id == ticket.id).values(**values))
+    for key, value in values.items():
+        setattr(ticket, key, value)
+    where = "".join(p for p in (f"{building}号楼" if building else "", f"{unit}单元" if unit else "",
+                                room_no or "", place or ""))
+    await record_event(session=session, ticket_id=ticket.id, action="relocate", actor_id=actor_id, note=where)

@@ -1,0 +1,114 @@
+"""Reporting a problem, as one service: classify, merge with the same open problem, plan
+dispatch, write the ticket, offer it. Chat, the console and the CLI all call ``report``;
+it returns what happened (``Outcome``) and the offers to send, and writes nothing else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import nlp
+from bot import clock
+from bot.db.models import Grid, PersonRole
+from bot.messages import Outgoing
+from bot.services import dispatching, duplicates, tickets
+
+OPENED, MERGED = "opened", "merged"
+# Where a ticket's place came from: the message itself, or the reporter's home in the directory.
+FROM_TEXT, FROM_HOME = "text", "home"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem as understood from a message."""
+
+    text: str
+    category: str
+    urgency: str
+    building: str | None = None
+    unit: str | None = None
+    room_no: str | None = None
+    evidence: str | None = None
+
+    @classmethod
+    def from_text(cls, text: str, result: nlp.Classification | None = None) -> "Problem":
+        result = result or nlp.classify(text)
+        return cls(text=text, category=result.category or "other", urgency=result.urgency or "normal",
+                   building=result.building, unit=result.unit, room_no=result.room,
+                   evidence="、".join(result.evidence) or None)
+
+    def as_payload(self) -> dict:
+        return dict(vars(self))
+
+
+@dataclass
+class Outcome:
+    kind: str  # OPENED | MERGED
+    ticket: tickets.TicketRecord | duplicates.Duplicate
+    count: int = 1  # residents reporting it (MERGED)
+    level: int | None = None  # dispatching.NEARBY / ALL_MEMBERS / SECRETARIES (OPENED)
+    nearby: int = 0  # members offered it privately
+    wait: datetime | None = None  # offers held until then (quiet hours)
+    place: str | None = None  # FROM_TEXT, FROM_HOME or None (nobody knows where)
+    offers: list[Outgoing] = field(default_factory=list)
+
+
+async def home_building(*, session: AsyncSession, person_id: str, community_id: str) -> str | None:
+    """The building a person lives in, from their home grid in the directory."""
+    grid_id = await session.scalar(select(PersonRole.grid_id).where(
+        PersonRole.person_id == person_id, PersonRole.community_id == community_id,
+        PersonRole.grid_id.is_not(None)).limit(1))
+    while grid_id is not None:
+        grid = await session.get(Grid, grid_id)
+        if grid is None:
+            return None
+        if grid.building_no:
+            return grid.building_no
+        grid_id = grid.parent_id if grid.level == "unit" else None
+    return None
+
+
+async def report(
+    *, session: AsyncSession, community_id: str, reporter_id: str, room_id: str | None,
+    grid_id: int | None, problem: Problem, settings, now: datetime | None = None,
+) -> Outcome:
+    same = await duplicates.find_duplicate(
+        session=session, community_id=community_id, grid_id=grid_id, category=problem.category,
+        text=problem.text, building=problem.building, unit=problem.unit, room_no=problem.room_no,
+    )
+    if same is not None and same.reporter_id != reporter_id:
+        count = await duplicates.attach(session=session, ticket=same, person_id=reporter_id,
+                                        room_id=room_id, text=problem.text)
+        return Outcome(MERGED, same, count=count or same.affected_count)
+    place, building = (FROM_TEXT, problem.building) if problem.building else (None, None)
+    if building is None:
+        building = await home_building(session=session, person_id=reporter_id, community_id=community_id)
+        place = FROM_HOME if building else None
+    # One clock for the ticket's creation and its deadline (deadline = created + the limit).
+    now = now or clock.utcnow()
+    draft = tickets.draft(
+        community_id=community_id, reporter_id=reporter_id, text=problem.text, category=problem.category,
+        urgency=problem.urgency, room_id=room_id, grid_id=grid_id, building=building,
+        unit=problem.unit if place == FROM_TEXT else None, room_no=problem.room_no if place == FROM_TEXT else None,
+        evidence=problem.evidence, now=now,
+    )
+    # Dispatch is planned first so that the ticket's one INSERT already holds its deadline and level.
+    plan = await dispatching.plan_new(session=session, ticket=draft, now=now, settings=settings)
+    draft.deadline_at, draft.dispatch_level = plan.deadline_at, plan.level
+    ticket = await tickets.insert(session=session, ticket=draft)
+    offers, wait = await dispatching.offer_new(session=session, ticket=ticket, plan=plan, now=now,
+                                               settings=settings)
+    return Outcome(OPENED, ticket, level=plan.level, nearby=len(plan.nearby), wait=wait, place=place,
+                   offers=offers)
+
+
+async def relocate(*, session: AsyncSession, community_id: str, number: int, building: str | None,
+                   unit: str | None, room_no: str | None, place: str | None, actor_id: str):
+    """The reporter said where: record it on their ticket (and in its timeline)."""
+    ticket = await tickets.get_by_number(session=session, community_id=community_id, number=number)
+    await tickets.set_location(session=session, ticket=ticket, building=building, unit=unit, room_no=room_no,
+                               place=place, actor_id=actor_id)
+    return ticket

@@ -1,0 +1,179 @@
+"""Short answers the way people write them in a chat: yes/no, a rating, "I'll take it",
+"it's fixed", a greeting. Pure: text in, result out; table-tested in tests/nlp/test_answers.py.
+
+Each reader first *tidies* the text: spaces, punctuation, emoji and trailing particles
+(啊呀吧哈嘛呢哦) go, then polite tails (麻烦了, 谢谢, 辛苦了) are peeled off, so
+"好的，麻烦了！" reads as "好的".
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_JUNK = re.compile(r"[\s,，.。!！?？~～、…·:：;；\"'“”‘’()（）\[\]【】<>《》\-—_*^]+")
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F]|\[[^\]]{1,4}\]")  # 👍 and WeChat's [强]
+_PARTICLES = "啊呀吧哈嘛呢哦噢喔啦嘞滴呗"
+_POLITE_TAILS = (
+    "好的谢谢", "麻烦你们了", "麻烦您了", "麻烦你了", "麻烦了", "麻烦", "谢谢你们", "谢谢您", "谢谢你", "谢谢了", "谢谢",
+    "多谢", "感谢", "辛苦了", "辛苦", "劳驾", "拜托了", "拜托",
+)
+_THUMBS = {"👍", "👌", "[强]", "[OK]", "[ok]", "[好的]"}
+
+YES_WORDS = frozenset({
+    "是", "是的", "是滴", "对", "对的", "对对", "对对对", "没错", "嗯", "嗯嗯", "恩", "恩恩", "en", "好", "好的",
+    "好滴", "好嘞", "好勒", "可以", "可以的", "行", "行的", "中", "要", "要的", "需要", "要登记", "登记",
+    "登记吧", "登记一下", "帮我登记", "帮忙登记", "请登记", "确认", "确定", "ok", "okay", "yes", "y",
+    "是的要登记", "对要登记", "嗯要登记", "好的登记", "好登记", "要报", "报一下", "帮我报一下",
+})
+NO_WORDS = frozenset({
+    "不", "不是", "不对", "不用", "不用了", "不要", "不需要", "不必", "算了", "算", "取消", "别", "别登记",
+    "不登记", "不用登记", "先不用", "先不要", "暂时不用", "没事", "没事了", "已经好了", "好了不用了", "no", "n",
+    "不麻烦了", "不用麻烦了",
+})
+# A secretary confirming a preview says the same things, or "发".
+CONFIRM_EXTRA = frozenset({"发", "发吧", "发送", "发出去", "发布", "确认发送", "确认发布", "没问题", "就这样"})
+CANCEL_EXTRA = frozenset({"不发了", "先不发", "别发", "撤回", "不发", "重来", "改一下"})
+
+
+def tidy(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text or "").strip()
+    if s in _THUMBS or _EMOJI.fullmatch(s or "-"):
+        return "👍"
+    s = _EMOJI.sub("", s)
+    s = _JUNK.sub("", s).lower()
+    for _ in range(3):  # "好的麻烦了谢谢" peels twice
+        stripped = s.rstrip(_PARTICLES)
+        for tail in _POLITE_TAILS:
+            if stripped.endswith(tail) and len(stripped) > len(tail):
+                stripped = stripped[: -len(tail)]
+                break
+        if stripped == s:
+            break
+        s = stripped
+    return s.rstrip(_PARTICLES) or s
+
+
+def yes_no(text: str) -> bool | None:
+    """True for a yes, False for a no, None for anything else (then it is not an answer)."""
+    s = tidy(text)
+    if len(s) > 12:
+        return None  # a sentence, not an answer
+    if s in NO_WORDS:
+        return False
+    if s in YES_WORDS or s == "👍":
+        return True
+    return None
+
+
+def confirm_cancel(text: str) -> bool | None:
+    """A secretary's answer to a preview: True to go ahead, False to drop it."""
+    s = tidy(text)
+    if s in CONFIRM_EXTRA:
+        return True
+    if s in CANCEL_EXTRA:
+        return False
+    return yes_no(text)
+
+
+# -- ratings -------------------------------------------------------------------
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_SCORE = re.compile(r"^(?:评价?|打)?([1-5一二两三四五])(?:分|星|颗星)?(?:好评)?$")
+_SATISFACTION = (  # longest first: "很不满意" before "满意"
+    ("非常不满意", 1), ("很不满意", 1), ("特别不满意", 1), ("太差了", 1), ("太差", 1), ("差评", 1),
+    ("不太满意", 2), ("不大满意", 2), ("不满意", 2), ("不怎么样", 2), ("不行", 2),
+    ("一般般", 3), ("一般", 3), ("凑合", 3), ("马马虎虎", 3), ("还凑合", 3),
+    ("比较满意", 4), ("基本满意", 4), ("还行", 4), ("还可以", 4), ("还不错", 4), ("不错", 4), ("挺好", 4),
+    ("非常满意", 5), ("很满意", 5), ("特别满意", 5), ("十分满意", 5), ("满意", 5), ("挺满意", 5),
+    ("非常好", 5), ("很好", 5), ("太好了", 5), ("好评", 5), ("五星好评", 5), ("满分", 5),
+)
+_SATISFACTION_MAP = dict(_SATISFACTION)
+
+
+def rating(text: str) -> int | None:
+    """A 1-5 score from "5", "五星", "满意", "不太满意"…; None when it is not a rating."""
+    s = tidy(text)
+    if s == "👍":
+        return 5
+    m = _SCORE.match(s)
+    if m:
+        d = m.group(1)
+        return int(d) if d.isdigit() else _CN_DIGITS[d]
+    if s.count("⭐") and s.strip("⭐") == "" and len(s) <= 5:
+        return len(s)
+    if len(s) > 10:
+        return None
+    for word, score in sorted(_SATISFACTION, key=lambda p: -len(p[0])):
+        if s == word or (s.startswith(word) and len(s) - len(word) <= 3):
+            return score
+    return None
+
+
+# -- members -------------------------------------------------------------------
+_NUM = r"(?:#|＃)?\s*(\d{1,6})\s*(?:号|单|号单)?"
+_CLAIM = re.compile(
+    r"^(?:" + _NUM + r"\s*)?(?:我来吧?|我来处理|我来弄|我去吧?|我去看看|我去处理|我接了?|我接吧|我接单|交给我|"
+    r"我负责|这个我来|这单我来|这单我接了?|我可以去|我能去)(?:\s*" + _NUM + r")?$"
+)
+_DONE = re.compile(
+    r"^(?:" + _NUM + r"\s*)?[^\d]{0,8}?(?:已经|已)?(?:修|弄|搞|处理|办|换|清理|清|装|做|解决|整|通)(?:好|完|定|妥)了?"
+    r"|^(?:" + _NUM + r"\s*)?(?:已完成|完成了|搞定了?|ok了|好了已经|都好了|处理完毕|办完了)"
+)
+
+
+def claim_intent(text: str) -> tuple[bool, int | None] | None:
+    """"我来" / "4号我接了" / "这单我来": (True, number or None); None when it is not a claim."""
+    s = unicodedata.normalize("NFKC", text or "").strip()
+    s = _JUNK.sub("", s.replace("#", " #")).rstrip(_PARTICLES)
+    s = re.sub(r"(\d)(?=[^\d号单])", r"\1 ", s).replace(" ", "")
+    m = _CLAIM.match(s)
+    if not m:
+        return None
+    number = next((int(g) for g in m.groups() if g), None)
+    return True, number
+
+
+def done_intent(text: str) -> tuple[int | None, str] | None:
+    """"修好了" / "3号已经处理完了，换了灯泡": (number or None, the note); None otherwise.
+
+    A question ("修好了吗") is not a report."""
+    s = unicodedata.normalize("NFKC", text or "").strip()
+    if not s or len(s) > 80 or re.search(r"[吗嘛么?？]\s*$|没有?$|了没", s):
+        return None
+    head = _JUNK.sub("", s.replace("#", " #")).replace(" ", "")
+    m = _DONE.match(head)
+    if not m:
+        return None
+    number = next((int(g) for g in m.groups() if g), None)
+    return number, (text or "").strip()
+
+
+_VERIFY = re.compile(r"^(?:" + _NUM + r")?\s*验收\s*(?:" + _NUM + r")?\s*(通过|合格|没问题|同意|ok|可以)了?$")
+
+
+def verify_intent(text: str) -> tuple[int | None] | None:
+    """"验收通过" / "15号验收通过": (number or None,); None otherwise."""
+    s = _JUNK.sub("", unicodedata.normalize("NFKC", text or "").strip().replace("#", " #")).replace(" ", "").lower()
+    m = _VERIFY.match(s)
+    if not m:
+        return None
+    return (next((int(g) for g in m.groups()[:2] if g), None),)
+
+
+PASS_WORDS = frozenset({"通过", "同意", "合格", "没问题", "可以", "ok", "好", "行", "验收通过"})
+REJECT_WORDS = frozenset({"驳回", "不通过", "不合格", "退回", "打回", "不同意", "不行"})
+
+
+# -- greetings -----------------------------------------------------------------
+_GREETING = re.compile(
+    r"^(?:(?:你好|您好|哈喽|hello|hi|嗨|喂|请问|打扰一下|打扰了)*(?:在吗|在不在|有人吗|有人在吗|在线吗|机器人在吗|网格员在吗)"
+    r"|你好|您好|哈喽|hello|hi|嗨|喂|你好呀|您好呀|在)$"
+)
+_CALLING = re.compile(r"在吗|在不在|有人吗|有人在吗|在线吗")
+
+
+def greeting(text: str) -> str | None:
+    """"calling" for 在吗/有人吗 (someone wants the bot), "hello" for 你好, None otherwise."""
+    s = tidy(text)
+    if not s or not _GREETING.match(s):
+        return None
+    return "calling" if _CALLING.search(s) else "hello"
