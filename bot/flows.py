@@ -105,6 +105,10 @@ async def start(
 ) -> str | None:
     """Open flow ``name`` for the person in this conversation; returns the flow it replaced, if any."""
     if name not in FLOWS:
+        from bot.commands import ensure_loaded  # a job may start a flow before any message was handled
+
+        ensure_loaded()
+    if name not in FLOWS:
         raise KeyError(f"unknown flow {name!r}")
     conversation = conversation_of(room_id)
     replaced = await current(session=session, person_id=person_id, conversation=conversation)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from bot.clock import to_local
+from bot.clock import to_local, utcnow
 from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.db.models import Person
@@ -11,6 +11,7 @@ from bot.errors import DomainError, Forbidden
 from bot.replies import say
 from bot.services import directory, points, ranking, rules
 from bot.services.directory import STAFF, Actor
+from handlers.preview import PREVIEW_ACTIONS, start_preview
 from handlers.member import community_of
 from handlers.secretary import resolve_person
 
@@ -180,13 +181,36 @@ async def _change_rule(ctx: Context, session, actor: Actor, community: str, verb
                 help="计算半年星级，预览后回复「确认」在各群公布")
 async def star_rating(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
-    period, rated = await ranking.rate_stars(session=session, community_id=community, label=command.args)
-    label = say("stars_period", year=period.year, half="上半年" if period.first else "下半年")
+    period, rated = await ranking.star_preview(session=session, community_id=community, label=command.args,
+                                               now=utcnow())
+    label = ranking.period_label(period)
     if not rated:
         ctx.reply(say("stars_none", period=label))
         return
-    body = "".join(say("stars_item", stars="★" * stars, name=name, points=pts) for name, pts, stars in rated)
-    notice = say("stars_notice", period=label, items=body)
-    for room in await directory.rooms_of(session=session, community_id=community):
+    rooms = await directory.rooms_of(session=session, community_id=community)
+    await start_preview(ctx, community, {"type": "stars", "label": command.args})
+    ctx.reply(say("stars_preview", period=label, count=len(rated), items=_star_items(rated), rooms=len(rooms),
+                  minutes=max(1, ctx.settings.confirm_ttl_seconds // 60)))
+
+
+def _star_items(rated) -> str:
+    return "".join(say("stars_item", stars="★" * stars, name=name, points=pts) for name, pts, stars in rated)
+
+
+async def publish_stars(ctx: Context, state) -> None:
+    """确认 to a /星级评定 preview: record and announce, unless someone already did."""
+    community = state.community_id
+    try:
+        period, rated = await ranking.rate_stars(session=ctx.session, community_id=community,
+                                                 label=state.payload["label"], now=utcnow())
+    except DomainError as refused:  # answered, not raised: the preview is used up either way
+        ctx.reply(say(refused.key, **refused.fields))
+        return
+    label = ranking.period_label(period)
+    notice = say("stars_notice", period=label, items=_star_items(rated))
+    for room in await directory.rooms_of(session=ctx.session, community_id=community):
         ctx.send(room.id, notice)
     ctx.reply(say("stars_done", period=label, count=len(rated)))
+
+
+PREVIEW_ACTIONS["stars"] = publish_stars

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
+from bot import flows
 from bot.commands import Command
+from nlp import answers
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
@@ -13,6 +15,8 @@ from handlers.format import local_time, ticket_fields
 from handlers.member import community_of, need_number
 
 router = Router("resident")
+# The follow-up job closes a verified ticket after a few days; the question lives as long.
+RATE_TTL_SECONDS = 3 * 24 * 3600
 _SCORE = re.compile(r"^([1-5])(?:\s*分)?(?:\s+|$)(.*)$", re.S)
 
 
@@ -45,12 +49,33 @@ async def rate(ctx: Context, session, actor: Actor, command: Command) -> None:
     if ticket.reporter_id != actor.person.id:
         raise DomainError("err_not_reporter", number=number, action="评价")
     score, comment = int(match.group(1)), match.group(2).strip()
-    await tickets.close(session=session, ticket=ticket, actor_id=actor.person.id, rating=score,
-                        note=comment or None)
-    ctx.reply(say("ticket_rated_ok", number=number, score=score))
-    bonus = await awards.on_rated(session=session, ticket=ticket, score=score)
+    await record_rating(ctx, ticket, score, comment or None)
+
+
+async def record_rating(ctx: Context, ticket, score: int, comment: str | None) -> None:
+    """The reporter's 1-5: close the ticket, thank them, and reward the claimer for a good one."""
+    await tickets.close(session=ctx.session, ticket=ticket, actor_id=ctx.actor.person.id, rating=score,
+                        note=comment)
+    ctx.reply(say("ticket_rated_ok", number=ticket.number, score=score))
+    bonus = await awards.on_rated(session=ctx.session, ticket=ticket, score=score)
     if bonus:
-        ctx.tell(ticket.claimer_id, say("rating_bonus_claimer", number=number, points=bonus))
+        ctx.tell(ticket.claimer_id, say("rating_bonus_claimer", number=ticket.number, points=bonus))
+
+
+async def ask_for_rating(*, session, ticket, room_id: str | None) -> None:
+    """After 验收 or 回访 the reporter's next 满意 / 5 / 不太满意 there rates this ticket."""
+    await flows.start(session=session, name="rate", person_id=ticket.reporter_id, community_id=ticket.community_id,
+                      room_id=room_id, payload={"number": ticket.number}, ttl_seconds=RATE_TTL_SECONDS)
+
+
+@flows.flow("rate", accepts=answers.rating)
+async def rated_in_words(ctx: Context, score: int, state: flows.State) -> None:
+    ticket = await tickets.get_by_number(session=ctx.session, community_id=state.community_id,
+                                         number=state.payload["number"])
+    if ticket.reporter_id != ctx.actor.person.id or ticket.status != tickets.VERIFIED:
+        ctx.reply(say("rate_nothing_pending"))
+        return
+    await record_rating(ctx, ticket, score, ctx.text if answers.tidy(ctx.text) not in ("", str(score)) else None)
 
 
 @router.command("cancel", words=("撤销", "撤回诉求"), number=True, strong=True, usage="撤销 12",

@@ -12,6 +12,7 @@ from bot.services import broadcast, directory, outbox, points, rules, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.preview import PREVIEW_ACTIONS, start_preview
 from handlers.format import excerpt, tell_reporter
+from handlers.resident import ask_for_rating
 from handlers.member import community_of, need_number, tell_residents
 
 router = Router("secretary")
@@ -124,3 +125,5 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
         )
         ctx.tell(claimer, say("ticket_verified_claimer", number=number, points=rule.points))
     tell_reporter(ctx, ticket, say("ticket_verified_reporter", number=number))
+    told_in = ctx.msg.room_id if ctx.msg.sender_id == ticket.reporter_id else ticket.room_id
+    await ask_for_rating(session=session, ticket=ticket, room_id=told_in)

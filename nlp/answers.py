@@ -65,13 +65,23 @@ def yes_no(text: str) -> bool | None:
     return None
 
 
+_LEADS = ("好的", "好", "嗯嗯", "嗯", "可以", "行", "对", "没问题", "确认", "ok")
+
+
 def confirm_cancel(text: str) -> bool | None:
     """A secretary's answer to a preview: True to go ahead, False to drop it."""
     s = tidy(text)
-    if s in CONFIRM_EXTRA:
+    if s in CONFIRM_EXTRA or s in {"发", "发吧"}:
         return True
     if s in CANCEL_EXTRA:
         return False
+    for lead in _LEADS:  # "好的，发吧", "可以发", "嗯，不发了"
+        rest = s[len(lead):].rstrip(_PARTICLES) if s.startswith(lead) else None
+        if rest:
+            if rest in CONFIRM_EXTRA or rest in YES_WORDS:
+                return True
+            if rest in CANCEL_EXTRA or rest in NO_WORDS:
+                return False
     return yes_no(text)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime, timezone
 from argparse import Namespace
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -15,7 +16,7 @@ from bot.db.models_members import MemberProfile, StarRating
 from bot.services import exports, loader, points, roster_import
 from bot.web.app import create_app
 from examples.make_roster import HEADER, ROWS, build
-from tests.harness import EAST, MEMBER_CHEN, MEMBER_LI, MEMBERS, SECRETARY, texts
+from tests.harness import EAST, MEMBER_CHEN, MEMBER_LI, MEMBERS, SECRETARY, keys, texts
 from tests.test_points_ledger import assert_balances_match_ledger
 
 NEWBIE = "wx-newbie"
@@ -130,24 +131,59 @@ async def test_points_are_recognised_in_both_communities(bot):
     await assert_balances_match_ledger(bot)
 
 
-async def test_star_ratings_are_computed_announced_and_recorded(bot):
+async def test_star_ratings_are_previewed_confirmed_announced_once_and_recorded(bot):
+    from sqlalchemy import update
+
+    from bot.db.models import PointsEntry
+
     await bot.say(SECRETARY, "/积分规则 设置 3星门槛 5", None)
     await bot.say(SECRETARY, "/加分 @李师傅 20 抗洪值守", None)
     await bot.say(SECRETARY, "/加分 @陈老师 5 普法讲座", None)
     await bot.say(SECRETARY, "/加分 @刘大姐 2 帮忙", None)
     local = to_local(utcnow())
-    label = f"{local.year}{'上半年' if local.month <= 6 else '下半年'}"
-    replies = await bot.say(SECRETARY, f"/星级评定 {label}", None)
+    this_half = f"{local.year}{'上半年' if local.month <= 6 else '下半年'}"
+    # The points were earned in the half-year before this one, which has ended.
+    last_year, last_first = (local.year - 1, False) if local.month <= 6 else (local.year, True)
+    label = f"{last_year}{'上半年' if last_first else '下半年'}"
+    earned_at = datetime(last_year, 3 if last_first else 9, 15, tzinfo=timezone.utc)
+    async with bot.runtime.db.transaction() as session:
+        await session.execute(update(PointsEntry).values(created_at=earned_at))
+
+    unfinished = await bot.say(SECRETARY, f"/星级评定 {this_half}", None)
+    assert keys(unfinished) == ["stars_unfinished"]
+    preview = await bot.say(SECRETARY, f"/星级评定 {label}", None)
+    assert keys(preview) == ["stars_preview"] and "3 人获评" in preview[0].text
+    assert not [r for r in preview if r.room == EAST]  # nothing posted before 确认
+    async with bot.runtime.db.sessions() as session:
+        assert list(await session.scalars(select(StarRating))) == []
+
+    replies = await bot.say(SECRETARY, "好的，发吧", None)
     notice = next(r.text for r in replies if r.room == EAST)
     assert "★★★★ 李师傅（20 分）" not in notice  # 20 < 40: three stars by the 20-point default
     assert "★★★ 李师傅（20 分）" in notice and "★★★ 陈老师（5 分）" in notice and "★ 刘大姐（2 分）" in notice
-    assert "3 人获评" in texts(replies)
-    await bot.say(SECRETARY, f"/星级评定 {label}", None)  # a rerun replaces, never duplicates
+    assert "stars_done" in keys(replies)
+    again = await bot.say(SECRETARY, f"/星级评定 {label}", None)  # a rerun is refused, never posted twice
+    assert keys(again) == ["stars_already"]
     async with bot.runtime.db.sessions() as session:
         rows = list(await session.scalars(select(StarRating)))
     assert len(rows) == 3 and {r.stars for r in rows} == {3, 1}
     assert "格式不对" in texts(await bot.say(SECRETARY, "/星级评定 明年", None))
     assert "仅限" in texts(await bot.say(MEMBER_LI, f"/星级评定 {label}", MEMBERS))
+
+
+async def test_star_rating_preview_can_be_dropped(bot):
+    local = to_local(utcnow())
+    label = f"{local.year - 1}下半年"
+    await bot.say(SECRETARY, "/加分 @李师傅 20 抗洪值守", None)
+    from sqlalchemy import update
+
+    from bot.db.models import PointsEntry
+    async with bot.runtime.db.transaction() as session:
+        await session.execute(update(PointsEntry).values(
+            created_at=datetime(local.year - 1, 9, 1, tzinfo=timezone.utc)))
+    assert keys(await bot.say(SECRETARY, f"/星级评定 {label}", None)) == ["stars_preview"]
+    assert keys(await bot.say(SECRETARY, "算了", None)) == ["stars_cancelled"]
+    assert keys(await bot.say(SECRETARY, "确认", None)) == ["nothing_to_confirm"]
 
 
 async def test_ledger_and_statement_export(bot):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import EAST, GRID_WORKER, MEMBER_LI, MEMBERS, RES_ZHAO, SECRETARY, WEST, texts
+from tests.harness import keys, EAST, GRID_WORKER, MEMBER_LI, MEMBERS, RES_ZHAO, SECRETARY, WEST, texts
 
 
 async def test_broadcast_waits_for_confirmation(bot):
@@ -61,7 +61,12 @@ async def test_whole_loop_from_private_chat(bot):
     await bot.say(MEMBER_LI, f"完成 {number} 换好了", None)
     verified = await bot.say(SECRETARY, f"验收 {number} 通过", None)
     assert "验收通过" in texts(verified)
-    assert any(r.room == EAST and r.mentions == [RES_ZHAO] and "评价" in r.text for r in verified)
+    assert any(r.room == EAST and r.mentions == [RES_ZHAO] and r.key == "ticket_verified_reporter" for r in verified)
+    # She answers in her own words where she was asked.
+    rated = await bot.say(RES_ZHAO, "满意，师傅辛苦了", EAST)
+    assert keys(rated)[0] == "ticket_rated_ok"
+    ticket = await bot.ticket(number)
+    assert (ticket.status, ticket.rating) == ("closed", 5)
 
 
 async def test_manual_points(bot):

@@ -52,7 +52,7 @@ TEXT: dict[str, str] = {
     "ticket_done_secretary": "#{number} 已由 {claimer} 标记完成：{note}\n验收请发「/验收 {number} 通过」或「/验收 {number} 驳回 原因」。",
     "ticket_verified_ok": "#{number} 验收通过，{claimer} 获得 {points} 积分（规则：{rule}）。",
     "ticket_verified_claimer": "您处理的 #{number} 已验收通过，获得 {points} 积分。感谢付出！",
-    "ticket_verified_reporter": "您的诉求 #{number} 已办好并通过验收。欢迎评价：发「评价 {number} 5 意见」（1-5 分）。",
+    "ticket_verified_reporter": "您的诉求 #{number} 已办好并通过验收。满意吗？直接回复「满意」「一般」「不满意」或 1-5 分即可。",
     "ticket_rejected_ok": "#{number} 已驳回给 {claimer}：{reason}",
     "ticket_rejected_claimer": "#{number} 验收未通过：{reason}\n请继续处理，完成后再发「完成 {number} 说明」。",
     "ticket_cancelled_ok": "诉求 #{number} 已撤销。",

@@ -81,6 +81,12 @@ TEXT: dict[str, str] = {
     "rules_reset_ok": "「{name}」已恢复默认 {points} 分。",
     # Star ratings
     "stars_period": "{year}年{half}",
+    "stars_half_1": "上半年",
+    "stars_half_2": "下半年",
+    "stars_preview": "{period}星级评定预览：{count} 人获评{items}\n将在 {rooms} 个群公布。回复「确认」公布，回复「取消」放弃（{minutes} 分钟内有效）。",
+    "stars_unfinished": "{period}还没有结束，{end} 起才能评定。",
+    "stars_already": "{period}的星级评定已经公布过了，不再重复公布。",
+    "stars_cancelled": "好的，这次星级评定没有公布。",
     "stars_none": "{period}还没有成员达到星级门槛。",
     "stars_item": "\n{stars} {name}（{points} 分）",
     "stars_notice": "【星级评定·{period}】感谢大家的付出！{items}",

@@ -40,7 +40,7 @@ TEXT: dict[str, str] = {
     # Follow-up (回访)
     "followup_ask": (
         "【回访】您的诉求 #{number}（{category}）已经办好并通过验收：{excerpt}\n"
-        "请为这次服务打分：直接回复 1-5 的数字（5 分最满意），"
+        "请为这次服务打分：直接回复「满意」「一般」「不满意」或 1-5 的数字（5 分最满意），"
         "或发「评价 {number} 5 意见」。{days} 天内未评价将自动办结。"
     ),
     "followup_low_rating": (

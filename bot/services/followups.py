@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import Ticket
 from bot.db.models_schedule import ScheduledJob
 from bot.errors import DomainError
+from bot import flows
 from bot.messages import Outgoing
 from bot.replies import say
 from bot.services import jobs, tickets
@@ -59,7 +60,11 @@ async def ask(*, session: AsyncSession, job: ScheduledJob, now: datetime, settin
     ticket = await session.get(Ticket, job.ticket_id)
     if ticket is None or ticket.status != tickets.VERIFIED:
         return None
-    text = say("followup_ask", days=getattr(settings, "followup_close_days", 3), **ticket_fields(ticket))
+    days = getattr(settings, "followup_close_days", 3)
+    text = say("followup_ask", days=days, **ticket_fields(ticket))
+    # "满意" or "5" in the private chat now rates this ticket (bot.flows; handlers.resident).
+    await flows.start(session=session, name="rate", person_id=ticket.reporter_id, community_id=ticket.community_id,
+                      room_id=None, payload={"number": ticket.number}, ttl_seconds=days * 24 * 3600)
     return jobs.Batch([Outgoing(text=text, to=ticket.reporter_id)])
 
 

@@ -19,6 +19,7 @@ from bot.db.models import Grid, Person, PersonRole, PointsEntry
 from bot.db.models_members import StarRating
 from bot.db.prepared import Prepared
 from bot.errors import DomainError
+from bot.replies import say
 from bot.services import grids as grids_tree
 from bot.services import rules
 from bot.services.directory import MEMBER
@@ -143,33 +144,60 @@ async def earned(*, session: AsyncSession, person_ids: list[str], start: datetim
     return {pid: int(total) for pid, total in rows}
 
 
-async def rate_stars(*, session: AsyncSession, community_id: str, label: str) -> tuple[HalfYear, list[tuple[str, int, int]]]:
-    """Compute and record the half-year's star ratings of the community's members.
+async def star_preview(
+    *, session: AsyncSession, community_id: str, label: str, now: datetime,
+) -> tuple[HalfYear, list[tuple[str, int, int]]]:
+    """The half-year's star ratings as they would be published, writing nothing.
 
-    Returns the period and (name, points, stars) for everyone with at least one star,
-    best first. Running it again for the same period recomputes and replaces the record.
-    """
+    Refused for a half-year that has not ended, and for one already published (the
+    ratings are announced in every group: twice would be noise, and a recount confusing)."""
     period = half_year(label)
+    if period.end > now:
+        raise DomainError("stars_unfinished", period=period_label(period), end=period.end.strftime("%Y-%m-%d"))
+    if await _published(session, community_id, period):
+        raise DomainError("stars_already", period=period_label(period))
+    rows = await _compute(session, community_id, period)
+    return period, [(p.name, points, stars) for p, points, stars in rows if stars]
+
+
+def period_label(period: HalfYear) -> str:
+    return say("stars_period", year=period.year, half=say("stars_half_1" if period.first else "stars_half_2"))
+
+
+async def _published(session: AsyncSession, community_id: str, period: HalfYear) -> bool:
+    return await session.scalar(select(StarRating.id).where(
+        StarRating.community_id == community_id, StarRating.period == period.code).limit(1)) is not None
+
+
+async def _compute(session: AsyncSession, community_id: str, period: HalfYear) -> list[tuple[Person, int, int]]:
     thresholds = await rules.star_thresholds(session=session, community_id=community_id)
     members = list(await session.scalars(
         select(Person).join(PersonRole, PersonRole.person_id == Person.id)
         .where(PersonRole.community_id == community_id, PersonRole.role == MEMBER).order_by(Person.id)
     ))
     totals = await earned(session=session, person_ids=[p.id for p in members], start=period.start, end=period.end)
-    existing = {r.person_id: r for r in await session.scalars(select(StarRating).where(
-        StarRating.community_id == community_id, StarRating.period == period.code))}
     result = []
     for person in members:
         points = totals.get(person.id, 0)
-        stars = next((s for s, minimum in thresholds if points >= minimum), 0)
-        row = existing.get(person.id)
-        if row is None:
-            session.add(StarRating(community_id=community_id, period=period.code, person_id=person.id,
-                                   points=points, stars=stars))
-        else:
-            row.points, row.stars, row.created_at = points, stars, utcnow()
+        result.append((person, points, next((s for s, minimum in thresholds if points >= minimum), 0)))
+    result.sort(key=lambda r: (-r[2], -r[1], r[0].name))
+    return result
+
+
+async def rate_stars(
+    *, session: AsyncSession, community_id: str, label: str, now: datetime,
+) -> tuple[HalfYear, list[tuple[str, int, int]]]:
+    """Compute and record the half-year's star ratings of the community's members (after 确认).
+
+    Returns the period and (name, points, stars) for everyone with at least one star,
+    best first. The same checks as the preview apply: a second 确认, or one typed
+    after another secretary published, records nothing."""
+    period, _ = await star_preview(session=session, community_id=community_id, label=label, now=now)
+    rated = []
+    for person, points, stars in await _compute(session, community_id, period):
+        session.add(StarRating(community_id=community_id, period=period.code, person_id=person.id,
+                               points=points, stars=stars))
         if stars:
-            result.append((person.name, points, stars))
+            rated.append((person.name, points, stars))
     await session.flush()
-    result.sort(key=lambda r: (-r[2], -r[1], r[0]))
-    return period, result
+    return period, rated
