@@ -191,7 +191,8 @@ def readme_table() -> str:
         who = AUDIENCE_ROLES[audience]
         for n in registry.notes:
             if n.audience == audience:
-                rows.append(f"| {who} | {n.usage} | {n.help} |")
+                typed = n.usage if "「" in n.usage else f"`{n.usage}`"
+                rows.append(f"| {who} | {typed} | {n.help} |")
         for s in registry.specs.values():
             if s.audience == audience and not s.hidden:
                 typed = "、".join(f"`{u}`" for u in s.usage)
@@ -218,7 +219,10 @@ if __name__ == "__main__":
     import sys
 
     if sys.argv[1:] == ["readme"]:
-        print(readme_table())
+        # Run as __main__ this file is a second module: the handlers fill the real one.
+        from bot.commands import readme_table as generated
+
+        print(generated())
     else:
         print("usage: python -m bot.commands readme", file=sys.stderr)
         sys.exit(2)

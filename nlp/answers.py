@@ -24,6 +24,7 @@ YES_WORDS = frozenset({
     "好滴", "好嘞", "好勒", "可以", "可以的", "行", "行的", "中", "要", "要的", "需要", "要登记", "登记",
     "登记吧", "登记一下", "帮我登记", "帮忙登记", "请登记", "确认", "确定", "ok", "okay", "yes", "y",
     "是的要登记", "对要登记", "嗯要登记", "好的登记", "好登记", "要报", "报一下", "帮我报一下",
+    "麻烦了", "麻烦你了", "麻烦您了", "麻烦你们了", "拜托了", "有劳",
 })
 NO_WORDS = frozenset({
     "不", "不是", "不对", "不用", "不用了", "不要", "不需要", "不必", "算了", "算", "取消", "别", "别登记",
@@ -33,6 +34,10 @@ NO_WORDS = frozenset({
 # A secretary confirming a preview says the same things, or "发".
 CONFIRM_EXTRA = frozenset({"发", "发吧", "发送", "发出去", "发布", "确认发送", "确认发布", "没问题", "就这样"})
 CANCEL_EXTRA = frozenset({"不发了", "先不发", "别发", "撤回", "不发", "重来", "改一下"})
+
+
+# Words that lead an answer and may be followed by the answer itself: "好的，发吧", "嗯，登记一下".
+_LEADS = ("好的", "好", "嗯嗯", "嗯", "可以", "行", "对", "是的", "没问题", "确认", "ok")
 
 
 def tidy(text: str) -> str:
@@ -62,10 +67,13 @@ def yes_no(text: str) -> bool | None:
         return False
     if s in YES_WORDS or s == "👍":
         return True
+    for lead in _LEADS:  # "嗯，登记一下", "好的，不用了"
+        rest = s[len(lead):].rstrip(_PARTICLES) if s.startswith(lead) else None
+        if rest and rest in NO_WORDS:
+            return False
+        if rest and rest in YES_WORDS:
+            return True
     return None
-
-
-_LEADS = ("好的", "好", "嗯嗯", "嗯", "可以", "行", "对", "没问题", "确认", "ok")
 
 
 def confirm_cancel(text: str) -> bool | None:
@@ -124,8 +132,9 @@ _CLAIM = re.compile(
     r"^(?:" + _NUM + r"\s*)?(?:我来吧?|我来处理|我来弄|我去吧?|我去看看|我去处理|我接了?|我接吧|我接单|交给我|"
     r"我负责|这个我来|这单我来|这单我接了?|我可以去|我能去)(?:\s*" + _NUM + r")?$"
 )
+_VERB = r"(?:修|弄|搞|处理|办|换|清理|清|装|做|解决|整|通)(?:好|完|定|妥)"
 _DONE = re.compile(
-    r"^(?:" + _NUM + r"\s*)?[^\d]{0,8}?(?:已经|已)?(?:修|弄|搞|处理|办|换|清理|清|装|做|解决|整|通)(?:好|完|定|妥)了?"
+    r"^(?:" + _NUM + r"\s*)?[^\d]{0,8}?(?:(?:已经|已)" + _VERB + r"了?|" + _VERB + r"了)"
     r"|^(?:" + _NUM + r"\s*)?(?:已完成|完成了|搞定了?|ok了|好了已经|都好了|处理完毕|办完了)"
 )
 
@@ -147,7 +156,7 @@ def done_intent(text: str) -> tuple[int | None, str] | None:
 
     A question ("修好了吗") is not a report."""
     s = unicodedata.normalize("NFKC", text or "").strip()
-    if not s or len(s) > 80 or re.search(r"[吗嘛么?？]\s*$|没有?$|了没", s):
+    if not s or len(s) > 80 or re.search(r"[吗嘛么?？]\s*$|没有?$|了没|什么时候|啥时候|何时|能不能|会不会|怎么还", s):
         return None
     head = _JUNK.sub("", s.replace("#", " #")).replace(" ", "")
     m = _DONE.match(head)

@@ -1,0 +1,109 @@
+"""Short answers as people write them (nlp.answers), table-tested."""
+from __future__ import annotations
+
+import pytest
+
+from nlp import answers
+
+YES = ["是", "是的", "对", "好", "好的", "嗯", "嗯嗯", "可以", "行", "要", "登记吧", "要登记", "好的麻烦了",
+       "好的，麻烦了！", "麻烦了", "嗯，登记一下", "是的，谢谢", "对的", "👍", "ok", "OK", "好滴", "可以的谢谢",
+       "帮我登记", "好嘞", "行吧", "确认"]
+NO = ["不用", "不要", "算了", "取消", "不用了", "不用了谢谢", "不需要", "没事了", "别登记", "先不用", "不是"]
+NEITHER = ["电梯坏了", "是不是坏了", "好的物业什么时候来修", "你好", "谢谢", "哈哈哈", "我家灯不亮了", "",
+           "好几天了还没修好，你们到底管不管"]
+
+
+@pytest.mark.parametrize("text", YES)
+def test_yes(text):
+    assert answers.yes_no(text) is True
+
+
+@pytest.mark.parametrize("text", NO)
+def test_no(text):
+    assert answers.yes_no(text) is False
+
+
+@pytest.mark.parametrize("text", NEITHER)
+def test_not_an_answer(text):
+    assert answers.yes_no(text) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("确认", True), ("发吧", True), ("好的，发吧", True), ("可以发", True), ("没问题", True), ("发送", True),
+    ("取消", False), ("不发了", False), ("算了", False), ("嗯，不发了", False), ("先不发", False),
+    ("明天再说吧这个通知要改", None),
+])
+def test_confirm_cancel(text, expected):
+    assert answers.confirm_cancel(text) is expected
+
+
+@pytest.mark.parametrize("text,score", [
+    ("5", 5), ("5分", 5), ("五星", 5), ("五分", 5), ("满意", 5), ("很满意", 5), ("非常满意，谢谢", 5),
+    ("满意，师傅辛苦了", 5), ("👍", 5), ("还行", 4), ("还可以吧", 4), ("比较满意", 4), ("不错", 4),
+    ("一般", 3), ("3", 3), ("一般般", 3), ("不太满意", 2), ("不满意", 2), ("很不满意", 1), ("差评", 1), ("1分", 1),
+])
+def test_rating(text, score):
+    assert answers.rating(text) == score
+
+
+@pytest.mark.parametrize("text", ["好的", "谢谢", "6号楼", "12", "满意度调查什么时候做的问卷在哪里填写", "评价一下物业"])
+def test_not_a_rating(text):
+    assert answers.rating(text) is None
+
+
+@pytest.mark.parametrize("text,number", [
+    ("我来", None), ("我来吧", None), ("我去", None), ("我去吧", None), ("我接了", None), ("这单我来", None),
+    ("我去看看", None), ("交给我", None), ("4号我接了", 4), ("#12 我来", 12), ("12号我来", 12), ("我来！", None),
+])
+def test_claim_intent(text, number):
+    assert answers.claim_intent(text) == (True, number)
+
+
+@pytest.mark.parametrize("text", ["我去，真的假的", "我来了", "我去上班了", "我来问一下", "我接孩子去了"])
+def test_not_a_claim(text):
+    assert answers.claim_intent(text) is None
+
+
+@pytest.mark.parametrize("text,number", [
+    ("修好了", None), ("完成了", None), ("弄好了", None), ("搞定了", None), ("已完成", None), ("处理好了", None),
+    ("灯泡换好了", None), ("下水道通好了", None), ("3号已经处理完了，换了灯泡", 3), ("#5 修好了", 5),
+])
+def test_done_intent(text, number):
+    found = answers.done_intent(text)
+    assert found is not None and found[0] == number and found[1] == text
+
+
+@pytest.mark.parametrize("text", ["修好了吗", "电梯修好了没有", "什么时候能修好", "好了", "我看好了", "弄好了没"])
+def test_not_done(text):
+    assert answers.done_intent(text) is None
+
+
+@pytest.mark.parametrize("text,number", [
+    ("验收通过", None), ("验收合格", None), ("15号验收通过", 15), ("#15 验收通过", 15), ("验收 15 通过", 15),
+])
+def test_verify_intent(text, number):
+    assert answers.verify_intent(text) == (number,)
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("你好在吗", "calling"), ("在吗", "calling"), ("在吗？", "calling"), ("有人吗", "calling"),
+    ("您好，请问在吗", "calling"), ("你好", "hello"), ("您好！", "hello"), ("hello", "hello"),
+])
+def test_greeting(text, kind):
+    assert answers.greeting(text) == kind
+
+
+@pytest.mark.parametrize("text", ["大家好", "早上好", "你好，3号楼电梯坏了", "在吗我家漏水了"])
+def test_not_just_a_greeting(text):
+    assert answers.greeting(text) is None
+
+
+def test_split_two_problems_and_keep_one():
+    from nlp.split import split_problems
+
+    assert split_problems("1号楼门口的垃圾三天没人清了，还有小区东门的路灯也不亮了") == [
+        "1号楼门口的垃圾三天没人清了", "还有小区东门的路灯也不亮了"]
+    assert split_problems("3号楼电梯坏了；5号楼门口有人乱停车堵住消防通道") == [
+        "3号楼电梯坏了", "5号楼门口有人乱停车堵住消防通道"]
+    one = "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的"
+    assert split_problems(one) == [one]

@@ -1,0 +1,148 @@
+"""Issue 10's scenes, played as residents, members and secretaries really type them.
+
+Each test is one scene from the issue's "Why" list; each ends the way a person would
+expect, checked on what was sent (reply keys) and what was stored."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+
+from bot.db.models import PersonRole, TicketEvent
+from tests.harness import (EAST, GRID_WORKER, MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_SUN, RES_WU, RES_ZHAO,
+                           SECRETARY, keys, texts)
+
+UNSURE = "小区门口的灯好像不太亮"  # the classifier's middle band: the bot asks first
+
+
+@pytest.mark.parametrize("answer", ["好的", "嗯", "可以", "要登记", "好的麻烦了", "是的，谢谢", "行", "登记吧"])
+async def test_a_resident_says_yes_the_way_people_do(bot, answer):
+    asked = await bot.say(RES_ZHAO, UNSURE)
+    assert keys(asked) == ["demand_ask"] and await bot.tickets() == []
+    opened = await bot.say(RES_ZHAO, answer)
+    assert "ticket_opened" in keys(opened)
+    assert [t.text for t in await bot.tickets()] == [UNSURE]
+
+
+@pytest.mark.parametrize("answer", ["不用", "算了", "不用了谢谢"])
+async def test_a_resident_says_no_and_is_told_nothing_was_filed(bot, answer):
+    await bot.say(RES_ZHAO, UNSURE)
+    assert keys(await bot.say(RES_ZHAO, answer)) == ["demand_not_registered"]
+    assert await bot.tickets() == []
+    assert await bot.say(RES_ZHAO, "好的") == []  # the question is closed: now it is conversation
+
+
+async def test_the_answer_belongs_to_the_person_and_conversation_that_was_asked(bot):
+    await bot.say(RES_ZHAO, UNSURE, EAST)
+    assert await bot.say(RES_SUN, "好的", EAST) == []  # someone else's 好的
+    assert keys(await bot.say(RES_ZHAO, "好的", None)) == ["nothing_to_confirm"]  # her private chat
+    assert await bot.tickets() == []
+    assert "ticket_opened" in keys(await bot.say(RES_ZHAO, "好的", EAST))
+
+
+async def test_a_member_claims_and_completes_in_plain_words(bot):
+    number = await bot.open_ticket()
+    claimed = await bot.say(MEMBER_LI, "我来吧", MEMBERS)
+    assert keys(claimed)[0] == "ticket_claimed_ok"
+    assert (await bot.ticket(number)).claimer_id == MEMBER_LI
+    done = await bot.say(MEMBER_LI, "修好了，换了个灯泡", MEMBERS)
+    assert keys(done)[0] == "ticket_done_ok"
+    ticket = await bot.ticket(number)
+    assert ticket.status == "done"
+    async with bot.runtime.db.sessions() as session:
+        notes = [e.note for e in await session.scalars(select(TicketEvent).where(
+            TicketEvent.ticket_id == ticket.id, TicketEvent.action == "complete"))]
+    assert notes == ["修好了，换了个灯泡"]
+    verified = await bot.say(SECRETARY, "验收通过", None)
+    assert "ticket_verified_ok" in keys(verified)
+    assert (await bot.ticket(number)).status == "verified"
+
+
+async def test_a_number_in_the_words_picks_the_task(bot):
+    first = await bot.open_ticket()
+    second = await bot.open_ticket("3号楼门口的垃圾好几天没人清了", sender=RES_SUN)
+    assert keys(await bot.say(MEMBER_LIU, f"{second}号我接了", MEMBERS))[0] == "ticket_claimed_ok"
+    assert (await bot.ticket(second)).claimer_id == MEMBER_LIU
+    assert (await bot.ticket(first)).claimer_id is None
+    assert keys(await bot.say(MEMBER_LI, "我去", MEMBERS))[0] == "ticket_claimed_ok"  # only one left open
+    assert (await bot.ticket(first)).claimer_id == MEMBER_LI
+
+
+async def test_with_several_tasks_the_bot_asks_which_and_takes_the_number(bot):
+    first = await bot.open_ticket()
+    second = await bot.open_ticket("3号楼门口的垃圾好几天没人清了", sender=RES_SUN)
+    asked = await bot.say(MEMBER_LI, "我来", MEMBERS)
+    assert keys(asked) == ["pick_claim"] and f"#{first}" in asked[0].text and f"#{second}" in asked[0].text
+    assert keys(await bot.say(MEMBER_LI, f"{second}", MEMBERS))[0] == "ticket_claimed_ok"
+    assert (await bot.ticket(second)).claimer_id == MEMBER_LI
+    await bot.say(MEMBER_LI, f"接单 {first}", MEMBERS)
+    which = await bot.say(MEMBER_LI, "完成了", MEMBERS)
+    assert keys(which) == ["pick_done"]
+    assert keys(await bot.say(MEMBER_LI, f"#{first}", MEMBERS))[0] == "ticket_done_ok"
+    assert (await bot.ticket(first)).status == "done" and (await bot.ticket(second)).status == "claimed"
+
+
+async def test_a_member_with_nothing_to_do_is_told_so(bot):
+    assert keys(await bot.say(MEMBER_CHEN, "我来", MEMBERS)) == ["claim_nothing_open"]
+    assert keys(await bot.say(MEMBER_CHEN, "修好了", MEMBERS)) == ["done_nothing_claimed"]
+
+
+async def test_secretary_verify_phrasings(bot):
+    number = await bot.open_ticket()
+    await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
+    await bot.say(MEMBER_LI, f"完成 {number} 换好了", MEMBERS)
+    assert "ticket_verified_ok" in keys(await bot.say(SECRETARY, f"/验收 {number} 同意", None))
+
+
+async def test_wu_nainai_gets_her_home_building_and_can_correct_it(bot):
+    opened = await bot.say(RES_WU, "我家灯不亮了", EAST)
+    assert "ticket_opened" in keys(opened) and "6号楼" in opened[0].text and "不在这里的话" in opened[0].text
+    ticket = (await bot.tickets())[-1]
+    assert ticket.building == "6"
+    fixed = await bot.say(RES_WU, "6号楼2单元", EAST)
+    assert keys(fixed) == ["ticket_place_ok"] and "6号楼2单元" in fixed[0].text
+    ticket = await bot.ticket(ticket.number)
+    assert (ticket.building, ticket.unit) == ("6", "2")
+
+
+async def test_someone_whose_home_is_unknown_is_asked_where(bot):
+    async with bot.runtime.db.transaction() as session:
+        await session.execute(update(PersonRole).where(PersonRole.person_id == RES_SUN).values(grid_id=None))
+    opened = await bot.say(RES_SUN, "路灯不亮了，晚上黑乎乎的", EAST)
+    assert "请问具体在哪里" in opened[0].text
+    number = (await bot.tickets())[-1].number
+    answered = await bot.say(RES_SUN, "就在小区东门", EAST)
+    assert keys(answered) == ["ticket_place_ok"]
+    assert "小区东门" in (await bot.ticket(number)).text
+    assert await bot.say(RES_SUN, "好的", EAST) == []  # nothing left open
+
+
+async def test_greetings_get_a_friendly_line_not_silence_or_a_command_list(bot):
+    in_group = await bot.say(RES_ZHAO, "你好在吗", EAST)
+    assert keys(in_group) == ["greeting_calling"]
+    assert keys(await bot.say(RES_ZHAO, "你好", None)) == ["greeting_hello"]
+    assert await bot.say(RES_ZHAO, "大家好", EAST) == []  # said to neighbours
+    assert keys(await bot.say(RES_ZHAO, "今天天气不错", None)) == ["private_chat_hint"]
+
+
+async def test_two_problems_in_one_message_become_two_tickets(bot):
+    replies = await bot.say(RES_ZHAO, "1号楼门口的垃圾三天没人清了，还有小区东门的路灯也不亮了", EAST)
+    assert keys(replies).count("ticket_opened") == 2
+    made = await bot.tickets()
+    assert [t.category for t in made] == ["sanitation", "repair"]
+    assert "路灯" in made[1].text and "垃圾" not in made[1].text
+
+
+async def test_the_reply_to_a_new_demand_says_truthfully_who_was_told(bot):
+    replies = await bot.say(RES_ZHAO, "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的", EAST)
+    offers = [r for r in replies if r.key == "dispatch_offer"]
+    assert offers and all(r.room is None for r in offers)  # nearby members, privately
+    assert not [r for r in replies if r.room == MEMBERS]  # the group is not told yet
+    assert f"附近的 {len(offers)} 位党员志愿者" in replies[0].text
+    assert "党员群" in replies[0].text  # and when the group would hear of it
+
+
+async def test_a_grid_worker_is_staff_for_natural_verify_too(bot):
+    number = await bot.open_ticket()
+    await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
+    await bot.say(MEMBER_LI, f"完成 {number} 换好了", MEMBERS)
+    assert "ticket_verified_ok" in keys(await bot.say(GRID_WORKER, f"{number}号验收通过", None))
