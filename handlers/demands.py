@@ -86,8 +86,9 @@ async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> N
         room_id=ctx.msg.room_id, grid_id=ctx.room.grid_id if ctx.room else None, problem=problem,
         settings=ctx.settings,
     )
-    if outcome.kind == intake.MERGED:
-        ctx.reply(say("ticket_merged", number=outcome.ticket.number, count=outcome.count))
+    if outcome.kind in (intake.MERGED, intake.ALREADY):
+        key = "ticket_merged" if outcome.kind == intake.MERGED else "ticket_already_reported"
+        ctx.reply(say(key, number=outcome.ticket.number, count=outcome.count))
         return
     ticket = outcome.ticket
     fields = ticket_fields(ticket)

@@ -70,10 +70,24 @@ def _same_place(a: Report, b: Report) -> bool:
     return bool(spans) or not _differ(a.floor, b.floor)
 
 
-def duplicate_score(a: str, b: str) -> float:
+Place = tuple  # (building, unit, room), each a digit string or None
+
+
+def _placed(r: Report, place: Place | None) -> Report:
+    """``r`` with a place known from elsewhere (a ticket's stored columns) filled in."""
+    if place is None or not any(place):
+        return r
+    building, unit, room = place
+    floor = room[:-2] if room and len(room) > 2 else r.floor
+    return Report(r.norm, building or r.building, unit or r.unit, floor, room or r.room,
+                  r.gate and not building, r.thing)
+
+
+def duplicate_score(a: str, b: str, *, a_place: Place | None = None, b_place: Place | None = None) -> float:
     """0.0 when ``a`` and ``b`` are different problems, else a closeness in (0, 1] to pick the
-    best of several matches (the place named on both sides and the wording both count)."""
-    ra, rb = read(a), read(b)
+    best of several matches (the place named on both sides and the wording both count).
+    ``a_place``/``b_place``: (building, unit, room) known besides the text, e.g. a ticket's."""
+    ra, rb = _placed(read(a), a_place), _placed(read(b), b_place)
     if not _same_place(ra, rb):
         return 0.0
     text = similarity(ra.norm, rb.norm)

@@ -138,3 +138,10 @@ def test_cli_prints_duplicate_precision_and_recall(capsys):
     assert main(["evaluate", str(HERE / "duplicates.jsonl"), str(HERE / "duplicates_holdout.jsonl")]) == 0
     out = capsys.readouterr().out
     assert out.count("duplicate precision") == 2 and "recall" in out
+
+
+def test_a_stored_place_wins_over_a_text_without_one():
+    assert same_problem("3号楼楼道灯坏了", "楼道灯坏了")
+    assert duplicate_score("3号楼楼道灯坏了", "楼道灯坏了", b_place=("1", None, None)) == 0.0
+    assert duplicate_score("1号楼楼道灯坏了", "楼道灯坏了", b_place=("1", None, None)) > 0
+    assert duplicate_score("1号楼2单元楼道灯坏了", "楼道灯坏了", b_place=("1", "3", None)) == 0.0
