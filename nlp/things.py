@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nlp.matchers import AhoCorasickMatcher, Matcher, RegexMatcher, _ahocorasick
+
 # Object code -> the words residents use for it. Places (楼道, 楼梯, 走廊, 门口) are not
 # objects: 楼梯扶手 and 楼梯灯 share a place, not a thing.
 OBJECTS: dict[str, tuple[str, ...]] = {
@@ -112,18 +114,21 @@ _COMPATIBLE = {frozenset(p) for p in (
 )}
 
 
-def _alternation(table: dict[str, tuple[str, ...]]) -> tuple[re.Pattern, dict[str, str]]:
+def _matcher(table: dict[str, tuple[str, ...]]) -> tuple[Matcher, dict[str, str]]:
+    """Leftmost-longest matching of a table's words (the C automaton when installed)."""
     word_code: dict[str, str] = {}
     for code, words in table.items():
         for w in words:
             assert w not in word_code, f"{w} listed twice ({word_code[w]}, {code})"
             word_code[w] = code
-    words = sorted(word_code, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))), word_code
+    if _ahocorasick is not None:
+        return AhoCorasickMatcher(word_code), word_code
+    longest_first = sorted(word_code, key=len, reverse=True)
+    return RegexMatcher(re.compile("|".join(map(re.escape, longest_first)))), word_code
 
 
-_OBJECT_RE, _OBJECT_OF = _alternation(OBJECTS)
-_FAULT_RE, _FAULT_OF = _alternation(FAULTS)
+_OBJECTS, _OBJECT_OF = _matcher(OBJECTS)
+_FAULTS, _FAULT_OF = _matcher(FAULTS)
 # 楼下/楼上 (downstairs, upstairs) is a place, but in 4号楼下水道 the 下 starts 下水道.
 _UP_DOWN = re.compile(r"(?<![号#栋幢座\d])楼[下上]")
 # Negated faults (没坏, 不漏了) say the thing is fine: they are dropped before faults are read.
@@ -138,8 +143,8 @@ class Thing:
 
 def extract(norm: str) -> Thing:
     """Objects and faults named in normalised text."""
-    objects = frozenset(code for m in _OBJECT_RE.finditer(_UP_DOWN.sub("  ", norm)) if (code := _OBJECT_OF[m.group(0)]))
-    faults = frozenset(code for m in _FAULT_RE.finditer(_NEGATED.sub(" ", norm)) if (code := _FAULT_OF[m.group(0)]))
+    objects = frozenset(code for _, _, w in _OBJECTS.spans(_UP_DOWN.sub("  ", norm)) if (code := _OBJECT_OF[w]))
+    faults = frozenset(code for _, _, w in _FAULTS.spans(_NEGATED.sub(" ", norm)) if (code := _FAULT_OF[w]))
     return Thing(objects, faults)
 
 
