@@ -125,10 +125,12 @@ def test_junk_input_is_no_match():
     ("duplicates.jsonl", 0.97, 0.97),
     # Held out: written with the tuning pairs, before the detector, and never tuned on.
     ("duplicates_holdout.jsonl", 0.95, 0.95),
+    # Harder styles, written after tuning and run once; measured 0.960 / 0.889.
+    ("duplicates_fresh.jsonl", 0.90, 0.85),
 ])
 def test_pair_targets(name, precision, recall):
     res = evaluate_pairs(load(HERE / name))
-    assert res["n"] >= 75
+    assert res["n"] >= 50
     assert res["precision"] >= precision and res["recall"] >= recall, res["errors"]
 
 
