@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from bot.clock import utcnow
 from bot.db.models import Ticket, TicketWatcher
-from tests.harness import EAST, RES_SUN, RES_WU, RES_ZHAO, keys, texts
+from tests.harness import RES_SUN, RES_WU, RES_ZHAO, keys, texts
 
 
 async def _count(bot) -> int:
