@@ -23,7 +23,8 @@ from handlers.schedule import deliver
 
 router = Router("demands")
 router.note(EVERYONE, "直接说问题，如「3号楼电梯坏了」",
-            "登记诉求；说了几件事会分开登记；同一问题 24 小时内已有人报过会合并为「+1」")
+            "登记诉求；说了几件事会分开登记；24 小时内同一楼栋、同一单元（说了的话）、同一样东西"
+            "（如楼道灯、电梯、门禁）已有人报过，会合并为「+1」；不同单元、楼层或东西不合并；自己重复发会回复「已登记过（#N）」")
 router.note(EVERYONE, "「是」「好的」「不用」", "网格通问「要登记为诉求吗？」或「在哪里？」时直接回答")
 # Longer free text is almost always a forwarded article, not a request.
 MAX_FREE_TEXT = 2000
@@ -86,8 +87,9 @@ async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> N
         room_id=ctx.msg.room_id, grid_id=ctx.room.grid_id if ctx.room else None, problem=problem,
         settings=ctx.settings,
     )
-    if outcome.kind == intake.MERGED:
-        ctx.reply(say("ticket_merged", number=outcome.ticket.number, count=outcome.count))
+    if outcome.kind in (intake.MERGED, intake.ALREADY):
+        key = "ticket_merged" if outcome.kind == intake.MERGED else "ticket_already_reported"
+        ctx.reply(say(key, number=outcome.ticket.number, count=outcome.count))
         return
     ticket = outcome.ticket
     fields = ticket_fields(ticket)

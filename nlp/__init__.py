@@ -4,12 +4,14 @@ Interface contract used by the bot (keep it stable):
     classify(text: str) -> Classification
     normalize(text: str) -> str
     similarity(a: str, b: str) -> float
+    duplicate_score(a: str, b: str) -> float: 0 for two problems, else closeness (nlp/duplicates.py)
     DEMAND_THRESHOLD, ASK_THRESHOLD: the confidence bands
 """
 from nlp.types import Classification
 from nlp.classifier import ASK_THRESHOLD, DEMAND_THRESHOLD, classify, warm_up
 from nlp.normalize import normalize
 from nlp.similarity import similarity
+from nlp.duplicates import duplicate_score, same_problem
 
-__all__ = ["Classification", "classify", "normalize", "similarity", "warm_up",
+__all__ = ["Classification", "classify", "normalize", "similarity", "duplicate_score", "same_problem", "warm_up",
            "DEMAND_THRESHOLD", "ASK_THRESHOLD"]

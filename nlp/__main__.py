@@ -1,4 +1,8 @@
-"""Command line: python -m nlp classify | evaluate FILE.jsonl [--errors] | bench."""
+"""Command line: python -m nlp classify | evaluate FILE.jsonl... [--errors] | bench.
+
+``evaluate`` scores each file: a classification file (taxonomy.md) or a file of labelled
+duplicate pairs (tests/nlp/duplicates.jsonl: {"a", "b", "same"}), which prints duplicate
+precision and recall."""
 from __future__ import annotations
 
 import json
@@ -31,12 +35,17 @@ def main(argv: list[str] | None = None) -> int:
     if cmd == "evaluate" and len(argv) >= 2:
         from nlp.evaluate import main as evaluate_main
 
-        return evaluate_main(argv[1], "--errors" in argv[2:])
+        paths = [a for a in argv[1:] if not a.startswith("--")]
+        for i, path in enumerate(paths):
+            if len(paths) > 1:
+                print(("\n" if i else "") + f"== {path}")
+            evaluate_main(path, "--errors" in argv[1:])
+        return 0
     if cmd == "bench":
         from nlp.bench import main as bench_main
 
         return bench_main(argv[1:])
-    sys.stderr.write("usage: python -m nlp classify | evaluate FILE.jsonl [--errors] | bench\n")
+    sys.stderr.write("usage: python -m nlp classify | evaluate FILE.jsonl... [--errors] | bench\n")
     return 2
 
 

@@ -108,6 +108,17 @@ def report(res: dict, show_errors: bool = False) -> str:
     return "\n".join(lines)
 
 
+def is_pairs(rows: list[dict]) -> bool:
+    """A duplicate-pair file (rows with "a", "b", "same") rather than a classification file."""
+    return bool(rows) and all("a" in r and "b" in r and "same" in r for r in rows)
+
+
 def main(path: str, show_errors: bool = False) -> int:
-    print(report(evaluate(load(path)), show_errors))
+    rows = load(path)
+    if is_pairs(rows):
+        from nlp.evaluate_pairs import evaluate_pairs, report_pairs
+
+        print(report_pairs(evaluate_pairs(rows), show_errors))
+    else:
+        print(report(evaluate(rows), show_errors))
     return 0

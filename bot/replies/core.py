@@ -68,6 +68,7 @@ TEXT: dict[str, str] = {
     "ticket_assigned_ok": "已把 #{number} 派给 {claimer}。",
     "ticket_assigned_claimer": "书记把 #{number} 派给了您：{excerpt}\n完成后发「完成 {number} 处理说明」。",
     "ticket_merged": "这个问题已有人报过（#{number}），已为您 +1，共 {count} 户反映。有进展会一并通知您。",
+    "ticket_already_reported": "您反映的这个问题已登记过（#{number}），不用再报，有进展会通知您。查进度发「查询 {number}」。",
     "task_list_header": "待认领任务（共 {count} 个）：",
     "task_list_item": "#{number} {category}{urgent_mark}{location} {excerpt}",
     "task_list_footer": "回复「接单 编号」认领。",

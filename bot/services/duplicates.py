@@ -1,11 +1,16 @@
-"""Same problem, one ticket: a near-duplicate report within 24 hours joins the open ticket."""
+"""Same problem, one ticket: a report of the same thing at the same place within 24 hours
+joins the open ticket ("+1"); the resident who reported or joined it already is told so.
+
+Which reports are one problem is decided by ``nlp.duplicate_score`` (place, object, fault);
+this module picks the candidates: open tickets of the last 24 hours in the same grid (or,
+for a private chat, with no grid), plus any the person reported or joined, wherever.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
-from dataclasses import dataclass
-
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, exists, or_, select, text as sql_text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import nlp
@@ -16,8 +21,8 @@ from bot.db.upsert import prepared_insert_ignore
 from bot.services.tickets import ACTIVE, record_event
 
 WINDOW = timedelta(hours=24)
-# Text similarity (0..1) above which two reports in one grid and category are one problem.
-SIMILAR_TEXT = 0.5
+# Open tickets looked at per report, newest first: more than a grid has open in a day.
+CANDIDATES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,58 +33,63 @@ class Duplicate:
     number: int
     reporter_id: str
     affected_count: int
+    # The person reported it or has already joined it: a repeat, not a +1.
+    already: bool = False
 
 
 _T = Ticket.__table__.c
-_CANDIDATE_COLUMNS = (_T.id, _T.number, _T.reporter_id, _T.affected_count, _T.text, _T.building, _T.unit,
-                      _T.room_no)
+_W = TicketWatcher.__table__.c
+_JOINED = exists().where(_W.ticket_id == _T.id, _W.person_id == bindparam("person_id"))
+_MINE = or_(_T.reporter_id == bindparam("person_id"), _JOINED)
 
 
 def _candidates(in_grid: bool):
-    where = [_T.community_id == bindparam("community_id"), _T.category == bindparam("category"),
-             any_of(_T.status, ACTIVE), _T.created_at >= bindparam("since", type_=_T.created_at.type),
-             _T.grid_id == bindparam("grid_id") if in_grid else _T.grid_id.is_(None)]
-    return Prepared(select(*_CANDIDATE_COLUMNS).where(*where).order_by(_T.id.desc()).limit(20))
+    here = _T.grid_id == bindparam("grid_id") if in_grid else _T.grid_id.is_(None)
+    where = and_(_T.community_id == bindparam("community_id"), any_of(_T.status, ACTIVE),
+                 _T.created_at >= bindparam("since", type_=_T.created_at.type), or_(here, _MINE))
+    return Prepared(select(_T.id, _T.number, _T.reporter_id, _T.affected_count, _T.text, _T.building, _T.unit,
+                           _T.room_no, _MINE.label("mine"))
+                    .where(where).order_by(_T.id.desc()).limit(CANDIDATES))
 
 
-# Built once: the newest 20 open tickets of one grid (or of no grid) and category.
+# Built once: the open tickets of one grid (or of no grid) and the person's own, newest first.
 _IN_GRID, _NO_GRID = _candidates(True), _candidates(False)
 _BUMP = Prepared(update(Ticket.__table__).where(_T.id == bindparam("ticket_id"))
                  .values(affected_count=_T.affected_count + 1).returning(_T.affected_count))
 _ADD_WATCHER = prepared_insert_ignore(TicketWatcher.__table__)
-_W = TicketWatcher.__table__.c
 _WATCHERS = Prepared(select(*TicketWatcher.__table__.c).where(_W.ticket_id == bindparam("ticket_id")).order_by(_W.id))
+_INTAKE_LOCK = sql_text("SELECT pg_advisory_xact_lock(hashtext('gridbot-intake:' || :community_id))")
 
 
-def _same_place(ticket, building: str | None, unit: str | None, room_no: str | None) -> bool:
-    if building is None or ticket.building is None:
-        return False
-    if building != ticket.building:
-        return False
-    # Same building; a unit or room named on both sides must agree.
-    return all(a is None or b is None or a == b for a, b in ((unit, ticket.unit), (room_no, ticket.room_no)))
+async def _serialise_intake(session: AsyncSession, community_id: str) -> None:
+    """PostgreSQL: one report at a time per community until commit, so a message sent twice at
+    once cannot open two tickets. (SQLite writers already take turns: BEGIN IMMEDIATE.)"""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(_INTAKE_LOCK, {"community_id": community_id})
 
 
 async def find_duplicate(
-    *, session: AsyncSession, community_id: str, grid_id: int | None, category: str,
-    text: str, building: str | None, unit: str | None, room_no: str | None,
+    *, session: AsyncSession, community_id: str, grid_id: int | None, person_id: str, text: str,
 ) -> Duplicate | None:
-    params = {"community_id": community_id, "category": category, "since": utcnow() - WINDOW}
+    """The open ticket this report is the same problem as: the person's own first, then the
+    best match (``nlp.duplicate_score``), then the newest."""
+    await _serialise_intake(session, community_id)
+    params = {"community_id": community_id, "person_id": person_id, "since": utcnow() - WINDOW}
     if grid_id is not None:
         params["grid_id"] = grid_id
     candidates = await (_NO_GRID if grid_id is None else _IN_GRID).run(session, params)
-    best, best_score = None, 0.0
-    for ticket in candidates:
-        if building is not None and ticket.building is not None and building != ticket.building:
-            continue  # both name a place and the places differ: two problems
-        score = nlp.similarity(text, ticket.text)
-        if _same_place(ticket, building, unit, room_no):
-            score = max(score, SIMILAR_TEXT + 0.01)
-        if score >= SIMILAR_TEXT and score > best_score:
-            best, best_score = ticket, score
+    best, best_key = None, None
+    for ticket in candidates:  # newest first, so a tie keeps the newest
+        # The ticket's stored place wins over its text: it may come from the reporter's home
+        # or from their answer to "where is it?".
+        score = nlp.duplicate_score(text, ticket.text or "",
+                                    b_place=(ticket.building, ticket.unit, ticket.room_no))
+        key = (bool(ticket.mine), score)
+        if score > 0 and (best_key is None or key > best_key):
+            best, best_key = ticket, key
     if best is None:
         return None
-    return Duplicate(best.id, best.number, best.reporter_id, best.affected_count)
+    return Duplicate(best.id, best.number, best.reporter_id, best.affected_count, bool(best.mine))
 
 
 async def attach(

@@ -16,7 +16,8 @@ from bot.db.models import Grid, PersonRole
 from bot.messages import Outgoing
 from bot.services import dispatching, duplicates, tickets
 
-OPENED, MERGED = "opened", "merged"
+# ALREADY: the reporter had reported or joined this open problem before; nothing is added.
+OPENED, MERGED, ALREADY = "opened", "merged", "already"
 # Where a ticket's place came from: the message itself, or the reporter's home in the directory.
 FROM_TEXT, FROM_HOME = "text", "home"
 
@@ -46,7 +47,7 @@ class Problem:
 
 @dataclass
 class Outcome:
-    kind: str  # OPENED | MERGED
+    kind: str  # OPENED | MERGED | ALREADY
     ticket: tickets.TicketRecord | duplicates.Duplicate
     count: int = 1  # residents reporting it (MERGED)
     level: int | None = None  # dispatching.NEARBY / ALL_MEMBERS / SECRETARIES (OPENED)
@@ -76,13 +77,14 @@ async def report(
     grid_id: int | None, problem: Problem, settings, now: datetime | None = None,
 ) -> Outcome:
     same = await duplicates.find_duplicate(
-        session=session, community_id=community_id, grid_id=grid_id, category=problem.category,
-        text=problem.text, building=problem.building, unit=problem.unit, room_no=problem.room_no,
+        session=session, community_id=community_id, grid_id=grid_id, person_id=reporter_id, text=problem.text,
     )
-    if same is not None and same.reporter_id != reporter_id:
-        count = await duplicates.attach(session=session, ticket=same, person_id=reporter_id,
-                                        room_id=room_id, text=problem.text)
-        return Outcome(MERGED, same, count=count or same.affected_count)
+    if same is not None:
+        count = None if same.already else await duplicates.attach(
+            session=session, ticket=same, person_id=reporter_id, room_id=room_id, text=problem.text)
+        if count is None:
+            return Outcome(ALREADY, same, count=same.affected_count)
+        return Outcome(MERGED, same, count=count)
     place, building = (FROM_TEXT, problem.building) if problem.building else (None, None)
     if building is None:
         building = await home_building(session=session, person_id=reporter_id, community_id=community_id)
