@@ -95,6 +95,9 @@ class Registry:
             )
         return self._pattern
 
+    def words(self) -> set[str]:
+        return set(self._by_word)
+
     def spec_for_word(self, word: str) -> CommandSpec:
         return self.specs[self._by_word[word.lower()]]
 
@@ -171,16 +174,26 @@ def _visible(roles: frozenset[str] | set[str], spec: CommandSpec) -> bool:
 
 
 def _line(usage: tuple[str, ...] | str, help_: str) -> str:
-    shown = usage if isinstance(usage, str) else "」「".join(usage[:2])
-    return f"「{shown}」{help_}"
+    if isinstance(usage, str):
+        return f"{usage}：{help_}" if "「" in usage else f"「{usage}」{help_}"
+    return "「" + "」「".join(usage[:2]) + f"」{help_}"
 
 
 def help_lines(roles: frozenset[str] | set[str], audience: str) -> list[str]:
+    """One line per command of this section: how it is typed and what it does."""
     registry = ensure_loaded()
-    lines = [_line(n.usage, n.help) for n in registry.notes if n.audience == audience]
+    said = [n for n in registry.notes if n.audience == audience and "「" in n.usage]
+    lines = [_line(n.usage, n.help) for n in said]
     lines += [_line(s.usage, s.help) for s in registry.specs.values()
               if s.audience == audience and _visible(roles, s)]
+    lines += [_line(n.usage, n.help) for n in registry.notes if n.audience == audience and n not in said]
     return lines
+
+
+def help_words(roles: frozenset[str] | set[str], audience: str) -> str:
+    """The section in one line, its command words only: for sections that are not the reader's own."""
+    registry = ensure_loaded()
+    return "、".join(s.word for s in registry.specs.values() if s.audience == audience and _visible(roles, s))
 
 
 def readme_table() -> str:
@@ -215,14 +228,26 @@ def strip_leading_mention(text: str, bot_names: tuple[str, ...] = ()) -> str:
     return text
 
 
+def write_readme(path: str = "README.md") -> None:
+    """Put the generated table between the README's commands markers."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    start = text.index("| 谁 | 命令 | 作用 |")
+    end = text.index("<!-- commands:end -->")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text[:start] + readme_table() + "\n" + text[end:])
+
+
 if __name__ == "__main__":
     import sys
 
-    if sys.argv[1:] == ["readme"]:
-        # Run as __main__ this file is a second module: the handlers fill the real one.
-        from bot.commands import readme_table as generated
+    # Run as __main__ this file is a second module: the handlers fill the real one.
+    from bot import commands as registered
 
-        print(generated())
+    if sys.argv[1:] == ["readme"]:
+        print(registered.readme_table())
+    elif sys.argv[1:] == ["readme", "--write"]:
+        registered.write_readme()
     else:
-        print("usage: python -m bot.commands readme", file=sys.stderr)
+        print("usage: python -m bot.commands readme [--write]", file=sys.stderr)
         sys.exit(2)

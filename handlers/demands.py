@@ -93,6 +93,8 @@ async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> N
         return
     ticket = outcome.ticket
     fields = ticket_fields(ticket)
+    if not fields["location"] and problem.landmark:
+        fields["location"] = say("ticket_location", location=problem.landmark)
     opened = say("ticket_opened", number=ticket.number, category=category_name(ticket.category),
                  urgent_mark=fields["urgent_mark"], location=fields["location"], told=_who_was_told(ctx, outcome))
     if ticket.urgency == "urgent":

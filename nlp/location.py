@@ -46,3 +46,24 @@ def extract(text: str) -> tuple[str | None, str | None, str | None]:
             room_hits.append((mm.start(1), mm.group(1)))
     room = _first(*room_hits)
     return building, unit, room
+
+
+# A place with no building number, as residents name it: 小区东门, 北门口, 地下车库, 中心广场, 幸福路.
+_LANDMARK = re.compile(
+    r"(?:小区|社区|园区|院子?)?(?:东|南|西|北|正|大|后|侧|东北|西北|东南|西南)门(?:口|外|旁边)?"
+    r"|(?:地下)?(?:车库|停车场)|(?:中心|小区)?(?:广场|花园|公园|游乐场|篮球场|健身区|菜场|菜市场)"
+    r"|(?:垃圾站|垃圾房|快递柜|配电房|水泵房|门卫室|物业办公室|社区服务中心|活动室)"
+    r"|[\u4e00-\u9fff]{1,4}(?:路|街|巷)(?:口|边|上)?(?![\u4e00-\u9fff]*(?:费|灯))"
+)
+_HOME = re.compile(r"我家|家里|家中|我们家|咱家|屋里|自家")
+
+
+def landmark(text: str) -> str | None:
+    """A named place without a building number, or None."""
+    m = _LANDMARK.search(text)
+    return m.group(0) if m else None
+
+
+def at_home(text: str) -> bool:
+    """The problem is in the writer's own home ("我家灯不亮了")."""
+    return _HOME.search(text) is not None

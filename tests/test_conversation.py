@@ -130,6 +130,10 @@ async def test_two_problems_in_one_message_become_two_tickets(bot):
     made = await bot.tickets()
     assert [t.category for t in made] == ["sanitation", "repair"]
     assert "路灯" in made[1].text and "垃圾" not in made[1].text
+    # Each with its own place: the gate is not filed at her home building, and nobody asks where.
+    assert made[0].building == "1" and made[1].building is None
+    lamp = [r for r in replies if r.key == "ticket_opened"][1]
+    assert "小区东门" in lamp.text and "不在这里的话" not in lamp.text
 
 
 async def test_the_reply_to_a_new_demand_says_truthfully_who_was_told(bot):

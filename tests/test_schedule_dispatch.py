@@ -107,6 +107,7 @@ async def test_quiet_hours_hold_the_offer_until_morning(bot, monkeypatch):
     monkeypatch.setattr("bot.clock.utcnow", lambda: night)
     replies = await bot.say(RES_ZHAO, LAMP)
     assert "已登记为诉求 #1" in texts(replies)  # the resident's answer is not held
+    assert "夜间免打扰" in replies[0].text and "07:00 会通知" in replies[0].text  # and says when, truthfully
     assert [r for r in replies if r.room is None] == []  # the offers are
     held = private_to(await bot.outbox(), MEMBER_LI)
     morning = local((await _today(bot)) + timedelta(days=1), 7, 0)

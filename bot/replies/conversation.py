@@ -33,5 +33,9 @@ TEXT: dict[str, str] = {
     # Help, generated from the command declarations (bot.commands)
     "help_intro": "网格通可以帮您：",
     "help_section": "【{who}】",
+    "help_also": "【{who}也能用】{words}",
+    "help_command": "「{word}」{help}\n怎么写：\n{usages}{also}",
+    "help_command_also": "\n也可以说：{words}",
+    "help_more": "不知道怎么写就直接说，或发「帮助 命令」看用法，如「帮助 接单」。",
     "unknown_command": "没有「{word}」这个命令。",
 }

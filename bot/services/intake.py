@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import nlp
+from nlp import location
 from bot import clock
 from bot.db.models import Grid, PersonRole
 from bot.messages import Outgoing
@@ -33,13 +34,15 @@ class Problem:
     unit: str | None = None
     room_no: str | None = None
     evidence: str | None = None
+    landmark: str | None = None  # a place with no building number: 小区东门, 地下车库
 
     @classmethod
     def from_text(cls, text: str, result: nlp.Classification | None = None) -> "Problem":
         result = result or nlp.classify(text)
         return cls(text=text, category=result.category or "other", urgency=result.urgency or "normal",
                    building=result.building, unit=result.unit, room_no=result.room,
-                   evidence="、".join(result.evidence) or None)
+                   evidence="、".join(result.evidence) or None,
+                   landmark=None if result.building else location.landmark(text))
 
     def as_payload(self) -> dict:
         return dict(vars(self))
@@ -85,8 +88,8 @@ async def report(
         if count is None:
             return Outcome(ALREADY, same, count=same.affected_count)
         return Outcome(MERGED, same, count=count)
-    place, building = (FROM_TEXT, problem.building) if problem.building else (None, None)
-    if building is None:
+    place, building = (FROM_TEXT, problem.building) if problem.building or problem.landmark else (None, None)
+    if place is None:
         building = await home_building(session=session, person_id=reporter_id, community_id=community_id)
         place = FROM_HOME if building else None
     # One clock for the ticket's creation and its deadline (deadline = created + the limit).
