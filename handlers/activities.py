@@ -45,20 +45,13 @@ async def publish(ctx: Context, session, actor: Actor, command: Command) -> None
     tokens = command.args.split()[1:]
     if len(tokens) < 5 or not tokens[-1].isdigit() or not tokens[-2].isdigit():
         raise DomainError("err_usage", usage=usage)
-    title, middle = tokens[0], tokens[1:-2]
-    starts_at, place = None, middle[1:]
-    if len(middle) >= 3:
-        starts_at = activities.parse_when(f"{middle[0]} {middle[1]}")
-        place = middle[2:]
-    if starts_at is None:
-        starts_at, place = activities.parse_when(middle[0]), middle[1:]
-    if starts_at is None:
-        raise DomainError("act_bad_time", usage=usage)
+    title = tokens[0]
+    starts_at, place = activities.read_start(" ".join(tokens[1:-2]))
     if not place:
-        raise DomainError("err_usage", usage=usage)
+        raise DomainError("act_no_place", usage=usage)
     community = community_of(actor)
     activity = await activities.publish(
-        session=session, community_id=community, title=title, starts_at=starts_at, place=" ".join(place),
+        session=session, community_id=community, title=title, starts_at=starts_at, place=place,
         quota=int(tokens[-2]), points_each=int(tokens[-1]), actor_id=actor.person.id)
     notice = say("act_notice", number=activity.number, title=activity.title, when=_when(activity),
                  place=activity.place, quota=activity.quota, points=activity.points)

@@ -94,7 +94,7 @@ async def confirm_schedule(ctx: Context, action: flows.State) -> None:
         draft = await notices.draft(session=ctx.session, community_id=community, args=action.payload["args"],
                                     now=previewed_at, settings=ctx.settings)
         if draft.first <= clock.utcnow():
-            raise DomainError("sched_bad_past", example=notices.EXAMPLE)
+            raise DomainError("time_bad_past", example=notices.EXAMPLE)
     except DomainError as refused:
         ctx.reply(say(refused.key, **refused.fields))
         return

@@ -93,8 +93,9 @@ TEXT: dict[str, str] = {
     "stars_done": "{period}星级评定完成：{count} 人获评，已在各群公布。",
     # Activities
     "act_publish_usage": "/活动 发布 标题 时间 地点 名额 积分，例如「/活动 发布 清理楼道 5月20日9:00 3号楼 10 2」",
-    "act_bad_time": "时间没看懂。可以写 2026-05-20 09:00、5月20日9:00、明天下午3点。用法：{usage}",
+    "act_time_example": "/活动 发布 清理楼道 明天下午3点 3号楼门口 10 2",
     "act_time_past": "活动时间已经过去了，请填写将来的时间。",
+    "act_no_place": "请在时间后面写上地点。用法：{usage}",
     "act_bad_quota": "名额应为 1-{limit} 的整数。",
     "act_bad_points": "活动积分应为 0-{limit} 的整数。",
     "act_notice": (

@@ -7,7 +7,6 @@ written in one savepoint: a duplicate sign-up undoes its increment.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -15,39 +14,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.clock import LOCAL_TZ, utcnow
+from bot.clock import utcnow
 from bot.db.models import Person, PointsEntry
 from bot.db.models_members import Activity, ActivitySignup
 from bot.errors import DomainError
-from bot.services import counters, points, rules
+from bot.replies import say
+from bot.services import counters, points, rules, when
 
 OPEN, CANCELLED = "open", "cancelled"
 MAX_QUOTA, MAX_POINTS, MAX_TITLE = 1000, 50, 60
-_DATE = r"(?:(?P<y>\d{4})[-/年.])?(?P<m>\d{1,2})[-/月.](?P<d>\d{1,2})[日号]?"
-_REL = r"(?P<rel>今天|明天|后天)"
-_TIME = r"(?P<ampm>上午|早上|中午|下午|晚上)?(?P<H>\d{1,2})(?:[:：点时](?P<M>\d{1,2})?分?(?P<half>半)?)?"
-_WHEN = re.compile(rf"^(?:{_DATE}|{_REL})[\sT]*{_TIME}$")
 
 
-def parse_when(text: str, now: datetime | None = None) -> datetime | None:
-    """``2026-05-20 09:00``, ``5月20日9:00``, ``5月20日下午3点``, ``明天9点半`` → aware UTC, or None."""
-    match = _WHEN.match(text.strip())
-    if not match:
-        return None
-    local_now = (now or utcnow()).astimezone(LOCAL_TZ)
-    hour, minute = int(match["H"]), 30 if match["half"] else int(match["M"] or 0)
-    if match["ampm"] in ("下午", "晚上") and hour < 12:
-        hour += 12
+def read_start(text: str, now: datetime | None = None) -> tuple[datetime, str]:
+    """The start time at the front of ``text`` (read as /定时 reads times, bot/services/when.py)
+    and what follows it (the place). A time that cannot be used is a DomainError."""
     try:
-        if match["rel"]:
-            day = local_now.date() + timedelta(days=("今天", "明天", "后天").index(match["rel"]))
-            when = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ)
-        else:
-            year = int(match["y"]) if match["y"] else local_now.year
-            when = datetime(year, int(match["m"]), int(match["d"]), hour, minute, tzinfo=LOCAL_TZ)
-    except ValueError:
-        return None
-    return when
+        parsed = when.parse_moment(text, now or utcnow())
+    except when.BadTime as bad:
+        raise DomainError(f"time_bad_{bad.reason}", example=say("act_time_example")) from bad
+    return parsed.first, parsed.rest
 
 
 async def publish(*, session: AsyncSession, community_id: str, title: str, starts_at: datetime, place: str,

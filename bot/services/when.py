@@ -1,4 +1,5 @@
-"""Chinese time expressions for /定时, as people type them. Pure functions.
+"""Chinese time expressions, as people type them: the one parser of every command that
+takes a time (/定时, /活动 发布). Pure functions.
 
     每天 8:00 · 每日早上8点半 · 工作日 9:00 · 每周一 9:00 · 每周一、三、五 晚上7点
     每月1号 9:00 · 今天 20:00 · 明天 8:00 · 后天下午3点 · 明早8点 · 今晚8点
@@ -48,7 +49,7 @@ class BadTime(ValueError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "unreadable" | "no_time" | "past" | "bad_date"
+        self.reason = reason  # "unreadable" | "no_time" | "past" | "bad_date" | "recurring"
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,15 @@ def parse(text: str, now: datetime) -> Parsed:
     if first is None:
         raise BadTime("past")
     return Parsed(rule, first, rest, expression)
+
+
+def parse_moment(text: str, now: datetime) -> Parsed:
+    """One point in time at the start of ``text`` (an activity's start): ``parse`` without
+    the repeating rules, which it refuses with reason "recurring"."""
+    parsed = parse(text, now)
+    if parsed.rule["kind"] != "once":
+        raise BadTime("recurring")
+    return parsed
 
 
 def _week_day(today: date, weekday: int, which: str) -> date:
