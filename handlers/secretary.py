@@ -116,7 +116,8 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
         return
     rule = await rules.ticket_rule(session=session, ticket=ticket)
     await tickets.verify(session=session, ticket=ticket, actor_id=actor.person.id, points=rule.points)
-    ctx.reply(say("ticket_verified_ok", number=number, claimer=claimer_name, points=rule.points, rule=rule.rule))
+    ctx.reply(say("ticket_verified_ok", number=number, claimer=claimer_name, points=rule.points,
+                  rule=rules.rule_name(rule.rule)))
     if claimer:
         await points.post(
             session=session, person_id=claimer, community_id=ticket.community_id, amount=rule.points,

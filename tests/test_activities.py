@@ -117,7 +117,7 @@ async def test_concurrent_sign_ups_never_exceed_the_quota(bot):
 
 async def test_wish_is_claimed_and_fulfilled_like_a_ticket(bot):
     posted = await bot.say(SECRETARY, "/心愿 发布 为独居的吴奶奶买一台收音机", None)
-    assert any(r.room == MEMBERS and "微心愿 #1" in r.text for r in posted)
+    assert any(r.room == MEMBERS and "【微心愿 1号】" in r.text for r in posted)
     assert "收音机" in texts(await bot.say(MEMBER_LI, "心愿", MEMBERS))
     assert "仅限" in texts(await bot.say(MEMBER_LI, "/心愿 发布 我也想要", MEMBERS))
     assert "接单成功" in texts(await bot.say(MEMBER_LIU, "接单 1", MEMBERS))
