@@ -8,7 +8,7 @@ from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, directory, outbox, points, rules, tickets
+from bot.services import broadcast, directory, outbox, points, rules, scope, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.preview import PREVIEW_ACTIONS, start_preview
 from handlers.format import excerpt, tell_reporter
@@ -87,10 +87,12 @@ async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
         raise DomainError("err_usage", usage="/派单 12 @张三")
     community = community_of(actor)
     ticket = await tickets.get_by_number(session=session, community_id=community, number=number)
+    await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
     person = await resolve_person(ctx, target, community)
     await tickets.assign(session=session, ticket=ticket, person_id=person.id, actor_id=actor.person.id)
     ctx.reply(say("ticket_assigned_ok", number=number, claimer=person.name))
-    ctx.tell(person.id, say("ticket_assigned_claimer", number=number, excerpt=excerpt(ticket.text)))
+    ctx.tell(person.id, say("ticket_assigned_claimer", number=number, by=actor.person.name,
+                            excerpt=excerpt(ticket.text)))
     await tell_residents(ctx, ticket, say("ticket_claimed_reporter", number=number, claimer=person.name))
 
 
@@ -104,6 +106,7 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
     if verdict not in ("通过", "驳回"):
         raise DomainError("err_usage", usage=f"/验收 {number} 通过  或  /验收 {number} 驳回 原因")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
     claimer = ticket.claimer_id
     found = await directory.name_of(session=session, person_id=claimer) if claimer else None
     claimer_name = found or "—"

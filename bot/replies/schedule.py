@@ -75,7 +75,7 @@ TEXT: dict[str, str] = {
     "stats_members_none": "暂无",
     "stats_none": "—",
     "stats_title_period": "{word}（{start} 至 {end}）",
-    "stats_usage": "用法：/统计 本周 或 /统计 本月（也可以：今天、昨天、上周、上月）",
+    "stats_bad_word": "「{word}」不是时段，也不是本社区的网格名。用法：/统计 本周、/统计 本月 东区（时段：今天、昨天、本周、上周、本月、上月；网格如 东区、3号楼）",
     # Scheduled notices (/定时)
     "sched_usage": (
         "【定时通知】格式：/定时 时间 [范围] 内容\n"
