@@ -131,11 +131,12 @@ def in_window(activity: Activity, now: datetime | None = None) -> bool:
 
 
 async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
-                 confirmed_by: str | None = None) -> PointsEntry | None:
+                 confirmed_by: str | None = None, person_name: str = "") -> PointsEntry | None:
     """Record attendance and award the activity's points, once: a repeat awards nothing (None).
 
     A member checks in themselves (``签到``) within the window and only if signed up;
-    a secretary's confirmation works any time and signs the person up if there is room.
+    a secretary's confirmation works any time and signs the person up if there is room
+    (if there is none, the refusal ``act_full_staff`` is worded for staff and names the person).
     """
     await _lock_open(session, activity)  # a cancelled activity awards nothing
     signup = await _signup_of(session, activity, person_id)
@@ -146,7 +147,7 @@ async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
         if signup is None:
             raise DomainError("act_not_signed", number=activity.number)
     elif signup is None:
-        await _walk_in(session, activity, person_id)
+        await _walk_in(session, activity, person_id, person_name)
     marked = await session.execute(
         update(ActivitySignup)
         .where(ActivitySignup.activity_id == activity.id, ActivitySignup.person_id == person_id,
@@ -174,15 +175,35 @@ async def _lock_open(session: AsyncSession, activity: Activity) -> None:
         raise DomainError("act_closed", number=activity.number)
 
 
-async def _walk_in(session: AsyncSession, activity: Activity, person_id: str) -> None:
+async def _walk_in(session: AsyncSession, activity: Activity, person_id: str, person_name: str) -> None:
     taken = await session.execute(
         update(Activity).where(Activity.id == activity.id, Activity.signed_up < Activity.quota)
         .values(signed_up=Activity.signed_up + 1).execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
-        raise DomainError("act_full", number=activity.number, quota=activity.quota)
+    if taken.rowcount != 1:  # nothing was written: the caller may go on with the next person
+        count, quota = (await session.execute(
+            select(Activity.signed_up, Activity.quota).where(Activity.id == activity.id))).one()
+        raise DomainError("act_full_staff", number=activity.number, name=person_name, count=count, quota=quota,
+                          more=quota + 1)
     session.add(ActivitySignup(activity_id=activity.id, person_id=person_id))
     await session.flush()
+
+
+async def set_quota(*, session: AsyncSession, activity: Activity, quota: int) -> int:
+    """Change an open activity's number of places; never below those already signed up.
+    Returns how many have signed up."""
+    if not 1 <= quota <= MAX_QUOTA:
+        raise DomainError("act_bad_quota", limit=MAX_QUOTA)
+    changed = (await session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.status == OPEN, Activity.signed_up <= quota)
+        .values(quota=quota).returning(Activity.signed_up)
+    )).scalar_one_or_none()
+    if changed is None:
+        current = await session.scalar(select(Activity.signed_up).where(Activity.id == activity.id))
+        if activity.status != OPEN:
+            raise DomainError("act_closed", number=activity.number)
+        raise DomainError("act_quota_below", number=activity.number, count=current)
+    return changed
 
 
 async def roster(*, session: AsyncSession, activity: Activity) -> list[tuple[Person, ActivitySignup]]:
