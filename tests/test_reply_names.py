@@ -12,7 +12,7 @@ from bot.replies import TEXT
 from bot.replies.members import RULE_LABELS
 from bot.services import rules
 from bot.services.points import REVERSAL
-from tests.harness import MEMBER_LI, MEMBERS, SECRETARY, texts
+from tests.harness import MEMBER_LI, MEMBER_LIU, MEMBERS, SECRETARY, texts
 from tests.test_points_ledger import entries
 
 CODE = re.compile(r"(?<![\w/.])[a-z]+(?:_[a-z]+)*[.+][a-z_]+(?:[.+][a-z_]+)*(?![\w/])")
@@ -101,3 +101,33 @@ async def test_rule_table_reads_plainly(bot):
     table = texts(await bot.say(MEMBER_LI, "积分规则", MEMBERS))
     assert "设施报修：2 分（每单，验收通过后）" in table and "微心愿：3 分（每个，验收通过后）" in table
     assert not re.search(r"（[^）\n]*（", table) and not CODE.search(table)
+
+
+async def test_a_wish_is_a_wish_all_the_way_through(bot):
+    """Claimed, released, assigned, completed, rejected, verified: every message names
+    微心愿 1号, none "#1", and the ledger's reason does too."""
+    said = [await bot.say(SECRETARY, "/心愿 发布 为独居的吴奶奶买一台收音机", None)]
+    said.append(claimed := await bot.say(MEMBER_LI, "接单 1", MEMBERS))
+    assert "接单成功：微心愿 1号由您来圆" in texts(claimed)
+    said.append(released := await bot.say(MEMBER_LI, "放弃 1", MEMBERS))
+    assert "已放弃微心愿 1号" in texts(released) and "【微心愿 1号重新开放】" in texts(released)
+    said.append(assigned := await bot.say(SECRETARY, "/派单 1 @刘大姐", None))
+    assert "已把微心愿 1号派给 刘大姐" in texts(assigned)
+    assert any(r.to == MEMBER_LIU and r.text.startswith("王书记 把微心愿 1号派给了您") for r in assigned)
+    said.append(done := await bot.say(MEMBER_LIU, "完成 1 已送到", MEMBERS))
+    assert "已标记微心愿 1号完成" in texts(done)
+    said.append(rejected := await bot.say(SECRETARY, "/验收 1 驳回 收音机没电池", None))
+    assert "微心愿 1号已驳回给 刘大姐：收音机没电池" in texts(rejected)
+    said.append(await bot.say(MEMBER_LIU, "完成 1 电池装好了", MEMBERS))
+    said.append(verified := await bot.say(SECRETARY, "/验收 1 通过", None))
+    assert "微心愿 1号验收通过，刘大姐 获得 3 积分（积分细则：微心愿）" in texts(verified)
+    assert any(r.to == MEMBER_LIU and "您圆梦的微心愿 1号已验收通过" in r.text for r in verified)
+    everything = "\n".join(texts(r) for r in said)
+    assert "#" not in everything and "诉求" not in everything, everything
+    assert [e.reason for e in await entries(bot)] == ["圆梦微心愿 1号"]
+
+
+async def test_a_ticket_still_reads_as_a_ticket(bot):
+    number = await bot.open_ticket()
+    claimed = texts(await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS))
+    assert f"接单成功：#{number} 由您处理" in claimed and "微心愿" not in claimed

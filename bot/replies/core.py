@@ -51,6 +51,7 @@ TEXT: dict[str, str] = {
     "ticket_done_reporter": "您的诉求 #{number} 已由 {claimer} 处理完成：{note}\n如有问题请在群里说明。",
     "ticket_done_secretary": "#{number} 已由 {claimer} 标记完成：{note}\n验收请发「/验收 {number} 通过」或「/验收 {number} 驳回 原因」。",
     "ticket_verified_ok": "#{number} 验收通过，{claimer} 获得 {points} 积分（积分细则：{rule}）。",
+    "ticket_reason_done": "完成诉求 #{number}",
     "ticket_verified_claimer": "您处理的 #{number} 已验收通过，获得 {points} 积分。感谢付出！",
     "ticket_verified_reporter": "您的诉求 #{number} 已办好并通过验收。满意吗？直接回复「满意」「一般」「不满意」或 1-5 分即可。",
     "ticket_rejected_ok": "#{number} 已驳回给 {claimer}：{reason}",
