@@ -27,6 +27,7 @@ NOW = local(SUNDAY, 10, 0)  # Sunday 10:00 in Shanghai
     ("12月20日 14:00 广场", "2026-12-20 14:00", "广场"),
     ("后天早上八点 东门", "2026-11-24 08:00", "东门"),
     ("明早8点半 东门", "2026-11-23 08:30", "东门"),
+    ("今早11点 东门", "2026-11-22 11:00", "东门"),
     ("今天下午3点 东门", "2026-11-22 15:00", "东门"),
     ("晚上7点 东门", "2026-11-22 19:00", "东门"),
     ("9:00 东门", "2026-11-23 09:00", "东门"),  # a bare time that passed today means tomorrow
@@ -42,7 +43,7 @@ def test_one_moment_phrasings(text, expected, rest):
 
 @pytest.mark.parametrize("text, reason", [
     ("今天 8:00 东门", "past"),
-    ("今早8点 东门", "unreadable"),  # 今早 is not a word we know: refused, not guessed
+    ("今早8点 东门", "past"),  # 08:00 today, and it is 10:00
     ("2026-11-01 09:00 东门", "past"),
     ("昨天 9点 东门", "unreadable"),
     ("哈哈 东门", "unreadable"),
