@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 COMMUNITY = "xingfuli"
 EAST, WEST, MEMBERS_ROOM = "room-east", "room-west", "room-members"
-SECRETARIES = ("sec-wang", "gw-zhou")
+# The secretary sends the staff commands: /验收 of any ticket in the community is hers, while
+# 周网格员 may act only on 东区's (bot/services/scope.py) and would be refused half the time.
+SECRETARIES = ("sec-wang",)
 DEMO_MEMBERS = ("mem-li", "mem-chen", "mem-liu")
 EXTRA_MEMBERS = 9  # bench-mem-01.. joined to the demo community: 12 members in all
 RESIDENTS_PER_ROOM = 150  # bench residents, registered by their first message

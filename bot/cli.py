@@ -1,24 +1,30 @@
-"""`gridbot run | migrate | load FILE | import-members FILE | export-ledger COMMUNITY FILE | export-statement PERSON FILE`."""
+"""`gridbot run | migrate | load FILE | import-members FILE | export-ledger COMMUNITY FILE | export-statement PERSON FILE`.
+
+Everything it prints is Chinese (bot/replies/cli.py); errors go to stderr with exit code 2, never a traceback.
+"""
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli_text import ChineseArgumentParser
 from bot.config import Settings
+from bot.replies import say
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="gridbot", description="GridBot (网格通)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot: transport, web server, sender")
-    sub.add_parser("migrate", help="upgrade the database schema to the newest revision")
-    load = sub.add_parser("load", help="load communities, grids, rooms and people from a YAML file")
-    load.add_argument("file")
+    parser = ChineseArgumentParser(prog="gridbot", description=say("cli_description"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar=say("cli_commands_metavar"),
+                                help=say("cli_commands_help"))
+    sub.add_parser("run", help=say("cli_run"), description=say("cli_run"))
+    sub.add_parser("migrate", help=say("cli_migrate"), description=say("cli_migrate"))
+    load = sub.add_parser("load", help=say("cli_load"), description=say("cli_load"))
+    load.add_argument("file", metavar=say("cli_metavar_file"), help=say("cli_load_file"))
     from bot import cli_members
 
     runners = {"run": _run, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub)}
@@ -41,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _config_error(message: str) -> int:
-    print(f"配置错误 / configuration error: {message}\n请检查 .env 或环境变量（说明见 .env.example）。", file=sys.stderr)
+    print(say("cli_config_error", message=message), file=sys.stderr)
     return 2
 
 
@@ -54,7 +60,7 @@ async def _run(settings: Settings, _args) -> int:
     except BaseException:
         await runtime.stop()  # what did start (sender, scheduler) stops cleanly before we report
         raise
-    print(f"GridBot 已启动：http://{settings.http_host}:{settings.http_port}/  (Ctrl+C 退出)", flush=True)
+    print(say("cli_started", host=settings.http_host, port=settings.http_port), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -71,7 +77,7 @@ async def _migrate(settings: Settings, _args) -> int:
     db = Database(settings.database_url)
     await upgrade(db.engine)
     await db.dispose()
-    print("schema is up to date")
+    print(say("cli_migrated"))
     return 0
 
 
@@ -80,10 +86,13 @@ async def _load(settings: Settings, args) -> int:
     from bot.db.migrate import upgrade
     from bot.services import loader
 
+    if not Path(args.file).is_file():
+        print(say("cli_file_missing", path=args.file), file=sys.stderr)
+        return 2
     try:
         data = loader.read_file(args.file)
     except loader.LoadError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(say("cli_load_error", message=exc), file=sys.stderr)
         return 2
     db = Database(settings.database_url)
     await upgrade(db.engine)
@@ -91,11 +100,11 @@ async def _load(settings: Settings, args) -> int:
         async with db.transaction() as session:
             counts = await loader.load(session=session, data=data)
     except loader.LoadError as exc:
-        print(f"error: {exc} (nothing was loaded)", file=sys.stderr)
+        print(say("cli_load_nothing", message=exc), file=sys.stderr)
         return 2
     finally:
         await db.dispose()
-    print("loaded: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(say("cli_loaded", **counts))
     return 0
 
 

@@ -5,20 +5,22 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
+from bot.replies import say
 
 
 def add_parsers(sub) -> dict:
     """Add this area's subcommands; returns their runners by name for bot/cli.py."""
-    imp = sub.add_parser("import-members", help="import a roster of members from an .xlsx file (all or nothing)")
-    imp.add_argument("file")
-    imp.add_argument("--community", help="community id for rows that leave 社区 empty")
-    ledger = sub.add_parser("export-ledger", help="write a community's points ledger to an .xlsx file")
-    ledger.add_argument("community")
-    ledger.add_argument("file")
-    ledger.add_argument("--year", type=int, help="only entries of this year (local time)")
-    statement = sub.add_parser("export-statement", help="write a member's points statement to an .xlsx file")
-    statement.add_argument("person")
-    statement.add_argument("file")
+    file, community, person = say("cli_metavar_file"), say("cli_metavar_community"), say("cli_metavar_person")
+    imp = sub.add_parser("import-members", help=say("cli_import"), description=say("cli_import"))
+    imp.add_argument("file", metavar=file, help=say("cli_import_file"))
+    imp.add_argument("--community", metavar=community, help=say("cli_import_community"))
+    ledger = sub.add_parser("export-ledger", help=say("cli_ledger"), description=say("cli_ledger"))
+    ledger.add_argument("community", metavar=community, help=say("cli_ledger_community"))
+    ledger.add_argument("file", metavar=file, help=say("cli_ledger_file"))
+    ledger.add_argument("--year", type=int, metavar=say("cli_metavar_year"), help=say("cli_ledger_year"))
+    statement = sub.add_parser("export-statement", help=say("cli_statement"), description=say("cli_statement"))
+    statement.add_argument("person", metavar=person, help=say("cli_statement_person"))
+    statement.add_argument("file", metavar=file, help=say("cli_statement_file"))
     return {"import-members": import_members, "export-ledger": export_ledger, "export-statement": export_statement}
 
 
@@ -32,9 +34,11 @@ async def _database(settings: Settings):
 
 
 async def import_members(settings: Settings, args) -> int:
-    from bot.replies import say
     from bot.services import roster_import
 
+    if not Path(args.file).is_file():
+        print(say("cli_file_missing", path=args.file), file=sys.stderr)
+        return 2
     roster = roster_import.read(Path(args.file))
     db = await _database(settings)
     try:
@@ -54,7 +58,6 @@ async def import_members(settings: Settings, args) -> int:
 
 async def _export(settings: Settings, path: str, produce) -> int:
     from bot.errors import DomainError
-    from bot.replies import say
 
     db = await _database(settings)
     try:
@@ -65,8 +68,12 @@ async def _export(settings: Settings, path: str, produce) -> int:
         return 2
     finally:
         await db.dispose()
-    Path(path).write_bytes(data)
-    print(f"wrote {path} ({len(data)} bytes)")
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        print(say("cli_cannot_write", path=path, error=exc.strerror or exc), file=sys.stderr)
+        return 1
+    print(say("cli_wrote", path=path, size=len(data)))
     return 0
 
 

@@ -39,26 +39,20 @@ def _when(activity) -> str:
 
 
 @subcommand("activity", lambda c: c.number is None and first_word(c) == "发布", roles=STAFF, label="活动 发布",
-            usage="/活动 发布 清理楼道 5月20日9:00 3号楼 10 2", help="发布活动（标题 时间 地点 名额 积分）")
+            usage="/活动 发布 清理楼道 明天下午两点 3号楼 10 2",
+            help="发布活动（标题 时间 地点 名额 积分；时间的写法和 /定时 一样）")
 async def publish(ctx: Context, session, actor: Actor, command: Command) -> None:
     usage = say("act_publish_usage")
     tokens = command.args.split()[1:]
     if len(tokens) < 5 or not tokens[-1].isdigit() or not tokens[-2].isdigit():
         raise DomainError("err_usage", usage=usage)
-    title, middle = tokens[0], tokens[1:-2]
-    starts_at, place = None, middle[1:]
-    if len(middle) >= 3:
-        starts_at = activities.parse_when(f"{middle[0]} {middle[1]}")
-        place = middle[2:]
-    if starts_at is None:
-        starts_at, place = activities.parse_when(middle[0]), middle[1:]
-    if starts_at is None:
-        raise DomainError("act_bad_time", usage=usage)
+    title = tokens[0]
+    starts_at, place = activities.read_start(" ".join(tokens[1:-2]))
     if not place:
-        raise DomainError("err_usage", usage=usage)
+        raise DomainError("act_no_place", usage=usage)
     community = community_of(actor)
     activity = await activities.publish(
-        session=session, community_id=community, title=title, starts_at=starts_at, place=" ".join(place),
+        session=session, community_id=community, title=title, starts_at=starts_at, place=place,
         quota=int(tokens[-2]), points_each=int(tokens[-1]), actor_id=actor.person.id)
     notice = say("act_notice", number=activity.number, title=activity.title, when=_when(activity),
                  place=activity.place, quota=activity.quota, points=activity.points)
@@ -79,15 +73,32 @@ async def confirm_attendance(ctx: Context, session, actor: Actor, command: Comma
     lines = []
     for token in names:
         person = await resolve_person(ctx, token, community)
-        entry = await activities.attend(session=session, activity=activity, person_id=person.id,
-                                        confirmed_by=actor.person.id)
+        try:
+            entry = await activities.attend(session=session, activity=activity, person_id=person.id,
+                                            confirmed_by=actor.person.id, person_name=person.name)
+        except DomainError as full:
+            if full.key != "act_full_staff":
+                raise
+            lines.append(say(full.key, **full.fields))  # nothing was written for this one; go on
+            continue
         if entry is None:
             lines.append(say("act_confirmed_again", name=person.name))
             continue
         lines.append(say("act_confirmed_ok", name=person.name, points=entry.amount))
         ctx.tell(person.id, say("act_attended_person", number=activity.number, title=activity.title,
-                                points=entry.amount))
+                                points=entry.amount, by=actor.person.name))
     ctx.reply("\n".join(lines))
+
+
+@subcommand("activity", lambda c: c.number is not None and first_word(c) == "名额", roles=STAFF, label="活动 名额",
+            usage="/活动 3 名额 20", help="改活动名额（不能少于已报名人数）")
+async def change_quota(ctx: Context, session, actor: Actor, command: Command) -> None:
+    words = command.rest.split()[1:]
+    if len(words) != 1 or not words[0].isdigit():
+        raise DomainError("err_usage", usage=say("act_quota_usage", number=command.number))
+    activity = await activities.get(session=session, community_id=community_of(actor), number=command.number)
+    count = await activities.set_quota(session=session, activity=activity, quota=int(words[0]))
+    ctx.reply(say("act_quota_ok", number=activity.number, quota=int(words[0]), count=count))
 
 
 @subcommand("activity", lambda c: c.number is not None and first_word(c) == "取消", roles=STAFF, label="活动 取消",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot.clock import to_local
 from bot.db.models import Ticket
 from bot.dispatch import Context
-from bot.replies.tickets import excerpt, located, location, ticket_fields, urgent_mark  # noqa: F401
+from bot.replies.tickets import excerpt, located, location, say_about, ticket_fields, urgent_mark  # noqa: F401
 
 
 def local_time(ticket: Ticket) -> str:

@@ -7,7 +7,7 @@ from bot.errors import DomainError
 from bot.replies import say
 from bot.services import directory, duplicates, tickets
 from bot.services.directory import GRID_WORKER, MEMBER, SECRETARY, Actor
-from handlers.format import excerpt, location, ticket_fields, tell_reporter
+from handlers.format import excerpt, location, say_about, ticket_fields, tell_reporter
 
 router = Router("member")
 MEMBERS = (MEMBER, GRID_WORKER, SECRETARY)
@@ -54,8 +54,8 @@ async def claim(ctx: Context, session, actor: Actor, command: Command) -> None:
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
     await tickets.claim(session=session, ticket=ticket, person_id=actor.person.id)
     name = actor.person.name
-    ctx.reply(say("ticket_claimed_ok", number=number))
-    await tell_residents(ctx, ticket, say("ticket_claimed_reporter", number=number, claimer=name))
+    ctx.reply(say_about(ticket, "ticket_claimed_ok", number=number))
+    await tell_residents(ctx, ticket, say_about(ticket, "ticket_claimed_reporter", number=number, claimer=name))
 
 
 @router.command("release", words=("放弃",), roles=MEMBERS, number=True, strong=True, usage="放弃 12",
@@ -64,10 +64,10 @@ async def release(ctx: Context, session, actor: Actor, command: Command) -> None
     number = need_number(command, "放弃 12")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
     await tickets.release(session=session, ticket=ticket, person_id=actor.person.id)
-    ctx.reply(say("ticket_released_ok", number=number))
+    ctx.reply(say_about(ticket, "ticket_released_ok", number=number))
     fields = ticket_fields(ticket)
     for room_id in await directory.room_ids(session=session, community_id=ticket.community_id, kind="members"):
-        ctx.send(room_id, say("ticket_released_room", **fields))
+        ctx.send(room_id, say_about(ticket, "ticket_released_room", **fields))
 
 
 @router.command("complete", words=("完成",), roles=MEMBERS, number=True, strong=True,
@@ -78,11 +78,12 @@ async def complete(ctx: Context, session, actor: Actor, command: Command) -> Non
     note = command.rest or "已处理"
     await tickets.complete(session=session, ticket=ticket, person_id=actor.person.id, note=note)
     name = actor.person.name
-    ctx.reply(say("ticket_done_ok", number=number))
-    await tell_residents(ctx, ticket, say("ticket_done_reporter", number=number, claimer=name, note=note))
+    ctx.reply(say_about(ticket, "ticket_done_ok", number=number))
+    await tell_residents(ctx, ticket, say_about(ticket, "ticket_done_reporter", number=number, claimer=name,
+                                                note=note))
     for person_id in await directory.ids_with_role(session=session, community_id=ticket.community_id,
                                                    roles=(SECRETARY,)):
-        ctx.tell(person_id, say("ticket_done_secretary", number=number, claimer=name, note=note))
+        ctx.tell(person_id, say_about(ticket, "ticket_done_secretary", number=number, claimer=name, note=note))
 
 
 async def tell_residents(ctx: Context, ticket, text: str) -> None:

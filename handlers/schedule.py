@@ -94,7 +94,7 @@ async def confirm_schedule(ctx: Context, action: flows.State) -> None:
         draft = await notices.draft(session=ctx.session, community_id=community, args=action.payload["args"],
                                     now=previewed_at, settings=ctx.settings)
         if draft.first <= clock.utcnow():
-            raise DomainError("sched_bad_past", example=notices.EXAMPLE)
+            raise DomainError("time_bad_past", example=notices.EXAMPLE)
     except DomainError as refused:
         ctx.reply(say(refused.key, **refused.fields))
         return
@@ -106,17 +106,17 @@ async def confirm_schedule(ctx: Context, action: flows.State) -> None:
 PREVIEW_ACTIONS["schedule"] = confirm_schedule
 
 
-@router.command("stats", words=("统计",), roles=STAFF, usage=("/统计 本周", "/统计 本月"),
-                help="诉求数量、分类、认领和办结用时、超期率、最活跃的志愿者")
+@router.command("stats", words=("统计",), roles=STAFF, usage=("/统计 本周", "/统计 本月", "/统计 本月 东区"),
+                help="诉求数量、分类、认领和办结用时、超期率、最活跃的党员（可只看一个网格）")
 async def statistics(ctx: Context, session, actor: Actor, command: Command) -> None:
-    word = command.args.strip() or "本月"
     now = clock.utcnow()
-    span = stats.period(word, now)
-    if span is None:
-        raise DomainError("stats_usage")
-    start, end = span
-    f = await stats.figures(session=session, community_id=community_of(actor), start=start, end=end, now=now)
+    community = community_of(actor)
+    asked = await stats.read_request(session=session, community_id=community, args=command.args, now=now)
+    start, end = asked.start, asked.end
+    f = await stats.figures(session=session, community_id=community, start=start, end=end, now=now,
+                            grid_ids=asked.grid_ids)
     last = clock.to_local(min(end - timedelta(seconds=1), now))
+    word = f"{asked.word} {asked.grid.name}" if asked.grid else asked.word
     title = say("stats_title_period", word=word, start=clock.to_local(start).strftime("%m-%d"),
                 end=last.strftime("%m-%d"))
     ctx.reply(reports.summary_text(f, title=title))

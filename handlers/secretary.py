@@ -8,10 +8,10 @@ from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, directory, outbox, points, rules, tickets
+from bot.services import broadcast, directory, outbox, points, rules, scope, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.preview import PREVIEW_ACTIONS, start_preview
-from handlers.format import excerpt, tell_reporter
+from handlers.format import excerpt, say_about, tell_reporter
 from handlers.resident import ask_for_rating
 from handlers.member import community_of, need_number, tell_residents
 
@@ -87,11 +87,14 @@ async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
         raise DomainError("err_usage", usage="/派单 12 @张三")
     community = community_of(actor)
     ticket = await tickets.get_by_number(session=session, community_id=community, number=number)
+    await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
     person = await resolve_person(ctx, target, community)
     await tickets.assign(session=session, ticket=ticket, person_id=person.id, actor_id=actor.person.id)
-    ctx.reply(say("ticket_assigned_ok", number=number, claimer=person.name))
-    ctx.tell(person.id, say("ticket_assigned_claimer", number=number, excerpt=excerpt(ticket.text)))
-    await tell_residents(ctx, ticket, say("ticket_claimed_reporter", number=number, claimer=person.name))
+    ctx.reply(say_about(ticket, "ticket_assigned_ok", number=number, claimer=person.name))
+    ctx.tell(person.id, say_about(ticket, "ticket_assigned_claimer", number=number, by=actor.person.name,
+                                  excerpt=excerpt(ticket.text)))
+    await tell_residents(ctx, ticket, say_about(ticket, "ticket_claimed_reporter", number=number,
+                                                claimer=person.name))
 
 
 @router.command("verify", words=("验收",), roles=STAFF, number=True, strong=True,
@@ -104,26 +107,29 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
     if verdict not in ("通过", "驳回"):
         raise DomainError("err_usage", usage=f"/验收 {number} 通过  或  /验收 {number} 驳回 原因")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
     claimer = ticket.claimer_id
     found = await directory.name_of(session=session, person_id=claimer) if claimer else None
     claimer_name = found or "—"
     if verdict == "驳回":
         reason = reason.strip() or "未说明原因"
         await tickets.reject(session=session, ticket=ticket, actor_id=actor.person.id, reason=reason)
-        ctx.reply(say("ticket_rejected_ok", number=number, claimer=claimer_name, reason=reason))
+        ctx.reply(say_about(ticket, "ticket_rejected_ok", number=number, claimer=claimer_name, reason=reason))
         if claimer:
-            ctx.tell(claimer, say("ticket_rejected_claimer", number=number, reason=reason))
+            ctx.tell(claimer, say_about(ticket, "ticket_rejected_claimer", number=number, reason=reason))
         return
     rule = await rules.ticket_rule(session=session, ticket=ticket)
     await tickets.verify(session=session, ticket=ticket, actor_id=actor.person.id, points=rule.points)
-    ctx.reply(say("ticket_verified_ok", number=number, claimer=claimer_name, points=rule.points, rule=rule.rule))
+    ctx.reply(say_about(ticket, "ticket_verified_ok", number=number, claimer=claimer_name, points=rule.points,
+                        rule=rules.rule_name(rule.rule)))
     if claimer:
         await points.post(
             session=session, person_id=claimer, community_id=ticket.community_id, amount=rule.points,
-            rule=rule.rule, reason=f"完成诉求 #{number}", idempotency_key=f"ticket:{ticket.id}:verified",
+            rule=rule.rule, reason=say_about(ticket, "ticket_reason_done", number=number),
+            idempotency_key=f"ticket:{ticket.id}:verified",
             actor_id=actor.person.id, ticket_id=ticket.id,
         )
-        ctx.tell(claimer, say("ticket_verified_claimer", number=number, points=rule.points))
-    tell_reporter(ctx, ticket, say("ticket_verified_reporter", number=number))
+        ctx.tell(claimer, say_about(ticket, "ticket_verified_claimer", number=number, points=rule.points))
+    tell_reporter(ctx, ticket, say_about(ticket, "ticket_verified_reporter", number=number))
     told_in = ctx.msg.room_id if ctx.msg.sender_id == ticket.reporter_id else ticket.room_id
     await ask_for_rating(session=session, ticket=ticket, room_id=told_in)

@@ -21,16 +21,6 @@ async def publish(bot, quota: int = 10, points: int = 2, when: str | None = None
     return await bot.say(SECRETARY, f"/活动 发布 清理楼道 {when or soon()} 3号楼门口 {quota} {points}", None)
 
 
-def test_parse_when_forms():
-    now = utcnow()
-    for text in ("2026-05-20 09:00", "2026/5/20 9:00", "5月20日9:00", "5月20日下午3点", "明天9点半", "今天 20:00"):
-        assert activities.parse_when(text, now) is not None, text
-    assert to_local(activities.parse_when("5月20日下午3点", now)).hour == 15
-    assert to_local(activities.parse_when("明天9点半", now)).minute == 30
-    for text in ("下周", "13月40日9:00", "明天", "abc"):
-        assert activities.parse_when(text, now) is None, text
-
-
 async def test_publish_broadcasts_and_sign_up_then_roster(bot):
     replies = await publish(bot)
     rooms = {r.room for r in replies if r.room}
@@ -102,7 +92,7 @@ async def test_an_activity_with_check_ins_cannot_be_cancelled(bot):
 
 async def test_bad_activity_input(bot):
     assert "仅限" in texts(await bot.say(MEMBER_LI, "/活动 发布 清理楼道 明天9:00 3号楼 10 2", MEMBERS))
-    assert "时间没看懂" in texts(await bot.say(SECRETARY, "/活动 发布 清理楼道 下周 3号楼 10 2", None))
+    assert "没看懂这个时间" in texts(await bot.say(SECRETARY, "/活动 发布 清理楼道 下周 3号楼 10 2", None))
     assert "格式不对" in texts(await bot.say(SECRETARY, "/活动 发布 清理楼道", None))
     assert "已经过去" in texts(await bot.say(SECRETARY, "/活动 发布 清理楼道 2020-01-01 09:00 3号楼 10 2", None))
     assert "名额应为" in texts(await bot.say(SECRETARY, f"/活动 发布 清理楼道 {soon()} 3号楼 0 2", None))
@@ -127,7 +117,7 @@ async def test_concurrent_sign_ups_never_exceed_the_quota(bot):
 
 async def test_wish_is_claimed_and_fulfilled_like_a_ticket(bot):
     posted = await bot.say(SECRETARY, "/心愿 发布 为独居的吴奶奶买一台收音机", None)
-    assert any(r.room == MEMBERS and "微心愿 #1" in r.text for r in posted)
+    assert any(r.room == MEMBERS and "【微心愿 1号】" in r.text for r in posted)
     assert "收音机" in texts(await bot.say(MEMBER_LI, "心愿", MEMBERS))
     assert "仅限" in texts(await bot.say(MEMBER_LI, "/心愿 发布 我也想要", MEMBERS))
     assert "接单成功" in texts(await bot.say(MEMBER_LIU, "接单 1", MEMBERS))
@@ -149,3 +139,39 @@ def test_new_command_words_leave_ordinary_sentences_alone():
     assert (parse_command("活动 3 名单").number, parse_command("活动 3 名单").rest) == (3, "名单")
     assert parse_command("/商品 上架 大米 10 3").name == "item"
     assert parse_command("我的存折").name == "passbook" and parse_command("我的积分").name == "my_points"
+
+
+async def test_confirming_someone_into_a_full_activity_speaks_to_staff(bot):
+    """"/活动 1 确认 @刘大姐" on a full activity: the secretary hears it is full (N/N) and how to
+    raise the limit, not the members' "下次早点来哦"; the others named are still confirmed."""
+    await publish(bot, quota=1, when="明天 23:50" if to_local(utcnow()).hour < 23 else "后天 09:00")
+    await bot.say(MEMBER_LI, "报名 1", MEMBERS)
+    replies = await bot.say(SECRETARY, "/活动 1 确认 @李师傅 @刘大姐", None)
+    staff = texts([r for r in replies if r.to == SECRETARY])
+    assert "已确认 李师傅 参加，+2 分" in staff
+    assert "没能确认 刘大姐 参加：活动 1 已满（1/1）" in staff and "/活动 1 名额 2" in staff
+    assert "早点来" not in staff
+    assert not any(r.to == MEMBER_LIU for r in replies)
+    assert any(r.to == MEMBER_LI and r.text.startswith("王书记 确认您参加了活动 1") for r in replies)
+    # Raising the limit as suggested, then confirming again, works.
+    assert "活动 1 的名额已改为 2 人（已报 1 人）" in texts(await bot.say(SECRETARY, "/活动 1 名额 2", None))
+    again = await bot.say(SECRETARY, "/活动 1 确认 @刘大姐", None)
+    assert "已确认 刘大姐 参加，+2 分" in texts(again)
+    assert sorted((e.person_id, e.amount) for e in await entries(bot)) == [(MEMBER_LI, 2), (MEMBER_LIU, 2)]
+    # A member still hears the member's sentence.
+    assert "下次早点来哦" in texts(await bot.say(MEMBER_CHEN, "报名 1", MEMBERS))
+
+
+async def test_changing_the_number_of_places(bot):
+    await publish(bot, quota=3)
+    await bot.say(MEMBER_LI, "报名 1", MEMBERS)
+    await bot.say(MEMBER_LIU, "报名 1", MEMBERS)
+    assert "名额不能少于 2" in texts(await bot.say(SECRETARY, "/活动 1 名额 1", None))
+    assert "名额应为 1-1000" in texts(await bot.say(SECRETARY, "/活动 1 名额 0", None))
+    assert "格式不对" in texts(await bot.say(SECRETARY, "/活动 1 名额 很多", None))
+    assert "仅限" in texts(await bot.say(MEMBER_LI, "/活动 1 名额 9", MEMBERS))
+    assert "已改为 2 人" in texts(await bot.say(SECRETARY, "/活动 1 名额 2", None))
+    assert "名额已满" in texts(await bot.say(MEMBER_CHEN, "报名 1", MEMBERS))
+    async with bot.runtime.db.sessions() as session:
+        activity = await session.scalar(select(Activity))
+    assert (activity.quota, activity.signed_up) == (2, 2)

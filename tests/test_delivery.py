@@ -5,8 +5,9 @@ import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.clock import utcnow
 from bot.db.models import Broadcast, OutboxMessage
 from bot.messages import Outgoing
 from bot.sender import OutboxSender
@@ -180,10 +181,16 @@ async def test_replies_go_before_a_waiting_broadcast(bot):
 async def test_health_reports_the_backlog(bot):
     await put(bot, *room_msgs("east", 2))
     await put(bot, Outgoing(text="later", room_id="west"), not_before=T0 + timedelta(days=3650))
+    # The oldest due message has waited 90 s; the one held for later is older still but not due,
+    # so it must not count as waiting.
+    async with bot.runtime.db.transaction() as session:
+        for text, waited in (("east-0", 90), ("east-1", 30), ("later", 5000)):
+            await session.execute(update(OutboxMessage).where(OutboxMessage.text == text)
+                                  .values(created_at=utcnow() - timedelta(seconds=waited)))
     health = await bot.runtime.health()
     assert health["ok"] is True and health["outbox_backlog"] == 3
     assert health["outbox"]["pending"] == 3 and health["outbox"]["failed"] == 0
-    assert health["outbox"]["oldest_pending_age_seconds"] >= 0
+    assert 90 <= health["outbox"]["oldest_pending_age_seconds"] < 100
     assert health["transport"] == {"transport": "fake"}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import Counter
 
 import pytest
@@ -91,7 +92,9 @@ async def test_stop_mid_broadcast_then_restart(bot):
     first = FakePlatform(clock, limits=WECHATY_LIMITS, idempotent=False, log=log)
     s1 = sender(bot.runtime.db, first, poll_seconds=0.01)
     s1.start()
+    deadline = time.monotonic() + 10  # a sender that stalls fails the test instead of hanging it
     while len(log) < 7:
+        assert time.monotonic() < deadline, f"the sender stalled after {len(log)} messages"
         await asyncio.sleep(0)
     await s1.stop()
     assert "sending" not in {r.status for r in await bot.outbox()}

@@ -103,7 +103,7 @@ async def test_passbook_shows_entries_with_running_balance(bot):
     await bot.say(SECRETARY, "/扣分 @李师傅 1 记错了", None)
     book = texts(await bot.say(MEMBER_LI, "我的存折", MEMBERS))
     assert "余额 4 分" in book
-    lines = [line for line in book.splitlines() if line.startswith("#")]
+    lines = [line for line in book.splitlines() if line.startswith("积分记录 ")]
     assert len(lines) == 3
     assert "-1" in lines[0] and "余 4" in lines[0]
     assert "+3" in lines[1] and "余 5" in lines[1]

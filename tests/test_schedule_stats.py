@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from bot.clock import to_local, utcnow
 from bot.services import stats
 from bot.web.app import create_app
-from tests.harness import EAST, MEMBER_LI, MEMBERS, RES_SUN, RES_ZHAO, SECRETARY, texts
+from tests.harness import EAST, MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_SUN, RES_WU, RES_ZHAO, SECRETARY, WEST, texts
 from tests.schedule_helpers import set_ticket
 
 
@@ -72,3 +72,34 @@ async def test_xlsx_download(bot):
     detail = list(book["诉求明细"].iter_rows(values_only=True))
     assert detail[0][0] == "编号" and len(detail) == 3 and detail[1][10] == "李师傅"
     assert book["活跃党员"]["B2"].value == "李师傅"
+
+
+async def west_ticket(bot) -> int:
+    await bot.say(RES_WU, "6号楼电梯坏了，老人上不了楼", WEST)
+    return (await bot.tickets())[-1].number
+
+
+async def test_stats_by_grid(bot):
+    await two_tickets(bot)  # both in 东区 (1号楼, 3号楼)
+    west = await west_ticket(bot)
+    await bot.say(MEMBER_CHEN, f"接单 {west}", MEMBERS)  # 陈老师 lives in 5号楼 (西区)
+    await bot.say(MEMBER_CHEN, f"完成 {west} 已报修", MEMBERS)
+    await bot.say(SECRETARY, f"/验收 {west} 通过", None)
+    whole = texts(await bot.say(SECRETARY, "/统计 本月", None))
+    east = texts(await bot.say(SECRETARY, "/统计 本月 东区", None))
+    west_text = texts(await bot.say(SECRETARY, "/统计 西区 本月", None))
+    assert "诉求 3 件" in whole and "陈老师" in whole and "李师傅" in whole
+    assert "【本月 东区（" in east and "诉求 2 件" in east and "李师傅" in east and "陈老师" not in east
+    assert "【本月 西区（" in west_text and "诉求 1 件" in west_text and "陈老师" in west_text
+    assert "李师傅" not in west_text
+    assert "诉求 1 件" in texts(await bot.say(SECRETARY, "/统计 6号楼", None))  # the period defaults to 本月
+    refused = texts(await bot.say(SECRETARY, "/统计 本月 南区", None))
+    assert refused.startswith("「南区」不是时段，也不是本社区的网格名") and "/统计 本月 东区" in refused
+
+
+async def test_only_members_are_listed_as_the_most_active(bot):
+    await two_tickets(bot)
+    await bot.say(SECRETARY, "/加分 @赵阿姨 5 帮邻居照看孩子", None)  # a resident with points
+    text = texts(await bot.say(SECRETARY, "/统计 本月", None))
+    members = text.split("最活跃党员：", 1)[1]
+    assert "李师傅" in members and "赵阿姨" not in members

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import keys, EAST, GRID_WORKER, MEMBER_LI, MEMBERS, RES_ZHAO, SECRETARY, WEST, texts
+from tests.harness import keys, EAST, GRID_WORKER, MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_WU, RES_ZHAO, SECRETARY, WEST, texts
 
 
 async def test_broadcast_waits_for_confirmation(bot):
@@ -85,3 +85,23 @@ async def test_help_lists_what_the_role_may_do(bot):
     assert "查询" in resident and "接单" not in resident and "/广播" not in resident
     assert "接单" in member and "/广播" not in member
     assert "/广播" in secretary and "/验收" in secretary
+
+
+async def test_a_grid_worker_acts_only_on_tickets_of_their_grid(bot):
+    """周网格员 answers for 东区: a 西区 ticket is the secretary's or 西区's grid worker's."""
+    east = await bot.open_ticket()  # 1号楼, 东区
+    await bot.say(RES_WU, "6号楼电梯坏了，老人上不了楼", WEST)
+    west = (await bot.tickets())[-1].number
+    refused = texts(await bot.say(GRID_WORKER, f"/派单 {west} @李师傅", None))
+    assert refused == f"#{west} 不在您负责的网格（东区）里，请由书记或该网格的网格员处理。"
+    assert (await bot.ticket(west)).claimer_id is None
+    assigned = await bot.say(GRID_WORKER, f"/派单 {east} @李师傅", None)
+    assert "已把" in texts(assigned)
+    assert any(r.to == MEMBER_LI and r.text.startswith(f"周网格员 把 #{east} 派给了您") for r in assigned)
+    assert (await bot.ticket(east)).claimer_id == MEMBER_LI
+    # /验收 follows the same rule.
+    await bot.say(SECRETARY, f"/派单 {west} @陈老师", None)
+    await bot.say(MEMBER_CHEN, f"完成 {west} 已报修", MEMBERS)
+    assert "不在您负责的网格" in texts(await bot.say(GRID_WORKER, f"/验收 {west} 通过", None))
+    assert (await bot.ticket(west)).status == "done"
+    assert "验收通过" in texts(await bot.say(SECRETARY, f"/验收 {west} 通过", None))

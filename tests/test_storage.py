@@ -55,10 +55,13 @@ async def test_loader_is_idempotent_and_complete(bot):
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"communities": [{"id": "x"}]}, "missing name"),
-    ({"communities": [{"id": "x", "name": "X", "rooms": [{"id": "r", "name": "R", "kind": "chat"}]}]}, "kind"),
-    ({"communities": [{"id": "x", "name": "X", "people": [{"id": "p", "name": "P", "roles": ["king"]}]}]}, "role"),
-    ({"communities": [{"id": "x", "name": "X", "rooms": [{"id": "r", "name": "R", "kind": "grid", "grid": "?"}]}]}, "unknown grid"),
+    ({"communities": [{"id": "x"}]}, "社区「x」缺少 name"),
+    ({"communities": [{"id": "x", "name": "X", "rooms": [{"id": "r", "name": "R", "kind": "chat"}]}]},
+     "群「r」的 kind 只能是：grid、members"),
+    ({"communities": [{"id": "x", "name": "X", "people": [{"id": "p", "name": "P", "roles": ["king"]}]}]},
+     "人员「p」的身份「king」不认识"),
+    ({"communities": [{"id": "x", "name": "X", "rooms": [{"id": "r", "name": "R", "kind": "grid", "grid": "?"}]}]},
+     "群「r」写的网格「\\?」不存在"),
 ])
 async def test_loader_rejects_bad_files(bot, data, message):
     with pytest.raises(loader.LoadError, match=message):

@@ -1,6 +1,7 @@
 """Checkpoints run on a background thread, not inside a message's commit (bot.db.checkpoint)."""
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import time
@@ -20,9 +21,11 @@ async def test_bot_connections_leave_checkpoints_to_the_thread(bot):
     checkpointer = bot.runtime.db.checkpointer
     assert checkpointer is not None
     await bot.say("res-zhao", "3号楼2单元的路灯坏了，麻烦修一下")
+    # Polling a real condition with a deadline; asyncio.sleep, so the event loop (and the bot)
+    # keeps running while the checkpoint thread works.
     deadline = time.monotonic() + 5
     while checkpointer.runs == 0 and time.monotonic() < deadline:
-        time.sleep(0.02)
+        await asyncio.sleep(0.02)
     assert checkpointer.runs > 0
 
 

@@ -1,7 +1,8 @@
 """Replies for the members area: 报到, points, rules, activities, 微心愿, the points shop, ratings."""
 from __future__ import annotations
 
-# How rule codes read to people (ledger entries, the rule table).
+# How rule codes read to people (ledger entries, the rule table). A code never reaches a
+# person: bot.services.rules.rule_name turns every code into one of these or a rule's name.
 RULE_LABELS: dict[str, str] = {
     "manual.award": "书记加分",
     "manual.deduct": "书记扣分",
@@ -9,16 +10,20 @@ RULE_LABELS: dict[str, str] = {
     "shop.redeem": "积分兑换",
     "wish": "微心愿",
     "rating_bonus": "五星好评奖励",
-    "ticket_unit": "每单（验收通过）",
+    "ticket_unit": "每单，验收通过后",
     "urgent_bonus": "紧急诉求加分",
     "urgent_unit": "每单，另加",
-    "wish_unit": "每个（验收通过）",
+    "wish_unit": "每个，验收通过后",
     "rating_unit": "居民评 {stars} 星时",
     "stars": "{stars}星门槛",
     "stars_unit": "半年累计获得",
     "urgent_suffix": "（紧急）",
     "reversal_suffix": "·冲正",
+    "unknown": "其他",
 }
+
+# How records other than tickets are named to people. Tickets are "#12"; everything else
+# has its own word and "N号", so "冲正#6" can never be mistaken for ticket #6.
 
 TEXT: dict[str, str] = {
     # Help (appended to the core help)
@@ -55,18 +60,19 @@ TEXT: dict[str, str] = {
     "pts_recent_header": "最近记录：",
     "pts_recent_item": "{date} {amount} {reason}",
     "pts_passbook_header": "【爱心存折】{name}　余额 {balance} 分",
-    "pts_passbook_item": "#{id} {date} {amount}（{rule}）{reason}　余 {after}",
-    "pts_passbook_footer": "每笔都有规则和记录号，如有疑问请向书记说明记录号。",
+    "pts_passbook_item": "积分记录 {id}号　{date} {amount}（{rule}）{reason}　余 {after}",
+    "pts_passbook_footer": "每笔都有规则和记录号，如有疑问请向书记说明是积分记录几号。",
     "pts_board_bad_scope": "积分榜范围「{word}」不认识。可以用：本周、本月、今年、总榜，或网格名（如 东区、3号楼）。",
     "pts_award_usage": "/加分 @张三 2 原因  或  /加分 @张三 志愿劳动",
     "pts_deduct_usage": "/扣分 @张三 2 原因",
     "pts_adjusted_person": "您的积分变动 {amount}：{reason}（{by}）。当前 {balance} 分。",
     "pts_reverse_usage": "/冲正 记录号 原因（记录号见「我的存折」）",
-    "pts_reversed_ok": "已冲正记录 #{entry}（新记录 #{id}）：{name} {amount} 分，当前 {balance} 分。",
+    "pts_reversed_ok": "已冲正积分记录 {entry}号（冲正记为积分记录 {id}号）：{name} {amount} 分，当前 {balance} 分。",
+    "pts_reason_reversal": "冲正积分记录 {entry}号：{reason}",
     "err_points_insufficient": "积分不足：当前 {balance} 分，需要 {amount} 分。",
-    "err_entry_not_found": "没有找到本社区的积分记录 #{entry}。",
-    "err_entry_not_reversible": "记录 #{entry} 不能冲正（冲正记录和兑换记录不能再冲正；兑换请用「/核销 兑换码 作废」）。",
-    "err_entry_reversed": "记录 #{entry} 已经冲正过了。",
+    "err_entry_not_found": "没有找到本社区的积分记录 {entry}号（记录号见「我的存折」）。",
+    "err_entry_not_reversible": "积分记录 {entry}号不能冲正（冲正记录和兑换记录不能再冲正；兑换请用「/核销 兑换码 作废」）。",
+    "err_entry_reversed": "积分记录 {entry}号已经冲正过了。",
     "rating_bonus_claimer": "居民给您处理的 #{number} 打了 5 星，奖励 {points} 积分！",
     # Rule table
     "rules_header": "【积分细则】",
@@ -93,8 +99,9 @@ TEXT: dict[str, str] = {
     "stars_done": "{period}星级评定完成：{count} 人获评，已在各群公布。",
     # Activities
     "act_publish_usage": "/活动 发布 标题 时间 地点 名额 积分，例如「/活动 发布 清理楼道 5月20日9:00 3号楼 10 2」",
-    "act_bad_time": "时间没看懂。可以写 2026-05-20 09:00、5月20日9:00、明天下午3点。用法：{usage}",
+    "act_time_example": "/活动 发布 清理楼道 明天下午3点 3号楼门口 10 2",
     "act_time_past": "活动时间已经过去了，请填写将来的时间。",
+    "act_no_place": "请在时间后面写上地点。用法：{usage}",
     "act_bad_quota": "名额应为 1-{limit} 的整数。",
     "act_bad_points": "活动积分应为 0-{limit} 的整数。",
     "act_notice": (
@@ -107,6 +114,10 @@ TEXT: dict[str, str] = {
     "act_started": "活动 {number} 已经开始，不能再报名了。",
     "act_already_signed": "您已经报名了活动 {number}。",
     "act_full": "活动 {number} 名额已满（{quota} 人），下次早点来哦！",
+    "act_full_staff": "没能确认 {name} 参加：活动 {number} 已满（{count}/{quota}）。要加人请先扩大名额，如「/活动 {number} 名额 {more}」，再确认一次。",
+    "act_quota_usage": "/活动 {number} 名额 20",
+    "act_quota_ok": "活动 {number} 的名额已改为 {quota} 人（已报 {count} 人）。",
+    "act_quota_below": "活动 {number} 已有 {count} 人报名，名额不能少于 {count}。",
     "act_signed_ok": "报名成功：活动 {number} {title}\n时间：{when}　地点：{place}\n（已报 {count}/{quota}）",
     "act_checkin_closed": "活动 {number} 现在不在签到时间（开始前 {before} 分钟至开始后 {after} 分钟），可请书记确认参加。",
     "act_not_signed": "您没有报名活动 {number}，请联系书记确认参加。",
@@ -119,7 +130,7 @@ TEXT: dict[str, str] = {
     "act_cancelled_ok": "活动 {number} 已取消，已通知 {rooms} 个群和 {people} 位报名者。",
     "act_confirmed_ok": "已确认 {name} 参加，+{points} 分。",
     "act_confirmed_again": "{name} 已经记过参加，这次不再加分。",
-    "act_attended_person": "书记确认您参加了活动 {number} {title}，获得 {points} 积分。",
+    "act_attended_person": "{by} 确认您参加了活动 {number} {title}，获得 {points} 积分。",
     "act_roster_header": "活动 {number} {title} 名单（报名 {count}/{quota}，已签到 {attended}）：",
     "act_roster_item": "{rank}. {name} {mark}",
     "act_mark_attended": "✔已签到",
@@ -132,12 +143,28 @@ TEXT: dict[str, str] = {
     "act_list_footer": "回复「报名 编号」报名，「活动 编号 名单」看名单。",
     # 微心愿
     "wish_usage": "/心愿 发布 为独居的吴奶奶买一台收音机",
-    "wish_notice": "【微心愿 #{number}】{excerpt}\n回复「接单 {number}」认领，完成后发「完成 {number} 说明」。",
-    "wish_posted_ok": "微心愿 #{number} 已发布到 {count} 个党员群。",
+    "wish_notice": "【微心愿 {number}号】{excerpt}\n回复「接单 {number}」认领，完成后发「完成 {number} 说明」。",
+    "wish_posted_ok": "微心愿 {number}号已发布到 {count} 个党员群。",
     "wish_none": "目前没有待圆梦的微心愿。",
     "wish_list_header": "微心愿：",
-    "wish_list_item": "#{number} {excerpt}（{status}）",
+    "wish_list_item": "微心愿 {number}号 {excerpt}（{status}）",
     "wish_list_footer": "回复「接单 编号」认领。",
+    # A wish going through the ticket commands (bot.replies.tickets.say_about picks these)
+    "wish_claimed_ok": "接单成功：微心愿 {number}号由您来圆。完成后发「完成 {number} 说明」。",
+    "wish_claimed_reporter": "微心愿 {number}号已由 {claimer} 认领。",
+    "wish_released_ok": "已放弃微心愿 {number}号，它重新开放认领。",
+    "wish_released_room": "【微心愿 {number}号重新开放】{excerpt}\n回复「接单 {number}」认领。",
+    "wish_done_ok": "已标记微心愿 {number}号完成，等待书记验收。",
+    "wish_done_reporter": "微心愿 {number}号已由 {claimer} 完成：{note}",
+    "wish_done_secretary": "微心愿 {number}号已由 {claimer} 完成：{note}\n验收请发「/验收 {number} 通过」或「/验收 {number} 驳回 原因」。",
+    "wish_verified_ok": "微心愿 {number}号验收通过，{claimer} 获得 {points} 积分（积分细则：{rule}）。",
+    "wish_verified_claimer": "您圆梦的微心愿 {number}号已验收通过，获得 {points} 积分。感谢付出！",
+    "wish_verified_reporter": "微心愿 {number}号已圆梦并通过验收。",
+    "wish_rejected_ok": "微心愿 {number}号已驳回给 {claimer}：{reason}",
+    "wish_rejected_claimer": "微心愿 {number}号验收未通过：{reason}\n请继续完成，完成后再发「完成 {number} 说明」。",
+    "wish_assigned_ok": "已把微心愿 {number}号派给 {claimer}。",
+    "wish_assigned_claimer": "{by} 把微心愿 {number}号派给了您：{excerpt}\n完成后发「完成 {number} 说明」。",
+    "wish_reason_done": "圆梦微心愿 {number}号",
     # 积分超市
     "shop_empty": "积分超市还没有上架商品。",
     "shop_header": "【积分超市】您的积分：{balance} 分",
@@ -162,6 +189,7 @@ TEXT: dict[str, str] = {
     "shop_collected_ok": "兑换码 {code} 核销成功，请把商品交给居民。",
     "shop_cancelled_ok": "兑换码 {code} 已作废，{price} 分已退回，商品已放回货架。",
     "shop_cancelled_person": "您的兑换码 {code} 已作废，{price} 分已退回。",
+    "shop_reason_cancel": "作废兑换码 {code}（冲正积分记录 {entry}号）",
     # Roster import (gridbot import-members)
     "roster_row_error": "第 {row} 行：{reason}",
     "roster_unreadable": "文件打不开（{error}），请确认是 .xlsx 表格。",

@@ -75,7 +75,7 @@ TEXT: dict[str, str] = {
     "stats_members_none": "暂无",
     "stats_none": "—",
     "stats_title_period": "{word}（{start} 至 {end}）",
-    "stats_usage": "用法：/统计 本周 或 /统计 本月（也可以：今天、昨天、上周、上月）",
+    "stats_bad_word": "「{word}」不是时段，也不是本社区的网格名。用法：/统计 本周、/统计 本月 东区（时段：今天、昨天、本周、上周、本月、上月；网格如 东区、3号楼）",
     # Scheduled notices (/定时)
     "sched_usage": (
         "【定时通知】格式：/定时 时间 [范围] 内容\n"
@@ -85,10 +85,13 @@ TEXT: dict[str, str] = {
         "· /定时 列表：查看；/定时 取消 编号：取消\n"
         "例如：/定时 每周一 9:00 党员 下午3点在活动室学习"
     ),
-    "sched_bad_unreadable": "没看懂这个时间。请把时间写在最前面，例如「{example}」。",
-    "sched_bad_no_time": "请写上几点，例如「{example}」。",
-    "sched_bad_past": "这个时间已经过去了，请换一个以后的时间，例如「{example}」。",
-    "sched_bad_bad_date": "日期不对（比如没有这一天），例如「{example}」。",
+    # Any command that takes a time (/定时, /活动 发布) reads it with bot/services/when.py
+    # and answers a time it cannot use with one of these.
+    "time_bad_unreadable": "没看懂这个时间，请照这样写：「{example}」。",
+    "time_bad_no_time": "请写上几点，例如「{example}」。",
+    "time_bad_past": "这个时间已经过去了，请换一个以后的时间，例如「{example}」。",
+    "time_bad_bad_date": "日期不对（比如没有这一天），例如「{example}」。",
+    "time_bad_recurring": "这里要写一个具体的时间，不能是每天、每周这样的重复时间，例如「{example}」。",
     "sched_no_content": "请写上通知内容，例如「{example}」。",
     "sched_too_many": "本社区的定时通知已有 {limit} 条，请先取消不用的（/定时 列表）。",
     "sched_not_found": "没有找到定时通知 {number}，发「/定时 列表」查看编号。",

@@ -2,7 +2,20 @@
 from __future__ import annotations
 
 from bot.db.models import Ticket
-from bot.replies import category_name, say
+from bot.replies import TEXT, category_name, say
+
+# bot.services.wishes marks the ticket of a 微心愿 this way (rules.ticket_rule checks the Wish row too).
+WISH_EVIDENCE = "wish"
+
+
+def say_about(ticket: Ticket, key: str, /, **fields: object) -> str:
+    """A ``ticket_…`` reply about ``ticket``, in its 微心愿 wording (``wish_…``) when the ticket
+    is a wish: a wish is a ticket underneath, but people know it as 微心愿 N号, never as #N."""
+    if ticket.evidence == WISH_EVIDENCE:
+        variant = "wish_" + key.removeprefix("ticket_")
+        if variant in TEXT:
+            return say(variant, **fields)
+    return say(key, **fields)
 
 
 def excerpt(text: str, limit: int = 60) -> str:

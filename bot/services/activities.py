@@ -7,7 +7,6 @@ written in one savepoint: a duplicate sign-up undoes its increment.
 """
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -15,39 +14,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.clock import LOCAL_TZ, utcnow
+from bot.clock import utcnow
 from bot.db.models import Person, PointsEntry
 from bot.db.models_members import Activity, ActivitySignup
 from bot.errors import DomainError
-from bot.services import counters, points, rules
+from bot.replies import say
+from bot.services import counters, points, rules, when
 
 OPEN, CANCELLED = "open", "cancelled"
 MAX_QUOTA, MAX_POINTS, MAX_TITLE = 1000, 50, 60
-_DATE = r"(?:(?P<y>\d{4})[-/年.])?(?P<m>\d{1,2})[-/月.](?P<d>\d{1,2})[日号]?"
-_REL = r"(?P<rel>今天|明天|后天)"
-_TIME = r"(?P<ampm>上午|早上|中午|下午|晚上)?(?P<H>\d{1,2})(?:[:：点时](?P<M>\d{1,2})?分?(?P<half>半)?)?"
-_WHEN = re.compile(rf"^(?:{_DATE}|{_REL})[\sT]*{_TIME}$")
 
 
-def parse_when(text: str, now: datetime | None = None) -> datetime | None:
-    """``2026-05-20 09:00``, ``5月20日9:00``, ``5月20日下午3点``, ``明天9点半`` → aware UTC, or None."""
-    match = _WHEN.match(text.strip())
-    if not match:
-        return None
-    local_now = (now or utcnow()).astimezone(LOCAL_TZ)
-    hour, minute = int(match["H"]), 30 if match["half"] else int(match["M"] or 0)
-    if match["ampm"] in ("下午", "晚上") and hour < 12:
-        hour += 12
+def read_start(text: str, now: datetime | None = None) -> tuple[datetime, str]:
+    """The start time at the front of ``text`` (read as /定时 reads times, bot/services/when.py)
+    and what follows it (the place). A time that cannot be used is a DomainError."""
     try:
-        if match["rel"]:
-            day = local_now.date() + timedelta(days=("今天", "明天", "后天").index(match["rel"]))
-            when = datetime(day.year, day.month, day.day, hour, minute, tzinfo=LOCAL_TZ)
-        else:
-            year = int(match["y"]) if match["y"] else local_now.year
-            when = datetime(year, int(match["m"]), int(match["d"]), hour, minute, tzinfo=LOCAL_TZ)
-    except ValueError:
-        return None
-    return when
+        parsed = when.parse_moment(text, now or utcnow())
+    except when.BadTime as bad:
+        raise DomainError(f"time_bad_{bad.reason}", example=say("act_time_example")) from bad
+    return parsed.first, parsed.rest
 
 
 async def publish(*, session: AsyncSession, community_id: str, title: str, starts_at: datetime, place: str,
@@ -146,11 +131,12 @@ def in_window(activity: Activity, now: datetime | None = None) -> bool:
 
 
 async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
-                 confirmed_by: str | None = None) -> PointsEntry | None:
+                 confirmed_by: str | None = None, person_name: str = "") -> PointsEntry | None:
     """Record attendance and award the activity's points, once: a repeat awards nothing (None).
 
     A member checks in themselves (``签到``) within the window and only if signed up;
-    a secretary's confirmation works any time and signs the person up if there is room.
+    a secretary's confirmation works any time and signs the person up if there is room
+    (if there is none, the refusal ``act_full_staff`` is worded for staff and names the person).
     """
     await _lock_open(session, activity)  # a cancelled activity awards nothing
     signup = await _signup_of(session, activity, person_id)
@@ -161,7 +147,7 @@ async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
         if signup is None:
             raise DomainError("act_not_signed", number=activity.number)
     elif signup is None:
-        await _walk_in(session, activity, person_id)
+        await _walk_in(session, activity, person_id, person_name)
     marked = await session.execute(
         update(ActivitySignup)
         .where(ActivitySignup.activity_id == activity.id, ActivitySignup.person_id == person_id,
@@ -189,15 +175,35 @@ async def _lock_open(session: AsyncSession, activity: Activity) -> None:
         raise DomainError("act_closed", number=activity.number)
 
 
-async def _walk_in(session: AsyncSession, activity: Activity, person_id: str) -> None:
+async def _walk_in(session: AsyncSession, activity: Activity, person_id: str, person_name: str) -> None:
     taken = await session.execute(
         update(Activity).where(Activity.id == activity.id, Activity.signed_up < Activity.quota)
         .values(signed_up=Activity.signed_up + 1).execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
-        raise DomainError("act_full", number=activity.number, quota=activity.quota)
+    if taken.rowcount != 1:  # nothing was written: the caller may go on with the next person
+        count, quota = (await session.execute(
+            select(Activity.signed_up, Activity.quota).where(Activity.id == activity.id))).one()
+        raise DomainError("act_full_staff", number=activity.number, name=person_name, count=count, quota=quota,
+                          more=quota + 1)
     session.add(ActivitySignup(activity_id=activity.id, person_id=person_id))
     await session.flush()
+
+
+async def set_quota(*, session: AsyncSession, activity: Activity, quota: int) -> int:
+    """Change an open activity's number of places; never below those already signed up.
+    Returns how many have signed up."""
+    if not 1 <= quota <= MAX_QUOTA:
+        raise DomainError("act_bad_quota", limit=MAX_QUOTA)
+    changed = (await session.execute(
+        update(Activity).where(Activity.id == activity.id, Activity.status == OPEN, Activity.signed_up <= quota)
+        .values(quota=quota).returning(Activity.signed_up)
+    )).scalar_one_or_none()
+    if changed is None:
+        current = await session.scalar(select(Activity.signed_up).where(Activity.id == activity.id))
+        if activity.status != OPEN:
+            raise DomainError("act_closed", number=activity.number)
+        raise DomainError("act_quota_below", number=activity.number, count=current)
+    return changed
 
 
 async def roster(*, session: AsyncSession, activity: Activity) -> list[tuple[Person, ActivitySignup]]:

@@ -34,7 +34,7 @@ async def ledger_xlsx(*, session: AsyncSession, community_id: str, year: int | N
     """Every entry posted in the community (optionally in one year), and a per-person summary."""
     community = await session.get(Community, community_id)
     if community is None:
-        raise DomainError("err_no_community")
+        raise DomainError("err_unknown_community", community=community_id)
     actor = aliased(Person)
     query = (
         select(PointsEntry, Person.name, actor.name)
@@ -67,7 +67,7 @@ async def statement_xlsx(*, session: AsyncSession, person_id: str) -> bytes:
     """A member's whole ledger across communities, oldest first, with the running balance."""
     person = await session.get(Person, person_id)
     if person is None:
-        raise DomainError("err_person_not_found", name=person_id)
+        raise DomainError("err_unknown_person_id", person=person_id)
     rows = await session.execute(
         select(PointsEntry, Community.name).join(Community, Community.id == PointsEntry.community_id)
         .where(PointsEntry.person_id == person_id).order_by(PointsEntry.id)

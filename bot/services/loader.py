@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.directory_cache import cache_of, mark_changed
 from bot.db.hooks import after_commit
 from bot.db.models import Community, Grid, Room
+from bot.replies import say
 from bot.services import directory
 
 GRID_LEVELS = ("estate", "building", "unit")
@@ -37,16 +38,20 @@ ROOM_KINDS = ("grid", "members")
 
 
 class LoadError(ValueError):
-    """The file does not follow the format; the message says where."""
+    """The file does not follow the format; the message (Chinese, bot/replies/cli.py) says where."""
+
+    def __init__(self, key: str, /, **fields: object) -> None:
+        super().__init__(say(key, **fields))
+        self.key, self.fields = key, fields
 
 
 def read_file(path: str | Path) -> dict:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise LoadError(f"cannot read {path}: {exc}") from exc
+        raise LoadError("load_unreadable", path=path, error=getattr(exc, "strerror", None) or exc) from exc
     if not isinstance(data, dict) or not isinstance(data.get("communities"), list):
-        raise LoadError(f"{path}: expected a top-level 'communities' list")
+        raise LoadError("load_no_communities", path=path)
     return data
 
 
@@ -73,8 +78,8 @@ async def load(*, session: AsyncSession, data: dict) -> dict[str, int]:
         for r in c.get("rooms") or []:
             _require(r, ("id", "name", "kind"), "room")
             if r["kind"] not in ROOM_KINDS:
-                raise LoadError(f"room {r['id']}: kind must be one of {ROOM_KINDS}")
-            grid = _grid_ref(grids, r.get("grid"), f"room {r['id']}")
+                raise LoadError("load_bad_room_kind", room=r["id"], valid="、".join(ROOM_KINDS))
+            grid = _grid_ref(grids, r.get("grid"), f"{say('load_what_room')}「{r['id']}」")
             room = await session.get(Room, str(r["id"]))
             values = dict(community_id=community.id, name=r["name"], kind=r["kind"],
                           grid_id=grid.id if grid else None)
@@ -87,10 +92,10 @@ async def load(*, session: AsyncSession, data: dict) -> dict[str, int]:
         for p in c.get("people") or []:
             _require(p, ("id", "name", "roles"), "person")
             await directory.ensure_person(session=session, person_id=str(p["id"]), name=p["name"])
-            grid = _grid_ref(grids, p.get("grid"), f"person {p['id']}")
+            grid = _grid_ref(grids, p.get("grid"), f"{say('load_what_person')}「{p['id']}」")
             for role in p["roles"]:
                 if role not in directory.ROLES:
-                    raise LoadError(f"person {p['id']}: unknown role {role!r}; use {directory.ROLES}")
+                    raise LoadError("load_bad_role", person=p["id"], role=role, valid="、".join(directory.ROLES))
                 await directory.add_role(session=session, person_id=str(p["id"]), community_id=community.id,
                                          role=role, grid_id=grid.id if grid else None, skills=p.get("skills"))
             counts["people"] += 1
@@ -101,7 +106,7 @@ async def load(*, session: AsyncSession, data: dict) -> dict[str, int]:
 async def _load_grid(session, community_id, g, parent, grids, counts) -> None:
     _require(g, ("name", "level"), "grid")
     if g["level"] not in GRID_LEVELS:
-        raise LoadError(f"grid {g['name']}: level must be one of {GRID_LEVELS}")
+        raise LoadError("load_bad_level", grid=g["name"], valid="、".join(GRID_LEVELS))
     grid = await session.scalar(select(Grid).where(Grid.community_id == community_id, Grid.name == g["name"]))
     building_no = str(g["building_no"]) if g.get("building_no") is not None else None
     if grid is None:
@@ -122,13 +127,14 @@ def _grid_ref(grids: dict[str, Grid], name, where: str) -> Grid | None:
     if name is None:
         return None
     if name not in grids:
-        raise LoadError(f"{where}: unknown grid {name!r}")
+        raise LoadError("load_unknown_grid", where=where, grid=name)
     return grids[name]
 
 
 def _require(item, keys, what) -> None:
     if not isinstance(item, dict):
-        raise LoadError(f"each {what} must be a mapping, got {item!r}")
+        raise LoadError("load_not_mapping", what=say(f"load_what_{what}"), item=item)
     missing = [k for k in keys if k not in item]
     if missing:
-        raise LoadError(f"{what} {item.get('id') or item.get('name') or item}: missing {', '.join(missing)}")
+        raise LoadError("load_missing", what=say(f"load_what_{what}"), name=item.get("id") or item.get("name") or "",
+                        keys="、".join(missing))

@@ -82,7 +82,7 @@ async def draft(*, session: AsyncSession, community_id: str, args: str, now: dat
     try:
         parsed = when.parse(args, now)
     except when.BadTime as bad:
-        raise DomainError(f"sched_bad_{bad.reason}", example=EXAMPLE) from bad
+        raise DomainError(f"time_bad_{bad.reason}", example=EXAMPLE) from bad
     scope, content = await _split_scope(session, community_id, parsed.rest)
     if not content:
         raise DomainError("sched_no_content", example=EXAMPLE)

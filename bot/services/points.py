@@ -20,6 +20,7 @@ from bot.db.models import Person, PointsEntry
 from bot.db.models_members import PointsBalance
 from bot.db.prepared import Prepared
 from bot.errors import DomainError
+from bot.replies import say
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +174,7 @@ async def reverse(*, session: AsyncSession, entry_id: int, community_id: str, ac
         raise DomainError("err_entry_not_reversible", entry=entry_id)
     entry = await post(
         session=session, person_id=original.person_id, community_id=original.community_id,
-        amount=-original.amount, rule=original.rule + REVERSAL, reason=f"冲正#{entry_id}：{reason}",
+        amount=-original.amount, rule=original.rule + REVERSAL, reason=say("pts_reason_reversal", entry=entry_id, reason=reason),
         idempotency_key=f"reversal:{entry_id}", actor_id=actor_id, ticket_id=original.ticket_id,
     )
     if entry is None:

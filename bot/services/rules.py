@@ -155,5 +155,5 @@ def rule_name(code: str) -> str:
     if name is None:
         urgent = base.endswith("+urgent")
         rule = find(base.removesuffix("+urgent"))
-        name = (rule.name if rule else base) + (RULE_LABELS["urgent_suffix"] if urgent else "")
+        name = (rule.name if rule else RULE_LABELS["unknown"]) + (RULE_LABELS["urgent_suffix"] if urgent else "")
     return name + (RULE_LABELS["reversal_suffix"] if reversal else "")

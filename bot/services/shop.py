@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import utcnow
 from bot.db.models_members import ShopItem, Voucher
 from bot.errors import DomainError
+from bot.replies import say
 from bot.services import counters, points
 
 ISSUED, COLLECTED, CANCELLED = "issued", "collected", "cancelled"
@@ -135,7 +136,7 @@ async def cancel(*, session: AsyncSession, community_id: str, code: str, actor_i
                           .values(stock=ShopItem.stock + 1).execution_options(synchronize_session=False))
     await points.post(
         session=session, person_id=voucher.person_id, community_id=community_id, amount=voucher.price,
-        rule="shop.redeem.reversal", reason=f"作废兑换券 {voucher.code}（冲正#{voucher.entry_id}）",
+        rule="shop.redeem.reversal", reason=say("shop_reason_cancel", code=voucher.code, entry=voucher.entry_id),
         idempotency_key=f"reversal:{voucher.entry_id}", actor_id=actor_id,
     )
     return voucher

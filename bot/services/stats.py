@@ -5,7 +5,11 @@ Definitions (documented in the reply texts too):
 - time to claim: registration → (last) claim; time to close (办结用时): registration → verification;
 - overdue (超时): a deadline was set and the ticket was completed after it, or is still
   not completed after it; the rate is over the tickets that have a deadline;
-- most active members: tickets of theirs verified in the period, then points earned in it.
+- most active members: people holding the member role in the community (residents and staff
+  who are not members do not count), by tickets of theirs completed in the period, then points
+  earned in it;
+- with a grid (``/统计 本月 东区``): the tickets of that grid and the grids below it (a ticket's
+  grid as bot.services.scope.ticket_grid says), and the members whose home grid is there.
 Medians are computed in Python so both databases agree.
 """
 from __future__ import annotations
@@ -18,7 +22,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import LOCAL_TZ, to_local
-from bot.db.models import Claim, Person, PointsEntry, Ticket
+from bot.db.models import Claim, Grid, Person, PersonRole, PointsEntry, Ticket
+from bot.errors import DomainError
+from bot.services import ranking, scope
+from bot.services.directory import MEMBER
 from bot.services.deadlines import is_overdue
 
 
@@ -63,17 +70,49 @@ def period(word: str, now: datetime) -> tuple[datetime, datetime] | None:
     return (local_midnight(span[0]), local_midnight(span[1])) if span else None
 
 
+@dataclass(frozen=True)
+class Request:
+    """What ``/统计`` asked for: a period (its word and span) and optionally a grid."""
+
+    word: str
+    start: datetime
+    end: datetime
+    grid: Grid | None
+    grid_ids: list[int] | None  # the grid and the grids below it
+
+
+async def read_request(*, session: AsyncSession, community_id: str, args: str, now: datetime) -> Request:
+    """``本月``, ``本月 东区``, ``东区 上周``, ``3号楼`` (the period defaults to 本月), or a DomainError."""
+    word, span, grid = None, None, None
+    for token in args.split():
+        if word is None and (found := period(token, now)) is not None:
+            word, span = token, found
+        elif grid is None and (place := await ranking.find_grid(session=session, community_id=community_id,
+                                                                 name=token)) is not None:
+            grid = place
+        else:
+            raise DomainError("stats_bad_word", word=token)
+    if word is None:
+        word, span = "本月", period("本月", now)
+    grid_ids = await ranking.grid_subtree(session=session, grid=grid) if grid else None
+    return Request(word, span[0], span[1], grid, grid_ids)
+
+
 def month_span(year: int, month: int) -> tuple[datetime, datetime]:
     first = date(year, month, 1)
     return local_midnight(first), local_midnight((first + timedelta(days=32)).replace(day=1))
 
 
 async def figures(*, session: AsyncSession, community_id: str, start: datetime, end: datetime,
-                  now: datetime, top: int = 5) -> Figures:
+                  now: datetime, top: int = 5, grid_ids: list[int] | None = None) -> Figures:
+    """The period's figures for the community, or for the grids ``grid_ids`` (a grid and its subtree)."""
     f = Figures(start, end)
     rows = list(await session.scalars(
         select(Ticket).where(Ticket.community_id == community_id, Ticket.created_at >= start,
                              Ticket.created_at < end).order_by(Ticket.number)))
+    if grid_ids is not None:
+        grids = await scope.community_grids(session=session, community_id=community_id)
+        rows = [t for t in rows if scope.ticket_grid(t, grids) in grid_ids]
     f.tickets, f.created = rows, len(rows)
     counts: dict[str, int] = {}
     for t in rows:
@@ -90,12 +129,16 @@ async def figures(*, session: AsyncSession, community_id: str, start: datetime, 
     f.overdue = sum(1 for t in live if is_overdue(t, now))
     ratings = [t.rating for t in rows if t.rating is not None]
     f.avg_rating = sum(ratings) / len(ratings) if ratings else None
-    f.top_members = await _top_members(session, community_id, start, end, top)
+    f.top_members = await _top_members(session, community_id, start, end, top, grid_ids)
     return f
 
 
 async def _top_members(session: AsyncSession, community_id: str, start: datetime, end: datetime,
-                       top: int) -> list[tuple[str, int, int]]:
+                       top: int, grid_ids: list[int] | None) -> list[tuple[str, int, int]]:
+    roles = select(PersonRole.person_id).where(PersonRole.community_id == community_id, PersonRole.role == MEMBER)
+    if grid_ids is not None:
+        roles = roles.where(PersonRole.grid_id.in_(grid_ids))
+    members = set(await session.scalars(roles))
     done = dict((await session.execute(
         select(Claim.person_id, func.count())
         .join(Ticket, Ticket.id == Claim.ticket_id)
@@ -107,7 +150,7 @@ async def _top_members(session: AsyncSession, community_id: str, start: datetime
         .where(PointsEntry.community_id == community_id, PointsEntry.created_at >= start,
                PointsEntry.created_at < end)
         .group_by(PointsEntry.person_id))).all())
-    people = set(done) | {p for p, amount in earned.items() if (amount or 0) > 0}
+    people = (set(done) | {p for p, amount in earned.items() if (amount or 0) > 0}) & members
     if not people:
         return []
     names = dict((await session.execute(select(Person.id, Person.name).where(Person.id.in_(people)))).all())

@@ -1,7 +1,8 @@
-"""Chinese time expressions for /定时, as people type them. Pure functions.
+"""Chinese time expressions, as people type them: the one parser of every command that
+takes a time (/定时, /活动 发布). Pure functions.
 
     每天 8:00 · 每日早上8点半 · 工作日 9:00 · 每周一 9:00 · 每周一、三、五 晚上7点
-    每月1号 9:00 · 今天 20:00 · 明天 8:00 · 后天下午3点 · 明早8点 · 今晚8点
+    每月1号 9:00 · 今天 20:00 · 明天 8:00 · 后天下午3点 · 今早10点 · 明早8点 · 今晚8点
     周五晚上8点 · 下周一 9:00 · 本周六 10点 · 12月1日 9:00 · 2026-12-01 09:00 · 8:30
 
 ``parse(text, now)`` reads the expression at the start of ``text`` and returns a
@@ -30,7 +31,7 @@ _DATE = re.compile(
     r"|每个?" + WEEK + r"(?P<weekly>" + W + r"(?:\s*[、,，和及]\s*(?:" + WEEK + r")?" + W + r")*)"
     r"|每个?月(?P<monthly>" + N + r")(?:号|日)"
     r"|(?P<rel>大后天|后天|明天|明日|今天|今日)"
-    r"|(?P<relp>今晚|明早|明晚)"
+    r"|(?P<relp>今晚|今早|明早|明晚)"
     r"|(?P<which>下下|下个?|本|这个?|)" + WEEK + r"(?P<wd>" + W + r")"
     r"|(?:(?P<y>\d{4})年)?(?P<m>" + N + r")月(?P<d>" + N + r")(?:日|号)?"
     r"|(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})"
@@ -48,7 +49,7 @@ class BadTime(ValueError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "unreadable" | "no_time" | "past" | "bad_date"
+        self.reason = reason  # "unreadable" | "no_time" | "past" | "bad_date" | "recurring"
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def parse(text: str, now: datetime) -> Parsed:
             word = m["rel"] or m["relp"]
             offset = {"今": 0, "明": 1, "后": 2, "大": 3}[word[0]]
             day = local_now.date() + timedelta(days=offset)
-            period = {"今晚": "晚上", "明早": "早上", "明晚": "晚上"}.get(word)
+            period = {"今晚": "晚上", "今早": "早上", "明早": "早上", "明晚": "晚上"}.get(word)
         elif m["wd"]:
             day = _week_day(local_now.date(), _WD[m["wd"]], m["which"])
         elif m["m"]:
@@ -143,6 +144,15 @@ def parse(text: str, now: datetime) -> Parsed:
     if first is None:
         raise BadTime("past")
     return Parsed(rule, first, rest, expression)
+
+
+def parse_moment(text: str, now: datetime) -> Parsed:
+    """One point in time at the start of ``text`` (an activity's start): ``parse`` without
+    the repeating rules, which it refuses with reason "recurring"."""
+    parsed = parse(text, now)
+    if parsed.rule["kind"] != "once":
+        raise BadTime("recurring")
+    return parsed
 
 
 def _week_day(today: date, weekday: int, which: str) -> date:

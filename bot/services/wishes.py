@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Ticket
 from bot.db.models_members import Wish
+from bot.replies.tickets import WISH_EVIDENCE
 from bot.services import tickets
 
 CATEGORY = "care"
@@ -21,7 +22,7 @@ async def post(*, session: AsyncSession, community_id: str, text: str, actor_id:
     ticket = await tickets.create(
         session=session, community_id=community_id, reporter_id=actor_id, text=text[:MAX_TEXT],
         category=CATEGORY, urgency="normal", room_id=None, grid_id=None, building=None, unit=None,
-        room_no=None, evidence="wish",
+        room_no=None, evidence=WISH_EVIDENCE,
     )
     session.add(Wish(ticket_id=ticket.id, community_id=community_id, posted_by=actor_id))
     await session.flush()
