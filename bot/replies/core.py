@@ -61,8 +61,12 @@ TEXT: dict[str, str] = {
     "ticket_status": (
         "#{number} {category}{urgent_mark} · {status}\n"
         "内容：{excerpt}\n"
-        "登记：{created}{claimer_line}"
+        "登记：{created}{details}"
     ),
+    # Details (text, reporter, flat) only for those docs/privacy.md names; others get this.
+    "ticket_status_brief": "#{number} · {status}\n（诉求内容只对反映人、处理人和社区工作人员可见。）",
+    "ticket_status_sent_privately": "#{number} · {status}\n详情已私信发给您。",
+    "ticket_status_reporter": "\n反映人：{reporter}{location}",
     "ticket_status_claimer": "\n处理人：{claimer}",
     "ticket_status_evidence": "\n分类依据：{words}",
     "ticket_assigned_ok": "已把 #{number} 派给 {claimer}。",
