@@ -34,11 +34,24 @@ class IncomingMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class Guard:
+    """When a message about a ticket still applies: while the ticket's status is one of
+    ``statuses`` and, with ``claimer``, it is still claimed by that person. The sender
+    checks it when it takes the row and drops a message that no longer applies (a held
+    offer for a ticket claimed overnight); see bot.services.guards."""
+
+    ticket_id: int
+    statuses: tuple[str, ...]
+    claimer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     text: str
     room_id: str | None = None  # None: a private message to ``to``
     to: str | None = None  # in a room: the person addressed (mentioned)
     mentions: tuple[str, ...] = field(default_factory=tuple)
+    guard: Guard | None = None  # automated messages about a ticket: checked again at send time
     # The reply template that produced the text (bot.replies.say), for tests and metrics.
     key: str | None = None
 

@@ -4,7 +4,10 @@ One row at a time: pick the conversation head that the rate limits let go
 soonest (direct replies before broadcast rows on a tie), wait for its slot,
 *claim* it (status 'sending', this sender's id and the time, committed), hand
 each piece of its text to the transport, and mark it 'sent' in a new
-transaction as soon as the transport confirms. A retryable failure puts the row
+transaction as soon as the transport confirms. A row about a ticket that no
+longer applies (its ``Guard``: claimed, closed, withdrawn or rated meanwhile) is
+marked 'dropped' in the claim's transaction instead (bot.services.guards).
+A retryable failure puts the row
 back with a ``next_attempt_at`` (exponential backoff), which blocks the rows
 after it in the same conversation only; after ``max_attempts``, or on a
 permanent error, the row is 'failed' and logged. The row that finishes a
@@ -46,7 +49,7 @@ from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
 from bot.messages import Outgoing
-from bot.services import outbox
+from bot.services import guards, outbox
 from bot.transports.base import NO_LIMITS, SendLimits, Transport
 from bot.transports.ratelimit import Clock, MonotonicClock, Throttle
 
@@ -73,7 +76,7 @@ class OutboxSender:
         self.max_attempts, self.backoff_base, self.backoff_max = max(1, max_attempts), backoff_base, backoff_max
         self.lease = timedelta(seconds=lease_seconds)
         self.on_restart, self.poll_seconds, self.batch = on_restart, poll_seconds, batch
-        self.counters = {"sent": 0, "failed": 0, "retried": 0, "recovered": 0}
+        self.counters = {"sent": 0, "failed": 0, "retried": 0, "recovered": 0, "dropped": 0}
         self.last_error: str | None = None
         self._candidates: dict[int, OutboxMessage] = {}
         self._stale = True  # candidates must be re-read
@@ -186,9 +189,14 @@ class OutboxSender:
             await self.throttle.wait(row.conversation, self._rate_key(_outgoing(row, row.text, 0)))
             async with self.db.transaction() as session:
                 claimed = await outbox.claim(session=session, row_id=row.id, owner=self.owner, now=self.wall())
+                # Checked again now, in the claim's transaction: a held offer may be stale.
+                kept = await guards.drop_stale(session=session, rows=[claimed]) if claimed else []
             if claimed is None:
                 continue  # another sender has it, or it is no longer its conversation's head
-            await self._deliver_shielded(claimed)
+            if not kept:
+                self.counters["dropped"] += 1
+            else:
+                await self._deliver_shielded(claimed)
             await self._refresh(conversation=claimed.conversation)
             return 1
         return 0
@@ -201,13 +209,15 @@ class OutboxSender:
         self._stale = True
         async with self.db.transaction() as session:
             claimed = await outbox.claim_many(session=session, row_ids=ids, owner=self.owner, now=self.wall())
+            kept = await guards.drop_stale(session=session, rows=claimed)
+        self.counters["dropped"] += len(claimed) - len(kept)
         handled = 0
         try:
-            for row in claimed:
+            for row in kept:
                 await self._deliver_shielded(row)
                 handled += 1
         finally:
-            rest = [r.id for r in claimed[handled + 1:]]  # never handed to the transport
+            rest = [r.id for r in kept[handled + 1:]]  # never handed to the transport
             if rest:
                 await asyncio.shield(self._release(rest))
         # Nothing claimed (another sender was quicker): still report progress so that

@@ -4,6 +4,7 @@ from __future__ import annotations
 from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
+from bot.messages import Outgoing
 from bot.replies import say
 from bot.services import directory, duplicates, tickets
 from bot.services.directory import GRID_WORKER, MEMBER, SECRETARY, Actor
@@ -87,12 +88,27 @@ async def complete(ctx: Context, session, actor: Actor, command: Command) -> Non
 
 
 async def tell_residents(ctx: Context, ticket, text: str) -> None:
-    """The reporter and everyone who +1'd the ticket hear about it."""
-    tell_reporter(ctx, ticket, text)
+    """The reporter and everyone who +1'd the ticket hear about it: one message per
+    group, mentioning everyone concerned there at once; privately to those who wrote privately."""
     if ticket.affected_count <= 1:
-        return  # nobody +1'd it: no watchers to look up
+        tell_reporter(ctx, ticket, text)  # nobody +1'd it: no watchers to look up
+        return
+    rooms: dict[str, list[str]] = {}  # group → people to mention, in the order they reported
+    private: list[str] = []
+    if ticket.room_id:
+        rooms[ticket.room_id] = [ticket.reporter_id]
+    else:
+        private.append(ticket.reporter_id)
     for watcher in await duplicates.watchers(session=ctx.session, ticket_id=ticket.id):
         if watcher.room_id:
-            ctx.send(watcher.room_id, text, mentions=(watcher.person_id,))
+            rooms.setdefault(watcher.room_id, []).append(watcher.person_id)
         else:
-            ctx.tell(watcher.person_id, text)
+            private.append(watcher.person_id)
+    for room_id, people in rooms.items():
+        if room_id == ctx.msg.room_id and ctx.msg.sender_id in people:
+            ctx.outgoing.append(Outgoing(text=text, room_id=room_id, to=ctx.msg.sender_id,
+                                         mentions=tuple(people)))
+        else:
+            ctx.send(room_id, text, mentions=tuple(people))
+    for person_id in dict.fromkeys(private):
+        ctx.tell(person_id, text)

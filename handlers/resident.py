@@ -9,9 +9,9 @@ from nlp import answers
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
-from bot.services import awards, directory, tickets
+from bot.services import awards, directory, tickets, visibility
 from bot.services.directory import SECRETARY, Actor
-from handlers.format import local_time, ticket_fields
+from handlers.format import local_time, located, ticket_fields
 from handlers.member import community_of, need_number
 
 router = Router("resident")
@@ -25,17 +25,32 @@ _SCORE = re.compile(r"^([1-5])(?:\s*分)?(?:\s+|$)(.*)$", re.S)
 async def query(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "查询 12")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
-    claimer_line = ""
+    status = status_name(ticket.status)
+    if not visibility.can_see_details(actor, ticket):
+        ctx.reply(say("ticket_status_brief", number=number, status=status))
+        return
+    details = await _status_details(session, actor, ticket)
+    if visibility.may_show_in_group(ticket, ctx.room):
+        ctx.reply(details)
+        return
+    # Asked in a group that must not read the details: the group sees the status only.
+    ctx.reply(say("ticket_status_sent_privately", number=number, status=status))
+    ctx.tell(actor.person.id, details)
+
+
+async def _status_details(session, actor: Actor, ticket) -> str:
+    reporter = await directory.name_of(session=session, person_id=ticket.reporter_id)
+    lines = say("ticket_status_reporter", reporter=reporter or ticket.reporter_id, location=located(ticket))
     if ticket.claimer_id:
         claimer = await directory.name_of(session=session, person_id=ticket.claimer_id)
-        claimer_line = say("ticket_status_claimer", claimer=claimer or ticket.claimer_id)
+        lines += say("ticket_status_claimer", claimer=claimer or ticket.claimer_id)
     if actor.is_staff and ticket.evidence:
         # Secretaries see which words made the classifier file it under this category.
-        claimer_line += say("ticket_status_evidence", words=ticket.evidence)
+        lines += say("ticket_status_evidence", words=ticket.evidence)
     f = ticket_fields(ticket)
-    ctx.reply(say("ticket_status", number=number, category=f["category"], urgent_mark=f["urgent_mark"],
-                  status=status_name(ticket.status), excerpt=f["excerpt"],
-                  created=local_time(ticket), claimer_line=claimer_line))
+    return say("ticket_status", number=ticket.number, category=f["category"], urgent_mark=f["urgent_mark"],
+               status=status_name(ticket.status), excerpt=f["excerpt"], created=local_time(ticket),
+               details=lines)
 
 
 @router.command("rate", words=("评价",), number=True, strong=True, usage="评价 12 5 师傅很负责",

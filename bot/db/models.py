@@ -169,7 +169,7 @@ class OutboxMessage(SQLModel, table=True):
     mentions: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     cause: str | None = Field(default=None, index=True)  # inbound dedup key, job or route
     reply_key: str | None = Field(default=None, max_length=64)  # the template said (bot.replies)
-    status: str = "pending"  # pending | sending | sent | failed
+    status: str = "pending"  # pending | sending | sent | failed | dropped (no longer applied)
     attempts: int = 0
     last_error: str | None = None
     not_before: datetime | None = None  # not sent before this time (quiet hours, schedules)
@@ -178,6 +178,11 @@ class OutboxMessage(SQLModel, table=True):
     claimed_at: datetime | None = None  # start of that lease
     parts_sent: int = 0  # pieces of a split text already delivered
     broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
+    # bot.messages.Guard: sent only while ticket guard_ticket_id has one of guard_statuses
+    # (comma-separated) and, if set, is claimed by guard_claimer; else dropped at send time.
+    guard_ticket_id: int | None = None
+    guard_statuses: str | None = Field(default=None, max_length=64)
+    guard_claimer: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
 

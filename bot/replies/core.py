@@ -46,7 +46,7 @@ TEXT: dict[str, str] = {
     "ticket_claimed_ok": "接单成功：#{number} 由您处理。完成后发「完成 {number} 处理说明」。",
     "ticket_claimed_room": "#{number} 已由 {claimer} 认领。",
     "ticket_released_ok": "已放弃 #{number}，任务重新开放认领。",
-    "ticket_released_room": "【任务重新开放 #{number}】{category}{location}\n{excerpt}\n回复「接单 {number}」认领。",
+    "ticket_released_room": "【任务重新开放 #{number}】{category}{urgent_mark}{location}\n{excerpt}\n回复「接单 {number}」认领。",
     "ticket_done_ok": "已标记 #{number} 为完成，等待书记验收。",
     "ticket_done_reporter": "您的诉求 #{number} 已由 {claimer} 处理完成：{note}\n如有问题请在群里说明。",
     "ticket_done_secretary": "#{number} 已由 {claimer} 标记完成：{note}\n验收请发「/验收 {number} 通过」或「/验收 {number} 驳回 原因」。",
@@ -62,8 +62,12 @@ TEXT: dict[str, str] = {
     "ticket_status": (
         "#{number} {category}{urgent_mark} · {status}\n"
         "内容：{excerpt}\n"
-        "登记：{created}{claimer_line}"
+        "登记：{created}{details}"
     ),
+    # Details (text, reporter, flat) only for those docs/privacy.md names; others get this.
+    "ticket_status_brief": "#{number} · {status}\n（诉求内容只对反映人、处理人和社区工作人员可见。）",
+    "ticket_status_sent_privately": "#{number} · {status}\n详情已私信发给您。",
+    "ticket_status_reporter": "\n反映人：{reporter}{location}",
     "ticket_status_claimer": "\n处理人：{claimer}",
     "ticket_status_evidence": "\n分类依据：{words}",
     "ticket_assigned_ok": "已把 #{number} 派给 {claimer}。",

@@ -15,7 +15,7 @@ from bot.db.models import Person, Ticket, TicketEvent
 from bot.db.models_schedule import ScheduledJob
 from bot.messages import Outgoing
 from bot.replies import say, status_name
-from bot.services import jobs, policy
+from bot.services import guards, jobs, policy
 from bot.replies.tickets import ticket_fields
 from bot.services.dispatching import secretaries
 
@@ -41,7 +41,8 @@ async def remind(*, session: AsyncSession, job: ScheduledJob, now: datetime, set
     if now >= ticket.deadline_at:
         return None
     text = say("deadline_reminder", deadline=_when(ticket.deadline_at), **ticket_fields(ticket))
-    return jobs.Batch([Outgoing(text=text, to=ticket.claimer_id)], urgent=ticket.urgency == policy.URGENT)
+    held = guards.while_claimed_by(ticket, ticket.claimer_id)
+    return jobs.Batch([Outgoing(text=text, to=ticket.claimer_id, guard=held)], urgent=ticket.urgency == policy.URGENT)
 
 
 async def overdue(*, session: AsyncSession, job: ScheduledJob, now: datetime, settings) -> jobs.Batch | None:
@@ -53,7 +54,10 @@ async def overdue(*, session: AsyncSession, job: ScheduledJob, now: datetime, se
                             to_status=ticket.status, note=f"deadline {ticket.deadline_at.isoformat()}"))
     text = say("deadline_overdue_secretary", deadline=_when(ticket.deadline_at), status=status_name(ticket.status),
                claimer=claimer.name if claimer else say("nobody"), **ticket_fields(ticket))
-    out = [Outgoing(text=text, to=p) for p in await secretaries(session=session, community_id=ticket.community_id)]
+    unfinished = guards.while_unfinished(ticket)
+    out = [Outgoing(text=text, to=p, guard=unfinished)
+           for p in await secretaries(session=session, community_id=ticket.community_id)]
     if claimer:
-        out.append(Outgoing(text=say("deadline_overdue_claimer", **ticket_fields(ticket)), to=claimer.id))
+        out.append(Outgoing(text=say("deadline_overdue_claimer", **ticket_fields(ticket)), to=claimer.id,
+                            guard=guards.while_claimed_by(ticket, claimer.id)))
     return jobs.Batch(out, urgent=ticket.urgency == policy.URGENT)

@@ -25,7 +25,7 @@ from bot.db.models_schedule import ScheduledJob
 from bot.messages import Outgoing
 from bot.replies import say
 from bot.replies.tickets import ticket_fields
-from bot.services import directory, jobs, policy, quiet
+from bot.services import directory, guards, jobs, policy, quiet
 from bot.services import grids as grids_tree
 from bot.services.directory import GRID_WORKER, SECRETARY
 from bot.services.tickets import record_event
@@ -120,11 +120,12 @@ async def offer_new(
     """Offer a ticket just written with ``plan``; returns the offers and their not_before."""
     nearby = plan.nearby
     planned = _deadline_jobs(ticket, now, settings)
-    out = [Outgoing(text=_offer_text(ticket, c), to=c.person_id) for c in nearby]
+    offered = guards.while_open(ticket)  # held offers are dropped if it is taken before they go
+    out = [Outgoing(text=_offer_text(ticket, c), to=c.person_id, guard=offered) for c in nearby]
     fields = ticket_fields(ticket)
     if plan.level == SECRETARIES:
         for room_id in await _members_rooms(session, ticket.community_id):
-            out.append(Outgoing(text=say("dispatch_urgent_room", **fields), room_id=room_id))
+            out.append(Outgoing(text=say("dispatch_urgent_room", **fields), room_id=room_id, guard=offered))
         for person_id in await secretaries(session=session, community_id=ticket.community_id):
             out.append(Outgoing(text=say("dispatch_urgent_secretary", nearby=len(nearby), **fields),
                                 to=person_id))
@@ -136,7 +137,7 @@ async def offer_new(
     t = policy.tiers(ticket.category, settings)
     if plan.level == ALL_MEMBERS:
         for room_id in await _members_rooms(session, ticket.community_id):
-            out.append(Outgoing(text=say("ticket_new_task", **fields), room_id=room_id))
+            out.append(Outgoing(text=say("ticket_new_task", **fields), room_id=room_id, guard=offered))
         await _event(session, ticket, ALL_MEMBERS, "no members live nearby")
     else:
         planned.append(_job(ticket, "escalate1", offered_at + t.t1))
@@ -174,13 +175,15 @@ async def escalate(*, session: AsyncSession, job: ScheduledJob, now: datetime, s
     minutes = max(1, int((now - ticket.created_at).total_seconds() // 60))
     fields = ticket_fields(ticket)
     out: list[Outgoing] = []
+    still_open = guards.while_open(ticket)
     if level == ALL_MEMBERS:
         await _event(session, ticket, level, "T1 passed: all members")
         for room_id in await _members_rooms(session, ticket.community_id):
-            out.append(Outgoing(text=say("dispatch_escalated_room", minutes=minutes, **fields), room_id=room_id))
+            out.append(Outgoing(text=say("dispatch_escalated_room", minutes=minutes, **fields), room_id=room_id,
+                                guard=still_open))
     else:
         await _event(session, ticket, level, "T2 passed: secretary alerted")
         for person_id in await secretaries(session=session, community_id=ticket.community_id):
             out.append(Outgoing(text=say("dispatch_escalated_secretary", minutes=minutes, **fields),
-                                to=person_id))
+                                to=person_id, guard=still_open))
     return jobs.Batch(out, urgent=False)

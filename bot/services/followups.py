@@ -18,7 +18,7 @@ from bot.errors import DomainError
 from bot import flows
 from bot.messages import Outgoing
 from bot.replies import say
-from bot.services import jobs, tickets
+from bot.services import guards, jobs, tickets
 from bot.replies.tickets import ticket_fields
 from bot.services.dispatching import secretaries
 
@@ -65,7 +65,7 @@ async def ask(*, session: AsyncSession, job: ScheduledJob, now: datetime, settin
     # "满意" or "5" in the private chat now rates this ticket (bot.flows; handlers.resident).
     await flows.start(session=session, name="rate", person_id=ticket.reporter_id, community_id=ticket.community_id,
                       room_id=None, payload={"number": ticket.number}, ttl_seconds=days * 24 * 3600)
-    return jobs.Batch([Outgoing(text=text, to=ticket.reporter_id)])
+    return jobs.Batch([Outgoing(text=text, to=ticket.reporter_id, guard=guards.while_verified(ticket))])
 
 
 async def auto_close(*, session: AsyncSession, job: ScheduledJob, now: datetime, settings) -> jobs.Batch | None:

@@ -8,6 +8,9 @@ send loses nothing, and a rolled-back change sends nothing. Row life cycle::
        └── retry later ◀──┤ (retryable error, attempts left; next_attempt_at set)
                           └──▶ failed (permanent error or attempts used up)
 
+A row with a guard (``bot.messages.Guard``) that no longer holds when the sender
+claims it becomes 'dropped' in the claim's transaction, never sent (bot.services.guards).
+
 Order is kept per ``conversation`` (the room, or ``to:<person>``): only the
 *head* of a conversation, its lowest-id row that is pending or sending, may be
 claimed, so a row waiting for a retry or held by a sender blocks the rows after
@@ -27,7 +30,7 @@ from sqlalchemy.orm import aliased
 from bot.clock import utcnow
 from bot.db.models import Broadcast, OutboxMessage, Room
 from bot.db.prepared import Prepared
-from bot.messages import Outgoing
+from bot.messages import Guard, Outgoing
 
 # Longest text stored per message; transports split further to their own limits.
 MAX_TEXT = 4000
@@ -60,6 +63,13 @@ class Queued:
 _INSERT = Prepared(OutboxMessage.__table__.insert())
 
 
+def guard_columns(guard: Guard | None) -> dict:
+    if guard is None:
+        return {"guard_ticket_id": None, "guard_statuses": None, "guard_claimer": None}
+    return {"guard_ticket_id": guard.ticket_id, "guard_statuses": ",".join(guard.statuses),
+            "guard_claimer": guard.claimer}
+
+
 async def enqueue(
     *, session: AsyncSession, messages: Iterable[Outgoing], cause: str | None,
     not_before: datetime | None = None,
@@ -72,6 +82,7 @@ async def enqueue(
             "text": m.text[:MAX_TEXT], "mentions": list(m.mentions), "cause": cause, "reply_key": m.key,
             "status": "pending", "attempts": 0, "parts_sent": 0, "not_before": not_before,
             "broadcast_id": getattr(m, "broadcast_id", None), "created_at": now,
+            **guard_columns(m.guard),
         }
         for m in messages
     ]
@@ -272,6 +283,7 @@ async def stats(*, session: AsyncSession, now: datetime | None = None) -> dict:
     return {
         "pending": int(counts.get("pending", 0)), "sending": int(counts.get("sending", 0)),
         "failed": int(counts.get("failed", 0)), "retrying": int(retrying or 0),
+        "dropped": int(counts.get("dropped", 0)),
         "oldest_pending_age_seconds": round((now - oldest) / timedelta(seconds=1), 1) if oldest else 0.0,
     }
 

@@ -38,7 +38,9 @@ def _stamp(dt: datetime | None) -> str:
     return to_local(dt).strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
-def workbook(f: Figures, *, community: str, title: str, now: datetime, names: dict[str, str]) -> bytes:
+def workbook(f: Figures, *, community: str, title: str, now: datetime, names: dict[str, str],
+             private: frozenset[int] | set[int] = frozenset()) -> bytes:
+    """``private``: ids of tickets whose text the reader may not see (bot.services.visibility)."""
     wb = Workbook()
     bold = Font(bold=True)
     ws = wb.active
@@ -65,7 +67,7 @@ def workbook(f: Figures, *, community: str, title: str, now: datetime, names: di
             t.number, category_name(t.category), yes if t.urgency == "urgent" else no, status_name(t.status),
             _stamp(t.created_at), _stamp(t.claimed_at), _stamp(t.done_at), _stamp(t.verified_at),
             _stamp(t.deadline_at), yes if is_overdue(t, now) else no,
-            names.get(t.claimer_id, t.claimer_id or ""), t.rating if t.rating is not None else "", t.text[:200],
+            names.get(t.claimer_id, t.claimer_id or ""), t.rating if t.rating is not None else "", "" if t.id in private else t.text[:200],
         ])
     members = wb.create_sheet(say("xlsx_sheet_members"))
     members.append(say("xlsx_head_members").split("|"))

@@ -7,7 +7,8 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.db.models import Person, Ticket
-from bot.services import points, tickets
+from bot.services import points, tickets, visibility
+from bot.web.auth import viewer_of
 
 
 def _dumps(obj) -> str:
@@ -36,8 +37,13 @@ async def get_ticket(request: web.Request) -> web.Response:
         if len(found) > 1:
             return json_error(400, "several communities have this number: pass ?community=ID")
         t = found[0]
+        if not visibility.can_see_details(viewer_of(request), t):
+            # docs/privacy.md: that it exists and its status, nothing more.
+            body = {"number": t.number, "community": t.community_id, "status": t.status, "details": False}
+            return web.json_response(body, dumps=_dumps)
         events = await tickets.events_of(session=session, ticket_id=t.id)
     body = {
+        "details": True,
         "number": t.number, "community": t.community_id, "status": t.status, "category": t.category,
         "urgency": t.urgency, "text": t.text, "reporter": t.reporter_id, "claimer": t.claimer_id,
         "room": t.room_id, "grid": t.grid_id, "building": t.building, "unit": t.unit,

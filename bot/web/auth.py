@@ -18,6 +18,7 @@ from ipaddress import ip_address
 
 from aiohttp import web
 
+from bot.services.visibility import OPERATOR, Viewer
 from bot.signing import link_signature
 
 OPEN_PREFIXES = ("/api/sim/",)
@@ -41,6 +42,13 @@ def allowed(request: web.Request, token: str | None) -> bool:
         return True
     sig = request.query.get("sig", "")
     return bool(sig) and hmac.compare_digest(sig, link_signature(token, path))
+
+
+def viewer_of(request: web.Request) -> Viewer:
+    """Who a request reads as (bot.services.visibility). Every request this module lets into
+    ``/api/`` comes from this machine, the API token or a link the bot signed for a
+    secretary: the operator. A per-person login would return that person here."""
+    return OPERATOR
 
 
 def middleware(token: str | None):

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from bot.clock import utcnow
 from bot.db.models import Community, Person
 from bot.replies import say
-from bot.services import reports, stats
+from bot.services import reports, stats, visibility
+from bot.web.auth import viewer_of
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -29,11 +30,13 @@ async def monthly_xlsx(request: web.Request) -> web.Response:
         if community is None:
             return json_error(404, f"community {community_id} not found")
         f = await stats.figures(session=session, community_id=community_id, start=start, end=end, now=now)
+        viewer = viewer_of(request)  # docs/privacy.md: a ticket's text only to who may read it
+        private = {t.id for t in f.tickets if not visibility.can_see_details(viewer, t)}
         ids = {t.claimer_id for t in f.tickets if t.claimer_id}
         names = dict((await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))).all()) \
             if ids else {}
     body = reports.workbook(f, community=community.name, now=now, names=names,
-                            title=say("report_title_month", year=year, month=month))
+                            title=say("report_title_month", year=year, month=month), private=private)
     filename = f"report-{community_id}-{year:04d}-{month:02d}.xlsx"
     return web.Response(body=body, headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
