@@ -27,7 +27,7 @@ def help_text(actor: Actor) -> str:
     return "\n\n".join(parts)
 
 
-@router.command("help", words=("帮助", "help", "菜单", "?", "？", "怎么用", "功能"), usage=("帮助", "帮助 接单"),
+@router.command("help", words=("帮助", "help", "菜单", "?", "？", "怎么用", "功能"), usage=("帮助", "帮助 评价"),
                 help="看看网格通能做什么；加上命令看它的用法")
 async def help_(ctx: Context, actor: Actor, command: Command) -> None:
     asked = command.args.strip().lstrip("/／")
