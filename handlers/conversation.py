@@ -89,11 +89,19 @@ async def verify_in_words(ctx: Context, session, actor: Actor, text: str) -> Non
 async def _ask_which(ctx: Context, action: str, rows: list, *, total: int | None = None, note: str = "") -> None:
     items = "".join(say("pick_item", number=t.number, location=location(t), excerpt=excerpt(t.text, 24))
                     for t in rows)
+    # Claimed and finished tickets are not for the whole group to read (docs/privacy.md):
+    # that list goes to the person privately, and the answer is taken there.
+    private = ctx.room is not None and action != "claim"
     await flows.start(session=ctx.session, name="pick", person_id=ctx.actor.person.id,
-                      community_id=community_of(ctx.actor), room_id=ctx.msg.room_id,
+                      community_id=community_of(ctx.actor), room_id=None if private else ctx.msg.room_id,
                       payload={"action": action, "numbers": [t.number for t in rows], "note": note},
                       ttl_seconds=PICK_TTL_SECONDS)
-    ctx.reply(say(f"pick_{action}", count=total or len(rows), items=items))
+    question = say(f"pick_{action}", count=total or len(rows), items=items)
+    if private:
+        ctx.tell(ctx.actor.person.id, question)
+        ctx.reply(say("pick_sent_privately"))
+    else:
+        ctx.reply(question)
 
 
 def pick_answer(text: str) -> int | None:

@@ -76,8 +76,11 @@ async def test_with_several_tasks_the_bot_asks_which_and_takes_the_number(bot):
     assert (await bot.ticket(second)).claimer_id == MEMBER_LI
     await bot.say(MEMBER_LI, f"接单 {first}", MEMBERS)
     which = await bot.say(MEMBER_LI, "完成了", MEMBERS)
-    assert keys(which) == ["pick_done"]
-    assert keys(await bot.say(MEMBER_LI, f"#{first}", MEMBERS))[0] == "ticket_done_ok"
+    # The list of her claimed tickets goes to her privately, not to the group.
+    assert sorted(keys(which)) == ["pick_done", "pick_sent_privately"]
+    assert [r.to for r in which if r.key == "pick_done"] == [MEMBER_LI]
+    assert [r.room for r in which if r.key == "pick_done"] == [None]
+    assert keys(await bot.say(MEMBER_LI, f"#{first}", None))[0] == "ticket_done_ok"
     assert (await bot.ticket(first)).status == "done" and (await bot.ticket(second)).status == "claimed"
 
 

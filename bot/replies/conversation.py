@@ -24,6 +24,7 @@ TEXT: dict[str, str] = {
     "pick_done": "您手上有 {count} 个任务在办，哪一个办好了？回复编号即可：{items}",
     "pick_verify": "有 {count} 单等待验收，验收哪一单？回复编号即可：{items}",
     "pick_item": "\n#{number} {location} {excerpt}",
+    "pick_sent_privately": "您有几个任务，是哪一个？我私信您了，在私聊里回复编号即可。",
     "pick_not_listed": "#{number} 不在刚才的列表里。请回复列表中的编号。",
     "claim_nothing_open": "现在没有待认领的任务，谢谢您！",
     "done_nothing_claimed": "您手上没有在办的任务。完成任务请发「完成 编号 说明」。",
