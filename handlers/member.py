@@ -48,6 +48,21 @@ async def list_tasks(ctx: Context, session, actor: Actor) -> None:
     ctx.reply("\n".join(lines))
 
 
+@router.command("my_tasks", words=("我的任务", "我在办的"), roles=MEMBERS, standalone=True, usage="我的任务",
+                help="看自己认领了、还没办完的任务")
+async def my_tasks(ctx: Context, session, actor: Actor) -> None:
+    rows = await tickets.claimed_by(session=session, community_id=community_of(actor), person_id=actor.person.id)
+    if not rows:
+        ctx.reply(say("my_tasks_empty"))
+        return
+    lines = [say("my_tasks_header", count=len(rows))]
+    lines += [say("task_list_item", number=t.number, category=ticket_fields(t)["category"],
+                  urgent_mark=ticket_fields(t)["urgent_mark"], location=f" {location(t)}" if location(t) else "",
+                  excerpt=excerpt(t.text, 30)) for t in rows]
+    lines.append(say("my_tasks_footer"))
+    ctx.reply("\n".join(lines), key="my_tasks")
+
+
 @router.command("claim", words=("接单", "接", "抢单"), roles=MEMBERS, number=True, strong=True,
                 usage=("接单 12", "#12 我来"), help="认领任务，先到先得；只有一个任务给您时说「我来」即可")
 async def claim(ctx: Context, session, actor: Actor, command: Command) -> None:

@@ -153,3 +153,12 @@ async def test_a_grid_worker_is_staff_for_natural_verify_too(bot):
     await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
     await bot.say(MEMBER_LI, f"完成 {number} 换好了", MEMBERS)
     assert "ticket_verified_ok" in keys(await bot.say(GRID_WORKER, f"{number}号验收通过", None))
+
+
+async def test_my_tasks_lists_what_a_member_is_working_on(bot):
+    assert keys(await bot.say(MEMBER_LI, "我的任务", MEMBERS)) == ["my_tasks_empty"]
+    number = await bot.open_ticket()
+    await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
+    listed = await bot.say(MEMBER_LI, "我的任务", None)
+    assert keys(listed) == ["my_tasks"] and f"#{number}" in listed[0].text
+    assert keys(await bot.say(RES_ZHAO, "我的任务", None)) == ["err_forbidden"]

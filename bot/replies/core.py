@@ -78,6 +78,9 @@ TEXT: dict[str, str] = {
     "task_list_item": "#{number} {category}{urgent_mark}{location} {excerpt}",
     "task_list_footer": "回复「接单 编号」认领。",
     "task_list_empty": "目前没有待认领的任务，谢谢关注！",
+    "my_tasks_header": "您在办的任务（{count} 个）：",
+    "my_tasks_footer": "办好了发「完成 编号 说明」，只有一个时说「修好了」即可。",
+    "my_tasks_empty": "您手上没有在办的任务。发「任务」看看有没有待认领的。",
     # Confirming a demand in the middle band
     "demand_ask": "要登记为诉求吗？回复「是」登记，回复「不用」就不登记（{minutes} 分钟内有效）。",
     # Points
