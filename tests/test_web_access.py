@@ -218,3 +218,10 @@ async def test_a_platform_transport_serves_api_only_with_the_token(bot):
         auth = {"Authorization": "Bearer t", "X-Forwarded-For": "203.0.113.9"}
         assert (await client.get("/api/people/mem-li/points", headers=auth)).status == 200
         await refused(await client.get("/api/people/mem-li/points", headers={"X-Forwarded-For": "127.0.0.1"}), 401)
+
+
+async def test_the_page_reads_the_feed_as_its_person_and_sends_the_token(bot):
+    async with app_client(bot) as client:
+        page = await (await client.get("/")).text()
+    assert '"&as=" + encodeURIComponent(viewer)' in page  # the feed is read as 「我是」
+    assert 'h["Authorization"] = "Bearer " + token' in page  # with API_TOKEN set, every call carries it
