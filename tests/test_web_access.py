@@ -225,3 +225,21 @@ async def test_the_page_reads_the_feed_as_its_person_and_sends_the_token(bot):
         page = await (await client.get("/")).text()
     assert '"&as=" + encodeURIComponent(viewer)' in page  # the feed is read as 「我是」
     assert 'h["Authorization"] = "Bearer " + token' in page  # with API_TOKEN set, every call carries it
+
+
+@pytest.mark.parametrize("headers, status", [
+    (b"Host: 127.0.0.1\r\nAuthorization: Bearer \xff\xfe\r\n", b"401"),
+    (b"Host: \xff\xfe.example\r\n", b"403"),
+    (b"Host: 127.0.0.1\r\nOrigin: http://\xff\xfe\r\n", b"403"),
+])
+async def test_undecodable_header_bytes_are_refused_not_500(bot, headers, status):
+    """Header bytes that are not UTF-8 reach the checks as lone surrogates: a 4xx, not a 500."""
+    import asyncio
+
+    async with app_client(bot, api_token="s3cret") as client:
+        reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
+        writer.write(b"GET /api/sim/directory HTTP/1.1\r\n" + headers + b"Connection: close\r\n\r\n")
+        await writer.drain()
+        response = await reader.read()
+        writer.close()
+    assert response.split()[1] == status, response[:300]

@@ -281,3 +281,20 @@ async def test_wecom_callback_never_fails(wecom_client, server_errors, plain, mo
     text = await resp.text()
     assert resp.status < 500, (plain[:300], resp.status, text)
     assert not server_errors, describe(server_errors)
+
+
+@FUZZ
+@given(template=st.sampled_from(sorted(t for (m, t), kind in ROUTES.items() if kind == "get")), data=st.data(),
+       auth=st.one_of(st.none(), st.just("Bearer t"), st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40).map(lambda t: "Bearer " + t)),
+       sig=st.one_of(st.none(), ODD_TEXT, st.text("0123456789abcdef", min_size=32, max_size=32)))
+async def test_token_checks_never_fail(bot, server_errors, template, data, auth, sig):
+    """With API_TOKEN set: any Authorization header (non-ASCII included) and any ?sig= are a 2xx-4xx."""
+    bot.runtime.settings.api_token = "t"
+    url = data.draw(path(template), label="path")
+    if sig is not None:
+        url += "?sig=" + quote(sig.encode("utf-8", "surrogatepass"), safe="")
+    headers = {} if auth is None else {"Authorization": auth}
+    async with TestClient(TestServer(create_app(bot.runtime), host="127.0.0.1")) as client:
+        resp = await client.get(url, headers=headers)
+        assert resp.status < 500, (url, headers, resp.status, await resp.text())
+    assert not server_errors, describe(server_errors)

@@ -16,6 +16,8 @@ RUNTIME = web.AppKey("runtime", object)
 
 
 def json_error(status: int, message: str) -> web.Response:
+    # Messages may echo what was sent (a Host header): undecodable bytes arrive as lone surrogates.
+    message = message.encode("utf-8", "replace").decode("utf-8")
     return web.json_response({"error": message}, status=status,
                              dumps=lambda o: json.dumps(o, ensure_ascii=False))
 

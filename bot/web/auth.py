@@ -122,10 +122,15 @@ class Access:
 
     def _token_given(self, request: web.Request, path: str) -> bool:
         given = request.headers.get("Authorization", "")
-        if given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip().encode(), self.token.encode()):
+        # Headers and queries may hold undecodable bytes (kept as lone surrogates): compare bytes, never raise.
+        if given.startswith("Bearer ") and hmac.compare_digest(_bytes(given[7:].strip()), _bytes(self.token)):
             return True
         sig = request.query.get("sig", "")
-        return bool(sig) and hmac.compare_digest(sig.encode(), link_signature(self.token, path).encode())
+        return bool(sig) and hmac.compare_digest(_bytes(sig), _bytes(link_signature(self.token, path)))
+
+
+def _bytes(value: str) -> bytes:
+    return value.encode("utf-8", "surrogatepass")
 
 
 def middleware(settings):
