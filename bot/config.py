@@ -15,8 +15,12 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8080
-    # Bearer token for /api/ (read API, spreadsheets) from other machines; see bot/web/auth.py.
+    # Bearer token for /api/ (simulator API, read API, spreadsheets); see bot/web/auth.py. Required
+    # with a chat platform (TRANSPORT=wechaty/wecom) and for the simulator on a non-loopback HTTP_HOST.
     api_token: str | None = None
+    # Host names /api/ answers to besides 127.0.0.1, localhost, [::1], a specific HTTP_HOST and the
+    # host of PUBLIC_BASE_URL (comma-separated): anything else is refused (DNS rebinding).
+    http_allowed_hosts: str = ""
 
     # Which chat platform to use: "sim" (local simulator), "wechaty", "wecom".
     transport: str = "sim"

@@ -78,6 +78,10 @@ class Runtime:
     async def start(self, *, serve_http: bool = True) -> None:
         import nlp
 
+        if serve_http:
+            from bot.web.auth import check_exposure
+
+            check_exposure(self.settings)  # before anything starts: ValueError is a one-line config error
         nlp.warm_up()  # load the lexicon and jieba now, not on the first resident's message
         await self.prepare()
         if serve_http:
@@ -88,7 +92,9 @@ class Runtime:
             await self._site_runner.setup()
             site = web.TCPSite(self._site_runner, self.settings.http_host, self.settings.http_port)
             await site.start()
-            log.info("web server on http://%s:%s/", self.settings.http_host, self.settings.http_port)
+            from bot.web.auth import describe_exposure
+
+            log.info("%s", describe_exposure(self.settings))
         await self.transport.start(self.dispatcher.handle)
         self.sender.start()
         if self.settings.scheduler_enabled:

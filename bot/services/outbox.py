@@ -150,9 +150,13 @@ async def by_cause(*, session: AsyncSession, cause: str) -> list[OutboxMessage]:
     ))
 
 
-async def after(*, session: AsyncSession, seq: int, limit: int = 500) -> list[OutboxMessage]:
+async def after(*, session: AsyncSession, seq: int, viewer: str | None, limit: int = 500) -> list[OutboxMessage]:
+    """Messages after ``seq`` as ``viewer`` sees them: every room message, and private ones to them only."""
+    visible = OutboxMessage.room_id.is_not(None)
+    if viewer is not None:
+        visible = or_(visible, OutboxMessage.to_person == viewer)
     return list(await session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id > seq).order_by(OutboxMessage.id).limit(limit)
+        select(OutboxMessage).where(OutboxMessage.id > seq, visible).order_by(OutboxMessage.id).limit(limit)
     ))
 
 

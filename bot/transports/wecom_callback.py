@@ -11,7 +11,6 @@ Replies go once through the message's ``response_url`` (valid one hour):
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import re
 import time
@@ -23,6 +22,7 @@ from typing import Awaitable, Callable, Iterable
 import aiohttp
 from aiohttp import web
 
+from bot import bounds
 from bot.messages import IncomingMessage
 from bot.transports.base import SendError
 from bot.transports.wecom import MARKDOWN_LIMIT, PREFIX, post_json, split_utf8, strip_prefix
@@ -122,7 +122,7 @@ def _extract_encrypt(body: str) -> str:
         if node is None or not (node.text or "").strip():
             raise ValueError("no Encrypt element")
         return node.text.strip()
-    data = json.loads(s)
+    data = bounds.json_body(s)  # unsigned yet: deep nesting must be a 400, not a RecursionError
     if not isinstance(data, dict):
         raise ValueError("body is not an object")
     enc = data.get("encrypt") or data.get("Encrypt")
@@ -140,7 +140,7 @@ def _text_of(msg: dict) -> str | None:
     if mt == "mixed":
         mixed = msg.get("mixed") or {}
         if isinstance(mixed, str):
-            mixed = json.loads(mixed)
+            mixed = bounds.json_body(mixed)
         parts = [
             str((item.get("text") or {}).get("content", ""))
             for item in mixed.get("msg_item", [])
@@ -163,18 +163,18 @@ def to_incoming(msg: dict, bot_names: Iterable[str] = ()) -> IncomingMessage | N
     text = _text_of(msg)
     if text is None:
         return None
-    userid = str((msg.get("from") or {}).get("userid", ""))
-    msgid = str(msg.get("msgid", ""))
-    if not userid or not msgid:
-        raise ValueError("message without msgid or from.userid")
+    # Bounded like every edge (bot/bounds.py): ids fit their columns once prefixed, no NUL anywhere.
+    userid = bounds.identifier(str((msg.get("from") or {}).get("userid", "")), field="from.userid",
+                               limit=bounds.PERSON_ID_MAX - len(PREFIX))
+    msgid = bounds.identifier(str(msg.get("msgid", "")), field="msgid", limit=bounds.MSG_ID_MAX)
     group = msg.get("chattype") == "group"
-    chatid = str(msg.get("chatid", ""))
-    if group and not chatid:
-        raise ValueError("group message without chatid")
+    chatid = bounds.identifier(str(msg.get("chatid", "")), field="chatid", limit=bounds.ROOM_ID_MAX - len(PREFIX),
+                               required=group)
+    text = bounds.text(text, field="text", limit=bounds.TEXT_MAX)
     quoted = None
     quote = msg.get("quote")
     if isinstance(quote, dict):
-        quoted = _text_of(quote)
+        quoted = bounds.text(_text_of(quote), field="quote", limit=bounds.TEXT_MAX, required=False)
     return IncomingMessage(
         platform="wecom",
         msg_id=msgid,
@@ -255,7 +255,7 @@ class WeComCallback:
         except WeComCryptoError as exc:
             return self._refuse(request, 400, f"{type(exc).__name__}: {exc}")
         try:
-            msg = json.loads(plain)
+            msg = bounds.json_body(plain)
             if not isinstance(msg, dict):
                 raise ValueError("message is not an object")
             incoming = to_incoming(msg, self.bot_names)

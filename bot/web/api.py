@@ -6,7 +6,9 @@ import json
 from aiohttp import web
 from sqlalchemy import select
 
+from bot import bounds
 from bot.db.models import Person, Ticket
+from bot.replies import say
 from bot.services import points, tickets, visibility
 from bot.web.auth import viewer_of
 
@@ -22,20 +24,18 @@ def _iso(dt) -> str | None:
 async def get_ticket(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME, json_error
 
-    community = request.query.get("community")
-    try:
-        number = int(request.match_info["number"])
-    except ValueError:
-        return json_error(400, "ticket number must be an integer")
+    number = bounds.whole_number(request.match_info["number"], field="诉求编号", low=1)
+    community = bounds.identifier(request.query.get("community"), field="community",
+                                  limit=bounds.COMMUNITY_ID_MAX, required=False)
     async with request.app[RUNTIME].db.sessions() as session:
         query = select(Ticket).where(Ticket.number == number)
         if community:
             query = query.where(Ticket.community_id == community)
         found = list(await session.scalars(query.limit(2)))
         if not found:
-            return json_error(404, f"ticket #{number} not found")
+            return json_error(404, say("web_ticket_not_found", number=number))
         if len(found) > 1:
-            return json_error(400, "several communities have this number: pass ?community=ID")
+            return json_error(400, say("web_ticket_ambiguous", number=number))
         t = found[0]
         if not visibility.can_see_details(viewer_of(request), t):
             # docs/privacy.md: that it exists and its status, nothing more.
@@ -63,11 +63,11 @@ async def get_ticket(request: web.Request) -> web.Response:
 async def get_points(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME, json_error
 
-    person_id = request.match_info["person_id"]
+    person_id = bounds.identifier(request.match_info["person_id"], field="人员 id", limit=bounds.PERSON_ID_MAX)
     async with request.app[RUNTIME].db.sessions() as session:
         person = await session.get(Person, person_id)
         if person is None:
-            return json_error(404, f"person {person_id} not found")
+            return json_error(404, say("web_person_not_found", person=person_id))
         total = await points.balance(session=session, person_id=person_id)
         rows = await points.entries(session=session, person_id=person_id, limit=200)
     entries = [

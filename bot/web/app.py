@@ -7,6 +7,8 @@ from importlib import resources
 
 from aiohttp import web
 
+from bot.bounds import BadInput
+from bot.replies import say
 from bot.web import api, auth, reports, sim
 
 log = logging.getLogger(__name__)
@@ -14,21 +16,35 @@ RUNTIME = web.AppKey("runtime", object)
 
 
 def json_error(status: int, message: str) -> web.Response:
+    # Messages may echo what was sent (a Host header): undecodable bytes arrive as lone surrogates.
+    message = message.encode("utf-8", "replace").decode("utf-8")
     return web.json_response({"error": message}, status=status,
                              dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+def _status_message(request: web.Request, status: int) -> str:
+    if status == 404:
+        return say("web_not_found", path=request.path[:200])
+    if status == 405:
+        return say("web_method", method=request.method)
+    if status == 413:
+        return say("web_too_large")
+    return say("web_http_error", status=status)
 
 
 @web.middleware
 async def errors_as_json(request: web.Request, handler):
     try:
         return await handler(request)
+    except BadInput as exc:  # a route's bounds check (bot/bounds.py)
+        return json_error(400, str(exc))
     except web.HTTPException as exc:
         if exc.status >= 400 and exc.content_type != "application/json":
-            return json_error(exc.status, exc.reason)
+            return json_error(exc.status, _status_message(request, exc.status))
         raise
     except Exception:  # noqa: BLE001 - never a traceback to the client
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return json_error(500, "internal error")
+        return json_error(500, say("web_internal"))
 
 
 async def index(request: web.Request) -> web.Response:
@@ -42,8 +58,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def create_app(runtime) -> web.Application:
-    token = getattr(runtime.settings, "api_token", None)
-    app = web.Application(middlewares=[errors_as_json, auth.middleware(token)], client_max_size=256 * 1024)
+    app = web.Application(middlewares=[errors_as_json, auth.middleware(runtime.settings)],
+                          client_max_size=256 * 1024)
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     api.add_routes(app)

@@ -1,12 +1,21 @@
 """Ledger spreadsheets over HTTP: a community's ledger and a member's statement (.xlsx)."""
 from __future__ import annotations
 
+import re
+
 from aiohttp import web
 
+from bot import bounds
 from bot.errors import DomainError
+from bot.replies import say
 from bot.services import exports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _ascii(name: str) -> str:
+    """A file-name part safe inside a quoted Content-Disposition header (ids may hold quotes or CJK)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)
 
 
 def _file(data: bytes, name: str) -> web.Response:
@@ -17,29 +26,26 @@ def _file(data: bytes, name: str) -> web.Response:
 async def community_ledger(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME, json_error
 
-    community = request.match_info["community_id"]
-    year = request.query.get("year")
-    if year is not None and not (year.isdigit() and len(year) == 4):
-        return json_error(400, "year must be four digits")
+    community = bounds.identifier(request.match_info["community_id"], field="社区 id", limit=bounds.COMMUNITY_ID_MAX)
+    year = bounds.year(request.query.get("year"))
     try:
         async with request.app[RUNTIME].db.sessions() as session:
-            data = await exports.ledger_xlsx(session=session, community_id=community,
-                                             year=int(year) if year else None)
+            data = await exports.ledger_xlsx(session=session, community_id=community, year=year)
     except DomainError:
-        return json_error(404, f"community {community} not found")
-    return _file(data, f"ledger-{community}{'-' + year if year else ''}.xlsx")
+        return json_error(404, say("web_community_not_found", community=community))
+    return _file(data, f"ledger-{_ascii(community)}{f'-{year}' if year else ''}.xlsx")
 
 
 async def person_statement(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME, json_error
 
-    person = request.match_info["person_id"]
+    person = bounds.identifier(request.match_info["person_id"], field="人员 id", limit=bounds.PERSON_ID_MAX)
     try:
         async with request.app[RUNTIME].db.sessions() as session:
             data = await exports.statement_xlsx(session=session, person_id=person)
     except DomainError:
-        return json_error(404, f"person {person} not found")
-    return _file(data, f"statement-{person}.xlsx")
+        return json_error(404, say("web_person_not_found", person=person))
+    return _file(data, f"statement-{_ascii(person)}.xlsx")
 
 
 def add_routes(app: web.Application) -> None:

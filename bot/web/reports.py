@@ -6,29 +6,25 @@ import re
 from aiohttp import web
 from sqlalchemy import select
 
+from bot import bounds
 from bot.clock import utcnow
 from bot.db.models import Community, Person
 from bot.replies import say
 from bot.services import reports, stats, visibility
 from bot.web.auth import viewer_of
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 async def monthly_xlsx(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME, json_error
 
-    community_id = request.match_info["community"]
-    match = _MONTH.match(request.match_info["month"])
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return json_error(400, "month must look like 2026-11")
-    year, month = int(match.group(1)), int(match.group(2))
+    community_id = bounds.identifier(request.match_info["community"], field="社区 id", limit=bounds.COMMUNITY_ID_MAX)
+    year, month = bounds.month(request.match_info["month"])
     now = utcnow()
     start, end = stats.month_span(year, month)
     async with request.app[RUNTIME].db.sessions() as session:
         community = await session.get(Community, community_id)
         if community is None:
-            return json_error(404, f"community {community_id} not found")
+            return json_error(404, say("web_community_not_found", community=community_id))
         f = await stats.figures(session=session, community_id=community_id, start=start, end=end, now=now)
         viewer = viewer_of(request)  # docs/privacy.md: a ticket's text only to who may read it
         private = {t.id for t in f.tickets if not visibility.can_see_details(viewer, t)}
@@ -37,7 +33,7 @@ async def monthly_xlsx(request: web.Request) -> web.Response:
             if ids else {}
     body = reports.workbook(f, community=community.name, now=now, names=names,
                             title=say("report_title_month", year=year, month=month), private=private)
-    filename = f"report-{community_id}-{year:04d}-{month:02d}.xlsx"
+    filename = f"report-{re.sub(r'[^A-Za-z0-9._-]', '_', community_id)}-{year:04d}-{month:02d}.xlsx"
     return web.Response(body=body, headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Content-Disposition": f'attachment; filename="{filename}"',

@@ -6,11 +6,11 @@ import uuid
 
 from aiohttp import web
 
+from bot import bounds
 from bot.db.models import OutboxMessage
 from bot.messages import IncomingMessage
+from bot.replies import say
 from bot.services import directory, outbox
-
-MAX_TEXT = 20_000
 
 
 def _dumps(obj) -> str:
@@ -21,52 +21,44 @@ def _reply_json(row: OutboxMessage) -> dict:
     return {"room": row.room_id, "to": row.to_person, "text": row.text, "mentions": list(row.mentions)}
 
 
-def _bad(message: str) -> web.Response:
-    return web.json_response({"error": message}, status=400, dumps=_dumps)
-
-
 async def post_message(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME
 
     runtime = request.app[RUNTIME]
-    try:
-        body = await request.json()
-    except (ValueError, UnicodeDecodeError):
-        return _bad("请求体不是合法的 JSON")
+    body = bounds.json_body(await request.read())
     if not isinstance(body, dict):
-        return _bad("请求体应为 JSON 对象")
-    room, sender, text = body.get("room"), body.get("sender"), body.get("text")
-    name, msg_id = body.get("name") or sender, body.get("msg_id")
-    if not isinstance(sender, str) or not sender.strip():
-        return _bad("缺少 sender（发言人 id）")
+        raise bounds.BadInput(say("web_json_object"))
+    sender = bounds.identifier(body.get("sender"), field="sender（发言人 id）", limit=bounds.PERSON_ID_MAX)
+    room = body.get("room")
     if room is not None and not isinstance(room, str):
-        return _bad("room 应为字符串或 null")
-    if not isinstance(text, str):
-        return _bad("缺少 text（消息内容）")
-    if len(text) > MAX_TEXT:
-        return _bad(f"text 过长（最多 {MAX_TEXT} 字）")
-    if msg_id is not None and not isinstance(msg_id, (str, int)):
-        return _bad("msg_id 应为字符串")
+        raise bounds.BadInput(say("web_not_string", field="room（群 id，私聊为 null）"))
+    room = bounds.identifier(room, field="room", limit=bounds.ROOM_ID_MAX, required=False)
+    text = bounds.text(body.get("text"), field="text（消息内容）", limit=bounds.TEXT_MAX)
+    name = bounds.text(body.get("name") or sender, field="name", limit=bounds.NAME_MAX)
+    msg_id = body.get("msg_id")
+    if isinstance(msg_id, int) and not isinstance(msg_id, bool):
+        msg_id = str(msg_id)  # scripts have always been allowed numeric ids
+    msg_id = bounds.identifier(msg_id, field="msg_id", limit=bounds.MSG_ID_MAX, required=False)
     async with runtime.db.sessions() as session:
         if room is not None and await directory.get_room(session=session, room_id=room) is None:
-            return _bad(f"未知的群：{room}")
+            raise bounds.BadInput(say("web_unknown_room", room=room))
     message = IncomingMessage(
-        platform="sim", msg_id=str(msg_id) if msg_id is not None else uuid.uuid4().hex,
-        sender_id=sender.strip(), sender_name=str(name)[:64], text=text, room_id=room,
+        platform="sim", msg_id=msg_id or uuid.uuid4().hex,
+        sender_id=sender, sender_name=name, text=text, room_id=room,
     )
     rows = await runtime.dispatcher.handle(message)
     return web.json_response({"replies": [_reply_json(r) for r in rows]}, dumps=_dumps)
 
 
 async def get_outbox(request: web.Request) -> web.Response:
+    """What the bot sent after ``after``, as seen by ``as`` (the page's "我是"): group messages, and
+    private messages to that person only — never anyone else's (voucher codes travel privately)."""
     from bot.web.app import RUNTIME
 
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError:
-        return _bad("after 应为整数")
+    after = bounds.whole_number(request.query.get("after"), field="after", default=0)
+    viewer = bounds.identifier(request.query.get("as"), field="as", limit=bounds.PERSON_ID_MAX, required=False)
     async with request.app[RUNTIME].db.sessions() as session:
-        rows = await outbox.after(session=session, seq=after)
+        rows = await outbox.after(session=session, seq=after, viewer=viewer)
     messages = [{"seq": r.id, **_reply_json(r)} for r in rows]
     return web.json_response({"messages": messages}, dumps=_dumps)
 
