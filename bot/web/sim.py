@@ -6,6 +6,7 @@ import uuid
 
 from aiohttp import web
 
+from bot.db.directory_cache import MISSING
 from bot.db.models import OutboxMessage
 from bot.messages import IncomingMessage
 from bot.services import directory, outbox
@@ -47,15 +48,24 @@ async def post_message(request: web.Request) -> web.Response:
         return _bad(f"text 过长（最多 {MAX_TEXT} 字）")
     if msg_id is not None and not isinstance(msg_id, (str, int)):
         return _bad("msg_id 应为字符串")
-    async with runtime.db.sessions() as session:
-        if room is not None and await directory.get_room(session=session, room_id=room) is None:
-            return _bad(f"未知的群：{room}")
+    if room is not None and not await _room_exists(runtime.db, room):
+        return _bad(f"未知的群：{room}")
     message = IncomingMessage(
         platform="sim", msg_id=str(msg_id) if msg_id is not None else uuid.uuid4().hex,
         sender_id=sender.strip(), sender_name=str(name)[:64], text=text, room_id=room,
     )
     rows = await runtime.dispatcher.handle(message)
     return web.json_response({"replies": [_reply_json(r) for r in rows]}, dumps=_dumps)
+
+
+async def _room_exists(db, room: str) -> bool:
+    # The directory cache answers almost every time: a session per request would cost a
+    # pool checkout (under load, a fresh connection beyond the pool) for one lookup.
+    cached = db.cache.room(room)
+    if cached is not MISSING:
+        return cached is not None
+    async with db.sessions() as session:
+        return await directory.get_room(session=session, room_id=room) is not None
 
 
 async def get_outbox(request: web.Request) -> web.Response:
