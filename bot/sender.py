@@ -175,6 +175,10 @@ class OutboxSender:
                 if at_start:
                     dead.append(self.owner)
                 rows = await outbox.held_by(session=session, owners=dead, unowned_before=self.wall() - self.lease)
+            if not at_start:  # own rows a failed mark left behind (not the ones waiting to be marked)
+                marked = {row_id for row_id, _ in self._marks}
+                rows += [r for r in await outbox.own_stale(session=session, owner=self.owner,
+                                                           before=self.wall() - self.lease) if r.id not in marked]
             for row in rows:
                 log.warning("outbox row %s was being sent by %s when it stopped: %s", row.id,
                             row.claimed_by, "sending again" if self.on_restart == "resend" else "marked failed")

@@ -168,3 +168,29 @@ async def test_two_live_processes_with_one_owner_id_never_share_rows(bot, databa
         if child.returncode is None:
             await kill9(child)
         await twin.stop()
+
+
+async def test_a_live_senders_own_row_left_by_a_failed_mark_is_taken_back_after_the_lease(bot):
+    """With a stable owner id nobody else recovers a live sender's rows, so the sender itself
+    takes back a row its failed mark left in 'sending' once the lease has passed."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from bot.clock import utcnow
+
+    db = bot.runtime.db
+    await queue(db, "room-a", 2)
+    transport = Recording()
+    sender = OutboxSender(db, transport, owner="host-1:sim:8080", lease_seconds=120)
+    first = (await rows(db))[0]
+    async with db.transaction() as session:  # as if the mark after a send had failed
+        await session.execute(update(OutboxMessage).where(OutboxMessage.id == first.id).values(
+            status="sending", claimed_by="host-1:sim:8080", claimed_at=utcnow() - timedelta(seconds=60)))
+    assert await sender.recover() == 0  # within the lease: it may still be in flight
+    async with db.transaction() as session:
+        await session.execute(update(OutboxMessage).where(OutboxMessage.id == first.id).values(
+            claimed_at=utcnow() - timedelta(seconds=121)))
+    assert await sender.recover() == 1
+    await sender.drain()
+    assert texts_to(transport.log, "room-a") == ["room-a 第1条", "room-a 第2条"]

@@ -342,6 +342,15 @@ async def claimers(*, session: AsyncSession) -> list[str | None]:
         select(OutboxMessage.claimed_by).where(OutboxMessage.status == "sending").distinct()))
 
 
+async def own_stale(*, session: AsyncSession, owner: str, before: datetime) -> list[OutboxMessage]:
+    """This sender's own rows in 'sending' since before ``before``: a mark that failed (the
+    database was away for a moment) left them there while the process lives on."""
+    return list(await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "sending", OutboxMessage.claimed_by == owner,
+                                    OutboxMessage.claimed_at < before)
+        .order_by(OutboxMessage.id).with_for_update(skip_locked=True)))
+
+
 async def held_by(*, session: AsyncSession, owners: list[str], unowned_before: datetime) -> list[OutboxMessage]:
     """Rows in 'sending' held by ``owners``, and rows without an owner claimed before ``unowned_before``."""
     if not owners:
