@@ -19,7 +19,8 @@ take it back (``bot.sender_owner``): the same deployment restarting (its owner i
 is stable), at once; on SQLite, any process at start (one process); on
 PostgreSQL, any sender, as soon as the holder's advisory lock is gone (checked
 every ``recover_seconds``, busy or not), with no lease to wait out. Rows left by
-a holder with no id fall back to the lease. A blocked conversation holds up only
+a holder with no id, and a live sender's own rows whose mark failed, fall back to
+the lease. A blocked conversation holds up only
 its own later rows. Pending rows were never handed to the transport and are sent
 once; sent rows are never sent again. For the unknown row, ``on_restart``
 decides: ``"resend"`` (default: send it again from the piece that was in flight)
