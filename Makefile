@@ -23,3 +23,4 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) -m bench.pipeline
+	$(PY) -m bench.http_load

@@ -54,7 +54,12 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 6
     outbox_backoff_seconds: float = 5.0
     outbox_backoff_max_seconds: float = 900.0
-    outbox_lease_seconds: float = 120.0  # PostgreSQL: when another process may recover a row
+    # Rows a sender holds carry its owner id. Stable across restarts (default: host name,
+    # transport and HTTP port), so a restarted bot takes its own rows back at once; give
+    # each process on one database its own. On PostgreSQL a dead holder is seen through
+    # its advisory lock at once (bot/sender_owner.py); the lease only covers rows without an owner.
+    outbox_owner: str | None = None
+    outbox_lease_seconds: float = 120.0
     outbox_on_restart: str = "resend"
     # wechaty (personal WeChat through a PadLocal-type service, WeCom through WXWork-type).
     wechaty_puppet_service_token: str | None = None

@@ -14,6 +14,7 @@ from bot.db.models import Community
 from bot.dispatch import Dispatcher
 from bot.scheduler import Scheduler
 from bot.sender import OutboxSender
+from bot.sender_owner import default_owner
 from bot.services import loader, outbox, welcome
 from bot.transports.base import Transport
 from bot.transports.ratelimit import Clock
@@ -50,6 +51,7 @@ class Runtime:
             self.db, self.transport, clock=clock, max_attempts=settings.outbox_max_attempts,
             backoff_base=settings.outbox_backoff_seconds, backoff_max=settings.outbox_backoff_max_seconds,
             lease_seconds=settings.outbox_lease_seconds, on_restart=settings.outbox_on_restart,
+            owner=settings.outbox_owner or default_owner(settings.transport, settings.http_port),
         )
         self.dispatcher.on_sent = self.sender.wake
         if hasattr(self.transport, "on_room_join") and self.transport.on_room_join is None:

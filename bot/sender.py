@@ -14,9 +14,14 @@ permanent error, the row is 'failed' and logged. The row that finishes a
 broadcast queues the delivery report (``bot.services.outbox``).
 
 Restarts. A row is only ever 'sending' between its claim and its mark, so after
-a crash a row found in 'sending' (on SQLite: at start; on PostgreSQL: once its
-lease has expired, since other processes may be alive) is the only one whose
-fate is unknown. Pending rows were never handed to the transport and are sent
+a crash a row found in 'sending' is the only one whose fate is unknown. Who may
+take it back (``bot.sender_owner``): the same deployment restarting (its owner id
+is stable), at once; on SQLite, any process at start (one process); on
+PostgreSQL, any sender, as soon as the holder's advisory lock is gone (checked
+every ``recover_seconds``, busy or not), with no lease to wait out. Rows left by
+a holder with no id, and a live sender's own rows whose mark failed, fall back to
+the lease. A blocked conversation holds up only
+its own later rows. Pending rows were never handed to the transport and are sent
 once; sent rows are never sent again. For the unknown row, ``on_restart``
 decides: ``"resend"`` (default: send it again from the piece that was in flight)
 or ``"fail"`` (mark it failed; the broadcast report names it). Every piece goes
@@ -38,10 +43,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import socket
-import uuid
 from datetime import datetime, timedelta
 from typing import Callable, Hashable
 
@@ -49,6 +51,7 @@ from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
 from bot.messages import Outgoing
+from bot.sender_owner import OwnerLock, dead_owners, random_owner
 from bot.services import guards, outbox
 from bot.transports.base import NO_LIMITS, SendLimits, Transport
 from bot.transports.ratelimit import Clock, MonotonicClock, Throttle
@@ -63,6 +66,7 @@ class OutboxSender:
         limits: SendLimits | None = None, owner: str | None = None, max_attempts: int = 6,
         backoff_base: float = 5.0, backoff_max: float = 900.0, lease_seconds: float = 120.0,
         on_restart: str = "resend", poll_seconds: float = 1.0, batch: int = 200,
+        recover_seconds: float = 2.0, linger_seconds: float = 0.05,
     ) -> None:
         if on_restart not in ("resend", "fail"):
             raise ValueError("on_restart must be 'resend' or 'fail'")
@@ -72,7 +76,10 @@ class OutboxSender:
         self.rng = rng or random.Random()
         self.limits = limits or getattr(transport, "limits", None) or NO_LIMITS
         self.throttle = Throttle(self.limits, self.clock, self.rng)
-        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.owner = owner or random_owner()
+        self.lock = OwnerLock(db, self.owner) if db is not None else None
+        self.recover_seconds, self.linger_seconds = recover_seconds, linger_seconds
+        self._next_recover = 0.0
         self.max_attempts, self.backoff_base, self.backoff_max = max(1, max_attempts), backoff_base, backoff_max
         self.lease = timedelta(seconds=lease_seconds)
         self.on_restart, self.poll_seconds, self.batch = on_restart, poll_seconds, batch
@@ -83,6 +90,10 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._inflight: asyncio.Future | None = None
+        # Rows the transport confirmed, not yet marked 'sent' (a batch marks them together;
+        # a failed mark is tried again before anything else is sent).
+        self._marks: list[tuple[int, int]] = []
+        self._batching = False
 
     # -- lifecycle -----------------------------------------------------------
     def wake(self) -> None:
@@ -102,14 +113,29 @@ class OutboxSender:
             self._task = None
         if self._inflight is not None and not self._inflight.done():
             await asyncio.gather(self._inflight, return_exceptions=True)  # the row in hand
+        if self._marks:
+            await self._guarded(self._flush_marks)
+        if self.lock is not None:
+            await self.lock.release()
 
     async def _run(self) -> None:
+        while not await self._guarded(self._take_owner):
+            await asyncio.sleep(self.poll_seconds)
         await self._guarded(self.recover, at_start=True)
+        loop = asyncio.get_running_loop()
         while True:
-            busy = await self._guarded(self.run_once)
+            if loop.time() >= self._next_recover:
+                # Also while busy: a dead sender's rows must not wait for a quiet moment.
+                self._next_recover = loop.time() + self.recover_seconds
+                await self._guarded(self._check_and_recover)
+            busy = await self._guarded(self.run_once) if self.lock.held else 0
             if busy:
+                if busy < self.batch and self.linger_seconds:
+                    # Under load every inbound message wakes the sender; letting a few
+                    # arrive first sends them in one claim and one mark, not two
+                    # write transactions per message.
+                    await asyncio.sleep(self.linger_seconds)
                 continue
-            await self._guarded(self.recover)
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
             except asyncio.TimeoutError:
@@ -126,11 +152,34 @@ class OutboxSender:
             return False
 
     # -- recovery ----------------------------------------------------------------
+    async def _take_owner(self) -> bool:
+        self.owner = await self.lock.acquire()
+        return True
+
+    async def _check_and_recover(self) -> int:
+        if not await self.lock.check():
+            return 0  # not sending either until the lock is ours again (see _run)
+        return await self.recover()
+
     async def recover(self, *, at_start: bool = False) -> int:
-        """Deal with rows left in 'sending' by a sender that died (see the module doc)."""
-        older_than = None if (at_start and self.db.sqlite) else self.wall() - self.lease
+        """Deal with rows left in 'sending' by a sender that died (see the module doc).
+        ``at_start``: this sender has sent nothing yet, so its own id's rows are a previous
+        incarnation's."""
         async with self.db.transaction() as session:
-            rows = await outbox.stale(session=session, older_than=older_than, owner=self.owner)
+            if self.db.sqlite:
+                older_than = None if at_start else self.wall() - self.lease
+                rows = await outbox.stale(session=session, older_than=older_than,
+                                          owner=None if at_start else self.owner)
+            else:
+                others = [o for o in await outbox.claimers(session=session) if o is not None and o != self.owner]
+                dead = await dead_owners(session=session, owners=others)
+                if at_start:
+                    dead.append(self.owner)
+                rows = await outbox.held_by(session=session, owners=dead, unowned_before=self.wall() - self.lease)
+            if not at_start:  # own rows a failed mark left behind (not the ones waiting to be marked)
+                marked = {row_id for row_id, _ in self._marks}
+                rows += [r for r in await outbox.own_stale(session=session, owner=self.owner,
+                                                           before=self.wall() - self.lease) if r.id not in marked]
             for row in rows:
                 log.warning("outbox row %s was being sent by %s when it stopped: %s", row.id,
                             row.claimed_by, "sending again" if self.on_restart == "resend" else "marked failed")
@@ -179,10 +228,12 @@ class OutboxSender:
     async def run_once(self) -> int:
         """Send (or reschedule) the next row, or a batch when nothing limits the rate;
         returns how many rows were handled, 0 when nothing is due."""
+        if self._marks:
+            await self._flush_marks()
+        if self.limits.unlimited:
+            return await self._run_batch()
         if self._stale or not self._candidates:
             await self._refresh()
-        if self.limits.unlimited and len(self._candidates) > 1:
-            return await self._run_batch()
         while self._candidates:
             row = self._pick()
             del self._candidates[row.id]
@@ -202,39 +253,59 @@ class OutboxSender:
         return 0
 
     async def _run_batch(self) -> int:
-        """No limits (simulator, tests, bench): claim many heads in one transaction.
-        A crash can then leave up to ``batch`` rows in 'sending', not just one."""
-        ids = sorted(self._candidates)[: self.batch]
-        self._candidates.clear()
-        self._stale = True
+        """No limits (simulator, tests, bench): claim runs of up to ``batch`` rows (several
+        consecutive rows per conversation) in one transaction, send them in id order and
+        mark them sent together in one more. A crash can then leave up to ``batch`` rows in
+        'sending', not just one. A row that fails gives back the rest of its conversation's run."""
         async with self.db.transaction() as session:
-            claimed = await outbox.claim_many(session=session, row_ids=ids, owner=self.owner, now=self.wall())
+            claimed = await outbox.claim_runs(session=session, owner=self.owner, limit=self.batch, now=self.wall())
             kept = await guards.drop_stale(session=session, rows=claimed)
         self.counters["dropped"] += len(claimed) - len(kept)
-        handled = 0
+        if not claimed:
+            return 0
+        # One task for the whole batch, not one per row: under load every extra task
+        # switch waits a full turn of a busy event loop. A stop lets the batch finish.
+        self._inflight = asyncio.ensure_future(self._send_batch(kept))
+        await asyncio.shield(self._inflight)
+        return len(claimed)
+
+    async def _send_batch(self, claimed: list[OutboxMessage]) -> None:
+        touched: set[int] = set()
+        stopped: set[str] = set()  # conversations whose row failed: their later rows wait
+        self._batching = True
         try:
-            for row in kept:
-                await self._deliver_shielded(row)
-                handled += 1
+            for row in claimed:
+                if row.conversation in stopped:
+                    continue
+                touched.add(row.id)
+                if not await self._deliver(row):
+                    stopped.add(row.conversation)
         finally:
-            rest = [r.id for r in kept[handled + 1:]]  # never handed to the transport
-            if rest:
-                await asyncio.shield(self._release(rest))
-        # Nothing claimed (another sender was quicker): still report progress so that
-        # drain() re-reads the heads instead of stopping.
-        return len(claimed) or 1
+            self._batching = False
+            if self._marks:
+                await self._flush_marks()
+            untouched = [r.id for r in claimed if r.id not in touched]
+            if untouched:  # never handed to the transport
+                await self._release(untouched)
+
+    async def _flush_marks(self) -> None:
+        marks = list(self._marks)
+        async with self.db.transaction() as session:
+            await outbox.finish_sent(session=session, done=marks, now=self.wall())
+        del self._marks[:len(marks)]
 
     async def _release(self, row_ids: list[int]) -> None:
         async with self.db.transaction() as session:
             await outbox.release(session=session, row_ids=row_ids, owner=self.owner)
 
-    async def _deliver_shielded(self, row: OutboxMessage) -> None:
+    async def _deliver_shielded(self, row: OutboxMessage) -> bool:
         # A stop (task cancelled) lets the row in hand finish and be marked,
         # so only a hard crash can leave a row in 'sending'.
         self._inflight = asyncio.ensure_future(self._deliver(row))
-        await asyncio.shield(self._inflight)
+        return await asyncio.shield(self._inflight)
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _deliver(self, row: OutboxMessage) -> bool:
+        """Send every remaining piece of ``row``; True when all went, False when it was rescheduled or failed."""
         split = getattr(self.transport, "split_text", None)
         parts = (split(row.text) if split else [row.text]) or [row.text]
         done = min(row.parts_sent, len(parts))
@@ -253,10 +324,12 @@ class OutboxSender:
                         await outbox.mark_part(session=session, row_id=row.id, parts_sent=done)
         except Exception as exc:  # noqa: BLE001 - SendError, or a transport bug: both are retried
             await self._failed(row, exc, done)
-            return
-        async with self.db.transaction() as session:
-            await outbox.finish(session=session, row_id=row.id, ok=True, parts_sent=done, now=self.wall())
+            return False
+        self._marks.append((row.id, done))
         self.counters["sent"] += 1
+        if not self._batching:
+            await self._flush_marks()
+        return True
 
     async def _send(self, message: Outgoing, key: str) -> None:
         if getattr(self.transport, "accepts_idempotency_key", False):

@@ -188,6 +188,57 @@ async def heads(*, session: AsyncSession, now: datetime | None = None, limit: in
     return list(await session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
 
 
+def _ready(now: datetime, row=OutboxMessage):
+    return or_(row.next_attempt_at.is_(None), row.next_attempt_at <= now)
+
+
+def _held_up(now: datetime):
+    """An earlier due row of the same conversation holds this one up: it is being sent,
+    or it waits for a retry. (Earlier rows that are simply pending go in the same run.)"""
+    earlier = aliased(OutboxMessage)
+    return exists().where(and_(
+        earlier.conversation == OutboxMessage.conversation, earlier.id < OutboxMessage.id, _due(now, earlier),
+        or_(earlier.status == "sending", and_(earlier.status == "pending", ~_ready(now, earlier))),
+    ))
+
+
+async def claim_runs(*, session: AsyncSession, owner: str, limit: int = 200,
+                     now: datetime | None = None) -> list[OutboxMessage]:
+    """Claim the first ``limit`` sendable rows by id: pending, due, and nothing earlier in
+    their conversation being sent or waiting for a retry. Per conversation that is a run
+    of consecutive rows from its head, so a busy room drains many rows per round, not
+    one, and the scan stops after ``limit`` rows however long the backlog behind them.
+
+    On PostgreSQL another sender may hold (``SKIP LOCKED``) or have just claimed an
+    earlier row of a conversation; the claim then keeps, per conversation, only the
+    rows before the first due, active row it did not claim itself, and gives the rest back.
+    """
+    now = now or utcnow()
+    rows = list(await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", _due(now), _ready(now), ~_held_up(now))
+        .order_by(OutboxMessage.id).limit(limit)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    ))
+    for row in rows:
+        row.status, row.claimed_by, row.claimed_at = "sending", owner, now
+    await session.flush()
+    if rows and session.bind.dialect.name != "sqlite":  # SQLite: one writer, the select above is exact
+        first_foreign = dict((await session.execute(
+            select(OutboxMessage.conversation, func.min(OutboxMessage.id))
+            .where(OutboxMessage.conversation.in_({r.conversation for r in rows}),
+                   OutboxMessage.status.in_(ACTIVE), _due(now), OutboxMessage.id <= rows[-1].id,
+                   or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != owner,
+                       OutboxMessage.status != "sending"))
+            .group_by(OutboxMessage.conversation)
+        )).all())
+        back = [r for r in rows if r.id > first_foreign.get(r.conversation, r.id)]
+        if back:
+            await release(session=session, row_ids=[r.id for r in back], owner=owner)
+            rows = [r for r in rows if r not in back]
+    return rows
+
+
 # -- the sender's writes -------------------------------------------------------------
 async def claim(*, session: AsyncSession, row_id: int, owner: str, now: datetime | None = None) -> OutboxMessage | None:
     """Take a row for sending if it is still a pending, due head; None if someone else has it."""
@@ -241,6 +292,23 @@ async def finish(*, session: AsyncSession, row_id: int, ok: bool, error: str | N
         await _count_broadcast(session, row.broadcast_id, ok, now)
 
 
+async def finish_sent(*, session: AsyncSession, done: list[tuple[int, int]], now: datetime | None = None) -> None:
+    """Mark many rows sent in one statement per ``parts_sent`` value; ``done`` is (row id, parts sent)."""
+    now = now or utcnow()
+    by_parts: dict[int, list[int]] = {}
+    for row_id, parts in done:
+        by_parts.setdefault(parts, []).append(row_id)
+    for parts, ids in by_parts.items():
+        result = await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(ACTIVE))
+            .values(status="sent", claimed_by=None, sent_at=now, parts_sent=parts)
+            .returning(OutboxMessage.broadcast_id)
+        )
+        for (broadcast_id,) in result.all():
+            if broadcast_id is not None:
+                await _count_broadcast(session, broadcast_id, True, now)
+
+
 async def retry_later(*, session: AsyncSession, row_id: int, error: str, at: datetime,
                       parts_sent: int | None = None) -> None:
     values = dict(status="pending", attempts=OutboxMessage.attempts + 1, last_error=error[:500],
@@ -261,14 +329,42 @@ async def release(*, session: AsyncSession, row_ids: list[int], owner: str) -> N
         )
 
 
-async def stale(*, session: AsyncSession, older_than: datetime | None, owner: str) -> list[OutboxMessage]:
-    """Rows left in 'sending' by a sender that died: lease expired, or (``older_than``
-    None: one process, e.g. SQLite) every row not held by this sender."""
+async def stale(*, session: AsyncSession, older_than: datetime | None, owner: str | None) -> list[OutboxMessage]:
+    """Rows in 'sending' not held by ``owner`` (``None``: every one), claimed before
+    ``older_than`` if given (SQLite: at start every row, later a lease)."""
     query = select(OutboxMessage).where(OutboxMessage.status == "sending")
-    query = query.where(or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != owner))
+    if owner is not None:
+        query = query.where(or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != owner))
     if older_than is not None:
         query = query.where(OutboxMessage.claimed_at < older_than)
     return list(await session.scalars(query.order_by(OutboxMessage.id).with_for_update(skip_locked=True)))
+
+
+async def claimers(*, session: AsyncSession) -> list[str | None]:
+    """The owner ids holding rows in 'sending' (``None`` for a row without one)."""
+    return list(await session.scalars(
+        select(OutboxMessage.claimed_by).where(OutboxMessage.status == "sending").distinct()))
+
+
+async def own_stale(*, session: AsyncSession, owner: str, before: datetime) -> list[OutboxMessage]:
+    """This sender's own rows in 'sending' since before ``before``: a mark that failed (the
+    database was away for a moment) left them there while the process lives on."""
+    return list(await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "sending", OutboxMessage.claimed_by == owner,
+                                    OutboxMessage.claimed_at < before)
+        .order_by(OutboxMessage.id).with_for_update(skip_locked=True)))
+
+
+async def held_by(*, session: AsyncSession, owners: list[str], unowned_before: datetime) -> list[OutboxMessage]:
+    """Rows in 'sending' held by ``owners``, and rows without an owner claimed before ``unowned_before``."""
+    if not owners:
+        who = OutboxMessage.claimed_by.is_(None) & (OutboxMessage.claimed_at < unowned_before)
+    else:
+        who = OutboxMessage.claimed_by.in_(owners) | (
+            OutboxMessage.claimed_by.is_(None) & (OutboxMessage.claimed_at < unowned_before))
+    return list(await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "sending", who)
+        .order_by(OutboxMessage.id).with_for_update(skip_locked=True)))
 
 
 # -- health ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import uuid
 from aiohttp import web
 
 from bot import bounds
+from bot.db.directory_cache import MISSING
 from bot.db.models import OutboxMessage
 from bot.messages import IncomingMessage
 from bot.replies import say
@@ -39,15 +40,24 @@ async def post_message(request: web.Request) -> web.Response:
     if isinstance(msg_id, int) and not isinstance(msg_id, bool):
         msg_id = str(msg_id)  # scripts have always been allowed numeric ids
     msg_id = bounds.identifier(msg_id, field="msg_id", limit=bounds.MSG_ID_MAX, required=False)
-    async with runtime.db.sessions() as session:
-        if room is not None and await directory.get_room(session=session, room_id=room) is None:
-            raise bounds.BadInput(say("web_unknown_room", room=room))
+    if room is not None and not await _room_exists(runtime.db, room):
+        raise bounds.BadInput(say("web_unknown_room", room=room))
     message = IncomingMessage(
         platform="sim", msg_id=msg_id or uuid.uuid4().hex,
         sender_id=sender, sender_name=name, text=text, room_id=room,
     )
     rows = await runtime.dispatcher.handle(message)
     return web.json_response({"replies": [_reply_json(r) for r in rows]}, dumps=_dumps)
+
+
+async def _room_exists(db, room: str) -> bool:
+    # The directory cache answers almost every time: a session per request would cost a
+    # pool checkout (under load, a fresh connection beyond the pool) for one lookup.
+    cached = db.cache.room(room)
+    if cached is not MISSING:
+        return cached is not None
+    async with db.sessions() as session:
+        return await directory.get_room(session=session, room_id=room) is not None
 
 
 async def get_outbox(request: web.Request) -> web.Response:

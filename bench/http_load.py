@@ -1,0 +1,397 @@
+"""HTTP load bench: concurrent clients posting to a real bot process on the simulator (issue 15, item 10).
+
+    .venv/bin/python -m bench.http_load [--db sqlite|postgres|both] [--clients 16] [--seconds 60]
+                                        [--warmup 10] [--max-requests 200000] [--runs 1]
+
+A real ``gridbot run`` process (``TRANSPORT=sim``, loopback only, a free port) is started on a
+fresh database holding the demo community plus the bench's extra members. ``--clients``
+closed-loop clients post the pipeline bench's mix (``bench.mix``: chatter, demands,
+claims, completions, verifications; ticket numbers bound from the bot's replies) to
+``POST /api/sim/messages`` with ``Content-Type: application/json`` and Host 127.0.0.1.
+Stops after ``--seconds`` (after ``--warmup`` unmeasured seconds) or ``--max-requests``.
+
+Figures: requests/s, p50/p99/max latency of the measured requests, the age of the
+oldest due outbox row (pending or sending, ``not_before`` passed), sampled once a
+second straight from the database (max and p99 of the samples, and at the end), how
+long the backlog takes to drain once the clients stop, and the bot process's RSS
+(VmRSS, sampled each second after warm-up: first, last, min-max spread and the
+least-squares slope in MB/min). With ``--runs 3`` the medians are printed too.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+
+from bench import mix
+from bench.measure import _machine, _pct
+from bench.mix import COMMUNITY, EXTRA_MEMBERS, State, script
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PG_ADMIN_DSN = os.environ.get("GRIDBOT_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
+PG_DB = "gridbot_bench_http"
+TARGETS = {"sqlite": {"p99_ms": 100.0}, "postgres": {"p99_ms": 150.0},
+           "oldest_due_s": 5.0, "rss_spread_mb": 10.0}
+
+
+# --------------------------------------------------------------------------- the bot process
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def fresh_database(backend: str, tmpdir: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite+aiosqlite:///{tmpdir}/bench.db"
+    import asyncpg
+
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0]
+    admin = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{PG_DB}"')
+    finally:
+        await admin.close()
+    return base.replace("postgresql://", "postgresql+asyncpg://", 1) + f"/{PG_DB}"
+
+
+async def load_community(url: str) -> None:
+    """The demo community and the bench's extra members, as ``gridbot run`` would find them."""
+    from importlib import resources
+
+    import yaml
+
+    from bot.db.engine import Database
+    from bot.db.migrate import upgrade
+    from bot.services import loader
+
+    db = Database(url)
+    try:
+        await upgrade(db.engine)
+        demo = yaml.safe_load(resources.files("bot").joinpath("demo/demo.yaml").read_text(encoding="utf-8"))
+        extra = [{"id": f"bench-mem-{k:02d}", "name": f"志愿者{k:02d}", "roles": ["member"]}
+                 for k in range(1, EXTRA_MEMBERS + 1)]
+        async with db.transaction() as session:
+            await loader.load(session=session, data=demo)
+        async with db.transaction() as session:
+            await loader.load(session=session, data={"communities": [
+                {"id": COMMUNITY, "name": "幸福里社区", "people": extra}]})
+    finally:
+        await db.dispose()
+
+
+def bot_env(url: str, port: int, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRIDBOT_", "DATABASE_", "HTTP_", "API_"))}
+    env.update(PYTHONPATH=REPO, DATABASE_URL=url, TRANSPORT="sim", HTTP_HOST="127.0.0.1", HTTP_PORT=str(port),
+               LOAD_DEMO="false", LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def start_bot(url: str, port: int, log_path: str, **extra: str) -> subprocess.Popen:
+    """``gridbot run`` in its own directory (so no .env is read), this checkout's code."""
+    cwd = tempfile.mkdtemp(prefix="gridbot-http-")
+    log = open(log_path, "ab")
+    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=cwd, env=bot_env(url, port, **extra),
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+async def wait_ready(session, base: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the bot exited with {proc.returncode} before answering")
+        try:
+            async with session.get(f"{base}/healthz") as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        await asyncio.sleep(0.1)
+    raise RuntimeError("the bot did not answer /healthz in time")
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# --------------------------------------------------------------------------- the outbox, from outside
+
+class OutboxProbe:
+    """The oldest due, undelivered outbox row's age, read straight from the database."""
+
+    SQL = ("SELECT min(CASE WHEN not_before IS NOT NULL AND not_before > created_at THEN not_before "
+           "ELSE created_at END), count(*) FROM outboxmessage WHERE status IN ('pending', 'sending') "
+           "AND (not_before IS NULL OR not_before <= {now})")
+
+    def __init__(self, url: str) -> None:
+        self.url, self.conn = url, None
+
+    async def open(self) -> None:
+        if self.url.startswith("sqlite"):
+            import sqlite3
+
+            self.conn = sqlite3.connect(self.url.split("///", 1)[1], isolation_level=None)
+        else:
+            import asyncpg
+
+            self.conn = await asyncpg.connect(self.url.replace("postgresql+asyncpg://", "postgresql://"))
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            r = self.conn.close()
+            if asyncio.iscoroutine(r):
+                await r
+
+    async def oldest_due(self) -> tuple[float, int]:
+        now = datetime.now(timezone.utc)
+        if self.url.startswith("sqlite"):
+            stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+            oldest, n = self.conn.execute(self.SQL.format(now="?"), (stamp,)).fetchone()
+            oldest = datetime.fromisoformat(oldest).replace(tzinfo=timezone.utc) if oldest else None
+        else:
+            oldest, n = await self.conn.fetchrow(self.SQL.format(now="$1"), now)
+            if oldest is not None and oldest.tzinfo is None:
+                oldest = oldest.replace(tzinfo=timezone.utc)
+        return ((now - oldest).total_seconds() if oldest else 0.0), int(n)
+
+
+# --------------------------------------------------------------------------- the load
+
+def endless_script(seed: int):
+    """The pipeline mix, 10,000 slots at a time, each chunk with its own seed."""
+    for chunk in itertools.count():
+        yield from script(10_000, seed + 7919 * chunk)
+
+
+def _display_name(person_id: str) -> str:
+    from bench.pipeline import _display_name as name
+
+    return name(person_id)
+
+
+async def load(base: str, clients: int, seconds: float, warmup: float, max_requests: int, seed: int,
+               pid: int, probe: OutboxProbe) -> dict:
+    import aiohttp
+
+    state, slots, sent = State(), endless_script(seed), itertools.count()
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    t_start = time.monotonic()
+    t_measure = t_start + warmup
+    t_end = t_measure + seconds
+    headers = {"Content-Type": "application/json", "Host": base.split("//", 1)[1]}
+    conn = aiohttp.TCPConnector(limit=clients, force_close=False)
+    async with aiohttp.ClientSession(connector=conn) as http:
+        async def client() -> None:
+            for slot in slots:
+                i = next(sent)
+                now = time.monotonic()
+                if now >= t_end or i >= max_requests:
+                    return
+                kind, sender, text, number = state.bind(slot)
+                body = {"room": slot.room, "sender": sender, "name": _display_name(sender), "text": text,
+                        "msg_id": f"http-{i}"}
+                t0 = time.monotonic()
+                try:
+                    async with http.post(f"{base}/api/sim/messages", data=json.dumps(body, ensure_ascii=False)
+                                         .encode(), headers=headers) as r:
+                        payload = await r.json(content_type=None)
+                        status = r.status
+                except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                    errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                    continue
+                took = time.monotonic() - t0
+                if status != 200:
+                    errors[str(status)] = errors.get(str(status), 0) + 1
+                    continue
+                if t0 >= t_measure and t0 + took <= t_end:
+                    latencies.append(took)
+                state.update(kind, sender, number, [m["text"] for m in payload.get("replies", [])])
+
+        samples: list[tuple[float, float, float, int]] = []  # (t since measuring, rss MB, oldest due s, due rows)
+
+        async def sampler() -> None:
+            while time.monotonic() < t_end:
+                await asyncio.sleep(1.0)
+                t = time.monotonic()
+                age, n = await probe.oldest_due()
+                if t >= t_measure:
+                    samples.append((t - t_measure, rss_mb(pid), age, n))
+
+        sampling = asyncio.create_task(sampler())
+        await asyncio.gather(*(client() for _ in range(clients)))
+        stopped = time.monotonic()
+        await sampling
+        age_at_stop, due_at_stop = await probe.oldest_due()
+        drained_after = None
+        while time.monotonic() - stopped < 120:
+            age, n = await probe.oldest_due()
+            if n == 0:
+                drained_after = time.monotonic() - stopped
+                break
+            await asyncio.sleep(0.2)
+    measured = min(stopped, t_end) - t_measure
+    latencies.sort()
+    rss = [s[1] for s in samples]
+    ages = sorted(s[2] for s in samples)
+    return {
+        "requests": len(latencies), "measured_s": round(measured, 1),
+        "req_per_s": round(len(latencies) / measured, 1) if measured > 0 else 0.0,
+        "p50_ms": round(_pct(latencies, 0.50) * 1000, 1), "p99_ms": round(_pct(latencies, 0.99) * 1000, 1),
+        "max_ms": round(latencies[-1] * 1000, 1) if latencies else 0.0,
+        "oldest_due_max_s": round(ages[-1], 2) if ages else 0.0,
+        "oldest_due_p99_s": round(_pct(ages, 0.99), 2) if ages else 0.0,
+        "oldest_due_at_stop_s": round(age_at_stop, 2), "due_rows_at_stop": due_at_stop,
+        "drained_after_s": round(drained_after, 2) if drained_after is not None else None,
+        "rss_first_mb": round(rss[0], 1) if rss else 0.0, "rss_last_mb": round(rss[-1], 1) if rss else 0.0,
+        "rss_spread_mb": round(max(rss) - min(rss), 1) if rss else 0.0,
+        "rss_slope_mb_per_min": round(_slope([s[0] / 60 for s in samples], rss), 2) if len(rss) > 2 else 0.0,
+        "errors": errors, "outcomes": dict(sorted(state.outcomes.items())),
+    }
+
+
+def _slope(xs: list[float], ys: list[float]) -> float:
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else 0.0
+
+
+async def run_one(backend: str, args) -> dict:
+    import aiohttp
+
+    mix.learn_reply_texts()
+    tmpdir = tempfile.mkdtemp(prefix="gridbot-http-db-")
+    url = await fresh_database(backend, tmpdir)
+    await load_community(url)
+    port = _free_port()
+    log_path = os.path.join(tempfile.gettempdir(), f"gridbot-http-load-{backend}.log")
+    open(log_path, "w").close()
+    proc = start_bot(url, port, log_path)
+    probe = OutboxProbe(url)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession() as s:
+            await wait_ready(s, base, proc)
+        await probe.open()
+        result = await load(base, args.clients, args.seconds, args.warmup, args.max_requests, args.seed,
+                            proc.pid, probe)
+    finally:
+        await probe.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return {"db": backend, "clients": args.clients, **result, "log": log_path}
+
+
+def _check(r: dict) -> list[str]:
+    fails = []
+    if r["p99_ms"] > TARGETS[r["db"]]["p99_ms"]:
+        fails.append(f"p99 {r['p99_ms']} ms > {TARGETS[r['db']]['p99_ms']}")
+    if r["oldest_due_max_s"] > TARGETS["oldest_due_s"]:
+        fails.append(f"oldest due {r['oldest_due_max_s']} s > {TARGETS['oldest_due_s']}")
+    if r["rss_spread_mb"] > 2 * TARGETS["rss_spread_mb"]:
+        fails.append(f"RSS spread {r['rss_spread_mb']} MB > ±{TARGETS['rss_spread_mb']}")
+    if r["errors"] or r["outcomes"].get("internal_error"):
+        fails.append(f"errors {r['errors']} internal {r['outcomes'].get('internal_error', 0)}")
+    return fails
+
+
+COLUMNS = ("db", "req_per_s", "p50_ms", "p99_ms", "max_ms", "oldest_due_max_s", "due_rows_at_stop",
+           "drained_after_s", "rss_first_mb", "rss_last_mb", "rss_spread_mb", "rss_slope_mb_per_min")
+
+
+def print_table(rows: list[dict]) -> None:
+    print(" | ".join(COLUMNS))
+    for r in rows:
+        print(" | ".join(str(r.get(c, "")) for c in COLUMNS))
+
+
+async def _load_only(args) -> int:
+    mix.learn_reply_texts()
+
+    class NoProbe:
+        async def oldest_due(self) -> tuple[float, int]:
+            return 0.0, 0
+
+    r = await load(args.load_only.rstrip("/"), args.clients, args.seconds, args.warmup, args.max_requests,
+                   args.seed, os.getpid(), NoProbe())
+    print(json.dumps(r, ensure_ascii=False))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.http_load", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=60.0, help="measured seconds (600 for the soak)")
+    parser.add_argument("--warmup", type=float, default=10.0, help="unmeasured seconds first")
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=1, help="runs per database; medians printed when > 1")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--load-only", metavar="URL", help="only post to a bot already running there (profiling)")
+    args = parser.parse_args(argv)
+    if args.load_only:
+        return asyncio.run(_load_only(args))
+    backends = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if "postgres" in backends:
+        from bench.pipeline import pg_answers
+
+        if not asyncio.run(pg_answers(PG_ADMIN_DSN)):
+            if args.db == "postgres":
+                print(f"PostgreSQL does not answer at {PG_ADMIN_DSN}", file=sys.stderr)
+                return 2
+            backends.remove("postgres")
+            print(f"(PostgreSQL does not answer at {PG_ADMIN_DSN}: SQLite only)")
+    print(f"GridBot HTTP load: {args.clients} clients, {args.warmup:g} s warm-up + {args.seconds:g} s, "
+          f"at most {args.max_requests} requests; {_machine()}", flush=True)
+    results, failed = [], False
+    for backend in backends:
+        runs = []
+        for k in range(args.runs):
+            print(f"  running {backend} ({k + 1}/{args.runs}) ...", flush=True)
+            r = asyncio.run(run_one(backend, args))
+            print("   ", json.dumps(r, ensure_ascii=False), flush=True)
+            runs.append(r)
+        if args.runs > 1:
+            med = {"db": backend, "median_of": args.runs}
+            for c in COLUMNS[1:]:
+                values = [r[c] for r in runs if r.get(c) is not None]
+                med[c] = round(statistics.median(values), 2) if values else None
+            med["errors"] = {k: v for r in runs for k, v in r["errors"].items()}
+            med["outcomes"] = runs[0]["outcomes"]
+            results.append(med)
+        else:
+            results.extend(runs)
+    print()
+    print_table(results)
+    for r in results:
+        fails = _check(r)
+        failed |= bool(fails)
+        print(f"issue-15 targets ({r['db']}: p99 <= {TARGETS[r['db']]['p99_ms']:g} ms, oldest due <= "
+              f"{TARGETS['oldest_due_s']:g} s, RSS within ±{TARGETS['rss_spread_mb']:g} MB): "
+              + ("PASS" if not fails else "FAIL: " + "; ".join(fails)))
+    print(json.dumps({"bench": "http_load", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                      "machine": _machine(), "clients": args.clients, "seconds": args.seconds,
+                      "results": results}, ensure_ascii=False))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
