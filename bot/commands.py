@@ -65,7 +65,7 @@ class Command:
 class Registry:
     specs: dict[str, CommandSpec] = field(default_factory=dict)
     notes: list[HelpEntry] = field(default_factory=list)
-    _pattern: re.Pattern | None = None
+    _pattern: re.Pattern[str] | None = None
     _by_word: dict[str, str] = field(default_factory=dict)
 
     def add(self, spec: CommandSpec) -> None:
@@ -85,7 +85,7 @@ class Registry:
         if note not in self.notes:
             self.notes.append(note)
 
-    def pattern(self) -> re.Pattern:
+    def pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
             words = sorted(self._by_word, key=len, reverse=True)
             self._pattern = re.compile(

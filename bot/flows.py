@@ -18,13 +18,17 @@ survive restarts and work across processes; taking an answer is one
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql.dml import Insert as PostgresqlInsert
+from sqlalchemy.dialects.sqlite.dml import Insert as SqliteInsert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
 
 from bot.clock import utcnow
 from bot.db.models import PendingAction
@@ -80,9 +84,18 @@ def could_answer(text: str) -> bool:
     return any(f.accepts(text) is not None for f in FLOWS.values())
 
 
-def _upsert(dialect: str):
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(PendingAction.__table__)
+def _table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model (SQLModel does not declare ``__table__`` for type checkers)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table), model
+    return table
+
+
+_TABLE = _table_of(PendingAction)
+
+
+def _upsert(dialect: str) -> PostgresqlInsert | SqliteInsert:
+    stmt = postgresql.insert(_TABLE) if dialect == "postgresql" else sqlite.insert(_TABLE)
     return stmt.on_conflict_do_update(
         index_elements=["person_id", "conversation"],
         set_={k: stmt.excluded[k] for k in ("community_id", "room_id", "kind", "payload", "expires_at",
@@ -91,12 +104,35 @@ def _upsert(dialect: str):
 
 
 _UPSERT = Prepared(_upsert("sqlite"), postgresql=_upsert("postgresql"))
-_P = PendingAction.__table__.c
+_P = _TABLE.c
 _CURRENT = Prepared(select(_P.kind, _P.expires_at).where(
     _P.person_id == bindparam("person_id"), _P.conversation == bindparam("conversation")))
-_TAKE = Prepared(delete(PendingAction.__table__).where(
+_TAKE = Prepared(delete(_TABLE).where(
     _P.person_id == bindparam("person_id"), _P.conversation == bindparam("conversation"),
     _P.kind == bindparam("kind")).returning(*_P))
+
+
+class _LiveRow(Protocol):
+    """A row of ``_CURRENT``."""
+
+    kind: str
+    expires_at: datetime
+
+
+class _PendingRow(_LiveRow, Protocol):
+    """A row of ``_TAKE``: the whole pending_action row."""
+
+    person_id: str
+    community_id: str
+    conversation: str
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+async def _live(session: AsyncSession, person_id: str, conversation: str) -> _LiveRow | None:
+    rows: Sequence[_LiveRow] = (await _CURRENT.run(session, {"person_id": person_id,
+                                                              "conversation": conversation})).rows
+    return rows[0] if rows else None
 
 
 async def start(
@@ -122,7 +158,7 @@ async def start(
 
 async def current(*, session: AsyncSession, person_id: str, conversation: str) -> str | None:
     """The name of the person's live flow in this conversation."""
-    row = (await _CURRENT.run(session, {"person_id": person_id, "conversation": conversation})).first()
+    row = await _live(session, person_id, conversation)
     if row is None or row.expires_at <= utcnow():
         return None
     return row.kind
@@ -130,7 +166,9 @@ async def current(*, session: AsyncSession, person_id: str, conversation: str) -
 
 async def take(*, session: AsyncSession, name: str, person_id: str, conversation: str) -> State | None:
     """Close the flow and return its state if it is still live; None if it expired or was taken."""
-    row = (await _TAKE.run(session, {"person_id": person_id, "conversation": conversation, "kind": name})).first()
+    rows: Sequence[_PendingRow] = (await _TAKE.run(session, {"person_id": person_id, "conversation": conversation,
+                                                              "kind": name})).rows
+    row = rows[0] if rows else None
     if row is None or row.expires_at <= utcnow():
         return None
     return State(row.kind, row.person_id, row.community_id, row.conversation, dict(row.payload), row.created_at)
@@ -142,7 +180,7 @@ async def answer(ctx: "Context") -> bool:
         return False
     conversation = conversation_of(ctx.msg.room_id)
     person_id = ctx.actor.person.id
-    row = (await _CURRENT.run(ctx.session, {"person_id": person_id, "conversation": conversation})).first()
+    row = await _live(ctx.session, person_id, conversation)
     if row is None:
         return False
     name = row.kind

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import IO
 
 
-def _classify_stream(stdin, stdout) -> int:
+def _classify_stream(stdin: IO[str], stdout: IO[str]) -> int:
     from nlp.classifier import classify
 
     for line in stdin:

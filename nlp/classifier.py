@@ -5,6 +5,7 @@ import logging
 import os
 import tempfile
 import threading
+from typing import Protocol
 
 from nlp.lexicon import load_lexicon
 from nlp.location import extract
@@ -17,8 +18,16 @@ from nlp.types import Classification
 DEMAND_THRESHOLD = 0.6
 ASK_THRESHOLD = 0.4
 
+
+
+class Tokenizer(Protocol):
+    """What the classifier uses of ``jieba.Tokenizer`` (untyped)."""
+
+    def lcut(self, sentence: str, cut_all: bool = False, HMM: bool = True) -> list[str]: ...
+
+
 _lock = threading.Lock()
-_tokenizer = None
+_tokenizer: Tokenizer | None = None
 
 
 def _cache_dir() -> str:
@@ -60,7 +69,7 @@ def _small_dictionary(words: tuple[str, ...]) -> str:
     return path
 
 
-def tokenizer():
+def tokenizer() -> Tokenizer:
     """The jieba tokenizer with the community-governance user words (built once)."""
     global _tokenizer
     if _tokenizer is not None:

@@ -70,7 +70,8 @@ def _same_place(a: Report, b: Report) -> bool:
     return bool(spans) or not _differ(a.floor, b.floor)
 
 
-Place = tuple  # (building, unit, room), each a digit string or None
+# (building, unit, room), each a digit string or None
+Place = tuple[str | None, str | None, str | None]
 
 
 def _placed(r: Report, place: Place | None) -> Report:

@@ -4,13 +4,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from nlp.classifier import classify
 from nlp.lexicon import CATEGORIES
+from nlp.types import Classification
+
+# One labelled line of a JSON Lines file, as read.
+Row = dict[str, Any]
 
 
-def load(path: str | Path) -> list[dict]:
-    rows = []
+def load(path: str | Path) -> list[Row]:
+    rows: list[Row] = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             line = line.strip()
@@ -26,12 +31,12 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def evaluate(rows: list[dict]) -> dict:
+def evaluate(rows: list[Row]) -> dict[str, Any]:
     """Compute all scores; predictions of "unsure" count as not-demand for intent."""
     preds = [classify(r["text"]) for r in rows]
-    out: dict = {"n": len(rows)}
+    out: dict[str, Any] = {"n": len(rows)}
     # Intent (gold unsure not scored); predicted unsure is not a ticket.
-    intent = {}
+    intent: dict[str, tuple[float, float, float]] = {}
     for label in ("demand", "chat"):
         tp = fp = fn = 0
         for r, p in zip(rows, preds):
@@ -45,11 +50,11 @@ def evaluate(rows: list[dict]) -> dict:
     out["intent"] = intent
     # Category on every gold demand (a non-demand prediction is a wrong category).
     gold_d = [(r, p) for r, p in zip(rows, preds) if r["intent"] == "demand"]
-    confusion: Counter = Counter()
+    confusion: Counter[tuple[str, str | None]] = Counter()
     for r, p in gold_d:
         pc = p.category if p.intent == "demand" else "(chat)"
         confusion[(r["category"], pc)] += 1
-    per_cat = {}
+    per_cat: dict[str, tuple[float, float, float]] = {}
     for c in CATEGORIES:
         tp = confusion[(c, c)]
         fp = sum(v for (g, pc), v in confusion.items() if pc == c and g != c)
@@ -71,7 +76,7 @@ def evaluate(rows: list[dict]) -> dict:
     return out
 
 
-def _wrong(r: dict, p) -> bool:
+def _wrong(r: Row, p: Classification) -> bool:
     if r["intent"] == "unsure":
         return False
     pi = "demand" if p.intent == "demand" else "chat"
@@ -83,7 +88,7 @@ def _wrong(r: dict, p) -> bool:
     return False
 
 
-def report(res: dict, show_errors: bool = False) -> str:
+def report(res: dict[str, Any], show_errors: bool = False) -> str:
     lines = [f"messages: {res['n']}", "", "intent            P      R      F1"]
     for label, (p, r, f) in res["intent"].items():
         lines.append(f"  {label:<12} {p:6.3f} {r:6.3f} {f:6.3f}")
@@ -108,7 +113,7 @@ def report(res: dict, show_errors: bool = False) -> str:
     return "\n".join(lines)
 
 
-def is_pairs(rows: list[dict]) -> bool:
+def is_pairs(rows: list[Row]) -> bool:
     """A duplicate-pair file (rows with "a", "b", "same") rather than a classification file."""
     return bool(rows) and all("a" in r and "b" in r and "same" in r for r in rows)
 

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from nlp.duplicates import same_problem
 
 
-def evaluate_pairs(rows: list[dict]) -> dict:
+def evaluate_pairs(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Precision and recall of "same problem", overall and per kind of pair."""
     tp = fp = fn = tn = 0
-    errors, per_kind = [], Counter()
+    errors: list[tuple[dict[str, Any], bool]] = []
+    per_kind: Counter[tuple[str, bool]] = Counter()
     for r in rows:
         predicted, gold = same_problem(r["a"], r["b"]), bool(r["same"])
         tp += predicted and gold
@@ -28,7 +30,7 @@ def evaluate_pairs(rows: list[dict]) -> dict:
     }
 
 
-def report_pairs(res: dict, show_errors: bool = False) -> str:
+def report_pairs(res: dict[str, Any], show_errors: bool = False) -> str:
     lines = [f"pairs: {res['n']} (same {res['tp'] + res['fn']}, different {res['fp'] + res['tn']})",
              f"duplicate precision {res['precision']:.3f} recall {res['recall']:.3f} "
              f"accuracy {res['accuracy']:.3f}  (tp {res['tp']} fp {res['fp']} fn {res['fn']} tn {res['tn']})",

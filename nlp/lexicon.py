@@ -5,11 +5,14 @@ variable GRIDBOT_LEXICON_EXTRA, read once, whose lists are merged in.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -36,13 +39,12 @@ def _required(pattern: str) -> set[str] | None:
     contains none of these strings, so it must never miss one: when unsure,
     None.
     """
-    try:
-        from re import _constants as c, _parser as p
-    except ImportError:  # Python < 3.11
-        import sre_constants as c
-        import sre_parse as p
+    # re's own parser: private and untyped (typeshed types only the deprecated sre_* aliases),
+    # so the parsed items are Any here.
+    c = importlib.import_module("re._constants")
+    p = importlib.import_module("re._parser")
 
-    def seq(items) -> set[str] | None:
+    def seq(items: Iterable[tuple[Any, Any]]) -> set[str] | None:
         found: list[set[str]] = []
         run: list[str] = []
         for op, av in items:
@@ -63,9 +65,9 @@ def _required(pattern: str) -> set[str] | None:
             return None
         return max(found, key=lambda ws: (min(map(len, ws)), -len(ws)))
 
-    def item(op, av) -> set[str] | None:
+    def item(op: Any, av: Any) -> set[str] | None:
         if op is c.IN:
-            chars = set()
+            chars: set[str] = set()
             for o, a in av:
                 if o is not c.LITERAL:
                     return None
@@ -95,7 +97,11 @@ def _required(pattern: str) -> set[str] | None:
     return found if found and all(found) else None
 
 
-def _urgent_gate(patterns: list[str]):
+# ``gate(text)`` iterates (index of the last character, word) for each hit.
+UrgentGate = Callable[[str], Iterator[tuple[int, str]]]
+
+
+def _urgent_gate(patterns: list[str]) -> UrgentGate | None:
     """``gate(text)`` iterates hits of the required strings of all the urgency
     regexes: none, and no urgency regex can match. None when there is no gate."""
     if _ahocorasick is None or not patterns:
@@ -110,7 +116,8 @@ def _urgent_gate(patterns: list[str]):
     for w in words:
         auto.add_word(w, w)
     auto.make_automaton()
-    return auto.iter
+    gate: UrgentGate = auto.iter
+    return gate
 
 
 @dataclass
@@ -118,13 +125,13 @@ class Lexicon:
     # phrase -> list of (category, weight)
     keywords: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     single: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    keyword_re: re.Pattern | None = None
-    single_re: re.Pattern | None = None  # any single-character keyword
-    request_re: re.Pattern | None = None
-    complaint_re: re.Pattern | None = None
+    keyword_re: re.Pattern[str] | None = None
+    single_re: re.Pattern[str] | None = None  # any single-character keyword
+    request_re: re.Pattern[str] | None = None
+    complaint_re: re.Pattern[str] | None = None
     chat_groups: dict[str, float] = field(default_factory=dict)
     chat_words: dict[str, str] = field(default_factory=dict)  # word -> group
-    chat_re: re.Pattern | None = None
+    chat_re: re.Pattern[str] | None = None
     # the same word lists as matchers (Aho-Corasick when available)
     keyword_m: Matcher | None = None
     request_m: Matcher | None = None
@@ -135,15 +142,19 @@ class Lexicon:
     negators: tuple[str, ...] = ()
     category_negators: tuple[str, ...] = ()
     hypothetical: tuple[str, ...] = ()
-    hypothetical_re: re.Pattern | None = None
-    urgent: list[tuple[re.Pattern, str | None, bool]] = field(default_factory=list)
-    urgent_any: re.Pattern | None = None
-    urgent_gate: object | None = None  # see _urgent_gate
+    hypothetical_re: re.Pattern[str] | None = None
+    urgent: list[tuple[re.Pattern[str], str | None, bool]] = field(default_factory=list)
+    urgent_any: re.Pattern[str] | None = None
+    urgent_gate: UrgentGate | None = None
     typos: dict[str, str] = field(default_factory=dict)
-    typo_re: re.Pattern | None = None
+    typo_re: re.Pattern[str] | None = None
     user_words: tuple[str, ...] = ()
     # Who suffers, not what to do ("老人下不了楼"): with a broken thing named, not a care request.
     impact_words: frozenset[str] = frozenset()
+
+
+# character -> subtrie; the key "" marks the end of a word
+_Trie = dict[str, "_Trie"]
 
 
 def _trie_pattern(words: set[str]) -> str:
@@ -153,14 +164,14 @@ def _trie_pattern(words: set[str]) -> str:
     (leftmost, then longest), but the regex engine no longer tries each of
     a thousand words at every position: that is most of the classifier's time.
     """
-    trie: dict = {}
+    trie: _Trie = {}
     for w in words:
         node = trie
         for c in w:
             node = node.setdefault(c, {})
         node[""] = {}
 
-    def emit(node: dict) -> str:
+    def emit(node: _Trie) -> str:
         end = "" in node
         kids = [(c, n) for c, n in node.items() if c]
         if not kids:
@@ -177,14 +188,14 @@ def _trie_pattern(words: set[str]) -> str:
     return emit(trie)
 
 
-def _alt(words) -> re.Pattern | None:
-    words = {w for w in words if w}
-    if not words:
+def _alt(words: Iterable[str]) -> re.Pattern[str] | None:
+    present = {w for w in words if w}
+    if not present:
         return None
-    return re.compile(_trie_pattern(words))
+    return re.compile(_trie_pattern(present))
 
 
-def _matcher(words, rx: re.Pattern | None, use_ac: bool = True) -> Matcher | None:
+def _matcher(words: Iterable[str], rx: re.Pattern[str] | None, use_ac: bool = True) -> Matcher | None:
     """A matcher for ``words`` with the same matches as ``rx`` (their ``_alt``)."""
     if rx is None:
         return None
@@ -193,7 +204,7 @@ def _matcher(words, rx: re.Pattern | None, use_ac: bool = True) -> Matcher | Non
     return RegexMatcher(rx)
 
 
-def _merge(base: dict, extra: dict) -> dict:
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """Merge lists and mappings of ``extra`` into ``base`` (extra wins on scalars)."""
     for key, value in (extra or {}).items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
@@ -205,12 +216,13 @@ def _merge(base: dict, extra: dict) -> dict:
     return base
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or {}
+        raw: dict[str, Any] = yaml.safe_load(fh) or {}
+    return raw
 
 
-def build(raw: dict) -> Lexicon:
+def build(raw: dict[str, Any]) -> Lexicon:
     lex = Lexicon()
     tiers = raw.get("tiers", {})
     for cat, groups in (raw.get("categories") or {}).items():

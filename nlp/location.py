@@ -21,7 +21,7 @@ def _first(*found: tuple[int, str] | None) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def _search(rx: re.Pattern, text: str, group: int = 1) -> tuple[int, str] | None:
+def _search(rx: re.Pattern[str], text: str, group: int = 1) -> tuple[int, str] | None:
     m = rx.search(text)
     if not m:
         return None

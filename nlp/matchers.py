@@ -7,11 +7,19 @@ without pyahocorasick); ``AhoCorasickMatcher`` gives the same matches from a C a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 
 try:  # a C Aho-Corasick automaton: one pass over the text for all the words
     import ahocorasick as _ahocorasick
 except ImportError:  # pragma: no cover - the regex path gives the same matches
     _ahocorasick = None
+
+# ``_ahocorasick`` (None without the C package) is shared so that every automaton in nlp
+# comes from the same import and the same fallback decision.
+__all__ = ["AhoCorasickMatcher", "GroupMatcher", "Matcher", "RegexMatcher", "Span", "_ahocorasick"]
+
+# (start, end, word): one match, end exclusive.
+Span = tuple[int, int, str]
 
 
 class RegexMatcher:
@@ -19,10 +27,10 @@ class RegexMatcher:
 
     __slots__ = ("rx",)
 
-    def __init__(self, rx: re.Pattern):
+    def __init__(self, rx: re.Pattern[str]):
         self.rx = rx
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
+    def spans(self, text: str) -> list[Span]:
         return [(m.start(), m.end(), m.group(0)) for m in self.rx.finditer(text)]
 
 
@@ -38,19 +46,20 @@ class AhoCorasickMatcher:
 
     __slots__ = ("_iter",)
 
-    def __init__(self, words):
+    def __init__(self, words: Iterable[str]):
         auto = _ahocorasick.Automaton()
         for w in words:
             auto.add_word(w, (len(w) - 1, w))
         auto.make_automaton()
-        self._iter = auto.iter
+        # (index of the last character, (len - 1, word)) for every occurrence
+        self._iter: Callable[[str], Iterator[tuple[int, tuple[int, str]]]] = auto.iter
 
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
+    def spans(self, text: str) -> list[Span]:
         found = [(e - n, -n, w) for e, (n, w) in self._iter(text)]
         if len(found) < 2:
             return [(s, s + 1 - n, w) for s, n, w in found]
         found.sort()
-        out = []
+        out: list[Span] = []
         pos = 0
         for s, n, w in found:
             if s >= pos:
@@ -80,12 +89,13 @@ class GroupMatcher:
         for w, groups in member.items():
             auto.add_word(w, (len(w) - 1, w, tuple(groups)))
         auto.make_automaton()
-        self._iter = auto.iter
+        # (index of the last character, (len - 1, word, lists it is in)) for every occurrence
+        self._iter: Callable[[str], Iterator[tuple[int, tuple[int, str, tuple[int, ...]]]]] = auto.iter
 
-    def spans(self, text: str) -> list[list[tuple[int, int, str]]]:
+    def spans(self, text: str) -> list[list[Span]]:
         found = [(e - n, -n, w, gs) for e, (n, w, gs) in self._iter(text)]
         found.sort()  # by start, longest first: the order each list's own choice is made in
-        out: list[list[tuple[int, int, str]]] = [[] for _ in range(self.groups)]
+        out: list[list[Span]] = [[] for _ in range(self.groups)]
         pos = [0] * self.groups
         for s, n, w, gs in found:
             for g in gs:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Protocol
 
 MAX_INPUT = 4000  # characters looked at before normalisation (bounded work)
 
@@ -53,15 +54,22 @@ def cn_to_int(s: str) -> int | None:
     return total + cur
 
 
-def _num_sub(m: re.Match) -> str:
-    if m.group(1) in ("一", "两") and m.string.startswith(("栋楼", "幢楼", "座楼", "个"), m.end()):
-        return m.group(1)  # 一栋楼 = "a whole building", not building 1
-    n = cn_to_int(m.group(1))
-    return m.group(1) if n is None else str(n)
+def _num_sub(m: re.Match[str]) -> str:
+    num: str = m.group(1)
+    if num in ("一", "两") and m.string.startswith(("栋楼", "幢楼", "座楼", "个"), m.end()):
+        return num  # 一栋楼 = "a whole building", not building 1
+    n = cn_to_int(num)
+    return num if n is None else str(n)
+
+
+class _Converter(Protocol):
+    """What normalize uses of ``opencc.OpenCC`` (untyped)."""
+
+    def convert(self, text: str) -> str: ...
 
 
 @lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> tuple[frozenset[str], _Converter]:
     """Traditional→simplified: the set of traditional characters and a converter.
 
     opencc-python-reimplemented is a pure-Python port that ships OpenCC's
@@ -82,7 +90,8 @@ def _t2s():
                     trad.add(key)
     except OSError:
         pass
-    return frozenset(trad), opencc.OpenCC("t2s")
+    converter: _Converter = opencc.OpenCC("t2s")
+    return frozenset(trad), converter
 
 
 def _strip_char(c: str) -> bool:
@@ -116,7 +125,7 @@ def _clean(text: str) -> str:
     return "".join(out)
 
 
-def _typos():
+def _typos() -> tuple[re.Pattern[str] | None, dict[str, str]]:
     from nlp.lexicon import load_lexicon
 
     lex = load_lexicon()

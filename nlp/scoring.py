@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from nlp.lexicon import CATEGORIES, Lexicon
+from nlp.matchers import Span
+
+# The jieba cut: text -> its words, in order.
+Segmenter = Callable[[str], Iterable[str]]
 
 SCORE_CHARS = 500  # only this much normalised text is scored (bounded work)
 
@@ -80,7 +85,7 @@ def _hypothetical(text: str, start: int, lex: Lexicon) -> bool:
 _JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 
 
-def _single_hits(t: str, covered: bytearray, lex: Lexicon, segment) -> list[str]:
+def _single_hits(t: str, covered: bytearray, lex: Lexicon, segment: Segmenter) -> list[str]:
     """Single-character keywords that jieba yields as whole words.
 
     Only characters not already inside a longer keyword need a look, and jieba
@@ -92,7 +97,7 @@ def _single_hits(t: str, covered: bytearray, lex: Lexicon, segment) -> list[str]
     idx = [m.start() for m in lex.single_re.finditer(t) if not covered[m.start()]]
     if not idx:
         return []
-    out = []
+    out: list[str] = []
     end = -1
     for i in idx:
         if i < end:
@@ -128,7 +133,7 @@ def _broken_thing_first(cats: dict[str, float], ev: dict[str, list[str]], lex: L
         cats["care"] *= 0.5
 
 
-def score(text: str, segment, lex: Lexicon) -> Scores:
+def score(text: str, segment: Segmenter, lex: Lexicon) -> Scores:
     """Score normalised text; ``segment(str) -> list[str]`` is the jieba cut."""
     t = text[:SCORE_CHARS]
     s = Scores()
@@ -137,6 +142,10 @@ def score(text: str, segment, lex: Lexicon) -> Scores:
     seen: set[str] = set()
     covered = bytearray(len(t))
     maybe_hypo = _CAT_HYPO_ANY.search(t) is not None
+    kw_spans: list[Span] | None
+    req_spans: list[Span] | None
+    complaint_spans: list[Span] | None
+    chat_spans: list[Span] | None
     if lex.group_m is not None:  # the four word lists in one pass
         kw_spans, req_spans, complaint_spans, chat_spans = lex.group_m.spans(t)
     else:

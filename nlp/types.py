@@ -15,7 +15,7 @@ class Classification:
     # The words that decided the category, so a secretary can see why.
     evidence: tuple[str, ...] = field(default_factory=tuple)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | float | None]:
         return {
             "intent": self.intent,
             "category": self.category,
