@@ -196,7 +196,8 @@ class Dispatcher:
         if room is MISSING or room is None:
             return False
         actor = self.db.cache.actor(msg.sender_id, room.community_id)
-        if actor is None or (msg.sender_name and actor.person.name != msg.sender_name[:64]):
+        offered = directory.offered_name(msg.sender_name, msg.sender_id)
+        if actor is None or (offered is not None and actor.person.name != offered):
             return False
         if parse_command(text) is not None or flows.could_answer(text):
             return False

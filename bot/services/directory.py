@@ -135,6 +135,18 @@ _ADD_PERSON = prepared_insert_ignore(Person.__table__)
 _ADD_ROLE = prepared_insert_ignore(PersonRole.__table__)
 
 
+def offered_name(name: str | None, person_id: str) -> str | None:
+    """The display name a platform gave for a sender, or None when it names nobody.
+
+    WeCom's robot callback carries only the userid, which the transport passes as the
+    name; an empty name or the sender's own id (``wecom:lisi`` or ``lisi``) only fills a
+    missing name and never replaces the directory's (issue 15, item 5)."""
+    name = (name or "").strip()[:64]
+    if not name or name == person_id[:64] or name == person_id.partition(":")[2][:64]:
+        return None
+    return name
+
+
 async def resolve_actor(
     *, session: AsyncSession, person_id: str, name: str, room: Room | RoomInfo | None
 ) -> Actor:
@@ -146,20 +158,21 @@ async def resolve_actor(
     cache = cache_of(session)
     room_community = room.community_id if room else None
     hit = cache.actor(person_id, room_community) if cache else None
-    if hit is not None and (not name or hit.person.name == name[:64]):
+    offered = offered_name(name, person_id)
+    if hit is not None and (offered is None or hit.person.name == offered):
         return Actor(hit.person, hit.community_id, hit.roles)
     # Where the cache stood before the reads: anyone else's change after this hides them.
     start = (cache.generation, session.info.get(DROPS_KEY, 0)) if cache is not None else None
     row = (await _PERSON.run(session, {"person_id": person_id})).first()
-    wanted = (name or person_id)[:64]
     if row is None:
+        wanted = offered or (name or person_id).strip()[:64] or person_id[:64]
         await _ADD_PERSON.run(session, {"id": person_id, "name": wanted, "created_at": utcnow()})
         _forget(session, person_id)
         person = PersonRef(person_id, wanted)
-    elif name and row.name != wanted:
-        await _RENAME.run(session, {"b_id": person_id, "b_name": wanted})
+    elif offered is not None and row.name != offered:
+        await _RENAME.run(session, {"b_id": person_id, "b_name": offered})
         _forget(session, person_id)
-        person = PersonRef(person_id, wanted)
+        person = PersonRef(person_id, offered)
     else:
         person = PersonRef(row.id, row.name)
     community_id = room_community or await home_community(session=session, person_id=person_id)
