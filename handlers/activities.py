@@ -8,11 +8,10 @@ from bot.commands import EVERYONE, MEMBERS_ONLY, STAFF_ONLY, Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
-from bot.services import activities, directory, wishes
+from bot.services import activities, directory, people, wishes
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt
 from handlers.member import community_of, need_number
-from handlers.secretary import resolve_person
 
 router = Router("activities")
 
@@ -72,12 +71,13 @@ async def confirm_attendance(ctx: Context, session, actor: Actor, command: Comma
     activity = await activities.get(session=session, community_id=community, number=command.number)
     lines = []
     for token in names:
-        person = await resolve_person(ctx, token, community)
+        person = await people.find_named(session=session, community_id=community, token=token,
+                                         mentions=ctx.msg.mentions)
         try:
             entry = await activities.attend(session=session, activity=activity, person_id=person.id,
                                             confirmed_by=actor.person.id, person_name=person.name)
         except DomainError as full:
-            if full.key != "act_full_staff":
+            if full.key not in ("act_full_staff", "err_self_attend"):
                 raise
             lines.append(say(full.key, **full.fields))  # nothing was written for this one; go on
             continue

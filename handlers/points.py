@@ -9,18 +9,15 @@ from bot.dispatch import Context, Router
 from bot.db.models import Person
 from bot.errors import DomainError, Forbidden
 from bot.replies import say
-from bot.services import directory, points, ranking, rules
+from bot.services import directory, people, points, ranking, rules
 from bot.services.directory import STAFF, Actor
 from handlers.preview import PREVIEW_ACTIONS, start_preview
 from handlers.member import community_of
-from handlers.secretary import resolve_person
 
 router = Router("points")
-_AMOUNT = re.compile(r"^(@\S+|\S+)\s+(\d{1,4})(?:\s*分)?\s*(.*)$", re.S)
 _BY_RULE = re.compile(r"^(@\S+|\S+)\s+(\S+)\s*(.*)$", re.S)
 _PERIODS = {"本周": ranking.WEEK, "本月": ranking.MONTH, "今年": ranking.YEAR, "本年": ranking.YEAR,
             "全年": ranking.YEAR, "总榜": ranking.ALL, "累计": ranking.ALL, "全部": ranking.ALL}
-MAX_AMOUNT = 100
 
 
 def _sign(amount: int) -> str:
@@ -94,12 +91,14 @@ async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -
     award = command.name == "award"
     usage = say("pts_award_usage") if award else say("pts_deduct_usage")
     community = community_of(actor)
-    match = _AMOUNT.match(command.args)
+    words = command.args.split(maxsplit=1)
+    if len(words) != 2:
+        raise DomainError("err_usage", usage=usage)
+    who, after = words
     rule_code = "manual." + command.name
-    if match:
-        who, amount, reason = match.group(1), int(match.group(2)), match.group(3).strip()
-        if not 1 <= amount <= MAX_AMOUNT:
-            raise DomainError("err_bad_amount")
+    manual = points.read_amount(after)
+    if manual:
+        amount, reason = manual
         if not reason:
             raise DomainError("err_usage", usage=usage)
     else:
@@ -110,7 +109,10 @@ async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -
         who, rule_code = by_rule.group(1), rule.code
         amount = await rules.value(session=session, community_id=community, code=rule.code)
         reason = rule.name + (f"：{by_rule.group(3).strip()}" if by_rule.group(3).strip() else "")
-    person = await resolve_person(ctx, who, community)
+    person = await people.find_named(session=session, community_id=community, token=who,
+                                     mentions=ctx.msg.mentions)
+    people.refuse_self(actor_id=actor.person.id, person_id=person.id, key="err_self_points",
+                       action="加分" if award else "扣分")
     signed = amount if award else -amount
     await points.post(
         session=session, person_id=person.id, community_id=community, amount=signed, rule=rule_code,

@@ -83,11 +83,8 @@ async def review(ctx: Context, session, actor: Actor, command: Command) -> None:
 
 
 async def _registrant(ctx: Context, token: str, community: str) -> Person:
-    for pid in ctx.msg.mentions:
-        person = await ctx.session.get(Person, pid)
-        if person is not None and token.lstrip("@") in (person.name, pid):
-            return person
-    person = await registration.find_registrant(session=ctx.session, community_id=community, token=token)
+    person = await registration.find_registrant(session=ctx.session, community_id=community, token=token,
+                                                mentions=ctx.msg.mentions)
     if person is None:
         raise DomainError("err_person_not_found", name=token.lstrip("@"))
     return person

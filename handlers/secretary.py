@@ -4,11 +4,10 @@ from __future__ import annotations
 from bot import flows
 from bot.commands import Command
 from nlp import answers
-from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, directory, outbox, points, rules, scope, tickets
+from bot.services import broadcast, directory, outbox, people, points, rules, scope, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.preview import PREVIEW_ACTIONS, start_preview
 from handlers.format import excerpt, say_about, tell_reporter
@@ -16,20 +15,6 @@ from handlers.resident import ask_for_rating
 from handlers.member import community_of, need_number, tell_residents
 
 router = Router("secretary")
-
-
-async def resolve_person(ctx: Context, token: str, community_id: str) -> Person:
-    """A person named by a real @mention (platform id) or by '@name' typed in the text."""
-    for pid in ctx.msg.mentions:
-        person = await ctx.session.get(Person, pid)
-        if person is not None and token.lstrip("@") in (person.name, pid):
-            return person
-    person = await ctx.session.get(Person, token.lstrip("@"))
-    if person is None:
-        person = await directory.find_person_by_name(session=ctx.session, community_id=community_id, name=token)
-    if person is None:
-        raise DomainError("err_person_not_found", name=token.lstrip("@"))
-    return person
 
 
 @router.command("broadcast", words=("广播", "发通知"), roles=STAFF, usage="/广播 全体 明天上午9点在活动室开会",
@@ -88,7 +73,8 @@ async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     ticket = await tickets.get_by_number(session=session, community_id=community, number=number)
     await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
-    person = await resolve_person(ctx, target, community)
+    person = await people.find_assignee(session=session, community_id=community, token=target,
+                                        mentions=ctx.msg.mentions)
     await tickets.assign(session=session, ticket=ticket, person_id=person.id, actor_id=actor.person.id)
     ctx.reply(say_about(ticket, "ticket_assigned_ok", number=number, claimer=person.name))
     ctx.tell(person.id, say_about(ticket, "ticket_assigned_claimer", number=number, by=actor.person.name,

@@ -138,6 +138,8 @@ async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
     a secretary's confirmation works any time and signs the person up if there is room
     (if there is none, the refusal ``act_full_staff`` is worded for staff and names the person).
     """
+    if confirmed_by is not None and confirmed_by == person_id:  # nobody awards themselves
+        raise DomainError("err_self_attend", number=activity.number)
     await _lock_open(session, activity)  # a cancelled activity awards nothing
     signup = await _signup_of(session, activity, person_id)
     if confirmed_by is None:

@@ -4,6 +4,7 @@ The balance is always the sum of entries; nothing is ever edited or deleted.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +22,31 @@ from bot.db.models_members import PointsBalance
 from bot.db.prepared import Prepared
 from bot.errors import DomainError
 from bot.replies import say
+
+
+# A manual /加分 or /扣分 is a whole number of points in 1..MAX_MANUAL.
+MAX_MANUAL = 100
+# What starts like a number, so it is read as one (and refused unless whole and in range)
+# rather than as a rule name: "1e9", "2.5", "-3", "+5", ".5", "1,000".
+_NUMBERISH = re.compile(r"^[+\-\u2212]?[0-9.,][0-9.,eE+\-\u2212]*")
+_POINTS_WORD = re.compile(r"^\s*分")
+
+
+def read_amount(text: str) -> tuple[int, str] | None:
+    """``"2 组织活动"`` → ``(2, "组织活动")``; None when ``text`` does not start with a number.
+
+    Anything that starts like a number must be a whole number in 1..MAX_MANUAL, else
+    ``err_bad_amount``: "1e9" is not 1 point with the reason "e9". Full-width digits are
+    folded to ASCII before (``bot.commands.normalize_command_text``)."""
+    match = _NUMBERISH.match(text)
+    if match is None:
+        return None
+    digits = match.group()
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 3 or not 1 <= int(digits) <= MAX_MANUAL:
+        raise DomainError("err_bad_amount")
+    rest = text[match.end():]
+    rest = rest[_POINTS_WORD.match(rest).end():] if _POINTS_WORD.match(rest) else rest
+    return int(digits), rest.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +196,8 @@ async def reverse(*, session: AsyncSession, entry_id: int, community_id: str, ac
     original = await session.get(PointsEntry, entry_id)
     if original is None or original.community_id != community_id:
         raise DomainError("err_entry_not_found", entry=entry_id)
+    if original.person_id == actor_id:  # reversing a deduction of one's own would award oneself
+        raise DomainError("err_self_reverse", entry=entry_id)
     if original.rule.endswith(REVERSAL) or original.rule.startswith("shop."):
         raise DomainError("err_entry_not_reversible", entry=entry_id)
     entry = await post(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -141,11 +142,18 @@ async def review(*, session: AsyncSession, person_id: str, community_id: str, ap
     return profile
 
 
-async def find_registrant(*, session: AsyncSession, community_id: str, token: str) -> Person | None:
-    """A person with a registration here, by id or display name (they may hold no role yet)."""
+async def find_registrant(*, session: AsyncSession, community_id: str, token: str,
+                          mentions: Iterable[str] = ()) -> Person | None:
+    """A person with a registration here, by id or display name (they may hold no role yet).
+
+    Only this community's registrations are searched, real @mentions included; a name two
+    registrants share is settled by the @mention, else nobody is found."""
     name = token.lstrip("@").strip()
     rows = list(await session.scalars(
         select(Person).join(MemberProfile, MemberProfile.person_id == Person.id)
         .where(MemberProfile.community_id == community_id, (Person.name == name) | (Person.id == name))
     ))
+    mentioned = [p for p in rows if p.id in set(mentions)]
+    if len(mentioned) == 1:
+        return mentioned[0]
     return rows[0] if len(rows) == 1 else None

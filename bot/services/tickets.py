@@ -258,6 +258,8 @@ async def complete(*, session: AsyncSession, ticket: Ticket, person_id: str, not
 
 
 async def verify(*, session: AsyncSession, ticket: Ticket, actor_id: str, points: int) -> None:
+    if ticket.claimer_id == actor_id:  # a second staff member, or the secretary, verifies
+        raise DomainError("err_self_verify", number=ticket.number)
     await _transition(session=session, ticket=ticket, action="verify", actor_id=actor_id,
                       note=f"points {points}", points_awarded=points)
     if ticket.claimer_id:

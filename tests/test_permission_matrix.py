@@ -1,0 +1,205 @@
+"""The permission matrix (issue 15, items 3 and 11).
+
+1. Every role-restricted command, tried by everyone it is not for (a resident, a member,
+   another community's secretary), is refused and writes nothing.
+2. Every command that names a person finds only people of the acting staff member's
+   community: 和平里's secretary naming 幸福里's people, by name, id or real @mention,
+   gets "没有找到" and writes nothing; naming their own people works.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+from sqlmodel import SQLModel
+
+from bot.clock import to_local, utcnow
+from bot.db.models import PointsEntry
+from bot.db.models_members import ActivitySignup, MemberProfile
+from bot.services import loader
+from bot.services.directory import STAFF
+from handlers import build_routers
+from handlers.member import MEMBERS as CAN_TAKE_TICKETS
+from tests.harness import (EAST, GRID_WORKER, MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_ZHAO, SECRETARY, BotHarness,
+                           texts)
+
+HP_SEC, HP_WORKER, HP_MEMBER, HP_RESIDENT, HP_LI = "hp-secretary", "hp-worker", "hp-m1", "hp-r1", "hp-li"
+HP_ROOM, HP_MEMBERS = "hp-north", "hp-members"
+HP_NAMES = {HP_SEC: "马书记", HP_WORKER: "杨网格员", HP_MEMBER: "郑师傅", HP_RESIDENT: "钱大爷", HP_LI: "李师傅"}
+HEPING = {"communities": [{
+    "id": "heping", "name": "和平里社区",
+    "grids": [{"name": "北院", "level": "estate",
+               "children": [{"name": "11号楼", "level": "building", "building_no": "11"}]}],
+    "rooms": [{"id": HP_ROOM, "name": "北院居民群", "kind": "grid", "grid": "北院"},
+              {"id": HP_MEMBERS, "name": "和平里党员群", "kind": "members"}],
+    "people": [
+        {"id": HP_SEC, "name": "马书记", "roles": ["secretary"]},
+        {"id": HP_WORKER, "name": "杨网格员", "roles": ["grid_worker"], "grid": "北院"},
+        {"id": HP_MEMBER, "name": "郑师傅", "roles": ["member"], "grid": "11号楼", "skills": "水电维修"},
+        {"id": HP_RESIDENT, "name": "钱大爷", "roles": ["resident"], "grid": "11号楼"},
+        {"id": HP_LI, "name": "李师傅", "roles": ["member"]},  # a namesake of 幸福里's 李师傅
+        {"id": MEMBER_CHEN, "name": "陈老师", "roles": ["member"]},  # serves both communities
+    ],
+}]}
+# Rows a refusal may write: the message id and the reply. Everything else must stay as it was.
+_BOOKKEEPING = {"processedmessage", "outboxmessage", "processed_message", "outbox_message"}
+
+
+async def hp(bot: BotHarness, who: str, said: str, room: str | None = None, **kw):
+    return await bot.say(who, said, room, name=HP_NAMES.get(who, who), **kw)
+
+
+async def snapshot(bot: BotHarness, *, skip: set[str] = frozenset()) -> dict[str, list]:
+    """Every row of every table but the bookkeeping a refusal writes."""
+    out = {}
+    async with bot.runtime.db.sessions() as session:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name in _BOOKKEEPING | skip:
+                continue
+            rows = (await session.execute(text(f'SELECT * FROM "{table.name}"'))).all()
+            out[table.name] = sorted(map(repr, rows))
+    return out
+
+
+def soon() -> str:
+    return to_local(utcnow() + timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.fixture
+async def two(bot):
+    """幸福里 (the demo) and 和平里, each with an open ticket #1, an activity #1 and a pending registration;
+    李师傅 of 幸福里 holds 10 points there, so a deduction that should be refused could happen."""
+    async with bot.runtime.db.transaction() as session:
+        await loader.load(session=session, data=HEPING)
+    await bot.open_ticket()
+    assert "#1" in texts(await hp(bot, HP_RESIDENT, "11号楼2单元楼道灯坏了好几天了，晚上黑漆漆的", HP_ROOM))
+    assert "已发布" in texts(await bot.say(SECRETARY, f"/活动 发布 清理楼道 {soon()} 3号楼门口 10 2", None))
+    assert "已发布" in texts(await hp(bot, HP_SEC, f"/活动 发布 清理楼道 {soon()} 北院 10 2"))
+    assert "等待" in texts(await bot.say("xf-newbie", "报到 3号楼 特长 水电维修", MEMBERS, name="张三"))
+    assert "等待" in texts(await bot.say("hp-newbie", "报到 11号楼 特长 电工", HP_MEMBERS, name="韩梅"))
+    assert "+10" in texts(await bot.say(GRID_WORKER, "/加分 @李师傅 10 帮忙", None))
+    return bot
+
+
+# -- 1. roles --------------------------------------------------------------------------------------
+# One sample per role-restricted route, by the route's label; a new restricted command must be added.
+STAFF_SAMPLES = {
+    "广播": "/广播 全体 明天停水", "派单": "/派单 1 @李师傅", "验收": "/验收 1 通过",
+    "加分": "/加分 @李师傅 2 帮忙", "冲正": "/冲正 1 记错了", "星级评定": "/星级评定 2026上半年",
+    "审核": "/审核 @张三 通过", "定时": "/定时 明天 8:00 开会", "统计": "/统计 本周",
+    "商品": "/商品 上架 洗衣液 5 20", "核销": "/核销 ABCDEF", "活动 发布": "/活动 发布 清理楼道 明天9点 3号楼 10 2",
+    "活动 确认": "/活动 1 确认 @李师傅", "活动 取消": "/活动 1 取消 下雨", "心愿 发布": "/心愿 发布 买一台收音机",
+}
+MEMBER_SAMPLES = {"任务": "任务", "接单": "接单 1", "放弃": "放弃 1", "完成": "完成 1 修好了"}
+EXTRA_SAMPLES = {"扣分": "/扣分 @李师傅 2 清空"}
+
+
+def test_every_restricted_route_is_in_the_matrix():
+    restricted = {(route.label, route.roles) for router in build_routers() for route in router.routes if route.roles}
+    assert {label for label, roles in restricted if set(roles) == set(STAFF)} == set(STAFF_SAMPLES)
+    assert {label for label, roles in restricted if set(roles) == set(CAN_TAKE_TICKETS)} == set(MEMBER_SAMPLES)
+    assert all(set(roles) in (set(STAFF), set(CAN_TAKE_TICKETS)) for _, roles in restricted)
+
+
+OUTSIDERS = [(RES_ZHAO, EAST), (MEMBER_LI, MEMBERS), (HP_SEC, EAST)]
+
+
+@pytest.mark.parametrize("command", list(STAFF_SAMPLES.values()) + list(EXTRA_SAMPLES.values()))
+@pytest.mark.parametrize("who,room", OUTSIDERS, ids=["resident", "member", "other-secretary"])
+async def test_staff_commands_are_refused_to_everyone_else(two, command, who, room):
+    await hp(two, who, "你好", room)  # 马书记 in 幸福里's group is a resident there
+    before = await snapshot(two)
+    replies = await hp(two, who, command, room)
+    assert "仅限书记、网格员使用" in texts(replies), texts(replies)
+    assert await snapshot(two) == before
+
+
+@pytest.mark.parametrize("command", list(MEMBER_SAMPLES.values()))
+async def test_member_commands_are_refused_to_residents(two, command):
+    before = await snapshot(two)
+    assert "仅限" in texts(await two.say(RES_ZHAO, command, EAST))
+    assert await snapshot(two) == before
+
+
+# -- 2. people named in commands ---------------------------------------------------------------------
+# (what 马书记 of 和平里 types, real @mentions) naming 幸福里's people only
+OUT_OF_SCOPE = [("@赵阿姨", ()), ("@res-zhao", ()), ("@mem-li", ()), ("@李师傅", (MEMBER_LI,)), ("赵阿姨", ())]
+NAMING_COMMANDS = ["/加分 {who} 5 帮忙", "/加分 {who} 志愿劳动", "/扣分 {who} 5 清空", "/派单 1 {who}",
+                   "/活动 1 确认 {who}", "/审核 {who} 通过"]
+
+
+@pytest.mark.parametrize("command", NAMING_COMMANDS)
+@pytest.mark.parametrize("who,mentions", OUT_OF_SCOPE, ids=["name", "resident-id", "member-id", "mention", "bare"])
+@pytest.mark.parametrize("room", [None, HP_ROOM], ids=["private", "group"])
+async def test_another_communitys_people_are_not_found(two, command, who, mentions, room):
+    before = await snapshot(two)
+    replies = texts(await hp(two, HP_SEC, command.format(who=who), room, mentions=mentions))
+    assert "没有找到" in replies, replies
+    assert await snapshot(two) == before
+
+
+async def test_another_communitys_registrant_is_not_found(two):
+    before = await snapshot(two)
+    assert "没有找到「张三」" in texts(await hp(two, HP_SEC, "/审核 @张三 通过"))
+    assert "没有找到" in texts(await hp(two, HP_SEC, "/审核 @xf-newbie 通过", mentions=("xf-newbie",)))
+    assert await snapshot(two) == before
+
+
+async def points_of(bot, person_id: str) -> list[tuple[str, int, str]]:
+    async with bot.runtime.db.sessions() as session:
+        rows = await session.scalars(select(PointsEntry).where(PointsEntry.person_id == person_id)
+                                     .order_by(PointsEntry.id))
+        return [(e.community_id, e.amount, e.actor_id) for e in rows]
+
+
+IN_SCOPE = [("@郑师傅", ()), (f"@{HP_MEMBER}", ()), ("@郑师傅", (HP_MEMBER,)), ("郑师傅", ())]
+
+
+@pytest.mark.parametrize("who,mentions", IN_SCOPE, ids=["name", "id", "mention", "bare"])
+async def test_own_communitys_people_are_found_by_every_command(two, who, mentions):
+    say = lambda command, by=HP_SEC: hp(two, by, command.format(who=who), mentions=mentions)  # noqa: E731
+    assert "+5" in texts(await say("/加分 {who} 5 帮忙"))
+    assert "+2" in texts(await say("/加分 {who} 志愿劳动"))
+    assert "-3" in texts(await say("/扣分 {who} 3 记错了", by=HP_WORKER))
+    assert "派给 郑师傅" in texts(await say("/派单 1 {who}"))
+    assert "郑师傅" in texts(await say("/活动 1 确认 {who}"))
+    assert await points_of(two, HP_MEMBER) == [("heping", 5, HP_SEC), ("heping", 2, HP_SEC),
+                                               ("heping", -3, HP_WORKER), ("heping", 2, HP_SEC)]
+    assert (await two.ticket(1, "heping")).claimer_id == HP_MEMBER
+    assert (await two.ticket(1)).claimer_id is None  # 幸福里's #1 untouched
+    async with two.runtime.db.sessions() as session:
+        attended = list(await session.scalars(select(ActivitySignup.person_id)
+                                              .where(ActivitySignup.attended_at.is_not(None))))
+    assert attended == [HP_MEMBER]
+
+
+async def test_own_registrant_is_reviewed(two):
+    assert "韩梅" in texts(await hp(two, HP_SEC, "/审核 @韩梅 通过"))
+    async with two.runtime.db.sessions() as session:
+        statuses = dict((await session.execute(select(MemberProfile.person_id, MemberProfile.status))).all())
+    assert statuses == {"hp-newbie": "approved", "xf-newbie": "pending"}
+
+
+async def test_a_namesake_resolves_to_the_person_of_ones_own_community(two):
+    assert "+5" in texts(await hp(two, HP_SEC, "/加分 @李师傅 5 帮忙"))
+    assert await points_of(two, HP_LI) == [("heping", 5, HP_SEC)]
+    assert await points_of(two, MEMBER_LI) == [("xingfuli", 10, GRID_WORKER)]
+
+
+async def test_a_person_serving_both_communities_is_found_from_each(two):
+    assert "+5" in texts(await hp(two, HP_SEC, "/加分 @陈老师 5 帮忙"))
+    assert "+3" in texts(await two.say(SECRETARY, "/加分 @陈老师 3 帮忙", None))
+    assert await points_of(two, MEMBER_CHEN) == [("heping", 5, HP_SEC), ("xingfuli", 3, SECRETARY)]
+
+
+async def test_two_people_of_one_name_need_an_at_mention(two):
+    async with two.runtime.db.transaction() as session:  # a second 郑师傅 in 和平里
+        await loader.load(session=session, data={"communities": [{
+            "id": "heping", "name": "和平里社区",
+            "people": [{"id": "hp-m9", "name": "郑师傅", "roles": ["member"]}]}]})
+    before = await snapshot(two)
+    assert "2 位叫「郑师傅」" in texts(await hp(two, HP_SEC, "/加分 @郑师傅 5 帮忙"))
+    assert await snapshot(two) == before
+    assert "+5" in texts(await hp(two, HP_SEC, "/加分 @郑师傅 5 帮忙", mentions=("hp-m9",)))
+    assert await points_of(two, "hp-m9") == [("heping", 5, HP_SEC)]
