@@ -6,8 +6,13 @@ layer knows which platform a message came from.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+
+# Longest readable key; longer ones are hashed so the key, and the idempotency keys
+# built on it ("manual:<key>", "redeem:<key>"), always fit their columns.
+MAX_READABLE_KEY = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +35,8 @@ class IncomingMessage:
 
     @property
     def dedup_key(self) -> str:
-        return f"{self.platform}:{self.msg_id}"
+        """Who said what where: platform + sender + message id (see ``dedup_key``)."""
+        return dedup_key(self.platform, self.sender_id, self.msg_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +64,20 @@ class Outgoing:
     def __post_init__(self) -> None:
         if self.key is None:
             object.__setattr__(self, "key", getattr(self.text, "key", None))
+
+
+def dedup_key(platform: str, sender_id: str, msg_id: str) -> str:
+    """The key a message is handled once under: ``platform:sender:msg_id``.
+
+    The sender is part of it, so a message id reused by someone else is their own new
+    message and never returns another person's (private) replies. ``%``, ``:`` and ``#``
+    in the sender are escaped, so no two (sender, id) pairs share a key; an over-long
+    key becomes ``platform:#<sha256>``. A message without an id cannot be deduplicated
+    and is refused (transports refuse it at the edge first)."""
+    if not msg_id or not str(msg_id).strip():
+        raise ValueError("a message without an id cannot be handled exactly once")
+    sender = sender_id.replace("%", "%25").replace(":", "%3A").replace("#", "%23")
+    key = f"{platform}:{sender}:{msg_id}"
+    if len(key) <= MAX_READABLE_KEY:
+        return key
+    return f"{platform}:#" + hashlib.sha256(f"{sender}:{msg_id}".encode("utf-8", "surrogatepass")).hexdigest()

@@ -31,8 +31,9 @@ async def deliver(ctx: Context, messages: list[Outgoing], not_before: datetime |
     if not_before is None:
         ctx.outgoing.extend(messages)
     else:
-        await outbox.enqueue(session=ctx.session, messages=messages, cause=ctx.msg.dedup_key,
-                             not_before=not_before)
+        # Not part of this message's answer: a redelivery must not return them.
+        await outbox.enqueue(session=ctx.session, messages=messages,
+                             cause=outbox.later_cause(ctx.msg.dedup_key), not_before=not_before)
 
 
 @router.command("schedule", words=("定时", "定时通知"), roles=STAFF,

@@ -20,6 +20,7 @@ TEXT: dict[str, str] = {
     "web_json_object": "请求体应为 JSON 对象",
     "web_json_too_deep": "请求体 JSON 嵌套过深（最多 {limit} 层）",
     "web_missing": "缺少 {field}",
+    "web_msg_id_empty": "msg_id 不能为空（不需要去重时请省略 msg_id，系统会自动生成）",
     "web_not_string": "{field} 应为字符串",
     "web_too_long": "{field} 过长（最多 {limit} 个字符）",
     "web_control_chars": "{field} 含有不允许的控制字符",

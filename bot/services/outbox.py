@@ -143,8 +143,18 @@ async def _report(session: AsyncSession, b: Broadcast) -> Outgoing:
     return Outgoing(text=text, to=b.requested_by)
 
 
+def later_cause(cause: str) -> str:
+    """The cause for messages a message set off but held for later (quiet hours).
+
+    They are not part of its answer, so a redelivery, which returns ``by_cause`` of the
+    message's key, must not find them (issue 15, item 10). No dedup key starts with
+    "later:" (keys start with the platform)."""
+    return f"later:{cause}"
+
+
 # -- reading ---------------------------------------------------------------------
 async def by_cause(*, session: AsyncSession, cause: str) -> list[OutboxMessage]:
+    """The rows queued under ``cause``; for an inbound message's key, its answer."""
     return list(await session.scalars(
         select(OutboxMessage).where(OutboxMessage.cause == cause).order_by(OutboxMessage.id)
     ))

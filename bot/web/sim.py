@@ -37,6 +37,10 @@ async def post_message(request: web.Request) -> web.Response:
     text = bounds.text(body.get("text"), field="text（消息内容）", limit=bounds.TEXT_MAX)
     name = bounds.text(body.get("name") or sender, field="name", limit=bounds.NAME_MAX)
     msg_id = body.get("msg_id")
+    if isinstance(msg_id, str) and not msg_id.strip():
+        # An empty id would be shared by every id-less message of the sender: the second
+        # would be taken for a redelivery of the first. Omitting msg_id makes one up.
+        raise bounds.BadInput(say("web_msg_id_empty"))
     if isinstance(msg_id, int) and not isinstance(msg_id, bool):
         msg_id = str(msg_id)  # scripts have always been allowed numeric ids
     msg_id = bounds.identifier(msg_id, field="msg_id", limit=bounds.MSG_ID_MAX, required=False)
