@@ -200,21 +200,6 @@ def _only_own_changes(session: AsyncSession, cache, start: tuple[int, int]) -> b
     return cache.generation - generation == session.info.get(DROPS_KEY, 0) - own
 
 
-async def find_person_by_name(
-    *, session: AsyncSession, community_id: str, name: str
-) -> Person | None:
-    name = name.lstrip("@").strip()
-    rows = (
-        await session.scalars(
-            select(Person)
-            .join(PersonRole, PersonRole.person_id == Person.id)
-            .where(PersonRole.community_id == community_id, Person.name == name)
-        )
-    ).all()
-    unique = {p.id: p for p in rows}
-    return next(iter(unique.values())) if len(unique) == 1 else None
-
-
 async def rooms_of(*, session: AsyncSession, community_id: str, kind: str | None = None) -> list[Room]:
     query = select(Room).where(Room.community_id == community_id)
     if kind:
