@@ -22,7 +22,7 @@ from bot.services.directory import STAFF
 from handlers import build_routers
 from handlers.member import MEMBERS as CAN_TAKE_TICKETS
 from tests.harness import (EAST, GRID_WORKER, MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_ZHAO, SECRETARY, BotHarness,
-                           texts)
+                           keys, texts)
 
 HP_SEC, HP_WORKER, HP_MEMBER, HP_RESIDENT, HP_LI = "hp-secretary", "hp-worker", "hp-m1", "hp-r1", "hp-li"
 HP_ROOM, HP_MEMBERS = "hp-north", "hp-members"
@@ -111,7 +111,7 @@ async def test_staff_commands_are_refused_to_everyone_else(two, command, who, ro
     await hp(two, who, "你好", room)  # 马书记 in 幸福里's group is a resident there
     before = await snapshot(two)
     replies = await hp(two, who, command, room)
-    assert "仅限书记、网格员使用" in texts(replies), texts(replies)
+    assert keys(replies) == ["err_forbidden"] and "仅限书记、网格员使用" in texts(replies), texts(replies)
     assert await snapshot(two) == before
 
 
@@ -134,8 +134,8 @@ NAMING_COMMANDS = ["/加分 {who} 5 帮忙", "/加分 {who} 志愿劳动", "/扣
 @pytest.mark.parametrize("room", [None, HP_ROOM], ids=["private", "group"])
 async def test_another_communitys_people_are_not_found(two, command, who, mentions, room):
     before = await snapshot(two)
-    replies = texts(await hp(two, HP_SEC, command.format(who=who), room, mentions=mentions))
-    assert "没有找到" in replies, replies
+    replies = await hp(two, HP_SEC, command.format(who=who), room, mentions=mentions)
+    assert keys(replies) == ["err_person_not_found"] and "没有找到" in texts(replies), texts(replies)
     assert await snapshot(two) == before
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import GRID_WORKER, MEMBERS, RES_SUN, SECRETARY, texts
+from tests.harness import GRID_WORKER, MEMBERS, RES_SUN, SECRETARY, keys, texts
 from tests.test_permission_matrix import snapshot
 from tests.test_points_ledger import assert_balances_match_ledger, entries
 
@@ -19,8 +19,8 @@ BAD_AMOUNT = "分值应为 1-100 的整数"
 async def test_an_amount_must_be_a_whole_number_in_range(bot, verb, amount):
     await bot.say(GRID_WORKER, "/加分 @李师傅 50 先存一些", None)
     before = await snapshot(bot)
-    replies = texts(await bot.say(SECRETARY, f"/{verb} @李师傅 {amount}", None))
-    assert BAD_AMOUNT in replies, replies
+    replies = await bot.say(SECRETARY, f"/{verb} @李师傅 {amount}", None)
+    assert keys(replies) == ["err_bad_amount"] and BAD_AMOUNT in texts(replies), texts(replies)
     assert await snapshot(bot) == before
 
 
@@ -49,8 +49,8 @@ async def test_nobody_adjusts_their_own_points(bot, who, command):
     name = {GRID_WORKER: "周网格员", SECRETARY: "王书记"}[who]
     await bot.say(SECRETARY if who == GRID_WORKER else GRID_WORKER, f"/加分 @{name} 5 值班", None)
     before = await snapshot(bot)
-    replies = texts(await bot.say(who, command.format(name=name), None))
-    assert "不能给自己" in replies, replies
+    replies = await bot.say(who, command.format(name=name), None)
+    assert keys(replies) == ["err_self_points"] and "不能给自己" in texts(replies), texts(replies)
     assert await snapshot(bot) == before
     assert "+100" in texts(await bot.say(SECRETARY if who == GRID_WORKER else GRID_WORKER,
                                          f"/加分 @{name} 100 辛苦", None))
@@ -107,8 +107,8 @@ async def test_nobody_confirms_their_own_attendance(bot):
 async def test_tickets_are_assigned_only_to_members(bot):
     number = await bot.open_ticket()
     before = await snapshot(bot)
-    replies = texts(await bot.say(SECRETARY, f"/派单 {number} @孙先生", None))
-    assert "不是本社区的党员志愿者" in replies, replies
+    replies = await bot.say(SECRETARY, f"/派单 {number} @孙先生", None)
+    assert keys(replies) == ["err_assign_not_member"] and "不是本社区的党员志愿者" in texts(replies)
     assert await snapshot(bot) == before
     assert (await bot.ticket(number)).claimer_id is None
     assert "派给 李师傅" in texts(await bot.say(SECRETARY, f"/派单 {number} @李师傅", None))
