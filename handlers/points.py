@@ -85,8 +85,8 @@ async def leaderboard(ctx: Context, session, actor: Actor, command: Command) -> 
 
 
 @router.command("award", words=("加分",), roles=STAFF, usage=("/加分 @张三 志愿劳动", "/加分 @张三 2 组织文艺演出"),
-                help="按积分细则加分，或写明分值和原因（均留痕）")
-@router.command("deduct", words=("扣分",), roles=STAFF, usage="/扣分 @张三 1 原因", help="扣分（留痕）")
+                help="按积分细则加分，或写明分值（1-100 的整数）和原因（均留痕，不能给自己加分）")
+@router.command("deduct", words=("扣分",), roles=STAFF, usage="/扣分 @张三 1 原因", help="扣分（1-100 的整数，留痕，不能给自己扣分）")
 async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -> None:
     award = command.name == "award"
     usage = say("pts_award_usage") if award else say("pts_deduct_usage")
@@ -127,7 +127,7 @@ async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -
 
 
 @router.command("reverse", words=("冲正",), roles=STAFF, number=True, strong=True, usage="/冲正 记录号 原因",
-                help="更正记错的积分：记一笔反向记录，原记录不改不删")
+                help="更正记错的积分：记一笔反向记录，原记录不改不删（自己的记录由别人冲正）")
 async def reverse(ctx: Context, session, actor: Actor, command: Command) -> None:
     if command.number is None or not command.rest:
         raise DomainError("err_usage", usage=say("pts_reverse_usage"))

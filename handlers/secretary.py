@@ -64,7 +64,7 @@ PREVIEW_ACTIONS["broadcast"] = send_broadcast
 
 
 @router.command("assign", words=("派单", "指派"), roles=STAFF, number=True, strong=True, usage="/派单 12 @张三",
-                help="把任务派给某位党员志愿者，或改派")
+                help="把任务派给本社区的党员志愿者（或网格员、书记），或改派")
 async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "/派单 12 @张三")
     target = command.rest.split()[0] if command.rest.split() else ""
@@ -85,7 +85,8 @@ async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
 
 @router.command("verify", words=("验收",), roles=STAFF, number=True, strong=True,
                 usage=("/验收 12 通过", "/验收 12 驳回 原因"),
-                help="验收：通过即按积分规则加分，驳回退回给认领人；只有一单待验收时说「验收通过」即可")
+                help="验收：通过即按积分规则加分，驳回退回给认领人；自己办的由另一位书记或网格员验收；"
+                     "只有一单待验收时说「验收通过」即可")
 async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "/验收 12 通过")
     verdict, _, reason = command.rest.partition(" ")
