@@ -17,6 +17,8 @@ from handlers.member import community_of, need_number
 router = Router("resident")
 # The follow-up job closes a verified ticket after a few days; the question lives as long.
 RATE_TTL_SECONDS = 3 * 24 * 3600
+# In a group the reporter soon talks about other things: "不错" tomorrow is not an answer any more.
+GROUP_RATE_TTL_SECONDS = 6 * 3600
 _SCORE = re.compile(r"^([1-5])(?:\s*分)?(?:\s+|$)(.*)$", re.S)
 
 
@@ -80,7 +82,8 @@ async def record_rating(ctx: Context, ticket, score: int, comment: str | None) -
 async def ask_for_rating(*, session, ticket, room_id: str | None) -> None:
     """After 验收 or 回访 the reporter's next 满意 / 5 / 不太满意 there rates this ticket."""
     await flows.start(session=session, name="rate", person_id=ticket.reporter_id, community_id=ticket.community_id,
-                      room_id=room_id, payload={"number": ticket.number}, ttl_seconds=RATE_TTL_SECONDS)
+                      room_id=room_id, payload={"number": ticket.number},
+                      ttl_seconds=RATE_TTL_SECONDS if room_id is None else GROUP_RATE_TTL_SECONDS)
 
 
 @flows.flow("rate", accepts=answers.rating)

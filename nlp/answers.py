@@ -17,7 +17,7 @@ _POLITE_TAILS = (
     "好的谢谢", "麻烦你们了", "麻烦您了", "麻烦你了", "麻烦了", "麻烦", "谢谢你们", "谢谢您", "谢谢你", "谢谢了", "谢谢",
     "多谢", "感谢", "辛苦了", "辛苦", "劳驾", "拜托了", "拜托",
 )
-_THUMBS = {"👍", "👌", "[强]", "[OK]", "[ok]", "[好的]"}
+_THUMBS = {"👍", "👌", "👍🏻", "👍🏼", "👌🏻", "[强]", "[OK]", "[ok]", "[好的]"}
 
 YES_WORDS = frozenset({
     "是", "是的", "是滴", "对", "对的", "对对", "对对对", "没错", "嗯", "嗯嗯", "恩", "恩恩", "en", "好", "好的",
@@ -42,8 +42,8 @@ _LEADS = ("好的", "好", "嗯嗯", "嗯", "可以", "行", "对", "是的", "�
 
 def tidy(text: str) -> str:
     s = unicodedata.normalize("NFKC", text or "").strip()
-    if s in _THUMBS or _EMOJI.fullmatch(s or "-"):
-        return "👍"
+    if s in _THUMBS:
+        return "👍"  # a thumbs-up or OK sign is an answer; other emoji (🙏 😂 🌹) are not
     s = _EMOJI.sub("", s)
     s = _JUNK.sub("", s).lower()
     for _ in range(3):  # "好的麻烦了谢谢" peels twice

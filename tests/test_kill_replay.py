@@ -205,7 +205,7 @@ async def test_five_kill9s_during_mixed_traffic_lose_and_duplicate_nothing(bot, 
     for number in state.done:  # done, not yet verified
         assert tickets[number].status == "done"
     verified = [n for n, t in tickets.items() if t.status == "verified"]
-    assert len(verified) == state.outcomes.get("verified", 0)
+    assert len(verified) == state.outcomes.get("verified", 0), Counter(t.status for t in tickets.values())
 
     # Points: one entry per acknowledged award, one verification award per verified ticket, no duplicate.
     awards = [e for e in ledger if e.actor_id == "sec-wang" and e.ticket_id is None]
