@@ -53,8 +53,8 @@ async def bare_insert_rate(db, n: int, concurrency: int) -> dict[str, float]:
         for _ in range(BARE_ROUNDS):  # a one-second loop is at the mercy of the machine: median of three
             counter = iter(range(n))
 
-            async def worker() -> None:
-                for i in counter:
+            async def worker(numbers=counter) -> None:  # the workers share one iterator
+                for i in numbers:
                     await one(i)
 
             t0 = time.perf_counter()

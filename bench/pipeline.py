@@ -48,10 +48,16 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timezone
+
 from bench import mix
 from bench.measure import SqlCounter, _affinity, _calibrate, _machine, _pct, bare_insert_rate
 from bench.mix import (
-    COMMUNITY, EXTRA_MEMBERS, TARGETS, Slot, script, State,
+    COMMUNITY,
+    EXTRA_MEMBERS,
+    TARGETS,
+    Slot,
+    State,
+    script,
 )
 
 PG_ADMIN_DSN = os.environ.get("GRIDBOT_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")

@@ -18,20 +18,20 @@ from typing import Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands import EVERYONE, MEMBERS_ONLY, REGISTRY, STAFF_ONLY, Command, CommandSpec, HelpEntry, parse_command
 from bot import flows
-from bot.config import Settings
-from bot.db.engine import Database
 from bot.clock import utcnow
+from bot.commands import EVERYONE, MEMBERS_ONLY, REGISTRY, STAFF_ONLY, Command, CommandSpec, HelpEntry, parse_command
+from bot.config import Settings
 from bot.db.directory_cache import MISSING, RoomInfo
-from bot.db.upsert import prepared_insert_ignore
+from bot.db.engine import Database
 from bot.db.models import OutboxMessage, ProcessedMessage
+from bot.db.upsert import prepared_insert_ignore
 from bot.errors import DomainError, Forbidden
 from bot.messages import IncomingMessage, Outgoing
 from bot.replies import ROLE_NAMES, say
 from bot.services import directory, outbox
-from bot.services.outbox import Queued
 from bot.services.directory import STAFF, Actor
+from bot.services.outbox import Queued
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,19 @@ from bot.dispatch import Router
 
 
 def build_routers() -> list[Router]:
-    from handlers import (activities, common, conversation, demands, member, points, registration, resident,
-                          schedule, secretary, shop)
+    from handlers import (
+        activities,
+        common,
+        conversation,
+        demands,
+        member,
+        points,
+        registration,
+        resident,
+        schedule,
+        secretary,
+        shop,
+    )
 
     return [secretary.router, member.router, resident.router, points.router, registration.router,
             activities.router, shop.router, common.router, schedule.router, conversation.router, demands.router]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from nlp import answers
 from bot import flows
 from bot.commands import MEMBERS_ONLY, STAFF_ONLY, Command, looks_like_command
 from bot.dispatch import Context, Router
@@ -16,6 +15,7 @@ from handlers.common import help_text
 from handlers.format import excerpt, location
 from handlers.member import MEMBERS, claim, community_of, complete
 from handlers.secretary import verify
+from nlp import answers
 
 router = Router("conversation")
 router.note(MEMBERS_ONLY, "「我来」「4号我接了」「修好了」",

@@ -6,9 +6,6 @@ from __future__ import annotations
 import re
 
 import nlp
-from nlp import answers
-from nlp.location import extract
-from nlp.split import split_problems
 from bot import flows
 from bot.clock import to_local
 from bot.commands import EVERYONE
@@ -20,6 +17,9 @@ from bot.services import dispatching, intake
 from bot.services.directory import Actor
 from handlers.format import ticket_fields
 from handlers.schedule import deliver
+from nlp import answers
+from nlp.location import extract
+from nlp.split import split_problems
 
 router = Router("demands")
 router.note(EVERYONE, "直接说问题，如「3号楼电梯坏了」",

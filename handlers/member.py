@@ -8,7 +8,7 @@ from bot.messages import Outgoing
 from bot.replies import say
 from bot.services import directory, duplicates, tickets
 from bot.services.directory import GRID_WORKER, MEMBER, SECRETARY, Actor
-from handlers.format import excerpt, location, say_about, ticket_fields, tell_reporter
+from handlers.format import excerpt, location, say_about, tell_reporter, ticket_fields
 
 router = Router("member")
 MEMBERS = (MEMBER, GRID_WORKER, SECRETARY)

@@ -5,14 +5,14 @@ import re
 
 from bot.clock import to_local, utcnow
 from bot.commands import Command
-from bot.dispatch import Context, Router
 from bot.db.models import Person
+from bot.dispatch import Context, Router
 from bot.errors import DomainError, Forbidden
 from bot.replies import say
 from bot.services import directory, people, points, ranking, rules
 from bot.services.directory import STAFF, Actor
-from handlers.preview import PREVIEW_ACTIONS, start_preview
 from handlers.member import community_of
+from handlers.preview import PREVIEW_ACTIONS, start_preview
 
 router = Router("points")
 _BY_RULE = re.compile(r"^(@\S+|\S+)\s+(\S+)\s*(.*)$", re.S)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Awaitable, Callable
 
-from nlp import answers
 from bot import flows
 from bot.dispatch import Context
 from bot.replies import say
+from nlp import answers
 
 PreviewAction = Callable[[Context, flows.State], Awaitable[None]]
 

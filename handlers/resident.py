@@ -5,7 +5,6 @@ import re
 
 from bot import flows
 from bot.commands import Command
-from nlp import answers
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
@@ -13,6 +12,7 @@ from bot.services import awards, directory, tickets, visibility
 from bot.services.directory import SECRETARY, Actor
 from handlers.format import local_time, located, ticket_fields
 from handlers.member import community_of, need_number
+from nlp import answers
 
 router = Router("resident")
 # The follow-up job closes a verified ticket after a few days; the question lives as long.

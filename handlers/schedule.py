@@ -6,13 +6,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from bot import clock
+from bot import clock, flows
 from bot.commands import Command, normalize_command_text
 from bot.dispatch import Context, Router
 from bot.errors import DomainError, Forbidden
 from bot.messages import Outgoing
 from bot.replies import ROLE_NAMES, say
-from bot import flows
 from bot.services import directory, followups, notices, outbox, reports, stats, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from bot import flows
 from bot.commands import Command
-from nlp import answers
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
 from bot.services import broadcast, directory, outbox, people, points, rules, scope, tickets
 from bot.services.directory import STAFF, Actor
-from handlers.preview import PREVIEW_ACTIONS, start_preview
 from handlers.format import excerpt, say_about, tell_reporter
-from handlers.resident import ask_for_rating
 from handlers.member import community_of, need_number, tell_residents
+from handlers.preview import PREVIEW_ACTIONS, start_preview
+from handlers.resident import ask_for_rating
+from nlp import answers
 
 router = Router("secretary")
 

@@ -7,11 +7,11 @@ Interface contract used by the bot (keep it stable):
     duplicate_score(a: str, b: str) -> float: 0 for two problems, else closeness (nlp/duplicates.py)
     DEMAND_THRESHOLD, ASK_THRESHOLD: the confidence bands
 """
-from nlp.types import Classification
 from nlp.classifier import ASK_THRESHOLD, DEMAND_THRESHOLD, classify, warm_up
+from nlp.duplicates import duplicate_score, same_problem
 from nlp.normalize import normalize
 from nlp.similarity import similarity
-from nlp.duplicates import duplicate_score, same_problem
+from nlp.types import Classification
 
 __all__ = ["Classification", "classify", "normalize", "similarity", "duplicate_score", "same_problem", "warm_up",
            "DEMAND_THRESHOLD", "ASK_THRESHOLD"]

@@ -19,7 +19,8 @@ from functools import lru_cache
 from nlp.location import extract as extract_location
 from nlp.normalize import cn_to_int, normalize
 from nlp.similarity import similarity
-from nlp.things import Thing, extract as extract_thing, faults_match, objects_match
+from nlp.things import Thing, faults_match, objects_match
+from nlp.things import extract as extract_thing
 
 # Bigram similarity above which two reports that name no object are one problem.
 SIMILAR_TEXT = 0.5

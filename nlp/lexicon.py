@@ -17,7 +17,11 @@ from typing import Any
 import yaml
 
 from nlp.matchers import (  # noqa: F401 - re-exported for callers and tests
-    AhoCorasickMatcher, GroupMatcher, Matcher, RegexMatcher, _ahocorasick,
+    AhoCorasickMatcher,
+    GroupMatcher,
+    Matcher,
+    RegexMatcher,
+    _ahocorasick,
 )
 
 DATA_DIR = Path(__file__).with_name("data")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the suite on SQLite, then on PostgreSQL (127.0.0.1:5432, database `test`).
+# Runs the static checks (scripts/lint.sh), then the suite on SQLite, then on PostgreSQL (127.0.0.1:5432, database `test`).
 # PostgreSQL is started if it is down; under CI a missing PostgreSQL is a failure,
 # elsewhere the PostgreSQL pass is skipped with a warning.
 set -uo pipefail
@@ -28,6 +28,10 @@ start_pg() {
   return 1
 }
 
+echo "== lint (ruff, mypy)"
+PY="$PY" bash scripts/lint.sh
+lint_rc=$?
+
 echo "== tests on SQLite"
 GRIDBOT_TEST_DB=sqlite "$PY" -m pytest -p no:cacheprovider "$@"
 sqlite_rc=$?
@@ -44,7 +48,7 @@ else
   echo "WARNING: PostgreSQL at $PG_URL is unreachable; the PostgreSQL pass was skipped" >&2
 fi
 
-if [ $sqlite_rc -ne 0 ] || [ $pg_rc -ne 0 ]; then
-  echo "FAILED (sqlite rc=$sqlite_rc, postgres rc=$pg_rc)"
+if [ $lint_rc -ne 0 ] || [ $sqlite_rc -ne 0 ] || [ $pg_rc -ne 0 ]; then
+  echo "FAILED (lint rc=$lint_rc, sqlite rc=$sqlite_rc, postgres rc=$pg_rc)"
   exit 1
 fi

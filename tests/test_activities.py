@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot.clock import to_local, utcnow
 from bot.db.models_members import Activity, ActivitySignup
-from bot.services import activities, directory
+from bot.services import directory
 from tests.harness import EAST, MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_SUN, SECRETARY, WEST, texts
 from tests.test_points_ledger import assert_balances_match_ledger, entries
 

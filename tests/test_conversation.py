@@ -8,8 +8,19 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.db.models import PersonRole, TicketEvent
-from tests.harness import (EAST, GRID_WORKER, MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_SUN, RES_WU, RES_ZHAO,
-                           SECRETARY, keys, texts)
+from tests.harness import (
+    EAST,
+    GRID_WORKER,
+    MEMBER_CHEN,
+    MEMBER_LI,
+    MEMBER_LIU,
+    MEMBERS,
+    RES_SUN,
+    RES_WU,
+    RES_ZHAO,
+    SECRETARY,
+    keys,
+)
 
 UNSURE = "小区门口的灯好像不太亮"  # the classifier's middle band: the bot asks first
 

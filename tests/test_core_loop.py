@@ -5,7 +5,14 @@ from sqlalchemy import select
 
 from bot.db.models import Claim, PointsEntry, TicketEvent
 from tests.harness import (
-    EAST, MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_SUN, RES_ZHAO, SECRETARY, texts,
+    EAST,
+    MEMBER_CHEN,
+    MEMBER_LI,
+    MEMBERS,
+    RES_SUN,
+    RES_ZHAO,
+    SECRETARY,
+    texts,
 )
 
 

@@ -15,7 +15,6 @@ from bot.db.upsert import prepared_insert_ignore
 from bot.services import tickets
 from tests.conftest import BACKEND
 
-
 _O = OutboxMessage.__table__.c
 _OUTBOX_ROW = Prepared(select(_O.text, _O.mentions, _O.created_at, _O.not_before)
                        .where(_O.cause == bindparam("cause")).order_by(_O.id))

@@ -134,9 +134,9 @@ async def test_two_senders_on_one_database_never_share_a_row(bot, database_url):
     try:
         a = sender(bot.runtime.db, FakePlatform(clock, idempotent=False, log=log), owner="a", batch=3)
         b = sender(other_db, FakePlatform(clock, idempotent=False, log=log), owner="b", batch=3)
-        done = await asyncio.gather(a.drain(), b.drain())
+        await asyncio.gather(a.drain(), b.drain())
         for _ in range(3):  # rows that became heads while the other sender held their room
-            done = await asyncio.gather(a.drain(), b.drain())
+            await asyncio.gather(a.drain(), b.drain())
     finally:
         await other_db.dispose()
     assert_exactly_once_in_order(log, expected)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import time
 
-import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -16,8 +15,8 @@ from bot.messages import IncomingMessage
 from bot.runtime import Runtime, make_transport
 from bot.transports.platforms import ManagedWeComTransport, parse_robot_keys
 from bot.transports.ratelimit import FakeClock
-from bot.transports.wecom_crypto import WeComCrypto
 from bot.transports.wechaty_mapping import RoomJoin
+from bot.transports.wecom_crypto import WeComCrypto
 from bot.web.app import create_app
 from tests.harness import EAST, MEMBER_LI, MEMBERS, NAMES, RES_ZHAO
 

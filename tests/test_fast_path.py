@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from bot.db.directory_cache import DirectoryCache, PersonRef, ActorInfo, RoomInfo, MISSING
+from bot.db.directory_cache import MISSING, ActorInfo, DirectoryCache, PersonRef, RoomInfo
 from bot.db.models import PersonRole, ProcessedMessage
 from bot.services import directory
 from tests.harness import EAST, MEMBERS, RES_ZHAO, texts

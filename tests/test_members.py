@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
 from argparse import Namespace
+from datetime import datetime, timezone
 
 from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook

@@ -20,8 +20,18 @@ from bot.db.models_members import ActivitySignup, MemberProfile
 from bot.services import loader
 from bot.services.directory import STAFF
 from bot.services.people import CAN_TAKE_TICKETS
-from tests.harness import (EAST, GRID_WORKER, MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_ZHAO, SECRETARY, BotHarness,
-                           keys, texts)
+from tests.harness import (
+    EAST,
+    GRID_WORKER,
+    MEMBER_CHEN,
+    MEMBER_LI,
+    MEMBERS,
+    RES_ZHAO,
+    SECRETARY,
+    BotHarness,
+    keys,
+    texts,
+)
 
 HP_SEC, HP_WORKER, HP_MEMBER, HP_RESIDENT, HP_LI = "hp-secretary", "hp-worker", "hp-m1", "hp-r1", "hp-li"
 HP_ROOM, HP_MEMBERS = "hp-north", "hp-members"

@@ -13,7 +13,15 @@ from openpyxl import load_workbook
 from bot.clock import to_local, utcnow
 from bot.web.app import create_app
 from tests.harness import (
-    EAST, GRID_WORKER, MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_SUN, RES_ZHAO, SECRETARY, texts,
+    EAST,
+    GRID_WORKER,
+    MEMBER_CHEN,
+    MEMBER_LI,
+    MEMBERS,
+    RES_SUN,
+    RES_ZHAO,
+    SECRETARY,
+    texts,
 )
 
 REPORT = "我家1号楼2单元302室的水管漏水了，地板都泡了"
@@ -127,7 +135,8 @@ async def test_a_reader_below_operator_would_get_the_status_only(bot, monkeypatc
     ``auth.viewer_of``; here another resident reads the API and the report."""
     from bot.db.directory_cache import PersonRef
     from bot.services.directory import RESIDENT, Actor
-    from bot.web import api as api_routes, reports as report_routes
+    from bot.web import api as api_routes
+    from bot.web import reports as report_routes
 
     number = await _zhao_reports_privately(bot)
     sun = Actor(PersonRef(RES_SUN, "孙先生"), "xingfuli", frozenset({RESIDENT}))

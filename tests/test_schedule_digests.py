@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.clock import to_local, utcnow
 from bot.db.models import PointsEntry
 from tests.harness import MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_SUN, RES_ZHAO, SECRETARY
-from tests.schedule_helpers import Outbox, in_room, private_to, tick, local
+from tests.schedule_helpers import Outbox, in_room, local, private_to, tick
 
 
 def today():

@@ -7,8 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot.db.models import PersonRole, TicketEvent
-from tests.harness import (MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_ZHAO, SECRETARY,
-                           texts)
+from tests.harness import MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_ZHAO, SECRETARY, texts
 from tests.schedule_helpers import Outbox, in_room, jobs_of, local, private_to, tick
 
 LAMP = "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的"  # repair, normal: T1 30 min, T2 120 min

@@ -3,7 +3,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.harness import keys, EAST, GRID_WORKER, MEMBER_CHEN, MEMBER_LI, MEMBERS, RES_WU, RES_ZHAO, SECRETARY, WEST, texts
+from tests.harness import (
+    EAST,
+    GRID_WORKER,
+    MEMBER_CHEN,
+    MEMBER_LI,
+    MEMBERS,
+    RES_WU,
+    RES_ZHAO,
+    SECRETARY,
+    WEST,
+    keys,
+    texts,
+)
 
 
 async def test_broadcast_waits_for_confirmation(bot):

@@ -13,9 +13,18 @@ from sqlalchemy import update
 from bot.db.models_schedule import ScheduledJob
 from bot.services import outbox
 from tests.harness import (
-    EAST, MEMBER_CHEN, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_SUN, RES_WU, RES_ZHAO, SECRETARY, WEST,
+    EAST,
+    MEMBER_CHEN,
+    MEMBER_LI,
+    MEMBER_LIU,
+    MEMBERS,
+    RES_SUN,
+    RES_WU,
+    RES_ZHAO,
+    SECRETARY,
+    WEST,
 )
-from tests.schedule_helpers import jobs_of, local, tick
+from tests.schedule_helpers import local, tick
 
 LAMP = "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的"
 GARBAGE = "3号楼门口的垃圾堆了三天没人清理，臭死了"

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bot.services import duplicates, tickets
-from tests.harness import EAST, MEMBER_LI, MEMBER_LIU, MEMBERS, RES_SUN, RES_WU, RES_ZHAO, SECRETARY
+from tests.harness import EAST, MEMBER_LI, MEMBERS, RES_SUN, RES_WU, RES_ZHAO, SECRETARY
 
 
 async def _three_reports(bot) -> int:

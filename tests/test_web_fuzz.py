@@ -285,7 +285,8 @@ async def test_wecom_callback_never_fails(wecom_client, server_errors, plain, mo
 
 @FUZZ
 @given(template=st.sampled_from(sorted(t for (m, t), kind in ROUTES.items() if kind == "get")), data=st.data(),
-       auth=st.one_of(st.none(), st.just("Bearer t"), st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40).map(lambda t: "Bearer " + t)),
+       auth=st.one_of(st.none(), st.just("Bearer t"),
+                      st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40).map(lambda t: "Bearer " + t)),
        sig=st.one_of(st.none(), ODD_TEXT, st.text("0123456789abcdef", min_size=32, max_size=32)))
 async def test_token_checks_never_fail(bot, server_errors, template, data, auth, sig):
     """With API_TOKEN set: any Authorization header (non-ASCII included) and any ?sig= are a 2xx-4xx."""

@@ -12,10 +12,11 @@ from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
+from bot.db.directory_cache import SESSION_KEY as CACHE_KEY
+from bot.db.directory_cache import DirectoryCache
+from bot.db.hooks import after_commit  # noqa: F401 - re-exported
+from bot.db.hooks import run_after_commit as _run_after_commit
 from bot.db.sqlite_inline import inline_creator
-from bot.db.directory_cache import SESSION_KEY as CACHE_KEY, DirectoryCache
-from bot.db.hooks import after_commit, run_after_commit as _run_after_commit  # noqa: F401 - re-exported
-
 
 WRITE_OPTION = "gridbot_write"
 # One asyncio lock per (event loop, SQLite file): every engine on that file in this

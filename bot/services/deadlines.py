@@ -15,8 +15,8 @@ from bot.db.models import Person, Ticket, TicketEvent
 from bot.db.models_schedule import ScheduledJob
 from bot.messages import Outgoing
 from bot.replies import say, status_name
-from bot.services import guards, jobs, policy
 from bot.replies.tickets import ticket_fields
+from bot.services import guards, jobs, policy
 from bot.services.dispatching import secretaries
 
 

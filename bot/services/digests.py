@@ -18,10 +18,10 @@ from bot.db.models import Community, Ticket
 from bot.db.models_schedule import ScheduledJob
 from bot.messages import Outgoing
 from bot.replies import say
-from bot.services import directory, jobs, ranking, reports, stats
 from bot.replies.tickets import ticket_fields
-from bot.signing import signed_path
+from bot.services import directory, jobs, ranking, reports, stats
 from bot.services.dispatching import secretaries
+from bot.signing import signed_path
 
 LIST_LIMIT = 10
 

@@ -4,16 +4,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
-
-from bot.clock import utcnow
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import utcnow
 from bot.db.directory_cache import (
-    DROPS_KEY, MISSING, ActorInfo, GridInfo, MemberInfo, PersonRef, RoomInfo, cache_for_listing, cache_of,
-    generation_after_own_drops, mark_changed,
+    DROPS_KEY,
+    MISSING,
+    ActorInfo,
+    GridInfo,
+    MemberInfo,
+    PersonRef,
+    RoomInfo,
+    cache_for_listing,
+    cache_of,
+    generation_after_own_drops,
+    mark_changed,
 )
-from bot.db.models import Community, Grid, Person, PersonRole, Room
 from bot.db.hooks import after_commit
+from bot.db.models import Community, Grid, Person, PersonRole, Room
 from bot.db.prepared import Prepared
 from bot.db.upsert import insert_ignore, prepared_insert_ignore
 

@@ -12,14 +12,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import flows
 from bot.db.models import Ticket
 from bot.db.models_schedule import ScheduledJob
 from bot.errors import DomainError
-from bot import flows
 from bot.messages import Outgoing
 from bot.replies import say
-from bot.services import guards, jobs, tickets
 from bot.replies.tickets import ticket_fields
+from bot.services import guards, jobs, tickets
 from bot.services.dispatching import secretaries
 
 LOW_RATING = 2

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import nlp
-from nlp import location
 from bot import clock
 from bot.db.models import Grid, PersonRole
 from bot.messages import Outgoing
 from bot.services import dispatching, duplicates, tickets
+from nlp import location
 
 # ALREADY: the reporter had reported or joined this open problem before; nothing is added.
 OPENED, MERGED, ALREADY = "opened", "merged", "already"

@@ -13,8 +13,8 @@ import yaml
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from bot.clock import utcnow
 from bot.db.models import Person, PointsEntry
@@ -22,7 +22,6 @@ from bot.db.models_members import PointsBalance
 from bot.db.prepared import Prepared
 from bot.errors import DomainError
 from bot.replies import say
-
 
 # A manual /加分 or /扣分 is a whole number of points in 1..MAX_MANUAL.
 MAX_MANUAL = 100

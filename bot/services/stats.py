@@ -25,8 +25,8 @@ from bot.clock import LOCAL_TZ, to_local
 from bot.db.models import Claim, Grid, Person, PersonRole, PointsEntry, Ticket
 from bot.errors import DomainError
 from bot.services import ranking, scope
-from bot.services.directory import MEMBER
 from bot.services.deadlines import is_overdue
+from bot.services.directory import MEMBER
 
 
 @dataclass

@@ -19,8 +19,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.clock import utcnow
 from bot.db import rows
-from bot.db.prepared import Prepared, any_of
 from bot.db.models import Claim, Community, Person, Ticket, TicketEvent
+from bot.db.prepared import Prepared, any_of
 from bot.errors import DomainError
 from bot.replies import status_name
 

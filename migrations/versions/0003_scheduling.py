@@ -5,9 +5,9 @@ Revises: 0002
 
 Hand-written: only the tables and columns of issue 5.
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 revision = "0003"
 down_revision = "0002"

@@ -7,9 +7,9 @@ Hand-written for this area's tables only (other areas add theirs in 0002/0003).
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"

@@ -6,9 +6,9 @@ conversation). Live rows are kept: their conversation is their room, or "private
 Revision ID: 0006
 Revises: 0005
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 revision = "0006"
 down_revision = "0005"

@@ -6,9 +6,9 @@ Revises: 0006
 Hand-written: three nullable columns on the outbox (bot.messages.Guard); rows
 written before this revision have no guard and are sent as before.
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 revision = "0007"
 down_revision = "0006"

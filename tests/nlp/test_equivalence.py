@@ -16,8 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.lexicon import (AhoCorasickMatcher, GroupMatcher, RegexMatcher, _ahocorasick, _alt, _required,
-                         load_lexicon)
+from nlp.lexicon import AhoCorasickMatcher, GroupMatcher, RegexMatcher, _ahocorasick, _alt, _required, load_lexicon
 from nlp.normalize import normalize
 
 pytestmark = pytest.mark.skipif(_ahocorasick is None, reason="pyahocorasick not installed")
@@ -28,7 +27,7 @@ DEV = Path(__file__).resolve().parents[2].parent / "shared/data/dev.jsonl"
 
 def _lists() -> dict[str, list[str]]:
     lex = load_lexicon()
-    from nlp.lexicon import _read, LEXICON_PATH
+    from nlp.lexicon import LEXICON_PATH, _read
 
     raw = _read(LEXICON_PATH)
     return {

@@ -105,7 +105,7 @@ async def test_composite_account_and_room_limits():
         ],
     )
     sends = []
-    for i in range(10):
+    for _ in range(10):
         await comp.acquire(account="bot", room="r1")
         sends.append(("r1", clock.now()))
     for a, b in zip(sends, sends[1:]):

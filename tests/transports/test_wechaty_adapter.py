@@ -1,20 +1,17 @@
 """The wechaty transport against the REAL python-wechaty, with an in-memory puppet."""
 
 import pytest
-
 from wechaty_env import require_wechaty  # noqa: E402
 
 require_wechaty()
 
-from bot.transports.wechaty_compat import reset_caches  # noqa: E402
-
-
+from wechaty_memory_puppet import MemoryPuppet, new_id  # noqa: E402
 from wechaty_puppet import MessageType  # noqa: E402
 
 from bot.messages import Outgoing  # noqa: E402
 from bot.transports.base import SendError  # noqa: E402
 from bot.transports.wechaty_adapter import RoomJoin, WechatyTransport  # noqa: E402
-from wechaty_memory_puppet import MemoryPuppet, new_id  # noqa: E402
+from bot.transports.wechaty_compat import reset_caches  # noqa: E402
 
 SEP = "- - - - - - - - - - - - - - -"
 ROOM = "room-3hao@chatroom"

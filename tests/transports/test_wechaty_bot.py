@@ -5,15 +5,12 @@ wechaty rate limits (40/min, 3 s per room, 3–5 s switch pause) cost no real ti
 """
 
 import pytest
-
 from wechaty_env import require_wechaty  # noqa: E402
 
 require_wechaty()
 
-from bot.transports.wechaty_compat import reset_caches  # noqa: E402
-
-
 from sqlalchemy import func, select  # noqa: E402
+from wechaty_memory_puppet import MemoryPuppet, new_id  # noqa: E402
 from wechaty_puppet import EventMessagePayload  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
@@ -21,10 +18,10 @@ from bot.db.models import OutboxMessage, Person, PersonRole, Room, Ticket  # noq
 from bot.runtime import Runtime  # noqa: E402
 from bot.transports.ratelimit import FakeClock  # noqa: E402
 from bot.transports.wechaty_adapter import WechatyTransport  # noqa: E402
+from bot.transports.wechaty_compat import reset_caches  # noqa: E402
 from tests.conftest import BACKEND, _truncate_all  # noqa: E402
 from tests.harness import EAST, MEMBERS  # noqa: E402
 from tests.transports.fake_platform import WECHATY_LIMITS  # noqa: E402
-from wechaty_memory_puppet import MemoryPuppet, new_id  # noqa: E402
 
 AT = "\u2005"
 SEP = "- - - - - - - - - - - - - - -"

@@ -5,7 +5,6 @@ import socket
 import sys
 
 import pytest
-
 from wechaty_env import require_wechaty  # noqa: E402
 
 require_wechaty()
@@ -14,8 +13,9 @@ from bot.transports import wechaty_compat  # noqa: E402
 
 wechaty_compat.import_wechaty()
 
-from bot.transports.wechaty_adapter import WechatyTransport  # noqa: E402
 from wechaty_memory_puppet import MemoryPuppet  # noqa: E402
+
+from bot.transports.wechaty_adapter import WechatyTransport  # noqa: E402
 
 
 class ManualClock:

@@ -150,8 +150,8 @@ async def test_valid_signature_over_garbage_is_400_not_500(env):
     r = await env.client.post(PATH, params={"msg_signature": signature(TOKEN, ts, nonce, bad), "timestamp": ts, "nonce": nonce},
                               data=json.dumps({"encrypt": bad}))
     assert r.status == 400
-    for i, plain in enumerate(["not json", "[]", json.dumps({"msgtype": "text", "text": {"content": "x"}}),
-                               json.dumps({"msgtype": "mixed", "msgid": "q", "from": {"userid": "u"}, "mixed": "{bad"})]):
+    for plain in ["not json", "[]", json.dumps({"msgtype": "text", "text": {"content": "x"}}),
+                  json.dumps({"msgtype": "mixed", "msgid": "q", "from": {"userid": "u"}, "mixed": "{bad"})]:
         r = await env.client.post(PATH, **env.post_args(plain))
         assert r.status == 400, plain
     r = await env.client.post(PATH, params={"timestamp": ts}, data="{}")
