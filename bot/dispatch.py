@@ -187,7 +187,7 @@ class Dispatcher:
                 raise DomainError("err_too_long", limit=MAX_COMMAND_LENGTH)
             ctx = Context(msg, session, actor, room, self.settings, text, command)
             await self._route(ctx)
-            return await outbox.enqueue(session=session, messages=ctx.outgoing, cause=key)
+            return await _write(session, ctx.outgoing, key)
 
     def _is_known_chatter(self, msg: IncomingMessage, text: str) -> bool:
         if self.chatter is None or msg.room_id is None or msg.quoted_text:
@@ -233,6 +233,16 @@ class Dispatcher:
                 return await outbox.enqueue(session=session, messages=[reply], cause=key)
         except _Duplicate:
             return []
+
+
+async def _write(session: AsyncSession, outgoing: list[Outgoing], key: str) -> list[Queued]:
+    """The one writer of the rows a message causes: its answer under its own key, anything
+    held for later (quiet hours) under ``later:<key>``, so a redelivery returns the answer only."""
+    answer = [m for m in outgoing if m.not_before is None]
+    held = [m for m in outgoing if m.not_before is not None]
+    if held:
+        await outbox.enqueue(session=session, messages=held, cause=outbox.later_cause(key))
+    return await outbox.enqueue(session=session, messages=answer, cause=key)
 
 
 class _Duplicate(Exception):

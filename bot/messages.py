@@ -60,6 +60,9 @@ class Outgoing:
     guard: Guard | None = None  # automated messages about a ticket: checked again at send time
     # The reply template that produced the text (bot.replies.say), for tests and metrics.
     key: str | None = None
+    # Held until then (quiet hours): written with the message's other rows, but not part of
+    # its answer, so a redelivery returns exactly what the first delivery answered.
+    not_before: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.key is None:

@@ -109,7 +109,7 @@ async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> N
         await flows.start(session=ctx.session, name="where", person_id=actor.person.id,
                           community_id=actor.community_id, room_id=ctx.msg.room_id,
                           payload={"number": ticket.number}, ttl_seconds=WHERE_TTL_SECONDS)
-    await deliver(ctx, outcome.offers, outcome.wait)
+    deliver(ctx, outcome.offers, outcome.wait)
 
 
 def _who_was_told(ctx: Context, outcome: intake.Outcome) -> str:

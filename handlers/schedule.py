@@ -4,6 +4,7 @@ offer of a new ticket (called by handlers.demands)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot import clock, flows
@@ -12,7 +13,7 @@ from bot.dispatch import Context, Router
 from bot.errors import DomainError, Forbidden
 from bot.messages import Outgoing
 from bot.replies import ROLE_NAMES, say
-from bot.services import directory, followups, notices, outbox, reports, stats, tickets
+from bot.services import directory, followups, notices, reports, stats, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt
 from handlers.member import community_of
@@ -23,16 +24,13 @@ _BARE_SCORE = re.compile(r"^([1-5])\s*(?:分|星)?\s*[。.!！]?$")
 _CANCEL = re.compile(r"^(?:取消|删除)\s*#?\s*(\d{1,9})$")
 
 
-async def deliver(ctx: Context, messages: list[Outgoing], not_before: datetime | None) -> None:
-    """Automated messages caused by this message: now with the replies, or held for quiet hours."""
-    if not messages:
-        return
+def deliver(ctx: Context, messages: list[Outgoing], not_before: datetime | None) -> None:
+    """Automated messages caused by this message: now with the replies, or held for quiet hours
+    (the dispatcher writes both; held ones are not part of the answer)."""
     if not_before is None:
         ctx.outgoing.extend(messages)
     else:
-        # Not part of this message's answer: a redelivery must not return them.
-        await outbox.enqueue(session=ctx.session, messages=messages,
-                             cause=outbox.later_cause(ctx.msg.dedup_key), not_before=not_before)
+        ctx.outgoing.extend(replace(m, not_before=not_before) for m in messages)
 
 
 @router.command("schedule", words=("定时", "定时通知"), roles=STAFF,

@@ -113,3 +113,27 @@ async def test_one_processed_row_per_message(bot):
     await bot.say(RES_ZHAO, LAMP, msg_id="once")
     await bot.say(RES_ZHAO, LAMP, msg_id="once")
     assert await count(bot, ProcessedMessage) == 1 and await count(bot, OutboxMessage) > 0
+
+
+async def test_held_offers_travel_as_outgoing_with_not_before_and_the_dispatcher_writes_them(bot, monkeypatch):
+    """Issue 10 item 3: the handler returns held messages as Outgoing(not_before=…); nothing
+    in the handler writes to the outbox itself."""
+    from bot.services import outbox as outbox_service
+
+    calls = []
+    real = outbox_service.enqueue
+
+    async def spy(**kwargs):
+        import inspect
+
+        writer = inspect.stack()[1].function
+        calls.append((kwargs["cause"], [m.not_before for m in kwargs["messages"]], writer))
+        return await real(**kwargs)
+
+    monkeypatch.setattr(outbox_service, "enqueue", spy)
+    bot.runtime.settings.quiet_hours = "00:00-23:59"
+    await bot.say("res-zhao", "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的", "room-east", msg_id="night-1")
+    causes = [c for c, _, _ in calls]
+    assert len(calls) == 2 and causes[0].startswith("later:") and not causes[1].startswith("later:")
+    assert all(nb is not None for nb in calls[0][1]) and all(nb is None for nb in calls[1][1])
+    assert {writer for _, _, writer in calls} == {"_write"}  # the dispatcher, not a handler

@@ -80,7 +80,7 @@ async def enqueue(
         {
             "room_id": m.room_id, "to_person": m.to, "conversation": conversation_of(m.room_id, m.to),
             "text": m.text[:MAX_TEXT], "mentions": list(m.mentions), "cause": cause, "reply_key": m.key,
-            "status": "pending", "attempts": 0, "parts_sent": 0, "not_before": not_before,
+            "status": "pending", "attempts": 0, "parts_sent": 0, "not_before": m.not_before or not_before,
             "broadcast_id": getattr(m, "broadcast_id", None), "created_at": now,
             **guard_columns(m.guard),
         }
