@@ -96,6 +96,13 @@ class BotHarness:
         assert any(f"#{ticket.number}" in r.text for r in replies), replies
         return ticket.number
 
+    async def done_ticket(self, claimer: str = MEMBER_LI) -> int:
+        """A ticket opened, claimed and reported done: waiting for a secretary's 验收."""
+        number = await self.open_ticket()
+        await self.say(claimer, f"接单 {number}", MEMBERS)
+        await self.say(claimer, f"完成 {number} 换好了", MEMBERS)
+        return number
+
 
 def texts(replies: list[Reply]) -> str:
     return "\n".join(r.text for r in replies)

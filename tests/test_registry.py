@@ -80,9 +80,7 @@ async def test_unknown_commands_from_staff_get_the_staff_help_not_the_resident_l
 
 
 async def test_verify_understands_agree(bot):
-    number = await bot.open_ticket()
-    await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
-    await bot.say(MEMBER_LI, f"完成 {number} 换好了", MEMBERS)
+    number = await bot.done_ticket()
     replies = await bot.say(SECRETARY, f"/验收 {number} 同意", None)
     assert "ticket_verified_ok" in keys(replies)
     assert (await bot.ticket(number)).status == "verified"
