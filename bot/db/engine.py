@@ -12,8 +12,8 @@ from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
+from bot.db.directory_cache import DEFAULT_MAX_PEOPLE, DirectoryCache
 from bot.db.directory_cache import SESSION_KEY as CACHE_KEY
-from bot.db.directory_cache import DirectoryCache
 from bot.db.hooks import after_commit  # noqa: F401 - re-exported
 from bot.db.hooks import run_after_commit as _run_after_commit
 from bot.db.hooks import run_before_commit as _run_before_commit
@@ -107,11 +107,11 @@ class Database:
     PostgreSQL needs no such lock: row locks and conditional updates do the work.
     """
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, cache_people: int = DEFAULT_MAX_PEOPLE) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url, pool_size=pool_size)
         # Rooms and roles, cached for every session of this database (bot.db.directory_cache).
-        self.cache = DirectoryCache()
+        self.cache = DirectoryCache(max_people=cache_people)
         info: dict = {CACHE_KEY: self.cache}
         self.counters: AsyncEngine | None = None
         if not self.url.startswith("sqlite"):
