@@ -13,9 +13,13 @@
 // Control API (HTTP on 127.0.0.1, for the test only):
 //   POST /say   {"from", "room"?, "to"?, "text", "mentions"?: [ids]}  → {"id"}
 //               a contact says something in a room (or privately to the bot);
-//   POST /file  {"from", "room"?, "to"?, "name", "base64", "mediaType"?} → {"id"}
-//               the same with a FileBox (the mock types it by extension:
-//               .jpg/.png image, .mp4 video, .silk audio, .txt/.doc/.pdf attachment);
+//   POST /file  {"from", "room"?, "to"?, "name", "base64", "type"?} → {"id"}
+//               the same with a FileBox. The mock types it by media type or extension
+//               (.jpg/.png image, .mp4 video, .sil audio; .pdf, .doc, .zip come out
+//               Unknown): "type" (a wechaty-puppet message type name: "Image", "Audio",
+//               "Video", "Attachment", ...) overrides that. Also accepted by /say
+//               ("Location", "Url": the mock answers messageLocation/messageUrl with
+//               fixed payloads of its own);
 //   GET  /sent  what the bot sent, in order: [{"id", "conversation", "text", "mentions"}];
 //   GET  /health {"loggedIn", "sent"}.
 // Prints "GATEWAY READY <grpc port>" once the gRPC server listens.
@@ -25,6 +29,7 @@ const http = require('http')
 const { FileBox } = require('file-box')
 const { PuppetServer } = require('wechaty-puppet-service')
 const { PuppetMock, mock } = require('wechaty-puppet-mock')
+const PUPPET = require('wechaty-puppet')
 
 const HOST = '127.0.0.1'
 const grpcPort = Number(process.env.GATEWAY_GRPC_PORT)
@@ -70,6 +75,9 @@ puppet.roomMemberRawPayload = async (roomId, contactId) => {
   return alias ? { ...payload, roomAlias: alias } : payload
 }
 
+// The mock answers messageImage with a QR code whatever was sent: serve the file itself.
+puppet.messageImage = async (messageId) => puppet.messageFile(messageId)
+
 function conversationOf (body) {
   if (body.room) return mocker.RoomMock.load(body.room)
   return mocker.ContactMock.load(body.to || bot.id)
@@ -82,6 +90,12 @@ function inject (body, something) {
   const catcher = ({ messageId }) => { id = messageId }
   puppet.once('message', catcher)
   talker.say(something, mentions).to(conversationOf(body))
+  if (body.type) {
+    // The event is out; the client pulls the payload later, over gRPC.
+    const type = PUPPET.types.Message[body.type]
+    if (type === undefined) throw new Error(`unknown message type ${body.type}`)
+    mocker.cacheMessagePayload.get(id).type = type
+  }
   return id
 }
 

@@ -140,10 +140,20 @@ class Gateway:
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
 
-    def say(self, sender: str, text: str, *, room: str | None = None, mentions: list[str] = ()) -> str:
+    def say(self, sender: str, text: str, *, room: str | None = None, mentions: list[str] = (),
+            kind: str | None = None) -> str:
         """``sender`` says ``text`` in ``room`` (or privately to the bot); returns the message id."""
-        return self.call("POST", "/say", {"from": sender, "room": room, "text": text,
+        return self.call("POST", "/say", {"from": sender, "room": room, "text": text, "type": kind,
                                           "mentions": list(mentions)})["id"]
+
+    def send_file(self, sender: str, name: str, data: bytes, *, room: str | None = None,
+                  kind: str | None = None) -> str:
+        """``sender`` sends a file (an image, a voice ...: ``kind`` is a wechaty-puppet message
+        type name, e.g. "Image", "Audio", "Attachment"; default: the mock's guess from ``name``)."""
+        import base64
+
+        return self.call("POST", "/file", {"from": sender, "room": room, "name": name, "type": kind,
+                                           "base64": base64.b64encode(data).decode()})["id"]
 
     def sent(self) -> list[dict]:
         return self.call("GET", "/sent")
