@@ -172,6 +172,15 @@ async def after(*, session: AsyncSession, seq: int, viewer: str | None, limit: i
     ))
 
 
+async def sent_before(*, session: AsyncSession, before: datetime, limit: int = 500) -> list[OutboxMessage]:
+    """The last ``limit`` rows delivered before ``before``, oldest first (the simulator's history)."""
+    rows = await session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "sent", OutboxMessage.sent_at < before)
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc()).limit(limit)
+    )
+    return list(reversed(rows.all()))
+
+
 def _due(now: datetime, row=OutboxMessage):
     return or_(row.not_before.is_(None), row.not_before <= now)
 

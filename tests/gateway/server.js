@@ -20,7 +20,8 @@
 //               "Video", "Attachment", ...) overrides that. Also accepted by /say
 //               ("Location", "Url": the mock answers messageLocation/messageUrl with
 //               fixed payloads of its own);
-//   GET  /sent  what the bot sent, in order: [{"id", "conversation", "text", "mentions"}];
+//   GET  /sent  what the bot sent, in order: [{"id", "conversation", "text", "mentions",
+//               "file"?: {"name", "size", "sha256"}}];
 //   GET  /health {"loggedIn", "sent"}.
 // Prints "GATEWAY READY <grpc port>" once the gRPC server listens.
 'use strict'
@@ -65,6 +66,15 @@ puppet.messageSendText = async (conversationId, text, mentionIdList) => {
   lastEchoId = undefined
   await sendText(conversationId, text)
   sent.push({ id: lastEchoId, conversation: conversationId, text, mentions: mentionIdList || [] })
+  return lastEchoId
+}
+const sendFile = puppet.messageSendFile.bind(puppet)
+puppet.messageSendFile = async (conversationId, file) => {
+  lastEchoId = undefined
+  const data = await file.toBuffer()
+  await sendFile(conversationId, file)
+  sent.push({ id: lastEchoId, conversation: conversationId, text: '', mentions: [],
+    file: { name: file.name, size: data.length, sha256: require('crypto').createHash('sha256').update(data).digest('hex') } })
   return lastEchoId
 }
 // The mock has no room aliases (群昵称): serve the world's.

@@ -23,8 +23,9 @@ from wechaty_gateway import TOKEN, Gateway, GatewayUnavailable, install, require
 
 from bot.config import Settings  # noqa: E402
 from bot.db.models import Person, PersonRole, Room, Ticket  # noqa: E402
-from bot.messages import IncomingMessage  # noqa: E402
+from bot.messages import IncomingMessage, Outgoing  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
+from bot.transports.base import OutgoingFile  # noqa: E402
 from bot.transports.platforms import wechaty_from_settings  # noqa: E402
 from bot.transports.wechaty_adapter import WechatyTransport  # noqa: E402
 from bot.transports.wechaty_compat import reset_caches  # noqa: E402
@@ -70,7 +71,7 @@ async def wx(database_url, gateway):
         wechaty_puppet_service_endpoint=gateway.endpoint, wechaty_puppet_service_token=TOKEN,
         # the production limits cost seconds per message; test_wechaty_bot covers them with a fake clock
         wechaty_per_minute=0, wechaty_room_gap_seconds=0, wechaty_switch_pause_min=0, wechaty_switch_pause_max=0,
-        outbox_backoff_seconds=0.2,
+        outbox_backoff_seconds=0.2, outbox_backoff_max_seconds=1.0, outbox_max_attempts=60,
     )
     # the production transport from settings, reconnecting sooner than its default backoff (2 s, doubling up to 5 min)
     runtime = Runtime(settings, transport=wechaty_from_settings(settings, backoff_base=0.2,
@@ -154,6 +155,21 @@ async def test_a_private_chat(wx):
     sent = await new_sends(wx)
     assert len(sent) == 1 and sent[0]["conversation"] == "wangwu" and not sent[0]["mentions"]
     assert "查询" in sent[0]["text"]
+
+
+async def test_an_image_reaches_the_room_over_grpc(wx):
+    """The contract's send_file on wechaty: the text with its mention, then the image itself."""
+    import hashlib
+
+    photo = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
+    message = Outgoing(text="【验收提醒】#1 办结照片", room_id="wx:" + GRID_ROOM, to="wx:zhaoayi")
+    await wx.transport.send_file(message, OutgoingFile("after.jpg", photo, "image/jpeg"), "outbox:1:0")
+    text, image = await new_sends(wx, 2)
+    assert text["conversation"] == GRID_ROOM and text["mentions"] == ["zhaoayi"] and "办结照片" in text["text"]
+    assert image["conversation"] == GRID_ROOM and image["file"] == {
+        "name": "after.jpg", "size": len(photo), "sha256": hashlib.sha256(photo).hexdigest()}
+    await wx.transport.send_file(message, OutgoingFile("after.jpg", photo, "image/jpeg"), "outbox:1:0")
+    assert await new_sends(wx, 1, timeout=0.5) == []  # the same key is not sent twice
 
 
 async def test_a_gateway_restart_is_survived(wx):
