@@ -150,6 +150,9 @@ async function shutdown () {
   process.exit(0)
 }
 process.on('SIGTERM', shutdown)
+// The test process holds our stdin: when it dies, however it died, the gateway goes too.
+process.stdin.on('end', shutdown)
+process.stdin.resume()
 process.on('SIGINT', shutdown)
 
 main().catch(e => { console.error(e); process.exit(1) })

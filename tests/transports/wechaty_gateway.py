@@ -95,8 +95,9 @@ class Gateway:
                "GATEWAY_WORLD": json.dumps(self.world, ensure_ascii=False), "WECHATY_LOG": "warn"}
         started = time.monotonic()
         out = open(self.log, "ab")
-        self.proc = subprocess.Popen(["node", "server.js"], cwd=self.directory, env=env, stdout=out,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        # stdin stays open while this process lives: the gateway exits when it closes
+        self.proc = subprocess.Popen(["node", "server.js"], cwd=self.directory, env=env, stdin=subprocess.PIPE,
+                                     stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         out.close()
         while time.monotonic() - started < timeout:
             if self.proc.poll() is not None:
@@ -116,6 +117,8 @@ class Gateway:
         if proc is None or proc.poll() is not None:
             return
         proc.terminate()
+        if proc.stdin is not None:
+            proc.stdin.close()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
