@@ -1,0 +1,65 @@
+"""Completion with proof (issue 12): the photo of the result, the per-category rule that
+asks for one before 验收, and the secretary's reminder with the before and after photos."""
+from __future__ import annotations
+
+from bot import messages
+from bot.db.models_files import REPORT, RESULT
+from bot.dispatch import Context
+from bot.errors import DomainError
+from bot.messages import Outgoing
+from bot.replies import category_name, say
+from bot.services import attachments, directory
+from bot.services.directory import SECRETARY
+
+
+def photos_in(ctx: Context) -> list[messages.Attachment]:
+    return [a for a in ctx.msg.attachments if a.kind == messages.IMAGE]
+
+
+async def check_before_done(ctx: Context, ticket) -> None:
+    """Refuse 完成 without a photo where the community asks for one for this category."""
+    if photos_in(ctx):
+        return
+    if not await attachments.photo_required(session=ctx.session, community_id=ticket.community_id,
+                                            category=ticket.category):
+        return
+    counts = await attachments.photo_counts(session=ctx.session, ticket_id=ticket.id)
+    if counts[RESULT] == 0:
+        raise DomainError("done_photo_required", number=ticket.number, category=category_name(ticket.category))
+
+
+async def keep_result_photos(ctx: Context, ticket) -> None:
+    """Photos sent together with 完成 are the result."""
+    for att in photos_in(ctx):
+        await attachments.keep(session=ctx.session, settings=ctx.settings, att=att, message_key=ctx.msg.dedup_key,
+                               person_id=ctx.actor.person.id, community_id=ticket.community_id,
+                               ticket_id=ticket.id, role=RESULT)
+
+
+async def secretary_photos(ctx: Context, ticket, claimer: str) -> tuple[str, list[Outgoing]]:
+    """The note for the 验收 reminder and, per secretary, the before and after photos to send."""
+    rows = [r for r in await attachments.of_ticket(session=ctx.session, ticket_id=ticket.id)
+            if r.kind == messages.IMAGE]
+    before = [r for r in rows if r.role == REPORT]
+    after = [r for r in rows if r.role == RESULT]
+    if not rows:
+        return "", []
+    note = say("done_photos_note", before=len(before), after=len(after))
+    images: list[Outgoing] = []
+    for person_id in await directory.ids_with_role(session=ctx.session, community_id=ticket.community_id,
+                                                   roles=(SECRETARY,)):
+        if before:
+            images.append(Outgoing(text=say("photo_caption_before", number=ticket.number), to=person_id,
+                                   image_id=before[0].id))
+        if after:
+            images.append(Outgoing(text=say("photo_caption_after", number=ticket.number, claimer=claimer),
+                                   to=person_id, image_id=after[-1].id))
+    return note, images
+
+
+async def tell_secretaries_photo(ctx: Context, ticket, attachment_id: int, claimer: str) -> None:
+    """A result photo that came after 完成: the secretaries see it before they 验收."""
+    for person_id in await directory.ids_with_role(session=ctx.session, community_id=ticket.community_id,
+                                                   roles=(SECRETARY,)):
+        ctx.outgoing.append(Outgoing(text=say("photo_caption_after", number=ticket.number, claimer=claimer),
+                                     to=person_id, image_id=attachment_id))
