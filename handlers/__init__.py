@@ -14,6 +14,7 @@ def build_routers() -> list[Router]:
         demands,
         member,
         points,
+        proof,
         registration,
         resident,
         schedule,
@@ -21,7 +22,7 @@ def build_routers() -> list[Router]:
         shop,
     )
 
-    return [secretary.router, member.router, resident.router, points.router, registration.router,
+    return [secretary.router, proof.router, member.router, resident.router, points.router, registration.router,
             activities.router, shop.router, common.router, schedule.router, conversation.router, attachments.router, demands.router]
 
 

@@ -18,7 +18,6 @@ from bot.errors import DomainError
 from bot.replies import say
 from bot.services import attachments, tickets
 from bot.services.directory import Actor
-from handlers.demands import file_problem
 from handlers.member import MEMBERS
 from handlers.proof import tell_secretaries_photo
 from nlp.split import split_problems
@@ -107,6 +106,7 @@ async def _report_with(ctx: Context, actor: Actor, said: str, kept: list[message
 
 async def _file_with(ctx: Context, actor: Actor, said: str, ids: list[int]) -> None:
     from bot.services.intake import Problem
+    from handlers.demands import file_problem  # imported late: the command registry's order follows imports
 
     parts = split_problems(said)
     number = await file_problem(ctx, actor, Problem.from_text(said if len(parts) <= 1 else parts[0]))

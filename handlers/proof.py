@@ -3,13 +3,17 @@ asks for one before 验收, and the secretary's reminder with the before and aft
 from __future__ import annotations
 
 from bot import messages
+from bot.commands import Command
 from bot.db.models_files import REPORT, RESULT
-from bot.dispatch import Context
+from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.messages import Outgoing
-from bot.replies import category_name, say
+from bot.replies import CATEGORY_NAMES, category_name, say
 from bot.services import attachments, directory
-from bot.services.directory import SECRETARY
+from bot.services.directory import SECRETARY, STAFF, Actor
+
+router = Router("proof")
+_REQUIRED, _OPTIONAL = ("必须", "要求", "需要", "开", "开启"), ("不要求", "不需要", "不必", "关", "关闭")
 
 
 def photos_in(ctx: Context) -> list[messages.Attachment]:
@@ -63,3 +67,21 @@ async def tell_secretaries_photo(ctx: Context, ticket, attachment_id: int, claim
                                                    roles=(SECRETARY,)):
         ctx.outgoing.append(Outgoing(text=say("photo_caption_after", number=ticket.number, claimer=claimer),
                                      to=person_id, image_id=attachment_id))
+
+
+@router.command("photo_rule", words=("验收照片",), roles=STAFF, usage=("/验收照片 设施报修 必须",
+                "/验收照片 设施报修 不要求"), help="某类诉求报完成前是否必须先发处理后的照片（默认不要求）")
+async def photo_rule(ctx: Context, session, actor: Actor, command: Command) -> None:
+    usage = "/验收照片 设施报修 必须"
+    words = command.args.split()
+    if len(words) != 2 or words[1] not in _REQUIRED + _OPTIONAL:
+        raise DomainError("err_usage", usage=usage)
+    codes = {name: code for code, name in CATEGORY_NAMES.items()} | {code: code for code in CATEGORY_NAMES}
+    code = codes.get(words[0]) or next((c for n, c in codes.items() if words[0] in n), None)
+    if code is None or actor.community_id is None:
+        raise DomainError("err_usage", usage=usage)
+    required = words[1] in _REQUIRED
+    await attachments.set_photo_required(session=session, community_id=actor.community_id, category=code,
+                                         required=required)
+    ctx.reply(say("photo_rule_set", category=category_name(code),
+                  required=say("photo_rule_required" if required else "photo_rule_optional")))
