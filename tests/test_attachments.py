@@ -130,3 +130,15 @@ async def test_query_says_how_many_photos(bot):
     await bot.say(RES_ZHAO, "", EAST, attachments=(photo(jpeg(color=(4, 5, 6))),))
     replies = await bot.say(RES_ZHAO, f"查询 {number}", EAST)
     assert "处理前 2 张" in texts(replies)
+
+
+async def test_a_stranger_learns_nothing_of_a_private_reports_photos(bot):
+    await bot.say(RES_ZHAO, "我家楼上漏水到我家卫生间了，1号楼302", None)
+    (ticket,) = await bot.tickets()
+    replies = await bot.say(RES_ZHAO, "", None, attachments=(photo(),))
+    assert keys(replies) == ["photo_joined"]
+    await bot.say("mem-li", f"接单 {ticket.number}", "room-members")
+    stranger = await bot.say(RES_SUN, f"查询 {ticket.number}", None)
+    assert keys(stranger) == ["ticket_status_brief"] and "照片" not in texts(stranger)
+    own = await bot.say(RES_ZHAO, f"查询 {ticket.number}", None)
+    assert "处理前 1 张" in texts(own)

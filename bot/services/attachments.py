@@ -185,3 +185,16 @@ def describe(settings, row: Attachment) -> dict:
     if row.transcript:
         body["transcript"] = row.transcript
     return body
+
+
+async def links_by_ticket(*, session: AsyncSession, settings, ticket_ids: list[int]) -> dict[int, list[str]]:
+    """Signed links to the stored files of these tickets (exports)."""
+    out: dict[int, list[str]] = {}
+    if not ticket_ids:
+        return out
+    rows = await session.scalars(select(Attachment).where(Attachment.ticket_id.in_(ticket_ids),
+                                                         Attachment.storage_key.is_not(None)).order_by(Attachment.id))
+    for row in rows:
+        if row.ticket_id is not None and row.storage_key:
+            out.setdefault(row.ticket_id, []).append(link(settings, row.storage_key))
+    return out
