@@ -58,7 +58,7 @@ async def attachments_in(ctx: Context, session, actor: Actor, settings, text: st
     if recent is not None:
         await _join(ctx, actor, recent, kept)
         return
-    rows = [await _keep(ctx, actor, a, None) for a in kept]
+    rows = await _keep(ctx, actor, kept, None)
     await flows.start(session=session, name="attachment", person_id=actor.person.id,
                       community_id=actor.community_id, room_id=ctx.msg.room_id,
                       payload={"ids": [r.id for r in rows]}, ttl_seconds=ASK_TTL_SECONDS)
@@ -73,17 +73,16 @@ async def attachments_in(ctx: Context, session, actor: Actor, settings, text: st
         ctx.reply(say("file_ask", what=WHAT[rows[0].kind]))
 
 
-async def _keep(ctx: Context, actor: Actor, att: messages.Attachment, ticket_id: int | None,
+async def _keep(ctx: Context, actor: Actor, atts: list[messages.Attachment], ticket_id: int | None,
                 role: str = REPORT):
-    return await attachments.keep(session=ctx.session, settings=ctx.settings, att=att,
-                                  message_key=ctx.msg.dedup_key, person_id=actor.person.id,
-                                  community_id=actor.community_id, ticket_id=ticket_id, role=role)
+    return await attachments.keep_all(session=ctx.session, settings=ctx.settings, atts=atts,
+                                      message_key=ctx.msg.dedup_key, person_id=actor.person.id,
+                                      community_id=actor.community_id, ticket_id=ticket_id, role=role)
 
 
 async def _join(ctx: Context, actor: Actor, ticket, kept: list[messages.Attachment]) -> None:
     """Put the attachments on the sender's recent ticket and say so."""
-    # Everything is checked before anything is said: one bad file refuses the whole message.
-    rows = [await _keep(ctx, actor, a, ticket.id) for a in kept]
+    rows = await _keep(ctx, actor, kept, ticket.id)
     for row in rows:
         if row.kind == messages.LOCATION:
             await attachments.located(session=ctx.session, ticket=ticket, row=row, actor_id=actor.person.id)
@@ -100,7 +99,7 @@ async def _join(ctx: Context, actor: Actor, ticket, kept: list[messages.Attachme
 
 async def _report_with(ctx: Context, actor: Actor, said: str, kept: list[messages.Attachment]) -> None:
     """Text (or a voice transcript) that is a report, with its photos: one ticket, photos on it."""
-    rows = [await _keep(ctx, actor, a, None) for a in kept]
+    rows = await _keep(ctx, actor, kept, None)
     await _file_with(ctx, actor, said, [r.id for r in rows])
 
 
@@ -152,7 +151,7 @@ async def _member_proof(ctx: Context, actor: Actor, kept: list[messages.Attachme
         ctx.reply(say("result_photo_which", count=len(working)))
         return True
     ticket = done if done is not None else working[0]
-    rows = [await _keep(ctx, actor, a, ticket.id, RESULT) for a in photos]
+    rows = await _keep(ctx, actor, photos, ticket.id, RESULT)
     counts = await attachments.photo_counts(session=ctx.session, ticket_id=ticket.id)
     if done is not None:
         ctx.reply(say("result_photo_ok", number=ticket.number, count=counts[RESULT]))

@@ -34,10 +34,9 @@ async def check_before_done(ctx: Context, ticket) -> None:
 
 async def keep_result_photos(ctx: Context, ticket) -> None:
     """Photos sent together with 完成 are the result."""
-    for att in photos_in(ctx):
-        await attachments.keep(session=ctx.session, settings=ctx.settings, att=att, message_key=ctx.msg.dedup_key,
-                               person_id=ctx.actor.person.id, community_id=ticket.community_id,
-                               ticket_id=ticket.id, role=RESULT)
+    await attachments.keep_all(session=ctx.session, settings=ctx.settings, atts=photos_in(ctx),
+                               message_key=ctx.msg.dedup_key, person_id=ctx.actor.person.id,
+                               community_id=ticket.community_id, ticket_id=ticket.id, role=RESULT)
 
 
 async def secretary_photos(ctx: Context, ticket, claimer: str) -> tuple[str, list[Outgoing]]:

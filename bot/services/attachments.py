@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -49,34 +50,67 @@ def check_location(att: messages.Attachment) -> tuple[float, float, str | None]:
     return lat_f, lon_f, address[:MAX_ADDRESS] if address else None
 
 
-async def keep(*, session: AsyncSession, settings, att: messages.Attachment, message_key: str, person_id: str,
-               community_id: str | None, ticket_id: int | None = None, role: str = REPORT) -> Attachment:
-    """Check, clean and store one attachment and insert its row (``ticket_id`` may come later)."""
+@dataclass
+class Checked:
+    """An attachment that passed every check, not yet stored (see ``keep_all``)."""
+
+    row: Attachment
+    clean: sniff.Clean | None = None
+
+
+async def check(*, settings, att: messages.Attachment, message_key: str, person_id: str,
+                community_id: str | None, ticket_id: int | None = None, role: str = REPORT) -> Checked:
+    """Everything that can refuse an attachment, with nothing written yet."""
     row = Attachment(community_id=community_id, ticket_id=ticket_id, person_id=person_id,
                      message_key=message_key[:255], kind=att.kind, role=role,
                      name=(att.name or "")[:200] or None, created_at=utcnow())
     if att.kind == messages.LOCATION:
         row.latitude, row.longitude, row.address = check_location(att)
-    elif att.kind in messages.STORED_KINDS:
-        clean = await _clean(settings, att)
-        row.kind, row.mime, row.size, row.sha256 = clean.kind, clean.mime, len(clean.data), clean.sha256
-        if ticket_id is not None:
+        return Checked(row)
+    if att.kind not in messages.STORED_KINDS:
+        raise DomainError("attachment_unsupported")
+    clean = await _clean(settings, att)
+    row.kind, row.mime, row.size, row.sha256 = clean.kind, clean.mime, len(clean.data), clean.sha256
+    if att.transcript:
+        row.transcript = att.transcript.strip()[:MAX_TRANSCRIPT] or None
+    return Checked(row, clean)
+
+
+async def store(*, session: AsyncSession, settings, checked: Checked) -> Attachment:
+    """Write a checked attachment: its bytes (content-addressed, kept once), then its row."""
+    row, clean = checked.row, checked.clean
+    if clean is not None:
+        if row.ticket_id is not None:
             same = await session.scalar(select(Attachment).where(
-                Attachment.ticket_id == ticket_id, Attachment.sha256 == row.sha256).limit(1))
+                Attachment.ticket_id == row.ticket_id, Attachment.sha256 == row.sha256).limit(1))
             if same is not None:
                 return same  # the same photo sent twice: kept once
-        store = store_for(settings)
-        row.storage_key = content_key(row.sha256, clean.extension)
-        await store.put(row.storage_key, clean.data, clean.mime)
+        files = store_for(settings)
+        row.storage_key = content_key(clean.sha256, clean.extension)
+        await files.put(row.storage_key, clean.data, clean.mime)
         if clean.thumb is not None:
-            row.thumb_key = content_key(row.sha256, "jpg", thumb=True)
-            await store.put(row.thumb_key, clean.thumb, "image/jpeg")
-        if att.transcript:
-            row.transcript = att.transcript.strip()[:MAX_TRANSCRIPT] or None
-    else:
-        raise DomainError("attachment_unsupported")
+            row.thumb_key = content_key(clean.sha256, "jpg", thumb=True)
+            await files.put(row.thumb_key, clean.thumb, "image/jpeg")
     session.add(row)
     await session.flush()
+    return row
+
+
+async def keep_all(*, session: AsyncSession, settings, atts: list[messages.Attachment], message_key: str,
+                   person_id: str, community_id: str | None, ticket_id: int | None = None,
+                   role: str = REPORT) -> list[Attachment]:
+    """Check every attachment of a message first, then store them: one bad file refuses the
+    message before any file or row of it is written (nothing half-stored)."""
+    checked = [await check(settings=settings, att=a, message_key=message_key, person_id=person_id,
+                           community_id=community_id, ticket_id=ticket_id, role=role) for a in atts]
+    return [await store(session=session, settings=settings, checked=c) for c in checked]
+
+
+async def keep(*, session: AsyncSession, settings, att: messages.Attachment, message_key: str, person_id: str,
+               community_id: str | None, ticket_id: int | None = None, role: str = REPORT) -> Attachment:
+    """Check, clean and store one attachment and insert its row (``ticket_id`` may come later)."""
+    (row,) = await keep_all(session=session, settings=settings, atts=[att], message_key=message_key,
+                            person_id=person_id, community_id=community_id, ticket_id=ticket_id, role=role)
     return row
 
 
