@@ -37,16 +37,18 @@ def limits(settings) -> dict[str, int]:
             messages.VIDEO: settings.file_max_video_mb * mb, messages.FILE: settings.file_max_file_mb * mb}
 
 
-def check_location(att: messages.Attachment) -> tuple[float, float, str | None]:
+def check_location(att: messages.Attachment) -> tuple[float | None, float | None, str | None]:
     """Latitude and longitude within the Earth; ``DomainError`` otherwise."""
     lat, lon = att.latitude, att.longitude
+    address = " ".join(p for p in (att.title, att.address) if p and p.strip()) or None
+    if lat is None and lon is None and address:
+        return None, None, address[:MAX_ADDRESS]  # a puppet that gives the address only
     try:
         lat_f, lon_f = float(lat), float(lon)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise DomainError("location_bad") from None
     if not (math.isfinite(lat_f) and math.isfinite(lon_f)) or not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
         raise DomainError("location_bad")
-    address = " ".join(p for p in (att.title, att.address) if p and p.strip()) or None
     return lat_f, lon_f, address[:MAX_ADDRESS] if address else None
 
 
