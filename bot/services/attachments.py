@@ -71,6 +71,10 @@ async def check(*, settings, att: messages.Attachment, message_key: str, person_
         return Checked(row)
     if att.kind not in messages.STORED_KINDS:
         raise DomainError("attachment_unsupported")
+    if att.kind == messages.VOICE and att.data is None and att.fetch is None and att.transcript:
+        # WeCom's 智能机器人 delivers the transcript only: keep what was said, there is no audio.
+        row.transcript = att.transcript.strip()[:MAX_TRANSCRIPT] or None
+        return Checked(row)
     clean = await _clean(settings, att)
     row.kind, row.mime, row.size, row.sha256 = clean.kind, clean.mime, len(clean.data), clean.sha256
     if att.transcript:
