@@ -24,8 +24,8 @@ from bot.db.models_files import REPORT, RESULT, Attachment, CategoryPolicy
 from bot.errors import DomainError
 from bot.files import sniff
 from bot.files.store import content_key, store_for
-from bot.signing import expiring_path, file_key
 from bot.services import tickets
+from bot.signing import expiring_path, file_key
 
 MAX_ADDRESS = 300
 MAX_TRANSCRIPT = 2000
