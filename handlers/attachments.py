@@ -140,6 +140,8 @@ async def _member_proof(ctx: Context, actor: Actor, kept: list[messages.Attachme
     photos = [a for a in kept if a.kind == messages.IMAGE]
     if not photos or len(photos) != len(kept) or actor.community_id is None:
         return False
+    if ctx.text and nlp.classify(ctx.text).intent == "demand":
+        return False  # a member reporting a new problem with its photo, like any resident
     window = ctx.settings.attach_window_minutes
     done = await attachments.recent_done(session=ctx.session, person_id=actor.person.id,
                                          community_id=actor.community_id, minutes=window)

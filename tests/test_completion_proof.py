@@ -87,3 +87,12 @@ async def test_the_sender_delivers_the_photos_to_the_transport(bot):
     assert [m.to for m in images] == [SECRETARY, SECRETARY]
     assert "处理前" in images[0].text and "处理后" in images[1].text
     assert images[0].image_id != images[1].image_id
+
+
+async def test_a_member_reporting_a_new_problem_with_a_photo_is_not_taken_for_proof(bot):
+    number = await claimed(bot)
+    replies = await bot.say(MEMBER_LI, "5号楼楼道里堆满了杂物", EAST, attachments=(photo(jpeg(color=(7, 7, 7))),))
+    assert "ticket_opened" in keys(replies)
+    new = (await bot.tickets())[-1]
+    assert new.number != number
+    assert [(r.ticket_id, r.role) for r in await rows(bot)][-1] == (new.id, "report")

@@ -23,10 +23,11 @@ import aiohttp
 from aiohttp import web
 
 from bot import bounds
-from bot.messages import FILE, IMAGE, LOCATION, VIDEO, VOICE, Attachment, IncomingMessage
+from bot.messages import IncomingMessage
 from bot.transports.base import SendError
 from bot.transports.wecom import MARKDOWN_LIMIT, PREFIX, post_json, split_utf8, strip_prefix
 from bot.transports.wecom_crypto import ReplayError, ReplayGuard, SignatureError, WeComCrypto, WeComCryptoError
+from bot.transports.wecom_media import MAX_FETCH, Fetcher, attachments_of
 
 log = logging.getLogger(__name__)
 
@@ -150,61 +151,6 @@ def _text_of(msg: dict) -> str | None:
     return None
 
 
-# The most a download from WeCom keeps in memory (the store's own per-kind limits are lower).
-MAX_FETCH = 64 * 1024 * 1024
-Fetcher = Callable[[str, "str | None"], Awaitable[bytes]]
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return float("nan")  # refused by the bot as impossible coordinates
-
-
-def _attachments_of(msg: dict, fetcher: Fetcher | None) -> tuple[Attachment, ...]:
-    """What a 智能机器人 message carries besides text: ``image``/``file`` (an encrypted
-    download URL, optional ``aeskey``), ``mixed`` (text and images), ``voice`` (WeCom's
-    transcript only, no audio), ``location`` (latitude, longitude, name, address)."""
-    def remote(kind: str, body: object) -> Attachment | None:
-        if not isinstance(body, dict) or not isinstance(body.get("url"), str) or not body["url"]:
-            return None
-        url, aeskey = body["url"], body.get("aeskey") if isinstance(body.get("aeskey"), str) else None
-        fetch = (lambda: fetcher(url, aeskey)) if fetcher is not None else None
-        name = body.get("filename") or body.get("name")
-        return Attachment(kind=kind, name=str(name)[:200] if name else None, fetch=fetch, url=url)
-
-    mt = msg.get("msgtype")
-    found: list[Attachment | None] = []
-    if mt == "image":
-        found.append(remote(IMAGE, msg.get("image")))
-    elif mt == "file":
-        found.append(remote(FILE, msg.get("file")))
-    elif mt == "video":
-        found.append(remote(VIDEO, msg.get("video")))
-    elif mt == "mixed":
-        mixed = msg.get("mixed") or {}
-        if isinstance(mixed, str):
-            mixed = bounds.json_body(mixed)
-        for item in mixed.get("msg_item", []) if isinstance(mixed, dict) else []:
-            if isinstance(item, dict) and item.get("msgtype") == "image":
-                found.append(remote(IMAGE, item.get("image")))
-    elif mt == "voice":
-        content = str((msg.get("voice") or {}).get("content", ""))
-        found.append(Attachment(kind=VOICE, transcript=content or None))
-    elif mt == "location":
-        loc = msg.get("location") or {}
-        if isinstance(loc, dict):
-            found.append(Attachment(
-                kind=LOCATION, latitude=_number(loc.get("latitude", loc.get("lat"))),
-                longitude=_number(loc.get("longitude", loc.get("lng", loc.get("lon")))),
-                address=str(loc.get("address") or loc.get("label") or "")[:300] or None,
-                title=str(loc.get("name") or "")[:100] or None))
-    return tuple(a for a in found if a is not None)
-
-
 def strip_leading_mention(text: str, bot_names: Iterable[str] = ()) -> str:
     names = set(bot_names)
     m = _LEADING_MENTION.match(text)
@@ -217,7 +163,7 @@ def to_incoming(msg: dict, bot_names: Iterable[str] = (), fetcher: Fetcher | Non
     """The neutral message for a decrypted 智能机器人 callback, or None to ignore (events, and
     kinds the bot ignores on purpose such as stickers). ``fetcher(url, aeskey)`` downloads
     and decrypts a linked file when the bot asks for its bytes."""
-    attachments = _attachments_of(msg, fetcher)
+    attachments = attachments_of(msg, fetcher)
     text = _text_of(msg)
     if text is None and not attachments:
         return None
