@@ -1,7 +1,7 @@
 """attachments: photos, voice, video, files and locations on tickets; photo rules per category (issue 12)
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0014 (helpers write 0007; chained after main's head 0014 so the suite runs after the rebase)
 
 Hand-written: the attachment table (ticket_id empty while a lone photo waits for its
 "what is the problem?" answer), the per-category photo rule, and the outbox's image column.
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
