@@ -10,7 +10,7 @@ PYTHON ?= python3
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,wechaty]'
+	$(PY) -m pip install --quiet -e '.[dev,wechaty,s3]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -83,6 +83,29 @@ class Settings(BaseSettings):
     wecom_encoding_aes_key: str | None = None
     wecom_bot_names: str = ""
 
+    # --- Photos, voice, video, files, locations (issue 12) --------------------------------
+    # Where files live: "local" (FILE_DIR) or "s3" (any S3-compatible store: AWS, MinIO …).
+    file_store: str = "local"
+    file_dir: str = "files"
+    file_s3_bucket: str = "gridbot"
+    file_s3_endpoint_url: str | None = None
+    file_s3_region: str | None = None
+    file_s3_access_key: str | None = None
+    file_s3_secret_key: str | None = None
+    # Size limits per kind (MB) and the largest image accepted (pixels; bigger is an image bomb).
+    file_max_image_mb: int = 10
+    file_max_voice_mb: int = 5
+    file_max_video_mb: int = 20
+    file_max_file_mb: int = 20
+    file_max_image_pixels: int = 40_000_000
+    # A photo or location within this many minutes of the sender's report joins that ticket;
+    # a member's photo within as long after 完成 is the proof of the result.
+    attach_window_minutes: int = 5
+    # Signed links to files (read API, exports, simulator) stop working after this long.
+    file_link_ttl_seconds: int = 7 * 24 * 3600
+    # Key for those links; default: API_TOKEN, else a random key per process.
+    file_signing_key: str | None = None
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -9,6 +9,43 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Awaitable, Callable
+
+# Attachment kinds every transport maps its platform's message types to. Stickers (表情)
+# and red packets (红包) have no kind on purpose: transports drop them, the bot stays quiet.
+IMAGE, VOICE, VIDEO, FILE, LOCATION, LINK = "image", "voice", "video", "file", "location", "link"
+KINDS = (IMAGE, VOICE, VIDEO, FILE, LOCATION, LINK)
+STORED_KINDS = (IMAGE, VOICE, VIDEO, FILE)  # kinds whose bytes are kept in the file store
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One non-text part of a message, platform-neutral.
+
+    Bytes come either with the message (``data``: the simulator) or on demand (``fetch``:
+    a wechaty FileBox, a WeCom download URL), so a transport never downloads what the bot
+    would refuse anyway. ``size`` is the size the platform declared, when it says one."""
+
+    kind: str  # one of KINDS
+    name: str | None = None  # file name as sent (never trusted for the type)
+    data: bytes | None = field(default=None, repr=False)
+    fetch: Callable[[], Awaitable[bytes]] | None = field(default=None, repr=False, compare=False)
+    size: int | None = None
+    mime: str | None = None  # what the platform claims; the store sniffs the bytes itself
+    transcript: str | None = None  # voice: the platform's speech-to-text
+    duration: float | None = None  # voice/video seconds
+    latitude: float | None = None  # location
+    longitude: float | None = None
+    address: str | None = None
+    title: str | None = None  # location name (POI) or link card title
+    url: str | None = None  # link card target
+
+    async def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        if self.fetch is not None:
+            return await self.fetch()
+        return b""
 
 # Longest readable key; longer ones are hashed so the key, and the idempotency keys
 # built on it ("manual:<key>", "redeem:<key>"), always fit their columns.
@@ -28,6 +65,7 @@ class IncomingMessage:
     # A quoted reply (引用): the text of the quoted message, as delivered.
     quoted_text: str | None = None
     received_at: datetime | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def is_private(self) -> bool:
@@ -63,6 +101,8 @@ class Outgoing:
     # Held until then (quiet hours): written with the message's other rows, but not part of
     # its answer, so a redelivery returns exactly what the first delivery answered.
     not_before: datetime | None = None
+    # A stored photo (attachment id) sent with the text where the platform can send images.
+    image_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.key is None:

@@ -362,5 +362,6 @@ class OutboxSender:
 def _outgoing(row: OutboxMessage, text: str, index: int) -> Outgoing:
     """Piece ``index`` of a row; mentions go with the first piece only."""
     if index == 0:
-        return Outgoing(text=text, room_id=row.room_id, to=row.to_person, mentions=tuple(row.mentions))
+        return Outgoing(text=text, room_id=row.room_id, to=row.to_person, mentions=tuple(row.mentions),
+                        image_id=row.image_id)
     return Outgoing(text=text, room_id=row.room_id, to=None if row.room_id else row.to_person)

@@ -8,11 +8,13 @@ from bot.dispatch import Router
 def build_routers() -> list[Router]:
     from handlers import (
         activities,
+        attachments,
         common,
         conversation,
         demands,
         member,
         points,
+        proof,
         registration,
         resident,
         schedule,
@@ -20,8 +22,8 @@ def build_routers() -> list[Router]:
         shop,
     )
 
-    return [secretary.router, member.router, resident.router, points.router, registration.router,
-            activities.router, shop.router, common.router, schedule.router, conversation.router, demands.router]
+    return [secretary.router, proof.router, member.router, resident.router, points.router, registration.router,
+            activities.router, shop.router, common.router, schedule.router, conversation.router, attachments.router, demands.router]
 
 
 def group_chatter(room, text: str) -> bool:

@@ -78,8 +78,10 @@ async def demand_answered(ctx: Context, yes: bool, state: flows.State) -> None:
     await file_problem(ctx, ctx.actor, intake.Problem(**state.payload))
 
 
-async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> None:
-    """Report one problem and tell the resident truthfully what happened and who was told."""
+async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> int:
+    """Report one problem and tell the resident truthfully what happened and who was told.
+
+    Returns the number of the ticket it opened or joined."""
     if actor.community_id is None:
         raise DomainError("err_no_community")
     outcome = await intake.report(
@@ -90,7 +92,7 @@ async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> N
     if outcome.kind in (intake.MERGED, intake.ALREADY):
         key = "ticket_merged" if outcome.kind == intake.MERGED else "ticket_already_reported"
         ctx.reply(say(key, number=outcome.ticket.number, count=outcome.count))
-        return
+        return outcome.ticket.number
     ticket = outcome.ticket
     fields = ticket_fields(ticket)
     if not fields["location"] and problem.landmark:
@@ -110,6 +112,7 @@ async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> N
                           community_id=actor.community_id, room_id=ctx.msg.room_id,
                           payload={"number": ticket.number}, ttl_seconds=WHERE_TTL_SECONDS)
     deliver(ctx, outcome.offers, outcome.wait)
+    return ticket.number
 
 
 def _who_was_told(ctx: Context, outcome: intake.Outcome) -> str:

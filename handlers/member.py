@@ -8,6 +8,7 @@ from bot.messages import Outgoing
 from bot.replies import say
 from bot.services import directory, duplicates, tickets
 from bot.services.directory import GRID_WORKER, MEMBER, SECRETARY, Actor
+from handlers import proof
 from handlers.format import excerpt, location, say_about, tell_reporter, ticket_fields
 
 router = Router("member")
@@ -92,14 +93,19 @@ async def complete(ctx: Context, session, actor: Actor, command: Command) -> Non
     number = need_number(command, "完成 12 已更换灯泡")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
     note = command.rest or "已处理"
+    await proof.check_before_done(ctx, ticket)
     await tickets.complete(session=session, ticket=ticket, person_id=actor.person.id, note=note)
+    await proof.keep_result_photos(ctx, ticket)
     name = actor.person.name
     ctx.reply(say_about(ticket, "ticket_done_ok", number=number))
     await tell_residents(ctx, ticket, say_about(ticket, "ticket_done_reporter", number=number, claimer=name,
                                                 note=note))
+    photos_note, images = await proof.secretary_photos(ctx, ticket, name)
     for person_id in await directory.ids_with_role(session=session, community_id=ticket.community_id,
                                                    roles=(SECRETARY,)):
-        ctx.tell(person_id, say_about(ticket, "ticket_done_secretary", number=number, claimer=name, note=note))
+        ctx.tell(person_id, say_about(ticket, "ticket_done_secretary", number=number, claimer=name, note=note)
+                 + photos_note)
+    ctx.outgoing.extend(images)
 
 
 async def tell_residents(ctx: Context, ticket, text: str) -> None:

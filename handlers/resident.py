@@ -8,7 +8,7 @@ from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
-from bot.services import awards, directory, tickets, visibility
+from bot.services import attachments, awards, directory, tickets, visibility
 from bot.services.directory import SECRETARY, Actor
 from handlers.format import local_time, located, ticket_fields
 from handlers.member import community_of, need_number
@@ -46,6 +46,10 @@ async def _status_details(session, actor: Actor, ticket) -> str:
     if ticket.claimer_id:
         claimer = await directory.name_of(session=session, person_id=ticket.claimer_id)
         lines += say("ticket_status_claimer", claimer=claimer or ticket.claimer_id)
+    counts = await attachments.photo_counts(session=session, ticket_id=ticket.id)
+    if counts["report"] or counts["result"]:
+        # Photos are details too (docs/privacy.md): only those who may read the ticket hear of them.
+        lines += say("ticket_status_photos", report=counts["report"], result=counts["result"])
     if actor.is_staff and ticket.evidence:
         # Secretaries see which words made the classifier file it under this category.
         lines += say("ticket_status_evidence", words=ticket.evidence)

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from bot.config import Settings
 from bot.db.models import OutboxMessage, Ticket
-from bot.messages import IncomingMessage, Outgoing
+from bot.messages import Attachment, IncomingMessage, Outgoing
 from bot.runtime import Runtime
 from bot.transports.simulator import SimulatorTransport
 
@@ -49,6 +50,7 @@ class Reply:
     text: str
     mentions: list[str]
     key: str | None = None  # the reply template (bot.replies key) that produced the text
+    image_id: int | None = None  # a photo sent with the text (issue 12)
 
 
 class BotHarness:
@@ -57,6 +59,8 @@ class BotHarness:
 
     @classmethod
     async def create(cls, database_url: str, **overrides) -> "BotHarness":
+        if "file_dir" not in overrides:
+            overrides["file_dir"] = tempfile.mkdtemp(prefix="gridbot-files-")
         settings = Settings(_env_file=None, database_url=database_url, transport="sim", **overrides)
         runtime = Runtime(settings, transport=RecordingTransport())
         await runtime.transport.start(runtime.dispatcher.handle)  # the web routes' inbound path
@@ -66,13 +70,16 @@ class BotHarness:
         await self.runtime.db.dispose()
 
     async def say(self, sender: str, text: str, room: str | None = EAST, *, msg_id: str | None = None,
-                  name: str | None = None, mentions: tuple[str, ...] = ()) -> list[Reply]:
+                  name: str | None = None, mentions: tuple[str, ...] = (),
+                  attachments: tuple[Attachment, ...] = ()) -> list[Reply]:
         msg = IncomingMessage(
             platform="test", msg_id=msg_id or f"m{next(_ids)}", sender_id=sender,
             sender_name=name or NAMES.get(sender, sender), text=text, room_id=room, mentions=mentions,
+            attachments=attachments,
         )
         rows = await self.runtime.dispatcher.handle(msg)
-        return [Reply(r.room_id, r.to_person, r.text, list(r.mentions), r.reply_key) for r in rows]
+        return [Reply(r.room_id, r.to_person, r.text, list(r.mentions), r.reply_key, getattr(r, "image_id", None))
+                for r in rows]
 
     async def ticket(self, number: int, community: str = "xingfuli") -> Ticket | None:
         async with self.runtime.db.sessions() as session:

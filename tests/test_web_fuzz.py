@@ -113,6 +113,7 @@ def path(template: str) -> st.SearchStrategy[str]:
         "/api/people/{person_id}/statement.xlsx": st.tuples(SEGMENT),
         "/api/communities/{community_id}/ledger.xlsx": st.tuples(SEGMENT),
         "/api/reports/{community}/{month}.xlsx": st.tuples(SEGMENT, MONTH),
+        "/files/{prefix}/{name}": st.tuples(SEGMENT, SEGMENT),
     }.get(template, st.just(()))
 
     def fill(values: tuple) -> str:
@@ -134,6 +135,7 @@ ROUTES = {
     ("GET", "/api/reports/{community}/{month}.xlsx"): "get",
     ("GET", "/api/sim/outbox"): "get", ("GET", "/api/sim/directory"): "get",
     ("POST", "/api/sim/messages"): "post",
+    ("GET", "/files/{prefix}/{name}"): "get",
 }
 
 
@@ -251,7 +253,8 @@ def test_wecom_routes_are_fuzzed(bot, database_url):
                         wecom_token="tok", wecom_encoding_aes_key=AES_KEY)
     runtime = Runtime(settings)
     routes = {(r.method, r.resource.canonical) for r in create_app(runtime).router.routes() if r.method != "HEAD"}
-    shared = {k for k in ROUTES if k[1] == "/healthz" or k[1].startswith("/api/") and not k[1].startswith("/api/sim/")}
+    shared = {k for k in ROUTES if k[1] in ("/healthz", "/files/{prefix}/{name}")
+              or k[1].startswith("/api/") and not k[1].startswith("/api/sim/")}
     assert routes == shared | {("GET", "/wecom/callback"), ("POST", "/wecom/callback")}
 
 

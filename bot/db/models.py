@@ -190,6 +190,7 @@ class OutboxMessage(SQLModel, table=True):
     guard_ticket_id: int | None = None
     guard_statuses: str | None = Field(default=None, max_length=64)
     guard_claimer: str | None = None
+    image_id: int | None = None  # a photo (attachment id) sent with the text (issue 12)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
 
@@ -225,4 +226,4 @@ class TicketWatcher(SQLModel, table=True):
 
 # Tables of other areas live in their own modules; importing them here puts every
 # table on SQLModel.metadata for Alembic and the tests.
-from bot.db import models_members, models_schedule  # noqa: E402,F401
+from bot.db import models_files, models_members, models_schedule  # noqa: E402,F401

@@ -131,7 +131,7 @@ TEXT: dict[str, str] = {
     "xlsx_sheet_categories": "分类",
     "xlsx_head_categories": "分类|件数",
     "xlsx_sheet_tickets": "诉求明细",
-    "xlsx_head_tickets": "编号|分类|紧急|状态|登记时间|认领时间|完成时间|验收时间|办结时限|是否超时|处理人|评分|内容",
+    "xlsx_head_tickets": "编号|分类|紧急|状态|登记时间|认领时间|完成时间|验收时间|办结时限|是否超时|处理人|评分|内容|照片和附件",
     "xlsx_sheet_members": "活跃党员",
     "xlsx_head_members": "名次|姓名|办结件数|本期积分",
     "xlsx_yes": "是",

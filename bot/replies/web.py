@@ -31,6 +31,12 @@ TEXT: dict[str, str] = {
     # Simulator and read API
     "web_unknown_room": "未知的群：{room}",
     "web_ticket_not_found": "没有找到诉求 #{number}",
+    "web_file_not_found": "没有找到这个文件",
+    "web_not_number": "{field} 必须是数字",
+    "web_attachments_list": "attachments（附件）必须是列表，最多 {limit} 个",
+    "web_attachment_kind": "每个附件要写明 kind（种类）：{kinds}",
+    "web_attachment_data": "附件的 data 必须是 base64 编码的文件内容",
+    "web_file_link_invalid": "这个文件链接无效或已过期，请重新获取",
     "web_ticket_ambiguous": "多个社区都有诉求 #{number}：请加上 ?community=社区编号",
     "web_person_not_found": "没有找到人员：{person}",
     "web_community_not_found": "没有找到社区：{community}",

@@ -60,6 +60,7 @@ class Queued:
     mentions: list[str]
     cause: str | None
     reply_key: str | None = None
+    image_id: int | None = None  # a photo sent with the text (issue 12)
 
 
 _INSERT = Prepared(OutboxMessage.__table__.insert())
@@ -83,13 +84,14 @@ async def enqueue(
             "room_id": m.room_id, "to_person": m.to, "conversation": conversation_of(m.room_id, m.to),
             "text": m.text[:MAX_TEXT], "mentions": list(m.mentions), "cause": cause, "reply_key": m.key,
             "status": "pending", "attempts": 0, "parts_sent": 0, "not_before": m.not_before or not_before,
-            "broadcast_id": getattr(m, "broadcast_id", None), "created_at": now,
+            "broadcast_id": getattr(m, "broadcast_id", None), "created_at": now, "image_id": m.image_id,
             **guard_columns(m.guard),
         }
         for m in messages
     ]
     await _INSERT.run_many(session, rows)
-    return [Queued(r["room_id"], r["to_person"], r["text"], r["mentions"], cause, r["reply_key"]) for r in rows]
+    return [Queued(r["room_id"], r["to_person"], r["text"], r["mentions"], cause, r["reply_key"], r["image_id"])
+            for r in rows]
 
 
 # -- broadcasts ----------------------------------------------------------------

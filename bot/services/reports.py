@@ -39,8 +39,10 @@ def _stamp(dt: datetime | None) -> str:
 
 
 def workbook(f: Figures, *, community: str, title: str, now: datetime, names: dict[str, str],
-             private: frozenset[int] | set[int] = frozenset()) -> bytes:
-    """``private``: ids of tickets whose text the reader may not see (bot.services.visibility)."""
+             private: frozenset[int] | set[int] = frozenset(), links: dict[int, list[str]] | None = None) -> bytes:
+    """``private``: ids of tickets whose text the reader may not see (bot.services.visibility);
+    ``links``: signed links to each ticket's photos and files (never for a private ticket)."""
+    links = links or {}
     wb = Workbook()
     bold = Font(bold=True)
     ws = wb.active
@@ -68,6 +70,7 @@ def workbook(f: Figures, *, community: str, title: str, now: datetime, names: di
             _stamp(t.created_at), _stamp(t.claimed_at), _stamp(t.done_at), _stamp(t.verified_at),
             _stamp(t.deadline_at), yes if is_overdue(t, now) else no,
             names.get(t.claimer_id, t.claimer_id or ""), t.rating if t.rating is not None else "", "" if t.id in private else t.text[:200],
+            "" if t.id in private else "\n".join(links.get(t.id, [])),
         ])
     members = wb.create_sheet(say("xlsx_sheet_members"))
     members.append(say("xlsx_head_members").split("|"))

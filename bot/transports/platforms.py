@@ -98,7 +98,8 @@ class ManagedWeComTransport(WeComTransport):
                                               per_minute=self.per_minute)
         if self.crypto is not None:
             self.replier = WeComRobotReplier(self._session)
-            self.callback = WeComCallback(self.crypto, self.inbound, replier=self.replier, bot_names=self.bot_names)
+            self.callback = WeComCallback(self.crypto, self.inbound, replier=self.replier, bot_names=self.bot_names,
+                                          http=self._session)
 
     async def stop(self) -> None:
         if self.callback is not None:

@@ -33,6 +33,7 @@ class Delivered:
     to: str | None
     text: str
     mentions: tuple[str, ...]
+    image_id: int | None = None  # a stored photo sent with the text (bot.files)
 
 
 class SimulatorTransport(Transport):
@@ -64,13 +65,14 @@ class SimulatorTransport(Transport):
     async def send(self, message: Outgoing, idempotency_key: str | None = None) -> None:
         if idempotency_key is not None and idempotency_key in self._delivered:
             return
-        self._append(message.room_id, message.to, message.text, tuple(message.mentions))
+        self._append(message.room_id, message.to, message.text, tuple(message.mentions), message.image_id)
         self._delivered.add(idempotency_key)
         self.sends += 1
 
-    def _append(self, room: str | None, to: str | None, text: str, mentions: tuple[str, ...]) -> None:
+    def _append(self, room: str | None, to: str | None, text: str, mentions: tuple[str, ...],
+                image_id: int | None = None) -> None:
         self._seq += 1
-        self._log.append(Delivered(self._seq, room, to, text, mentions))
+        self._log.append(Delivered(self._seq, room, to, text, mentions, image_id))
 
     def seed(self, rows: Iterable[Any]) -> None:
         """History from before this process: outbox rows sent before ``started_at``, oldest first."""
@@ -81,9 +83,9 @@ class SimulatorTransport(Transport):
         self._log.clear()
         self._seq = 0
         for row in rows:
-            self._append(row.room_id, row.to_person, row.text, tuple(row.mentions))
+            self._append(row.room_id, row.to_person, row.text, tuple(row.mentions), row.image_id)
         for d in earlier:
-            self._append(d.room, d.to, d.text, d.mentions)
+            self._append(d.room, d.to, d.text, d.mentions, d.image_id)
 
     def feed(self, *, after: int, viewer: str | None) -> list[Delivered]:
         """Delivered after ``after``, as ``viewer`` sees them: room messages, and private ones to them."""

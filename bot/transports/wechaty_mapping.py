@@ -7,11 +7,13 @@ other platforms' ids.
 """
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.messages import IncomingMessage
+from bot.messages import FILE, IMAGE, LINK, LOCATION, VIDEO, VOICE, Attachment, IncomingMessage
 from bot.transports.wechaty_text import parse_quote, strip_leading_mentions
 
 PREFIX = "wx:"
@@ -36,11 +38,19 @@ def _when(ts: int) -> datetime:
 
 
 async def to_incoming(bot: Any, msg: Any, self_name: str = "") -> IncomingMessage | None:
-    """The neutral message for a wechaty text message; None for other types."""
+    """The neutral message for a wechaty message: text, or a photo, voice, video, file,
+    location or link card as an attachment (bytes fetched only when the bot asks: ``Attachment.fetch``).
+    None for what the bot ignores on purpose: stickers, red packets, transfers, mini programs,
+    contact cards, chat histories, recalls."""
     from wechaty_puppet import MessageType
 
-    if msg.type() != MessageType.MESSAGE_TYPE_TEXT:
-        return None
+    kind = msg.type()
+    attachments: tuple[Attachment, ...] = ()
+    if kind != MessageType.MESSAGE_TYPE_TEXT:
+        found = await attachment_of(msg)
+        if found is None:
+            return None
+        attachments = (found,)
     payload = msg.payload
     talker = msg.talker()
     room = msg.room()
@@ -57,7 +67,7 @@ async def to_incoming(bot: Any, msg: Any, self_name: str = "") -> IncomingMessag
                 bot_names.append(await room.alias(bot.user_self()) or "")
         except Exception:  # noqa: BLE001 - room aliases are optional for a puppet
             pass
-    text = msg.text() or ""
+    text = (msg.text() or "") if not attachments else ""
     quoted = None
     q = parse_quote(text)
     if q is not None:
@@ -75,7 +85,82 @@ async def to_incoming(bot: Any, msg: Any, self_name: str = "") -> IncomingMessag
         mentions_bot=mentions_bot,
         quoted_text=quoted,
         received_at=_when(payload.timestamp),
+        attachments=attachments,
     )
+
+
+# -- attachments -------------------------------------------------------------------
+# The most a FileBox read keeps in memory (the store's own per-kind limits are lower).
+MAX_FETCH = 64 * 1024 * 1024
+_LOCATION_ATTR = re.compile(r'\b(x|y|label|poiname)\s*=\s*"([^"]*)"')
+
+
+async def attachment_of(msg: Any) -> Attachment | None:
+    """The attachment a non-text wechaty message carries; None for kinds the bot ignores."""
+    from wechaty_puppet import MessageType
+
+    kind = msg.type()
+    file_kinds = {MessageType.MESSAGE_TYPE_IMAGE: IMAGE, MessageType.MESSAGE_TYPE_VIDEO: VIDEO,
+                  MessageType.MESSAGE_TYPE_ATTACHMENT: FILE, MessageType.MESSAGE_TYPE_AUDIO: VOICE}
+    if kind in file_kinds:
+        async def fetch() -> bytes:
+            if kind == MessageType.MESSAGE_TYPE_AUDIO:  # python-wechaty's to_file_box takes audio as a file too
+                box = await msg.puppet.message_file(msg.message_id)
+            else:
+                box = await msg.to_file_box()
+            return await filebox_bytes(box)
+        return Attachment(kind=file_kinds[kind], name=None, fetch=fetch)
+    if kind == MessageType.MESSAGE_TYPE_LOCATION:
+        return location_of(msg.text() or "")
+    if kind == MessageType.MESSAGE_TYPE_URL:
+        try:
+            link = await msg.to_url_link()
+            payload = link.payload
+            return Attachment(kind=LINK, url=payload.url, title=payload.title)
+        except Exception:  # noqa: BLE001 - a card the puppet cannot describe is ignored like a sticker
+            return None
+    return None  # EMOTICON (stickers), RED_ENVELOPE, TRANSFER, MINI_PROGRAM, CONTACT, CHAT_HISTORY, RECALLED
+
+
+def location_of(text: str) -> Attachment:
+    """A shared location: WeChat's XML (``<location x="lat" y="lon" label="address" poiname="name">``),
+    or, from puppets that give only text, the address alone."""
+    attrs = dict(_LOCATION_ATTR.findall(text))
+    if "x" in attrs and "y" in attrs:
+        try:
+            lat, lon = float(attrs["x"]), float(attrs["y"])
+        except ValueError:
+            lat = lon = float("nan")  # refused by the bot as impossible coordinates
+        return Attachment(kind=LOCATION, latitude=lat, longitude=lon, address=html.unescape(attrs.get("label", "")),
+                          title=html.unescape(attrs.get("poiname", "")) or None)
+    return Attachment(kind=LOCATION, address=text.strip()[:300] or None)
+
+
+async def filebox_bytes(box: Any, limit: int = MAX_FETCH) -> bytes:
+    """The bytes of a FileBox (python-wechaty's ``to_base64`` is unimplemented): base64, buffer,
+    stream, a local file or a URL (read at most ``limit`` bytes)."""
+    import base64 as b64
+
+    data = getattr(box, "base64", None)
+    if data:
+        return b64.b64decode(data)
+    for attr in ("buffer", "stream"):
+        data = getattr(box, attr, None)
+        if data:
+            return bytes(data)
+    path = getattr(box, "localPath", None)
+    if path:
+        with open(path, "rb") as f:
+            return f.read(limit + 1)
+    url = getattr(box, "remoteUrl", None)
+    if url:
+        import aiohttp
+
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+            async with session.get(url, headers=getattr(box, "headers", None) or None) as resp:
+                resp.raise_for_status()
+                return await resp.content.read(limit + 1)
+    return b""
 
 
 def to_room_join(bot: Any, room: Any, invitees: list, inviter: Any) -> RoomJoin:

@@ -27,6 +27,7 @@ from bot.messages import IncomingMessage
 from bot.transports.base import SendError
 from bot.transports.wecom import MARKDOWN_LIMIT, PREFIX, post_json, split_utf8, strip_prefix
 from bot.transports.wecom_crypto import ReplayError, ReplayGuard, SignatureError, WeComCrypto, WeComCryptoError
+from bot.transports.wecom_media import MAX_FETCH, Fetcher, attachments_of
 
 log = logging.getLogger(__name__)
 
@@ -158,11 +159,15 @@ def strip_leading_mention(text: str, bot_names: Iterable[str] = ()) -> str:
     return text
 
 
-def to_incoming(msg: dict, bot_names: Iterable[str] = ()) -> IncomingMessage | None:
-    """The neutral message for a decrypted 智能机器人 callback, or None to ignore."""
+def to_incoming(msg: dict, bot_names: Iterable[str] = (), fetcher: Fetcher | None = None) -> IncomingMessage | None:
+    """The neutral message for a decrypted 智能机器人 callback, or None to ignore (events, and
+    kinds the bot ignores on purpose such as stickers). ``fetcher(url, aeskey)`` downloads
+    and decrypts a linked file when the bot asks for its bytes."""
+    attachments = attachments_of(msg, fetcher)
     text = _text_of(msg)
-    if text is None:
+    if text is None and not attachments:
         return None
+    text = text or ""
     # Bounded like every edge (bot/bounds.py): ids fit their columns once prefixed, no NUL anywhere.
     userid = bounds.identifier(str((msg.get("from") or {}).get("userid", "")), field="from.userid",
                                limit=bounds.PERSON_ID_MAX - len(PREFIX))
@@ -185,6 +190,7 @@ def to_incoming(msg: dict, bot_names: Iterable[str] = ()) -> IncomingMessage | N
         mentions_bot=group,  # in a group the robot only hears @mentions
         quoted_text=quoted,
         received_at=datetime.now(timezone.utc),
+        attachments=attachments,
     )
 
 
@@ -198,8 +204,10 @@ class WeComCallback:
         replier: WeComRobotReplier | None = None,
         bot_names: Iterable[str] = (),
         background: bool = True,
+        http: aiohttp.ClientSession | None = None,
     ) -> None:
         self.crypto = crypto
+        self.http = http  # for downloads; None: a short-lived session per download
         self.on_message = on_message
         self.guard = guard if guard is not None else ReplayGuard()
         self.replier = replier
@@ -258,7 +266,7 @@ class WeComCallback:
             msg = bounds.json_body(plain)
             if not isinstance(msg, dict):
                 raise ValueError("message is not an object")
-            incoming = to_incoming(msg, self.bot_names)
+            incoming = to_incoming(msg, self.bot_names, fetcher=self.fetch_file)
         except (ValueError, TypeError, AttributeError) as exc:
             return self._refuse(request, 400, f"malformed message: {exc}")
         if incoming is None:
@@ -273,6 +281,23 @@ class WeComCallback:
         else:
             await self._deliver(incoming)
         return web.Response(text="")
+
+    async def fetch_file(self, url: str, aeskey: str | None) -> bytes:
+        """Download a file a callback linked to and decrypt it (bot.transports.wecom_crypto)."""
+        if not url.startswith(("https://", "http://")):
+            raise ValueError("not a download URL")
+        own = self.http is None
+        session = self.http or aiohttp.ClientSession()
+        try:
+            async with session.get(url, timeout=aiohttp.ClientTimeout(total=60)) as resp:
+                resp.raise_for_status()
+                data = await resp.content.read(MAX_FETCH + 1)
+        finally:
+            if own:
+                await session.close()
+        if len(data) > MAX_FETCH:
+            raise ValueError("file too large")
+        return self.crypto.decrypt_file(data, aeskey)
 
     async def _deliver(self, incoming: IncomingMessage) -> None:
         try:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot import bounds
 from bot.db.models import Person, Ticket
 from bot.replies import say
-from bot.services import points, tickets, visibility
+from bot.services import attachments, points, tickets, visibility
 from bot.web.auth import viewer_of
 
 
@@ -42,6 +42,8 @@ async def get_ticket(request: web.Request) -> web.Response:
             body = {"number": t.number, "community": t.community_id, "status": t.status, "details": False}
             return web.json_response(body, dumps=_dumps)
         events = await tickets.events_of(session=session, ticket_id=t.id)
+        files = await attachments.of_ticket(session=session, ticket_id=t.id)
+        settings = request.app[RUNTIME].settings
     body = {
         "details": True,
         "number": t.number, "community": t.community_id, "status": t.status, "category": t.category,
@@ -56,6 +58,8 @@ async def get_ticket(request: web.Request) -> web.Response:
              "note": e.note, "at": _iso(e.created_at)}
             for e in events
         ],
+        # Signed, expiring links (bot/web/files.py); details only, like the text (docs/privacy.md).
+        "attachments": [attachments.describe(settings, a) for a in files],
     }
     return web.json_response(body, dumps=_dumps)
 

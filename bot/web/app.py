@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.bounds import BadInput
 from bot.replies import say
-from bot.web import api, auth, reports, sim
+from bot.web import api, auth, files, reports, sim
 
 log = logging.getLogger(__name__)
 RUNTIME = web.AppKey("runtime", object)
@@ -57,15 +57,25 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(await runtime.health())
 
 
+def _max_body(settings) -> int:
+    """Large enough for the biggest file the simulator may send (base64 is 4/3 of it), else 256 KB."""
+    if settings.transport != "sim":
+        return 256 * 1024
+    largest = max(settings.file_max_image_mb, settings.file_max_voice_mb, settings.file_max_video_mb,
+                  settings.file_max_file_mb)
+    return largest * 1024 * 1024 * 4 // 3 + 256 * 1024
+
+
 def create_app(runtime) -> web.Application:
     app = web.Application(middlewares=[errors_as_json, auth.middleware(runtime.settings)],
-                          client_max_size=256 * 1024)
+                          client_max_size=_max_body(runtime.settings))
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
     api.add_routes(app)
     from bot.web import exports  # ledger .xlsx (issue 6)
     exports.add_routes(app)
     reports.add_routes(app)  # monthly .xlsx (issue 5)
+    files.add_routes(app)  # signed links to photos and files (issue 12)
     app.add_routes(runtime.transport.web_routes())  # e.g. the WeCom callback
     if runtime.settings.transport == "sim":
         app.router.add_get("/", index)

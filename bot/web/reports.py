@@ -10,7 +10,7 @@ from bot import bounds
 from bot.clock import utcnow
 from bot.db.models import Community, Person
 from bot.replies import say
-from bot.services import reports, stats, visibility
+from bot.services import attachments, reports, stats, visibility
 from bot.web.auth import viewer_of
 
 
@@ -31,8 +31,10 @@ async def monthly_xlsx(request: web.Request) -> web.Response:
         ids = {t.claimer_id for t in f.tickets if t.claimer_id}
         names = dict((await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))).all()) \
             if ids else {}
+        links = await attachments.links_by_ticket(session=session, settings=request.app[RUNTIME].settings,
+                                                  ticket_ids=[t.id for t in f.tickets if t.id not in private])
     body = reports.workbook(f, community=community.name, now=now, names=names,
-                            title=say("report_title_month", year=year, month=month), private=private)
+                            title=say("report_title_month", year=year, month=month), private=private, links=links)
     filename = f"report-{re.sub(r'[^A-Za-z0-9._-]', '_', community_id)}-{year:04d}-{month:02d}.xlsx"
     return web.Response(body=body, headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,6 +1,8 @@
 """The simulator's JSON API (product.md: Local simulator)."""
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import uuid
 
@@ -9,7 +11,7 @@ from aiohttp import web
 from bot import bounds
 from bot.db.directory_cache import MISSING
 from bot.db.models import OutboxMessage
-from bot.messages import IncomingMessage
+from bot.messages import Attachment, IncomingMessage
 from bot.replies import say
 from bot.services import directory, outbox
 
@@ -18,8 +20,72 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-def _reply_json(row: OutboxMessage) -> dict:
-    return {"room": row.room_id, "to": row.to_person, "text": row.text, "mentions": list(row.mentions)}
+def _reply_json(row: OutboxMessage, images: dict[int, dict] | None = None) -> dict:
+    body = {"room": row.room_id, "to": row.to_person, "text": row.text, "mentions": list(row.mentions)}
+    image_id = getattr(row, "image_id", None)
+    if image_id and images and image_id in images:
+        body["image"] = images[image_id]  # a photo the bot sent with the text (signed links)
+    return body
+
+
+async def _images(runtime, rows) -> dict[int, dict]:
+    """Signed links for the photos some of ``rows`` carry (the page shows them)."""
+    ids = {r.image_id for r in rows if getattr(r, "image_id", None)}
+    if not ids:
+        return {}
+    from sqlalchemy import select
+
+    from bot.db.models_files import Attachment
+    from bot.services.attachments import link
+
+    async with runtime.db.sessions() as session:
+        found = await session.scalars(select(Attachment).where(Attachment.id.in_(ids)))
+        return {a.id: {"url": link(runtime.settings, a.storage_key),
+                       "thumb_url": link(runtime.settings, a.thumb_key or a.storage_key)}
+                for a in found if a.storage_key}
+
+
+MAX_ATTACHMENTS = 9  # WeChat sends at most nine photos at once
+_KINDS = ("image", "voice", "video", "file", "location")
+
+
+def _number(value: object, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bounds.BadInput(say("web_not_number", field=field))
+    return float(value)
+
+
+def _attachments(raw: object) -> tuple[Attachment, ...]:
+    """product.md: ``attachments: [{kind, name, data (base64), transcript, latitude, longitude, address}]``.
+    Only the shape is checked here; what the bytes are is the bot's business (a chat reply)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > MAX_ATTACHMENTS:
+        raise bounds.BadInput(say("web_attachments_list", limit=MAX_ATTACHMENTS))
+    out = []
+    for item in raw:
+        if not isinstance(item, dict) or item.get("kind") not in _KINDS:
+            raise bounds.BadInput(say("web_attachment_kind", kinds="、".join(_KINDS)))
+        kind = item["kind"]
+        name = bounds.text(item.get("name"), field="attachments.name", limit=200, required=False)
+        if kind == "location":
+            out.append(Attachment(kind=kind, name=name,
+                                  latitude=_number(item.get("latitude"), "attachments.latitude"),
+                                  longitude=_number(item.get("longitude"), "attachments.longitude"),
+                                  address=bounds.text(item.get("address"), field="attachments.address", limit=300,
+                                                      required=False)))
+            continue
+        encoded = item.get("data")
+        if not isinstance(encoded, str):
+            raise bounds.BadInput(say("web_attachment_data"))
+        try:
+            data = base64.b64decode(encoded.split(",", 1)[1] if encoded.startswith("data:") else encoded,
+                                    validate=True)
+        except (binascii.Error, ValueError):
+            raise bounds.BadInput(say("web_attachment_data")) from None
+        transcript = bounds.text(item.get("transcript"), field="attachments.transcript", limit=2000, required=False)
+        out.append(Attachment(kind=kind, name=name, data=data, size=len(data), transcript=transcript))
+    return tuple(out)
 
 
 async def post_message(request: web.Request) -> web.Response:
@@ -34,7 +100,9 @@ async def post_message(request: web.Request) -> web.Response:
     if room is not None and not isinstance(room, str):
         raise bounds.BadInput(say("web_not_string", field="room（群 id，私聊为 null）"))
     room = bounds.identifier(room, field="room", limit=bounds.ROOM_ID_MAX, required=False)
-    text = bounds.text(body.get("text"), field="text（消息内容）", limit=bounds.TEXT_MAX)
+    attachments = _attachments(body.get("attachments"))
+    text = bounds.text(body.get("text") if body.get("text") is not None or not attachments else "",
+                       field="text（消息内容）", limit=bounds.TEXT_MAX)
     name = bounds.text(body.get("name") or sender, field="name", limit=bounds.NAME_MAX)
     msg_id = body.get("msg_id")
     if isinstance(msg_id, str) and not msg_id.strip():
@@ -48,11 +116,12 @@ async def post_message(request: web.Request) -> web.Response:
         raise bounds.BadInput(say("web_unknown_room", room=room))
     message = IncomingMessage(
         platform="sim", msg_id=msg_id or uuid.uuid4().hex,
-        sender_id=sender, sender_name=name, text=text, room_id=room,
+        sender_id=sender, sender_name=name, text=text, room_id=room, attachments=attachments,
     )
     # The same path as a platform's inbound message: the transport hands it to the dispatcher.
     rows = await runtime.transport.inbound(message)
-    return web.json_response({"replies": [_reply_json(r) for r in rows]}, dumps=_dumps)
+    images = await _images(runtime, rows)
+    return web.json_response({"replies": [_reply_json(r, images) for r in rows]}, dumps=_dumps)
 
 
 async def _room_exists(db, room: str) -> bool:
@@ -80,8 +149,14 @@ async def get_outbox(request: web.Request) -> web.Response:
         async with runtime.db.sessions() as session:
             history = await outbox.sent_before(session=session, before=transport.started_at)
         transport.seed(history)
-    messages = [{"seq": d.seq, "room": d.room, "to": d.to, "text": d.text, "mentions": list(d.mentions)}
-                for d in transport.feed(after=after, viewer=viewer)]
+    delivered = transport.feed(after=after, viewer=viewer)
+    images = await _images(runtime, delivered)
+    messages = []
+    for d in delivered:
+        body = {"seq": d.seq, "room": d.room, "to": d.to, "text": d.text, "mentions": list(d.mentions)}
+        if d.image_id and d.image_id in images:
+            body["image"] = images[d.image_id]  # a photo the bot sent with the text (signed links)
+        messages.append(body)
     return web.json_response({"messages": messages, "boot": transport.boot}, dumps=_dumps)
 
 

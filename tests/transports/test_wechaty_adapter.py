@@ -118,9 +118,51 @@ async def test_redelivered_message_id_is_handled_once(env):
     assert [m.msg_id for m in env.received] == [mid]
 
 
-async def test_non_text_messages_are_ignored(env):
-    await env.puppet.inject_message(from_id="lisi", room_id=ROOM, text="", type=MessageType.MESSAGE_TYPE_IMAGE)
+async def test_stickers_red_packets_and_transfers_are_ignored_on_purpose(env):
+    for kind in (MessageType.MESSAGE_TYPE_EMOTICON, MessageType.MESSAGE_TYPE_RED_ENVELOPE,
+                 MessageType.MESSAGE_TYPE_TRANSFER, MessageType.MESSAGE_TYPE_MINI_PROGRAM,
+                 MessageType.MESSAGE_TYPE_RECALLED):
+        await env.puppet.inject_message(from_id="lisi", room_id=ROOM, text="[表情]", type=kind)
     assert env.received == []
+
+
+async def test_image_video_voice_and_file_come_as_attachments_read_through_the_filebox(env):
+    import base64
+
+    from wechaty_puppet import FileBox
+
+    from tests.media import AMR, MP4, jpeg
+
+    photo = jpeg()
+    sent = {
+        MessageType.MESSAGE_TYPE_IMAGE: ("image", FileBox.from_base64(base64.b64encode(photo), name="a.jpg"), photo),
+        MessageType.MESSAGE_TYPE_VIDEO: ("video", FileBox.from_buffer(MP4, name="v.mp4"), MP4),
+        MessageType.MESSAGE_TYPE_AUDIO: ("voice", FileBox.from_stream(AMR, name="v.amr"), AMR),
+        MessageType.MESSAGE_TYPE_ATTACHMENT: ("file", FileBox.from_buffer(b"%PDF-1.4 x", name="r.pdf"), b"%PDF-1.4 x"),
+    }
+    for kind, (_, box, _) in sent.items():
+        await env.puppet.inject_message(from_id="lisi", room_id=ROOM, text="", type=kind, file_box=box)
+    assert len(env.received) == 4
+    for m, (expected_kind, _, data) in zip(env.received, sent.values()):
+        (att,) = m.attachments
+        assert att.kind == expected_kind and m.text == "" and m.sender_id == "wx:lisi"
+        assert await att.read() == data
+
+
+async def test_location_and_link_cards(env):
+    from wechaty_puppet import UrlLinkPayload
+
+    xml = '<msg><location x="31.2304" y="121.4737" scale="16" label="上海市黄浦区幸福里小区东门" poiname="幸福里"/></msg>'
+    await env.puppet.inject_message(from_id="lisi", room_id=ROOM, text=xml, type=MessageType.MESSAGE_TYPE_LOCATION)
+    await env.puppet.inject_message(from_id="lisi", room_id=ROOM, text="幸福里小区东门",
+                                    type=MessageType.MESSAGE_TYPE_LOCATION)
+    await env.puppet.inject_message(from_id="lisi", room_id=ROOM, text="", type=MessageType.MESSAGE_TYPE_URL,
+                                    url=UrlLinkPayload(url="https://example.org/a", title="停水通知"))
+    pin, text_only, card = (m.attachments[0] for m in env.received)
+    assert (pin.kind, pin.latitude, pin.longitude, pin.title) == ("location", 31.2304, 121.4737, "幸福里")
+    assert pin.address == "上海市黄浦区幸福里小区东门"
+    assert (text_only.kind, text_only.latitude, text_only.address) == ("location", None, "幸福里小区东门")
+    assert (card.kind, card.url, card.title) == ("link", "https://example.org/a", "停水通知")
 
 
 async def test_room_join_reaches_callback(env):

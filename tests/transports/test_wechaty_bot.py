@@ -29,13 +29,13 @@ GRID_ROOM, MEMBER_ROOM = "east@chatroom", "members@chatroom"
 
 
 @pytest.fixture
-async def wx(database_url):
+async def wx(database_url, tmp_path):
     reset_caches()
     puppet = MemoryPuppet()
     puppet.add_room(GRID_ROOM, "幸福里东区", {"zhaoayi": "赵阿姨", "sunxs": "孙先生"}, aliases={"zhaoayi": "1-201赵阿姨"})
     puppet.add_room(MEMBER_ROOM, "幸福里党员群", {"lishifu": "李师傅", "chenls": "陈老师"})
     puppet.add_contact("wangwu", "王五")
-    settings = Settings(_env_file=None, database_url=database_url, transport="wechaty")
+    settings = Settings(_env_file=None, database_url=database_url, transport="wechaty", file_dir=str(tmp_path))
     clock = FakeClock()
     runtime = Runtime(settings, transport=WechatyTransport(puppet=puppet, limits=WECHATY_LIMITS), clock=clock)
     if BACKEND == "postgres":
@@ -148,3 +148,28 @@ async def test_sends_respect_the_limits(wx):
     sent = await delivered(wx)
     assert len(sent) >= 3
     assert wx.clock.now() - before >= 3.0 * (len([s for s in sent if s[0] == GRID_ROOM]) - 1)
+
+
+async def test_a_photo_voice_and_location_join_the_residents_ticket(wx):
+    import base64
+
+    from wechaty_puppet import FileBox, MessageType
+
+    from bot.db.models_files import Attachment
+    from tests.media import AMR, jpeg
+
+    await wx.puppet.inject_message(from_id="zhaoayi", room_id=GRID_ROOM, text="1号楼2单元楼道灯坏了好几天了")
+    box = FileBox.from_base64(base64.b64encode(jpeg()), name="light.jpg")
+    await wx.puppet.inject_message(from_id="zhaoayi", room_id=GRID_ROOM, text="", type=MessageType.MESSAGE_TYPE_IMAGE,
+                                   file_box=box)
+    await wx.puppet.inject_message(from_id="zhaoayi", room_id=GRID_ROOM, text="", type=MessageType.MESSAGE_TYPE_AUDIO,
+                                   file_box=FileBox.from_buffer(AMR, name="v.amr"))
+    xml = '<msg><location x="31.2304" y="121.4737" label="幸福里小区1号楼" poiname=""/></msg>'
+    await wx.puppet.inject_message(from_id="zhaoayi", room_id=GRID_ROOM, text=xml,
+                                   type=MessageType.MESSAGE_TYPE_LOCATION)
+    t = await ticket(wx)
+    async with wx.db.sessions() as session:
+        rows = list(await session.scalars(select(Attachment).order_by(Attachment.id)))
+    assert [(r.kind, r.ticket_id) for r in rows] == [("image", t.id), ("voice", t.id), ("location", t.id)]
+    texts = [text for _, text, _ in await delivered(wx)]
+    assert any("照片已加到您的诉求 #1" in x for x in texts) and any("幸福里小区1号楼" in x for x in texts)

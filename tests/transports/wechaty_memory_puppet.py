@@ -47,6 +47,8 @@ class MemoryPuppet(Puppet):
         self.starts = 0
         self.fail_starts = 0  # the next N start() calls raise, like a gateway that is down
         self._stopped: asyncio.Event | None = None
+        self.files: dict[str, object] = {}  # message id → FileBox (images, voice, video, files)
+        self.urls: dict[str, object] = {}  # message id → UrlLinkPayload
         self.add_contact(bot_id, bot_name)
 
     # -- fixtures ------------------------------------------------------------
@@ -123,10 +125,24 @@ class MemoryPuppet(Puppet):
         )
         return mid
 
+    async def message_image(self, message_id: str, image_type=None):
+        return self.files[message_id]
+
+    async def message_file(self, message_id: str):
+        return self.files[message_id]
+
+    async def message_url(self, message_id: str):
+        return self.urls[message_id]
+
     # -- things that happen in WeChat ------------------------------------------------
     async def inject_message(self, *, from_id: str, text: str, room_id: str = "", mention_ids=(),
-                             msg_id: str | None = None, type=MessageType.MESSAGE_TYPE_TEXT) -> str:
+                             msg_id: str | None = None, type=MessageType.MESSAGE_TYPE_TEXT,
+                             file_box=None, url=None) -> str:
         mid = msg_id or new_id()
+        if file_box is not None:
+            self.files[mid] = file_box
+        if url is not None:
+            self.urls[mid] = url
         self.messages[mid] = MessagePayload(
             id=mid, text=text, type=type, from_id=from_id, room_id=room_id,
             to_id="" if room_id else self.bot_id, mention_ids=list(mention_ids), timestamp=int(time.time()),
