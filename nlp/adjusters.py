@@ -16,7 +16,7 @@ from nlp import danger
 from nlp.lexicon import Lexicon
 
 # A problem that was reported fixed comes back ("修好了又坏了").
-_RELAPSE = re.compile(r"又坏|又不|又堵|又漏|又停|又没|还是不|还是没|还没好|没修好|没好|又开始|还在漏|还是坏")
+_RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始)|还是(不|没|漏|堵|坏|停|黑)|还没好|没修好|没好|还在漏|还(漏|堵|坏)")
 # Weary resignation about a recurring fault ("又停水了，习惯了", "三天两头坏，见怪不怪").
 _WEARY = re.compile(r"习惯了|见怪不怪|老样子|老毛病|家常便饭|三天两头|隔三差五|又来了|又双叒"
                     r"|第[二三四五六七八九十\d]+次了|无语了?|服了|醉了|呵呵")
@@ -201,8 +201,8 @@ def phone_ad(t: str, lex: Lexicon, s: Scores) -> bool:
 
 def person_in_danger(t: str, lex: Lexicon, s: Scores) -> bool:
     """nlp.danger: a person in danger now. Only raises urgency, never lowers it."""
-    if "reassure" in s.chat or "forward" in s.chat:
-        return False
+    if "reassure" in s.chat or "forward" in s.chat or "notice_form" in s.fired:
+        return False  # "别慌 是演练", news from elsewhere, a notice or a forward
     found = danger.check(t)
     if found is None:
         return False
