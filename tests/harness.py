@@ -68,10 +68,12 @@ class BotHarness:
         await self.runtime.db.dispose()
 
     async def say(self, sender: str, text: str, room: str | None = EAST, *, msg_id: str | None = None,
-                  name: str | None = None, mentions: tuple[str, ...] = ()) -> list[Reply]:
+                  name: str | None = None, mentions: tuple[str, ...] = (), quoted: str | None = None) -> list[Reply]:
+        """``quoted``: the text of a quoted message (引用), as the transports deliver it."""
         msg = IncomingMessage(
             platform="test", msg_id=msg_id or f"m{next(_ids)}", sender_id=sender,
             sender_name=name or NAMES.get(sender, sender), text=text, room_id=room, mentions=mentions,
+            quoted_text=quoted,
         )
         rows = await self.runtime.dispatcher.handle(msg)
         return [Reply(r.room_id, r.to_person, r.text, list(r.mentions), r.reply_key) for r in rows]
