@@ -44,7 +44,7 @@ _SARCASM_PRAISE = re.compile(
 )
 # A fault still there, which turns praise into sarcasm.
 _FAULT = re.compile(r"坏|不亮|停水|停电|没水|没电|漏|堵|没人(管|修|收|来|处理|理)|没修|没来|拖了|还没"
-                    r"|[一几两三四五六七八九十半\d]+个?(天|礼拜|星期|月)")
+                    r"|[一几两三四五六七八九十\d]+个?(天了|礼拜|星期|月)|半个月")
 # Opening hours, and where/when a service is: a question, not a request for action.
 _HOURS_Q = re.compile(
     r"(几点|什么时候|啥时候|哪天)(开门|关门|上班|下班|营业|办公|开放|开始办)"

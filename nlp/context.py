@@ -20,7 +20,7 @@ _NAME = re.compile(r"^(?P<name>[^：:\n]{1,20})[：:](?P<text>.*)$", re.S)
 # A reply that only agrees with the quote: the same problem here too.
 _ME_TOO = re.compile(
     r"^(\+1|＋1|1\+|同问|同求|同上|一样|我也是|我们也是|我家也是|我们家也是|我们这也是|我们这边也是|我们楼也是"
-    r"|这边也是|这里也是|我们这里也是|俺家也是|我哋都系|我哋都係|我们也一样|我家也一样|也是|加一|\+\d+|同感|附议|顶|顶一下"
+    r"|这边也是|这里也是|我们这里也是|俺家也是|我们都(是|系|一样)|我们也一样|我家也一样|也是|加一|\+\d+|同感|附议|顶|顶一下"
     r"|我们[^，。！？,.!?]{0,6}也(是|一样|这样|有|坏|停|没|漏|堵|不)[^，。！？,.!?]{0,8})"
     r"[!！~。.，,?？\s]*$")
 
@@ -54,15 +54,15 @@ def with_quote(quote: str | None, reply: str) -> str:
     thing; any other reply stands alone (a quote does not make chatter a demand)."""
     if not quote:
         return reply
-    if me_too(reply):
-        return quote
     mine = classify(reply)
-    if mine.intent == "chat":
-        return reply
     norm = normalize(reply)
     has_place = any(extract(norm)) or landmark(norm) is not None
-    has_thing = mine.category not in (None, "other") and bool([w for w in mine.evidence if not w.startswith("规则:")])
+    has_thing = mine.category not in (None, "other") and any(not w.startswith("规则:") for w in mine.evidence)
     if has_place and has_thing:
+        return reply  # a problem of its own ("我们7号楼电梯也坏了")
+    if me_too(reply):
+        return quote
+    if mine.intent == "chat":
         return reply
     return f"{quote} {reply}"
 

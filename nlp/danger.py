@@ -3,7 +3,7 @@
 ``check(text)`` looks for a person in danger at this moment, described with or without the
 usual word: trapped, fallen and not getting up, unresponsive, a child alone or climbing out,
 fire, smoke with crackling or a burning smell, gas or a gas pipe dug through, violence with a
-weapon, things falling where people walk, water reaching electrics, a missing manhole cover.
+weapon or a break-in under way, someone about to harm themselves, things falling where people walk, water reaching electrics, a missing manhole cover.
 Past, averted, hypothetical and pretend danger (已经灭了, 上礼拜, 差点, 要是, a game, a TV
 show) does not count. It runs on normalised text (Cantonese forms already in Mandarin).
 Each kind names the emergency number that fits it (119 fire and rescue, 120 ambulance, 110
@@ -42,12 +42,13 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|(燃气|煤气|天然气)(管|管道|管子|罐|瓶)~8(挖断|挖破|挖坏|断了|破了|裂了|漏|爆|呲|嘶)"
      r"|(挖断|挖破|挖坏|铲断|弄断|碰断|压断)~6(燃气|煤气|天然气)|(煤气|燃气|气)罐~6(嘶嘶|呲呲)"),
     ("trapped", "repair", "119",
-     r"被困|困住|困(了|着)?在|困着~4(人|个)|关在电梯|电梯关人|电梯困人|卡在电梯|电梯~10(关着人|人出不来|里面有人|困)"
+     r"被困|困住|困(了|着)?在|困着~4(人|个)|关在电梯|电梯关人|电梯困人|卡在电梯|电梯~10(关着人|人出不来|困)"
+     r"|电梯.{0,12}(里面有人|里头有人|有人在里面|里面还有人)"
      r"|(锁|关|卡|困)在~8(出不来|出不去|开不了门)"
      r"|(电梯|屋里|房间|厕所|卫生间|阳台|车里|里面|地下室|井里|井下|坑里)~8(出不来|出不去)"),
     ("fallen", "care", "120",
      r"晕倒|昏倒|晕过去|昏过去|昏迷|不省人事|叫不醒|叫不应|喊不应|喊不醒|没有呼吸|没呼吸"
-     r"|口吐白沫|抽搐|倒在地上|躺在地上(?!打滚|耍赖|玩)|倒地|吐血|大出血|血流不止|流了好多血|胸口(疼|痛)|心脏病"
+     r"|口吐白沫|抽搐|倒在地上|躺在地上(?!打滚|耍赖|玩)|(躺|倒|睡)(着|在)~3(个|一个)人|(躺|倒)在(路边|路上|街上|楼下|门口|楼道)|倒地|吐血|大出血|血流不止|流了好多血|胸口(疼|痛)|心脏病"
      r"|喘不上气|喘不过气|中风|嘴歪|脸色发紫|触电|溺水|掉进~8(水|河|池|湖|井|塘|坑)|落水"
      rf"|{_WHO}~8(没反应|没有反应|不会动了|一动不动|没动静|不应|不答应|没气了)"
      r"|(摔|跌|滑|绊|倒|瘫).{0,12}(起不来|爬不起来|站不起来|动不了|起不了身|起不了)|起不来了|爬不起来"
@@ -62,7 +63,10 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
     ("violence", "dispute", "110",
      r"(拿|持|举|挥|亮|掏|抄|拎|提)着?(把)?(刀|菜刀|砍刀|水果刀|刀子|棍|铁棍|木棍|棒子|斧头|锤子|钢管|砖头|枪|铁锹)"
      r"|动刀|砍人|捅人|捅了|砍了|见血|打人|打伤|群殴|家暴|打老婆|打老人|打孩子|往死里打|流血|好多血|劈人"
-     r"|打得~4(流血|出血|满脸)"),
+     r"|打得~4(流血|出血|满脸)|(有人|一直|正在|还在)~2(撬|砸)(门|锁|窗|我家)?|撬(我家|我们家)"),
+    ("self_harm", "care", "110",
+     r"跳楼|要跳河|想跳河|(楼顶|天台|窗台|桥|楼边).{0,10}(要跳|想跳|往下跳)|想不开|轻生|割腕|喝(了)?农药|上吊"
+     r"|吃了~6安眠药|不想活了"),
     ("falling", "safety", "110",
      r"(瓷砖|墙砖|外墙|墙皮|砖|瓦|玻璃|广告牌|招牌|牌子|树枝|枝子|树杈|花盆|空调外机|外机|窗框|水泥块|石头|冰凌|冰锥|冰柱"
      r"|脚手架|铁皮|雨棚|遮阳棚|防盗网|灯箱)[^，。！？,.!?；;]{0,12}"
@@ -84,7 +88,7 @@ def _gaps(rx: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Danger:
-    kind: str  # fire | gas | trapped | fallen | child | violence | falling | water_electric | manhole
+    kind: str  # fire | gas | trapped | fallen | child | violence | self_harm | falling | water_electric | manhole
     category: str  # taxonomy code it implies
     number: str  # the emergency number that fits: 119, 120 or 110
     cue: str  # the words that showed it
@@ -97,7 +101,7 @@ _ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, _, _, rx in _COMPILED))
 # Pretend danger: a game, a show, a dream, a drill, news from elsewhere, a joke.
 _PRETEND = re.compile(r"转发|转:|据报道|某市|某小区|某地|邻区|邻市|隔壁小区|别慌|不用慌|不要慌|大家放心|虚惊|是测试|测试的"
                       r"|(?<!是)不是着火|没着火|游戏|王者|吃鸡|过家家|电视里|电视剧|看剧|剧里|电影|动画|小说|做梦|梦见|梦到"
-                      r"|开玩笑|演练|演习|拍戏|拍视频|段子|新闻|喊着玩|闹着玩|模拟|假装|剧情|主角|抖音上|视频里|朋友圈")
+                      r"|开玩笑|哈哈|笑死|演练|演习|拍戏|拍视频|段子|新闻|喊着玩|闹着玩|模拟|假装|剧情|主角|抖音上|视频里|朋友圈")
 # Over: the danger has passed, or help already has it.
 _OVER = re.compile(r"已经灭了|火灭了|灭了|扑灭|熄灭了|救出来了|已经出来了|人出来了|放出来了|已经好了|现在好了|没事了|没大碍|醒过来了"
                    r"|已经醒了|人醒了|送医院了|送去医院了|已经送医|已经找到|找到了|已经处理|处理好了|修好了|已经修好|盖上了|已经盖好"

@@ -14,7 +14,6 @@ from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import nlp
-from nlp.duplicates import read
 from bot.db.models import Ticket
 from bot.db.prepared import Prepared, any_of
 from bot.messages import Outgoing
@@ -23,6 +22,7 @@ from bot.replies.tickets import ticket_fields
 from bot.services import duplicates
 from bot.services.dispatching import secretaries
 from bot.services.tickets import ACTIVE, TicketRecord, record_event
+from nlp.duplicates import read
 
 # Open tickets looked at per chase, newest first.
 CANDIDATES = 50

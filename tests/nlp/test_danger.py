@@ -19,6 +19,7 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("电梯关人了 有个送外卖的小伙子在里面喊", "trapped", "119"),
     ("我哋阿爷困咗喺𨋢入面啊", "trapped", "119"),
     ("那个老旧电梯又停了 里头困着两个人", "trapped", "119"),
+    ("电梯掉下去了 里面有人", "trapped", "119"),
     # fallen, unresponsive
     ("奶奶摔倒在地上起不来了 快来人", "fallen", "120"),
     ("我妈在厕所滑了一跤 爬不起来 我一个人抬不动", "fallen", "120"),
@@ -30,6 +31,7 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("阿婆喺屋企跌低咗，起唔到身", "fallen", "120"),
     ("我爸胸口疼得厉害 满头大汗 在3号楼501", "fallen", "120"),
     ("菜市场门口有人晕过去了 谁懂急救", "fallen", "120"),
+    ("刚下班回来 看到6栋楼下躺着个人 一动不动", "fallen", "120"),
     ("我拍了半天门没反应 他一个人住 平时这个点早起了", "fallen", "120"),
     ("那个 那个 老李头 喊他他也不答应 躺床上不动 嗯 快点来人", "fallen", "120"),
     ("村东头五保户家敲了半天门没人开 屋里灯亮着", "fallen", "120"),
@@ -69,6 +71,10 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("菜场门口有人打人 打得满脸是血", "violence", "110"),
     ("有个醉汉拎着砖头在砸车 还骂人", "violence", "110"),
     ("啊 快 快 楼下有人动刀了", "violence", "110"),
+    ("我一个人在家 有人一直在撬我家门", "violence", "110"),
+    # someone about to harm themselves
+    ("有个人站在楼顶边上 好像要跳", "self_harm", "110"),
+    ("隔壁大姐说不想活了 把自己关在屋里", "self_harm", "110"),
     # falling where people walk
     ("外墙瓷砖一直往下掉 下面就是人行道", "falling", "110"),
     ("商场那块广告牌被风吹得晃来晃去的 路上人来人往", "falling", "110"),
@@ -133,6 +139,8 @@ NEGATIVES: list[str] = [
     "村东头那个路灯坏了半个月了",
     "楼下烧烤店油烟太大 窗户都不敢开",
     "今天好冷 差点冻死",
+    "这道题太难了 我想跳楼 哈哈哈",
+    "开锁换锁 24小时上门 撬锁不伤门",
 ]
 
 
@@ -154,8 +162,8 @@ def test_past_pretend_or_no_danger_is_not_urgent(text: str) -> None:
 
 def test_table_sizes() -> None:
     assert len(POSITIVES) >= 60 and len(NEGATIVES) >= 40
-    assert {k for _, k, _ in POSITIVES} == {"trapped", "fallen", "child", "fire", "gas", "violence", "falling",
-                                            "water_electric", "manhole"}
+    assert {k for _, k, _ in POSITIVES} == {"trapped", "fallen", "child", "fire", "gas", "violence", "self_harm",
+                                            "falling", "water_electric", "manhole"}
 
 
 def test_danger_only_raises_urgency() -> None:
