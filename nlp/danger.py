@@ -3,7 +3,8 @@
 ``check(text)`` looks for a person in danger at this moment, described with or without the
 usual word: trapped, fallen and not getting up, unresponsive, a child alone or climbing out,
 fire, smoke with crackling or a burning smell, gas or a gas pipe dug through, violence with a
-weapon or a break-in under way, someone about to harm themselves, things falling where people walk, water reaching electrics, a missing manhole cover.
+weapon or a break-in under way, someone about to harm themselves, things falling where people
+walk, water reaching electrics, a missing manhole cover on a path.
 Past, averted, hypothetical and pretend danger (已经灭了, 上礼拜, 差点, 要是, a game, a TV
 show) does not count. It runs on normalised text (Cantonese forms already in Mandarin).
 Each kind names the emergency number that fits it (119 fire and rescue, 120 ambulance, 110
