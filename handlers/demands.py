@@ -122,8 +122,8 @@ async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> N
     if outcome.kind in (intake.MERGED, intake.ALREADY):
         key = "ticket_merged" if outcome.kind == intake.MERGED else "ticket_already_reported"
         said = say(key, number=outcome.ticket.number, count=outcome.count)
-        if problem.urgency == "urgent":
-            # danger now, reported again: the call comes first, and the ticket becomes urgent
+        if problem.urgency == "urgent" and danger.number_for(nlp.normalize(problem.text)):
+            # a person in danger now, reported again: the call comes first, and the ticket becomes urgent
             said = _urgent_call(problem.text) + "\n" + said
             deliver(ctx, await intake.raise_urgency(session=ctx.session, number=outcome.ticket.number,
                                                     community_id=actor.community_id, actor_id=actor.person.id,
