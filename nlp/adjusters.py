@@ -42,6 +42,8 @@ _SARCASM_PRAISE = re.compile(
     r"(真|可真|太|好|非常|相当)(负责|靠谱|给力|效率|厉害|棒|牛|行|能干|及时|贴心|周到|专业|有效率)"
     r"|效率(真|好|太)?高|服务(真|太)?(好|到位|周到)|(点|给你们点)个?赞|佩服|不愧是"
 )
+# Every match of _SARCASM_PRAISE holds one of these characters (a cheap test first).
+_PRAISE_GATE = re.compile(r"[真太好非相效服赞佩愧]")
 # A fault still there, which turns praise into sarcasm.
 _FAULT = re.compile(r"坏|不亮|停水|停电|没水|没电|漏|堵|没人(管|修|收|来|处理|理)|没修|没来|拖了|还没"
                     r"|[一几两三四五六七八九十\d]+个?(天了|礼拜|星期|月)|半个月")
@@ -51,6 +53,8 @@ _HOURS_Q = re.compile(
     r"|(开门|上班|营业|办公|开放)(时间|到几点|几点)"
     r"|(周[六日末]|星期[六日天]|节假日|过年|国庆|中午)[^。!?？]{0,8}(上班|开门|办公|营业|开放)(吗|不|没)"
 )
+# Every match of _HOURS_Q holds one of these characters.
+_HOURS_GATE = re.compile(r"[开班营办关]")
 # A notice or a forward by its form: 【通知】, 转：, 温馨提示, a repost header.
 _NOTICE_FORM = re.compile(r"^\s*(【[^】]{0,8}(通知|公告|提示|提醒|告知|启事)[^】]{0,4}】|温馨提示|通知[:：]|公告[:：]|紧急通知)")
 _FORWARD_FORM = re.compile(r"^\s*(转[:：]|【?转发|\[?转\]|转自|fw[:：]|fwd[:：])")
@@ -76,8 +80,8 @@ class Scores:
     # danger to a person now (nlp.danger kind), which only raises urgency
     danger: str | None = None
 
-    def top(self) -> float:
-        return max((v for k, v in self.categories.items() if not k.startswith("_")), default=0.0)
+    # the strongest category's score (set once the words are counted)
+    best: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +89,18 @@ class Adjuster:
     name: str
     label: str  # what 查询 shows
     apply: Callable[[str, Lexicon, Scores], bool]
+    needs_chat: str | None = None  # run only when this chat group was found (a cheap skip)
+    needs_urgent: bool = False  # run only on an urgent message
 
 
 def sarcasm(t: str, lex: Lexicon, s: Scores) -> bool:
     """Thanks or praise about a fault that is still there: a complaint, not a thank-you."""
-    if "resolved" in s.chat or s.top() < 2.0:
+    if "resolved" in s.chat or s.best < 2.0:
         return False
     thanks = s.chat.get("thanks", [])
     gritted = bool(thanks) and bool(s.complaints) and _SARCASM_THANKS.search(t) is not None
-    praise = _SARCASM_PRAISE.search(t) is not None and _FAULT.search(t) is not None
+    praise = (not gritted and _PRAISE_GATE.search(t) is not None and _SARCASM_PRAISE.search(t) is not None
+              and _FAULT.search(t) is not None)
     if not (gritted or praise):
         return False
     s.chat.pop("thanks", None)
@@ -117,7 +124,7 @@ def relapse(t: str, lex: Lexicon, s: Scores) -> bool:
 
 def weary(t: str, lex: Lexicon, s: Scores) -> bool:
     """"又停水了，习惯了": resignation about a recurring fault is still a complaint about it."""
-    if s.top() < 2.0 or "resolved" in s.chat or not _WEARY.search(t) or not _FAULT_AGAIN.search(t):
+    if s.best < 2.0 or "resolved" in s.chat or not _FAULT_AGAIN.search(t) or not _WEARY.search(t):
         return False
     for group in ("chatter", "opinion", "ack"):
         s.chat.pop(group, None)
@@ -158,7 +165,7 @@ def notice_form(t: str, lex: Lexicon, s: Scores) -> bool:
 
 def hours_question(t: str, lex: Lexicon, s: Scores) -> bool:
     """"服务中心周六几点开门": a question about opening hours, answered, not ticketed."""
-    if not _HOURS_Q.search(t) or s.complaints:
+    if s.complaints or not _HOURS_GATE.search(t) or not _HOURS_Q.search(t):
         return False
     s.chat.setdefault("question_notice", []).append("营业时间")
     return True
@@ -220,18 +227,18 @@ def person_in_danger(t: str, lex: Lexicon, s: Scores) -> bool:
 # Before urgency is decided (they shape the chat evidence and the schedule).
 BEFORE_URGENCY: tuple[Adjuster, ...] = (
     Adjuster("sarcasm", "反讽", sarcasm),
-    Adjuster("relapse", "又坏了", relapse),
+    Adjuster("relapse", "又坏了", relapse, needs_chat="resolved"),
     Adjuster("weary", "习惯性抱怨", weary),
-    Adjuster("ads_complaint", "投诉广告", ads_complaint),
-    Adjuster("notice_missed", "没收到通知", notice_missed),
+    Adjuster("ads_complaint", "投诉广告", ads_complaint, needs_chat="ads"),
+    Adjuster("notice_missed", "没收到通知", notice_missed, needs_chat="notice"),
     Adjuster("notice_form", "通知/转发", notice_form),
     Adjuster("hours_question", "营业时间提问", hours_question),
     Adjuster("scheduled", "计划停水停电", scheduled),
 )
 # After the lexicon's urgency cues: lowering rules first, the danger check last (it only raises).
 AFTER_URGENCY: tuple[Adjuster, ...] = (
-    Adjuster("elsewhere", "别处/演练", elsewhere),
-    Adjuster("tense", "过去/假设", tense),
+    Adjuster("elsewhere", "别处/演练", elsewhere, needs_urgent=True),
+    Adjuster("tense", "过去/假设", tense, needs_urgent=True),
     Adjuster("phone_ad", "电话广告", phone_ad),
     Adjuster("danger", "人身危险", person_in_danger),
 )
@@ -239,6 +246,9 @@ LABELS = {a.name: a.label for a in BEFORE_URGENCY + AFTER_URGENCY}
 
 
 def run(adjusters: tuple[Adjuster, ...], t: str, lex: Lexicon, s: Scores) -> None:
+    chat = s.chat
     for adj in adjusters:
+        if (adj.needs_chat is not None and adj.needs_chat not in chat) or (adj.needs_urgent and not s.urgent):
+            continue
         if adj.apply(t, lex, s):
             s.fired.append(adj.name)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from nlp.lexicon import _urgent_gate
+from nlp.lexicon import _required
+from nlp.matchers import _ahocorasick
 
 # Who can be in danger (used to tie a state to a person).
 _WHO = (r"(人|我|他|她|孩子|小孩|老人|老太太|老太|老头|老爷子|老大爷|大爷|大妈|阿姨|奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆"
@@ -39,7 +41,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|(屋里|家里|楼道|走廊|厨房|窗户|房间)~4(全是烟|都是烟|往外冒烟)"
      r"|烧焦|焦糊|糊味|焦味|烧塑料|塑料烧|胶皮味|烧着了|冒火|火星|电线~4(烧|着了)"),
     ("gas", "safety", "119",
-     r"(煤气|燃气|天然气|液化气)(的)?(味|泄漏|漏)|漏气|一股(煤|燃)气|臭鸡蛋味"
+     r"(煤气|燃气|天然气|液化气)(的)?(味|泄漏|漏)|漏气|一股煤气|一股燃气|臭鸡蛋味"
      r"|(燃气|煤气|天然气)(管|管道|管子|罐|瓶)~8(挖断|挖破|挖坏|断了|破了|裂了|漏|爆|呲|嘶)"
      r"|(挖断|挖破|挖坏|铲断|弄断|碰断|压断)~6(燃气|煤气|天然气)|(煤气|燃气|气)罐~6(嘶嘶|呲呲)"),
     ("trapped", "repair", "119",
@@ -49,7 +51,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|(电梯|屋里|房间|厕所|卫生间|阳台|车里|里面|地下室|井里|井下|坑里)~8(出不来|出不去)"),
     ("fallen", "care", "120",
      r"晕倒|昏倒|晕过去|昏过去|昏迷|不省人事|叫不醒|叫不应|喊不应|喊不醒|没有呼吸|没呼吸"
-     r"|口吐白沫|抽搐|倒在地上|躺在地上(?!打滚|耍赖|玩)|(躺|倒|睡)(着|在)~3(个|一个)人|(躺|倒)在(路边|路上|街上|楼下|门口|楼道)|倒地|吐血|大出血|血流不止|流了好多血|胸口(疼|痛)|心脏病"
+     r"|口吐白沫|抽搐|倒在地上|躺在地上(?!打滚|耍赖|玩)|(躺着|倒着|躺在那|倒在那)(个|一个)?人|躺在(路边|路上|街上|楼下|门口|楼道)|倒在(路边|路上|街上|楼下|门口|楼道)|倒地|吐血|大出血|血流不止|流了好多血|胸口(疼|痛)|心脏病"
      r"|喘不上气|喘不过气|中风|嘴歪|脸色发紫|触电|溺水|掉进~8(水|河|池|湖|井|塘|坑)|落水"
      rf"|{_WHO}~8(没反应|没有反应|不会动了|一动不动|没动静|不应|不答应|没气了)"
      r"|(摔|跌|滑|绊|倒|瘫).{0,12}(起不来|爬不起来|站不起来|动不了|起不了身|起不了)|起不来了|爬不起来"
@@ -57,14 +59,14 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|电视~6(一直开着|开着没关|响了一天|开了一天|一直响|一直在响)"),
     ("child", "care", "110",
      rf"{_KID}~12(一个人|独自|自己)~8(锁|关|在家|在屋|在车|哭)"
-     rf"|(反锁|锁在|关在)~8{_KID}|(锁|关)着~3{_KID}|{_KID}~6(被|给)?(反锁|锁在|关在)"
+     rf"|(反锁|锁在|关在)~8{_KID}|(锁着|关着)~3{_KID}|{_KID}~6(被|给)?(反锁|锁在|关在)"
      rf"|{_KID}~12(爬|站|坐|趴|翻|挂)~8(窗外|窗台|窗户外|阳台外|阳台边|空调外机|外机|护栏外|栏杆外|楼顶|天台|屋檐|防盗网)"
      rf"|(窗台|窗外|空调外机|阳台外|护栏外)~8{_KID}"
      rf"|{_KID}~8(走丢|走失|不见了|找不到了|被人抱走|被抱走)|找不到(妈妈|爸爸|家长)"),
     ("violence", "dispute", "110",
-     r"(拿|持|举|挥|亮|掏|抄|拎|提)着?(把)?(刀|菜刀|砍刀|水果刀|刀子|棍|铁棍|木棍|棒子|斧头|锤子|钢管|砖头|枪|铁锹)"
+     r"(?<=[拿持举挥亮掏抄拎提])(着|了)?(把|根)?(刀|菜刀|砍刀|水果刀|刀子|棍|铁棍|木棍|棒子|斧头|锤子|钢管|砖头|枪|铁锹)"
      r"|动刀|砍人|捅人|捅了|砍了|见血|打人|打伤|群殴|家暴|打老婆|打老人|打孩子|往死里打|流血|好多血|劈人"
-     r"|打得~4(流血|出血|满脸)|(有人|一直|正在|还在)~2(撬|砸)(门|锁|窗|我家)?|撬(我家|我们家)"),
+     r"|打得~4(流血|出血|满脸)|(?<=有人|一直|正在|还在)(撬|砸)|(?<=在)撬|撬(门|我家|我们家)"),
     ("self_harm", "care", "110",
      r"跳楼|要跳河|想跳河|(楼顶|天台|窗台|桥|楼边).{0,10}(要跳|想跳|往下跳)|想不开|轻生|割腕|喝(了)?农药|上吊"
      r"|吃了~6安眠药|不想活了"),
@@ -96,8 +98,29 @@ class Danger:
 
 
 _COMPILED = tuple((kind, cat, num, re.compile(_gaps(rx))) for kind, cat, num, rx in _KINDS)
-_GATE = _urgent_gate([rx.pattern for _, _, _, rx in _COMPILED])
-_ANY = re.compile("|".join(f"(?:{rx.pattern})" for _, _, _, rx in _COMPILED))
+
+
+def _gate() -> Any:
+    """An automaton of the strings one of which every match of a kind holds -> the kinds (by
+    index) that may match: a text holding none needs no regex at all, and one that holds some
+    runs only those kinds' regexes. None without pyahocorasick or when a kind has no such strings."""
+    if _ahocorasick is None:
+        return None
+    kinds_of: dict[str, set[int]] = {}
+    for i, (_, _, _, rx) in enumerate(_COMPILED):
+        found = _required(rx.pattern)
+        if found is None:
+            return None
+        for w in found:
+            kinds_of.setdefault(w, set()).add(i)
+    auto = _ahocorasick.Automaton()
+    for w, kinds in kinds_of.items():
+        auto.add_word(w, frozenset(kinds))
+    auto.make_automaton()
+    return auto
+
+
+_GATE: Any = _gate()
 
 # Pretend danger: a game, a show, a dream, a drill, news from elsewhere, a joke.
 _PRETEND = re.compile(r"转发|转:|据报道|某市|某小区|某地|邻区|邻市|隔壁小区|别慌|不用慌|不要慌|大家放心|虚惊|是测试|测试的"
@@ -121,23 +144,21 @@ _AGAIN = re.compile(r"又|还在|没灭|还没|复燃")
 _NEG = re.compile(r"(没有|没|不是|并没|并非|无|未|不)$")
 
 
-def _clause_start(t: str, i: int) -> int:
-    j = max(t.rfind(c, 0, i) for c in "，。！？,.!?；;\n ")
-    return j + 1
+# The clause around a danger word: from after the last stop before it to the next stop after it.
+_CLAUSE_HEAD = re.compile(r"[^，。！？,.!?；;\n ]*$")
+_STOP_RX = re.compile(r"[，。！？,.!?；;\n ]")
 
 
 def _blocked(t: str, start: int, end: int) -> bool:
     """Is the danger word at t[start:end] negated, past, averted or supposed?"""
-    lo = _clause_start(t, start)
+    m = _CLAUSE_HEAD.search(t, max(0, start - 40), start)
+    lo = m.start() if m else start
     head = t[lo:start]
     if _NEG.search(head[-3:]) and not head.endswith(("是不是", "是否", "有没有", "是没")):
         return True
     tail = t[end:end + 12]
-    clause_end = len(t)
-    for c in "，。！？,.!?；;\n ":
-        k = t.find(c, end)
-        if 0 <= k < clause_end:
-            clause_end = k
+    stop = _STOP_RX.search(t, end)
+    clause_end = stop.start() if stop else len(t)
     clause = t[lo:clause_end]
     if _HYPO.search(head[-8:]) or _HYPO_NEAR.search(head):
         return True
@@ -150,8 +171,10 @@ def _walked(t: str, rx: re.Pattern[str]) -> bool:
     return any(not _blocked(t, m.start(), m.end()) for m in rx.finditer(t))
 
 
-def _found(t: str) -> Danger | None:
-    for kind, cat, num, rx in _COMPILED:
+def _found(t: str, kinds: set[int] | None) -> Danger | None:
+    for i, (kind, cat, num, rx) in enumerate(_COMPILED):
+        if kinds is not None and i not in kinds:
+            continue
         need = _NEEDS.get(kind)
         if need is not None and not _walked(t, need):
             continue
@@ -174,14 +197,16 @@ def check(t: str) -> Danger | None:
     """A person in danger now, from normalised text; None when there is none (or only past or pretend danger)."""
     if not t:
         return None
+    kinds: set[int] | None = None
     if _GATE is not None:
-        if next(_GATE(t), None) is None:
+        kinds = set()
+        for _, hit in _GATE.iter(t):
+            kinds |= hit
+        if not kinds:
             return None
-    elif not _ANY.search(t):
-        return None
     if pretend(t) or over(t):
         return None
-    return _found(t)
+    return _found(t, kinds)
 
 
 def not_now(t: str, cues: list[str] | None = None) -> bool:

@@ -33,6 +33,11 @@ def _search(rx: re.Pattern[str], text: str, group: int = 1) -> tuple[int, str] |
     return (m.start(), str(int(val)))
 
 
+# Cheap tests first: a lettered building needs a letter, every room pattern three digits.
+_ASCII_LETTER = re.compile(r"[a-z]")
+_THREE_DIGITS = re.compile(r"\d{3}")
+
+
 def _letter(text: str) -> tuple[int, str] | None:
     m = _LETTER_BUILDING.search(text)
     return (m.start(), m.group(1).upper()) if m else None
@@ -46,10 +51,10 @@ def extract(text: str) -> tuple[str | None, str | None, str | None]:
         tb = (m.start(), str(int(m.group(1))))
         tu = (m.start(), str(int(m.group(2))))
         tr = (m.start(), m.group(3))
-    building = _first(tb, _search(_BUILDING, text), _letter(text))
+    building = _first(tb, _search(_BUILDING, text), _letter(text) if _ASCII_LETTER.search(text) else None)
     unit = _first(tu, _search(_UNIT, text))
     room_hits = [tr]
-    for rx in (_ROOM_AFTER, _ROOM_MARKED, _ROOM_LIVE, _ROOM_BARE):
+    for rx in (_ROOM_AFTER, _ROOM_MARKED, _ROOM_LIVE, _ROOM_BARE) if _THREE_DIGITS.search(text) else ():
         mm = rx.search(text)
         if mm:
             room_hits.append((mm.start(1), mm.group(1)))

@@ -141,6 +141,7 @@ def score(text: str, segment: Segmenter, lex: Lexicon) -> Scores:
                 cats[cat] = cats.get(cat, 0.0) + weight
                 ev.setdefault(cat, []).append(tok)
     _broken_thing_first(cats, ev, lex)
+    s.best = max((v for k, v in cats.items() if not k.startswith("_")), default=0.0)
     s.categories, s.evidence = cats, ev
     if req_spans is not None:
         s.requests = sorted({w for _, _, w in req_spans})
