@@ -21,6 +21,8 @@ _RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始)|还是(不|没|漏|�
 _WEARY = re.compile(r"习惯了|见怪不怪|老样子|老毛病|家常便饭|三天两头|隔三差五|又来了|又双叒"
                     r"|第[二三四五六七八九十\d]+次了|无语了?|服了|醉了|呵呵")
 _FAULT_AGAIN = re.compile(r"又|三天两头|隔三差五|老是|总是|天天|第[二三四五六七八九十\d]+次")
+# Every match of _FAULT_AGAIN holds one of these characters.
+_AGAIN_GATE = re.compile(r"[又三隔老总天第]")
 _ADS_COMPLAINT = re.compile(r"发广告|广告太多|刷屏|骚扰|被骗")
 # "the notice never reached me" is not a notice.
 _NOTICE_MISSED = re.compile(r"没收到|没看到|没接到|没通知")
@@ -56,10 +58,11 @@ _HOURS_Q = re.compile(
 # Every match of _HOURS_Q holds one of these characters.
 _HOURS_GATE = re.compile(r"[开班营办关]")
 # A notice or a forward by its form: 【通知】, 转：, 温馨提示, a repost header.
-_NOTICE_FORM = re.compile(r"^\s*(【[^】]{0,8}(通知|公告|提示|提醒|告知|启事)[^】]{0,4}】|温馨提示|通知[:：]|公告[:：]|紧急通知)")
-_FORWARD_FORM = re.compile(r"^\s*(转[:：]|【?转发|\[?转\]|转自|fw[:：]|fwd[:：])")
+_FORM = re.compile(
+    r"\s*(?:(?P<notice>【[^】]{0,8}(通知|公告|提示|提醒|告知|启事)[^】]{0,4}】|温馨提示|通知[:：]|公告[:：]|紧急通知)"
+    r"|(?P<forward>转[:：]|【?转发|\[?转\]|转自|fw[:：]|fwd[:：])"
+    r"|(?P<tip>跟大家说|告诉大家|和大家说|给大家说|提醒一下|提醒下|分享一下|给大家分享|友情提示|友情提醒|顺便说一下|说一声))")
 # A neighbour passing on a tip ("跟大家说一下…搬到…", "提醒一下…"): information, not an ask.
-_TIP = re.compile(r"^(跟大家说|告诉大家|和大家说|给大家说|提醒一下|提醒下|分享一下|给大家分享|友情提示|友情提醒|顺便说一下|说一声)")
 
 
 @dataclass
@@ -124,7 +127,8 @@ def relapse(t: str, lex: Lexicon, s: Scores) -> bool:
 
 def weary(t: str, lex: Lexicon, s: Scores) -> bool:
     """"又停水了，习惯了": resignation about a recurring fault is still a complaint about it."""
-    if s.best < 2.0 or "resolved" in s.chat or not _FAULT_AGAIN.search(t) or not _WEARY.search(t):
+    if (s.best < 2.0 or "resolved" in s.chat or not _AGAIN_GATE.search(t) or not _FAULT_AGAIN.search(t)
+            or not _WEARY.search(t)):
         return False
     for group in ("chatter", "opinion", "ack"):
         s.chat.pop(group, None)
@@ -150,13 +154,14 @@ def notice_missed(t: str, lex: Lexicon, s: Scores) -> bool:
 
 def notice_form(t: str, lex: Lexicon, s: Scores) -> bool:
     """【通知】, 温馨提示, 转：, a neighbour's tip: passing information on, not asking."""
-    if _NOTICE_MISSED.search(t) and not _FORWARD_FORM.match(t):
+    m = _FORM.match(t)
+    if m is None or (m.group("forward") is None and _NOTICE_MISSED.search(t)):
         return False
-    if _NOTICE_FORM.match(t):
+    if m.group("notice") is not None:
         s.chat.setdefault("notice", []).append("通知格式")
-    elif _FORWARD_FORM.match(t):
+    elif m.group("forward") is not None:
         s.chat.setdefault("forward", []).append("转发格式")
-    elif _TIP.match(t) and not s.complaints:
+    elif not s.complaints:
         s.chat.setdefault("notice", []).append("邻里提示")
     else:
         return False
