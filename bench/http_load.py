@@ -190,6 +190,7 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
 
     state, slots, sent = State(), endless_script(seed), itertools.count()
     latencies: list[float] = []
+    by_kind: dict[str, list[float]] = {}  # where the tail comes from: latency per kind of message
     errors: dict[str, int] = {}
     t_start = time.monotonic()
     t_measure = t_start + warmup
@@ -221,6 +222,7 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
                     continue
                 if t0 >= t_measure and t0 + took <= t_end:
                     latencies.append(took)
+                    by_kind.setdefault(kind, []).append(took)
                 state.update(kind, sender, number, [m["text"] for m in payload.get("replies", [])])
 
         samples: list[tuple[float, float, float, int]] = []  # (t since measuring, rss MB, oldest due s, due rows)
@@ -262,6 +264,7 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
         "rss_spread_mb": round(max(rss) - min(rss), 1) if rss else 0.0,
         "rss_slope_mb_per_min": round(_slope([s[0] / 60 for s in samples], rss), 2) if len(rss) > 2 else 0.0,
         "errors": errors, "outcomes": dict(sorted(state.outcomes.items())),
+        "p99_ms_by_kind": {k: round(_pct(sorted(v), 0.99) * 1000, 1) for k, v in sorted(by_kind.items())},
     }
 
 

@@ -12,6 +12,8 @@ class Settings(BaseSettings):
     # Storage: sqlite[+aiosqlite]:///path or postgresql[+asyncpg]://user@host/db
     database_url: str = "sqlite+aiosqlite:///gridbot.db"
     db_pool_size: int = 10
+    # People whose rooms and roles are kept in memory per process (about 1 KB each).
+    directory_cache_people: int = 20_000
 
     http_host: str = "127.0.0.1"
     http_port: int = 8080

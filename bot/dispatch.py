@@ -26,7 +26,7 @@ from bot.db.directory_cache import MISSING, RoomInfo
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage, ProcessedMessage
 from bot.db.upsert import prepared_insert_ignore
-from bot.errors import DomainError, Forbidden
+from bot.errors import DomainError, Forbidden, RaceLost
 from bot.messages import IncomingMessage, Outgoing
 from bot.replies import ROLE_NAMES, say
 from bot.services import directory, outbox
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 _MARK_PROCESSED = prepared_insert_ignore(ProcessedMessage.__table__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 MAX_COMMAND_LENGTH = 2000
+RACE_ATTEMPTS = 3
 
 
 @dataclass
@@ -154,7 +155,7 @@ class Dispatcher:
         text = _CONTROL.sub("", msg.text or "").strip()
         key = msg.dedup_key
         try:
-            rows = await self._handle_once(msg, text, key)
+            rows = await self._handle_retrying(msg, text, key)
         except _Duplicate:
             async with self.db.transaction() as session:
                 return await outbox.by_cause(session=session, cause=key)
@@ -166,6 +167,17 @@ class Dispatcher:
         if rows and self.on_sent:
             self.on_sent()
         return rows
+
+    async def _handle_retrying(self, msg: IncomingMessage, text: str, key: str) -> list[OutboxMessage]:
+        # A report that raced another report of the same problem was rolled back whole;
+        # handled again it sees the other ticket and joins it. Bounded: a race needs a
+        # matching ticket committed in between, which the next attempt then finds.
+        for _ in range(RACE_ATTEMPTS - 1):
+            try:
+                return await self._handle_once(msg, text, key)
+            except RaceLost:
+                log.info("message %s raced another report of the same problem; handling it again", key)
+        return await self._handle_once(msg, text, key)
 
     async def _handle_once(self, msg: IncomingMessage, text: str, key: str) -> list[OutboxMessage]:
         if not text:

@@ -14,3 +14,8 @@ class DomainError(Exception):
 class Forbidden(DomainError):
     def __init__(self, command: str, roles: str) -> None:
         super().__init__("err_forbidden", command=command, roles=roles)
+
+
+class RaceLost(Exception):
+    """This transaction's work conflicts with one that committed meanwhile (two reports of one
+    problem at once): it is rolled back and the message is handled again from the start."""

@@ -44,7 +44,8 @@ class Runtime:
         from handlers import build_routers, group_chatter
 
         self.settings = settings
-        self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size)
+        self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size,
+                                cache_people=settings.directory_cache_people)
         self.transport = transport or make_transport(settings)
         self.dispatcher = Dispatcher(self.db, settings, build_routers(), chatter=group_chatter)
         self.sender = OutboxSender(

@@ -85,3 +85,34 @@ def test_cache_ignores_what_was_read_before_a_change():
     assert cache.actor("p", "c") == info and cache.listing(("members", "c")) == ("new",)
     cache.forget_listings()
     assert cache.listing(("members", "c")) is None and cache.actor("p", "c") == info
+
+
+def test_the_cache_holds_at_most_its_setting_of_people_least_recently_used_first():
+    cache = DirectoryCache(max_people=100)
+    for i in range(1000):
+        cache.put_actor(f"p{i}", "c", ActorInfo(PersonRef(f"p{i}", "某"), "c", frozenset({"resident"})))
+        if i >= 1:
+            assert cache.actor("p0", "c") is not None  # read on every message: kept
+    assert cache.people_cached() == 100
+    assert cache.actor("p0", "c") is not None and cache.actor("p998", "c") is not None
+    assert cache.actor("p500", "c") is None
+
+
+def test_forgetting_a_newcomer_touches_only_their_entries():
+    # issue 16: every newcomer's first message scanned every cached key four times.
+    cache = DirectoryCache()
+    for i in range(50):
+        for community in ("c1", "c2", None):
+            cache.put_actor(f"p{i}", community, ActorInfo(PersonRef(f"p{i}", "某"), community, frozenset()))
+    scans = []
+
+    class Watched(type(cache._actors)):  # counts walks over every cached person
+        def __iter__(self):
+            scans.append(1)
+            return super().__iter__()
+
+    cache._actors = Watched(cache._actors)
+    cache.forget_person("p7")
+    cache.forget_person("newcomer")
+    assert scans == [] and cache.people_cached() == 49
+    assert cache.actor("p7", "c1") is None and cache.actor("p8", None) is not None

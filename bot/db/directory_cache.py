@@ -12,6 +12,7 @@ read under an older generation is not stored.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
 
@@ -70,12 +71,21 @@ class MemberInfo:
 _ABSENT = object()
 
 
+# How many people's entries are kept (about 1 KB each); the least recently used go first.
+DEFAULT_MAX_PEOPLE = 20_000
+
+
 class DirectoryCache:
-    def __init__(self, *, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic,
+                 max_people: int = DEFAULT_MAX_PEOPLE) -> None:
         self.ttl = ttl
         self.clock = clock
+        self.max_people = max(1, max_people)
         self._rooms: dict[str, tuple[float, RoomInfo | None]] = {}
-        self._actors: dict[tuple[str, str | None], tuple[float, ActorInfo]] = {}
+        # person id → {room's community → (stamp, actor)}: one person's entries are found
+        # and dropped in one step, whatever the number of people cached (a newcomer's first
+        # message used to scan every key). Least recently used person first, bounded.
+        self._actors: OrderedDict[str, dict[str | None, tuple[float, ActorInfo]]] = OrderedDict()
         # Per-community lists (grid tree, member roster, rooms by kind), keyed by a tuple.
         self._lists: dict[tuple, tuple[float, tuple]] = {}
         self.generation = 0  # moves whenever entries are dropped because the directory changed
@@ -94,13 +104,29 @@ class DirectoryCache:
         self._rooms[room_id] = (self.clock(), info)
 
     def actor(self, person_id: str, room_community: str | None) -> ActorInfo | None:
-        hit = self._actors.get((person_id, room_community))
+        entries = self._actors.get(person_id)
+        hit = entries.get(room_community) if entries is not None else None
         if hit is None or not self._fresh(hit[0]):
             return None
+        self._actors.move_to_end(person_id)
         return hit[1]
 
     def put_actor(self, person_id: str, room_community: str | None, info: ActorInfo) -> None:
-        self._actors[(person_id, room_community)] = (self.clock(), info)
+        entries = self._actors.get(person_id)
+        if entries is None:
+            entries = self._actors[person_id] = {}
+            if len(self._actors) > self.max_people:
+                self._actors.popitem(last=False)
+        else:
+            self._actors.move_to_end(person_id)
+        now = self.clock()
+        entries[room_community] = (now, info)
+        if len(entries) > 1:  # drop this person's expired entries (other rooms' communities)
+            for key in [k for k, (stamp, _) in entries.items() if now - stamp >= self.ttl]:
+                del entries[key]
+
+    def people_cached(self) -> int:
+        return len(self._actors)
 
     def listing(self, key: tuple) -> tuple | None:
         hit = self._lists.get(key)
@@ -120,9 +146,8 @@ class DirectoryCache:
 
     def forget_person(self, person_id: str) -> None:
         self.generation += 1
-        for key in [k for k in self._actors if k[0] == person_id]:
-            del self._actors[key]
-        self._lists.clear()  # rosters may hold the person
+        self._actors.pop(person_id, None)
+        self._lists.clear()  # rosters may hold the person (a few keys per community)
 
     def forget_listings(self) -> None:
         self.generation += 1

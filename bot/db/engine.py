@@ -12,13 +12,17 @@ from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
+from bot.db.directory_cache import DEFAULT_MAX_PEOPLE, DirectoryCache
 from bot.db.directory_cache import SESSION_KEY as CACHE_KEY
-from bot.db.directory_cache import DirectoryCache
 from bot.db.hooks import after_commit  # noqa: F401 - re-exported
 from bot.db.hooks import run_after_commit as _run_after_commit
+from bot.db.hooks import run_before_commit as _run_before_commit
 from bot.db.sqlite_inline import inline_creator
 
 WRITE_OPTION = "gridbot_write"
+# session.info key: on PostgreSQL, a small engine of its own for counters (bot.services.tickets
+# next_number) that commit at once instead of holding a row lock until the caller commits.
+COUNTERS_KEY = "gridbot_counters"
 # One asyncio lock per (event loop, SQLite file): every engine on that file in this
 # process queues on it, so none of them ever waits on the file lock inside the loop.
 _SQLITE_WRITE_LOCKS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]]" = (
@@ -103,12 +107,17 @@ class Database:
     PostgreSQL needs no such lock: row locks and conditional updates do the work.
     """
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, cache_people: int = DEFAULT_MAX_PEOPLE) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url, pool_size=pool_size)
         # Rooms and roles, cached for every session of this database (bot.db.directory_cache).
-        self.cache = DirectoryCache()
-        info = {CACHE_KEY: self.cache}
+        self.cache = DirectoryCache(max_people=cache_people)
+        info: dict = {CACHE_KEY: self.cache}
+        self.counters: AsyncEngine | None = None
+        if not self.url.startswith("sqlite"):
+            # Its own pool: a transaction waiting for a counter never waits for the pool it holds a connection of.
+            self.counters = create_async_engine(self.url, pool_size=2, max_overflow=4, pool_pre_ping=True)
+            info[COUNTERS_KEY] = self.counters
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession, info=info)
         self._writers = async_sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False,
@@ -150,6 +159,7 @@ class Database:
         session = idle.pop() if idle else await self._new_writer()
         try:
             yield session
+            await _run_before_commit(session)
             await session.commit()
         except BaseException:
             # Rolled back (a refusal, a bug, a cancellation): this session is not reused.
@@ -178,4 +188,6 @@ class Database:
         self._idle_sessions.clear()
         if self.checkpointer is not None:
             self.checkpointer.stop()
+        if self.counters is not None:
+            await self.counters.dispose()
         await self.engine.dispose()

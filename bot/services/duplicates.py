@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import nlp
 from bot.clock import utcnow
+from bot.db.hooks import before_commit
 from bot.db.models import Ticket, TicketWatcher
 from bot.db.prepared import Prepared, any_of
 from bot.db.upsert import prepared_insert_ignore
+from bot.errors import RaceLost
 from bot.services.tickets import ACTIVE, record_event
 
 WINDOW = timedelta(hours=24)
@@ -60,25 +62,49 @@ _BUMP = Prepared(update(Ticket.__table__).where(_T.id == bindparam("ticket_id"))
 _ADD_WATCHER = prepared_insert_ignore(TicketWatcher.__table__)
 _WATCHERS = Prepared(select(*TicketWatcher.__table__.c).where(_W.ticket_id == bindparam("ticket_id")).order_by(_W.id))
 _INTAKE_LOCK = sql_text("SELECT pg_advisory_xact_lock(hashtext('gridbot-intake:' || :community_id))")
-
-
-async def _serialise_intake(session: AsyncSession, community_id: str) -> None:
-    """PostgreSQL: one report at a time per community until commit, so a message sent twice at
-    once cannot open two tickets. (SQLite writers already take turns: BEGIN IMMEDIATE.)"""
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(_INTAKE_LOCK, {"community_id": community_id})
+# Ids of the tickets this transaction opened (tickets.insert adds them).
+OPENED_HERE = "gridbot_opened_tickets"
 
 
 async def find_duplicate(
     *, session: AsyncSession, community_id: str, grid_id: int | None, person_id: str, text: str,
 ) -> Duplicate | None:
     """The open ticket this report is the same problem as: the person's own first, then the
-    best match (``nlp.duplicate_score``), then the newest."""
-    await _serialise_intake(session, community_id)
+    best match (``nlp.duplicate_score``), then the newest.
+
+    Two reports of one problem at the same moment must not open two tickets. SQLite writers
+    take turns (BEGIN IMMEDIATE), so there the answer holds. On PostgreSQL the check is
+    optimistic: when nothing matches, the same check runs again as the transaction's last
+    step under a per-community lock (held only for the commit, not while the ticket, its
+    offers and replies are written), and anything opened meanwhile that matches raises
+    ``RaceLost`` (the message is then handled again, and joins that ticket)."""
+    candidates = await _candidates(session, community_id, grid_id, person_id)
+    best = _best(text, candidates)
+    if best is None:
+        if session.bind.dialect.name == "postgresql":
+            seen = frozenset(ticket.id for ticket in candidates)
+
+            async def recheck(session: AsyncSession) -> None:
+                await session.execute(_INTAKE_LOCK, {"community_id": community_id})
+                mine = session.info.get(OPENED_HERE, set())
+                fresh = [t for t in await _candidates(session, community_id, grid_id, person_id)
+                         if t.id not in seen and t.id not in mine]
+                if _best(text, fresh) is not None:
+                    raise RaceLost(community_id)
+
+            before_commit(session, recheck)
+        return None
+    return Duplicate(best.id, best.number, best.reporter_id, best.affected_count, bool(best.mine))
+
+
+async def _candidates(session: AsyncSession, community_id: str, grid_id: int | None, person_id: str) -> list:
     params = {"community_id": community_id, "person_id": person_id, "since": utcnow() - WINDOW}
     if grid_id is not None:
         params["grid_id"] = grid_id
-    candidates = await (_NO_GRID if grid_id is None else _IN_GRID).run(session, params)
+    return list(await (_NO_GRID if grid_id is None else _IN_GRID).run(session, params))
+
+
+def _best(text: str, candidates: list):
     best, best_key = None, None
     for ticket in candidates:  # newest first, so a tie keeps the newest
         # The ticket's stored place wins over its text: it may come from the reporter's home
@@ -88,9 +114,7 @@ async def find_duplicate(
         key = (bool(ticket.mine), score)
         if score > 0 and (best_key is None or key > best_key):
             best, best_key = ticket, key
-    if best is None:
-        return None
-    return Duplicate(best.id, best.number, best.reporter_id, best.affected_count, bool(best.mine))
+    return best
 
 
 async def attach(
