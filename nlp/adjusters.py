@@ -220,7 +220,8 @@ def person_in_danger(t: str, lex: Lexicon, s: Scores) -> bool:
         return False
     s.danger = found.kind
     if not s.urgent:
-        s.urgent, s.urgent_cat = True, found.category
+        # the danger's own category only when the words name none ("老伴嘴歪了" is care; a burst pipe stays repair)
+        s.urgent, s.urgent_cat = True, found.category if s.best < 3.0 else None
     elif s.urgent_cat is None:
         s.urgent_cat = found.category
     s.urgent_cues.append(found.cue)
