@@ -248,7 +248,7 @@ AFTER_URGENCY: tuple[Adjuster, ...] = (
     Adjuster("phone_ad", "电话广告", phone_ad),
     Adjuster("danger", "人身危险", person_in_danger),
 )
-LABELS = {a.name: a.label for a in BEFORE_URGENCY + AFTER_URGENCY}
+LABELS = {a.name: a.label for a in BEFORE_URGENCY + AFTER_URGENCY} | {"quote": "引用"}
 
 
 def run(adjusters: tuple[Adjuster, ...], t: str, lex: Lexicon, s: Scores) -> None:

@@ -9,20 +9,10 @@ from __future__ import annotations
 
 import re
 
+from nlp import quotes
 from nlp.classifier import classify
 from nlp.location import extract, landmark
 from nlp.normalize import normalize
-
-# 「name：quoted」 newline, a dashed separator line, newline, the reply (as WeChat pastes a quote).
-_QUOTE = re.compile(r"^\s*「(?P<body>.*)」\s*\n\s*(?:-\s*){3,}\s*\n(?P<reply>.*)$", re.S)
-_NAME = re.compile(r"^(?P<name>[^：:\n]{1,20})[：:](?P<text>.*)$", re.S)
-
-# A reply that only agrees with the quote: the same problem here too.
-_ME_TOO = re.compile(
-    r"^(\+1|＋1|1\+|同问|同求|同上|一样|我也是|我们也是|我家也是|我们家也是|我们这也是|我们这边也是|我们楼也是"
-    r"|这边也是|这里也是|我们这里也是|俺家也是|我们都(是|系|一样)|我们也一样|我家也一样|也是|加一|\+\d+|同感|附议|顶|顶一下"
-    r"|我们[^，。！？,.!?]{0,6}也(是|一样|这样|有|坏|停|没|漏|堵|不)[^，。！？,.!?]{0,8})"
-    r"[!！~。.，,?？\s]*$")
 
 # A chase of an earlier report.
 _FOLLOW_UP = re.compile(
@@ -34,16 +24,11 @@ _FOLLOW_UP = re.compile(
 
 def quoted(text: str) -> tuple[str, str] | None:
     """(quoted text, reply) of WeChat's text form of a quoted reply, or None."""
-    m = _QUOTE.match(text or "")
-    if m is None:
-        return None
-    body = m.group("body").strip()
-    n = _NAME.match(body)
-    return (n.group("text").strip() if n else body), m.group("reply").strip()
+    return quotes.split(text)
 
 
 def me_too(reply: str) -> bool:
-    return _ME_TOO.match(normalize(reply)) is not None
+    return quotes.me_too(normalize(reply))
 
 
 def with_quote(quote: str | None, reply: str) -> str:

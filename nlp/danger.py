@@ -38,7 +38,7 @@ _NEEDS = {"falling": _WALK, "manhole": _ON_PATH}
 # inside one clause (no punctuation or space), so two words are tied to the same event.
 _KINDS: tuple[tuple[str, str, str, str], ...] = (
     ("fire", "safety", "119",
-     r"着火|起火|失火|火灾|火烛|烧起来|着起来|火苗|烟好大|明火|火光|火很大|大火|冒烟|冒黑烟|冒白烟|黑烟|浓烟|烟很大|好大的烟"
+     r"着火|起火|失火|火灾|火烛|烧起来|着起来|火苗|烟好大|(烟|火)越来越大|明火|火光|火很大|大火|冒烟|冒黑烟|冒白烟|黑烟|浓烟|烟很大|好大的烟"
      r"|全是烟|好多烟|(烟|焦|糊|火).{0,16}(噼里啪啦|噼啪|劈里啪啦|劈啪|啪啪|滋滋)"
      r"|(噼里啪啦|噼啪|劈里啪啦|劈啪|滋滋).{0,16}(烟|焦|糊|火)|(?<!抽)有烟(?![头花味囱草酒盒])"
      r"|(屋里|家里|楼道|走廊|厨房|窗户|房间)~4(全是烟|都是烟|往外冒烟)"
@@ -180,7 +180,8 @@ def _blocked(t: str, start: int, end: int) -> bool:
     stop = _STOP_RX.search(t, end)
     clause_end = stop.start() if stop else len(t)
     clause = t[lo:clause_end]
-    if _HYPO.search(head[-8:]) or _HYPO_NEAR.search(head) or _TAIL_HYPO.match(tail):
+    call = t.startswith(("打1", "叫1", "报警", "救命", "快来", "来人"), start)  # a call for help, not an event
+    if _HYPO.search(head[-8:]) or (_HYPO_NEAR.search(head) and not call) or _TAIL_HYPO.match(tail):
         return True
     if (_PAST.search(head) or _PAST_AFTER.search(tail)) and not _STILL.search(clause):
         return True

@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 
-from nlp import adjusters
+from nlp import adjusters, quotes
 from nlp.adjusters import Scores
 from nlp.lexicon import CATEGORIES, Lexicon
 from nlp.matchers import Span
@@ -102,8 +102,29 @@ def _broken_thing_first(cats: dict[str, float], ev: dict[str, list[str]], lex: L
 
 
 def score(text: str, segment: Segmenter, lex: Lexicon) -> Scores:
-    """Score normalised text; ``segment(str) -> list[str]`` is the jieba cut."""
+    """Score normalised text; ``segment(str) -> list[str]`` is the jieba cut.
+
+    A pasted quote (「名字：原文」 - - - reply) is scored as its reply: "+1" and the like take the
+    quoted problem as theirs; a that complains or asks but names no thing takes the quote's; any other reply ("好的",
+    "收到", or one about a thing of its own) is what it is, whatever the quote was about."""
     t = text[:SCORE_CHARS]
+    pasted = quotes.split(t) if t.startswith("「") else None
+    if pasted is None:
+        return _score(t, segment, lex)
+    quote, reply = pasted
+    if quotes.me_too(reply):
+        s = _score(quote, segment, lex)
+    elif quotes.me_too_first(reply):
+        s = _score(f"{quote} {reply}", segment, lex)  # "+1 我们这边也是，苍蝇到处飞"
+    else:
+        s = _score(reply, segment, lex)
+        if s.best == 0 and (s.requests or s.complaints or s.urgent):
+            s = _score(f"{quote} {reply}", segment, lex)  # a complaint that names no thing of its own
+    s.fired.append("quote")
+    return s
+
+
+def _score(t: str, segment: Segmenter, lex: Lexicon) -> Scores:
     s = Scores()
     cats: dict[str, float] = {}
     ev: dict[str, list[str]] = {}
@@ -251,4 +272,4 @@ def pick_category(s: Scores) -> tuple[str, tuple[str, ...]]:
 
 def rule_tags(s: Scores) -> tuple[str, ...]:
     """The adjusters that fired, as 查询 shows them ("规则:反讽")."""
-    return tuple(f"规则:{adjusters.LABELS[name]}" for name in s.fired if name != "scheduled")
+    return tuple(f"规则:{adjusters.LABELS.get(name, name)}" for name in s.fired if name != "scheduled")

@@ -78,3 +78,16 @@ def test_rural_places_are_landmarks_not_buildings(text: str, where: str) -> None
 def test_cantonese_written_forms(text: str, category: str) -> None:
     result = nlp.classify(text)
     assert result.intent == "demand" and result.category == category, result
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    (f"「网格员：今天下午三点停电，预计六点恢复」\n{SEP}\n好的", "chat"),
+    (f"「业主D：听说小区要装充电桩了」\n{SEP}\n早该装了", "chat"),
+    (f"「陈：2栋后面垃圾桶满出来了」\n{SEP}\n+1 我们这边也是，苍蝇到处飞", "demand"),
+    (f"「老何：2号楼东边单元门口的水管爆了」\n{SEP}\n同问", "demand"),
+])
+def test_the_classifier_reads_a_pasted_quote_as_its_reply(text: str, intent: str) -> None:
+    result = nlp.classify(text)
+    assert result.intent == intent, result
+    if intent == "demand":
+        assert "规则:引用" in result.evidence
