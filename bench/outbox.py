@@ -27,7 +27,7 @@ from bot.db.migrate import upgrade
 from bot.messages import Outgoing
 from bot.sender import OutboxSender
 from bot.services import outbox
-from bot.transports.base import NO_LIMITS, SendLimits
+from bot.transports.base import NO_LIMITS, SendLimits, Transport
 from bot.transports.ratelimit import FakeClock
 
 WECHATY = SendLimits(per_account=40, window=60.0, conversation_gap=3.0, switch_pause=(3.0, 5.0))
@@ -48,7 +48,7 @@ class RecordingRandom(random.Random):
         return value
 
 
-class BenchTransport:
+class BenchTransport(Transport):
     name = "bench"
 
     def __init__(self, clock: FakeClock, limits: SendLimits) -> None:
@@ -61,7 +61,7 @@ class BenchTransport:
     async def stop(self) -> None:
         pass
 
-    async def send(self, message: Outgoing) -> None:
+    async def send(self, message: Outgoing, idempotency_key: str | None = None) -> None:
         self.log.append((self.clock.now(), message.room_id or f"to:{message.to}"))
 
     def health(self) -> dict:

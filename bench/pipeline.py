@@ -59,6 +59,7 @@ from bench.mix import (
     State,
     script,
 )
+from bot.transports.base import Transport
 
 PG_ADMIN_DSN = os.environ.get("GRIDBOT_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 PG_BENCH_DB = "gridbot_bench"
@@ -112,7 +113,7 @@ def _use_schema(db, schema: str) -> None:
         cur.close()
 
 
-class FakeTransport:
+class FakeTransport(Transport):
     """Nothing leaves the process; the outbox sender is never started."""
 
     name = "bench"
@@ -123,7 +124,7 @@ class FakeTransport:
     async def stop(self) -> None:
         pass
 
-    async def send(self, message) -> None:
+    async def send(self, message, idempotency_key=None) -> None:
         pass
 
     def health(self) -> dict:

@@ -55,7 +55,7 @@ class Runtime:
             owner=settings.outbox_owner or default_owner(settings.transport, settings.http_port),
         )
         self.dispatcher.on_sent = self.sender.wake
-        if hasattr(self.transport, "on_room_join") and self.transport.on_room_join is None:
+        if self.transport.on_room_join is None:
             self.transport.on_room_join = self.on_room_join
         self._site_runner: web.AppRunner | None = None
         # Lifecycle automation (issue 5): one periodic tick over durable due items.

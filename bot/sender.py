@@ -53,7 +53,7 @@ from bot.db.models import OutboxMessage
 from bot.messages import Outgoing
 from bot.sender_owner import OwnerLock, dead_owners, random_owner
 from bot.services import guards, outbox
-from bot.transports.base import NO_LIMITS, SendLimits, Transport
+from bot.transports.base import NO_LIMITS, SendError, SendLimits, Transport
 from bot.transports.ratelimit import Clock, MonotonicClock, Throttle
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class OutboxSender:
         self.clock = clock or MonotonicClock()
         self.wall = wall or utcnow
         self.rng = rng or random.Random()
-        self.limits = limits or getattr(transport, "limits", None) or NO_LIMITS
+        self.limits = limits or transport.limits or NO_LIMITS
         self.throttle = Throttle(self.limits, self.clock, self.rng)
         self.owner = owner or random_owner()
         self.lock = OwnerLock(db, self.owner) if db is not None else None
@@ -216,8 +216,7 @@ class OutboxSender:
             self._candidates.update({r.id: r for r in rows})
 
     def _rate_key(self, message: Outgoing) -> Hashable | None:
-        rate_key = getattr(self.transport, "rate_key", None)
-        return rate_key(message) if rate_key else None
+        return self.transport.rate_key(message)
 
     def _pick(self) -> OutboxMessage:
         def order(row: OutboxMessage):
@@ -306,8 +305,7 @@ class OutboxSender:
 
     async def _deliver(self, row: OutboxMessage) -> bool:
         """Send every remaining piece of ``row``; True when all went, False when it was rescheduled or failed."""
-        split = getattr(self.transport, "split_text", None)
-        parts = (split(row.text) if split else [row.text]) or [row.text]
+        parts = self.transport.split_text(row.text) or [row.text]
         done = min(row.parts_sent, len(parts))
         try:
             for i in range(done, len(parts)):
@@ -332,13 +330,10 @@ class OutboxSender:
         return True
 
     async def _send(self, message: Outgoing, key: str) -> None:
-        if getattr(self.transport, "accepts_idempotency_key", False):
-            await self.transport.send(message, idempotency_key=key)
-        else:
-            await self.transport.send(message)
+        await self.transport.send(message, idempotency_key=key)
 
     async def _failed(self, row: OutboxMessage, exc: Exception, parts_sent: int) -> None:
-        retryable = getattr(exc, "retryable", True)
+        retryable = exc.retryable if isinstance(exc, SendError) else True
         error = str(exc) or repr(exc)
         self.last_error = error
         attempt = row.attempts + 1

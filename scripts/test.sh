@@ -2,6 +2,9 @@
 # Runs the static checks (scripts/lint.sh), then the suite on SQLite, then on PostgreSQL (127.0.0.1:5432, database `test`).
 # PostgreSQL is started if it is down; under CI a missing PostgreSQL is a failure,
 # elsewhere the PostgreSQL pass is skipped with a warning.
+# The wechaty gRPC tests need a local puppet-service gateway (tests/gateway/, npm packages):
+# it is installed once into a cache directory (npm ci; later runs need no network); under CI
+# a missing node/npm or a failed install is a failure, elsewhere those tests skip with a warning.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -32,6 +35,17 @@ echo "== lint (ruff, mypy)"
 PY="$PY" bash scripts/lint.sh
 lint_rc=$?
 
+echo "== wechaty test gateway (node, npm ci into a cache)"
+gateway_rc=0
+if ! "$PY" -m tests.transports.wechaty_gateway; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAIL: the wechaty test gateway could not be installed (required under CI)" >&2
+    gateway_rc=1
+  else
+    echo "WARNING: no wechaty test gateway; the gRPC tests will be skipped" >&2
+  fi
+fi
+
 echo "== tests on SQLite"
 GRIDBOT_TEST_DB=sqlite "$PY" -m pytest -p no:cacheprovider "$@"
 sqlite_rc=$?
@@ -48,7 +62,7 @@ else
   echo "WARNING: PostgreSQL at $PG_URL is unreachable; the PostgreSQL pass was skipped" >&2
 fi
 
-if [ $lint_rc -ne 0 ] || [ $sqlite_rc -ne 0 ] || [ $pg_rc -ne 0 ]; then
-  echo "FAILED (lint rc=$lint_rc, sqlite rc=$sqlite_rc, postgres rc=$pg_rc)"
+if [ $lint_rc -ne 0 ] || [ $gateway_rc -ne 0 ] || [ $sqlite_rc -ne 0 ] || [ $pg_rc -ne 0 ]; then
+  echo "FAILED (lint rc=$lint_rc, gateway rc=$gateway_rc, sqlite rc=$sqlite_rc, postgres rc=$pg_rc)"
   exit 1
 fi

@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.db.models import OutboxMessage, Ticket
 from bot.messages import IncomingMessage, Outgoing
 from bot.runtime import Runtime
+from bot.transports.simulator import SimulatorTransport
 
 _ids = itertools.count(1)
 
@@ -24,22 +25,18 @@ NAMES = {
 }
 
 
-class RecordingTransport:
-    """A fake transport that records what the sender delivered."""
+class RecordingTransport(SimulatorTransport):
+    """The simulator's transport, also recording what the sender delivered as ``Outgoing``s."""
 
     name = "fake"
 
     def __init__(self) -> None:
+        super().__init__()
         self.sent: list[Outgoing] = []
 
-    async def start(self, on_message) -> None:
-        self.on_message = on_message
-
-    async def stop(self) -> None:
-        pass
-
-    async def send(self, message: Outgoing) -> None:
+    async def send(self, message: Outgoing, idempotency_key: str | None = None) -> None:
         self.sent.append(message)
+        await super().send(message, idempotency_key)
 
     def health(self) -> dict:
         return {"transport": self.name}
@@ -62,6 +59,7 @@ class BotHarness:
     async def create(cls, database_url: str, **overrides) -> "BotHarness":
         settings = Settings(_env_file=None, database_url=database_url, transport="sim", **overrides)
         runtime = Runtime(settings, transport=RecordingTransport())
+        await runtime.transport.start(runtime.dispatcher.handle)  # the web routes' inbound path
         return cls(runtime)
 
     async def close(self) -> None:

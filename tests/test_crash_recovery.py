@@ -22,13 +22,14 @@ from bot.db.models import OutboxMessage
 from bot.messages import Outgoing
 from bot.sender import OutboxSender
 from bot.services import outbox
+from bot.transports.base import Transport
 from tests.conftest import BACKEND
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 postgres_only = pytest.mark.skipif(BACKEND != "postgres", reason="several live processes share PostgreSQL only")
 
 
-class Recording:
+class Recording(Transport):
     name = "recording"
 
     def __init__(self) -> None:
@@ -40,7 +41,7 @@ class Recording:
     async def stop(self) -> None:
         pass
 
-    async def send(self, message: Outgoing) -> None:
+    async def send(self, message: Outgoing, idempotency_key: str | None = None) -> None:
         self.log.append(message)
 
     def health(self) -> dict:

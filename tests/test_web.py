@@ -20,7 +20,7 @@ async def post(client, room, sender, text, **extra):
     return (await resp.json())["replies"]
 
 
-async def test_scripted_walk_through_the_simulator(client):
+async def test_scripted_walk_through_the_simulator(client, bot):
     directory = await (await client.get("/api/sim/directory")).json()
     assert directory["communities"] == [{"id": "xingfuli", "name": "幸福里社区"}]
     kinds = {r["id"]: r["kind"] for r in directory["rooms"]}
@@ -48,6 +48,7 @@ async def test_scripted_walk_through_the_simulator(client):
     assert points["balance"] == ticket["points_awarded"]
     assert points["entries"][0]["reason"] == "完成诉求 #1"
 
+    await bot.runtime.sender.drain()  # the feed shows what was delivered
     outbox = (await (await client.get(f"/api/sim/outbox?after=0&as={SECRETARY}")).json())["messages"]
     seqs = [m["seq"] for m in outbox]
     assert seqs == sorted(seqs) and len(outbox) >= 8

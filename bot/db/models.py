@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from bot.clock import utcnow
@@ -149,6 +149,11 @@ class Broadcast(SQLModel, table=True):
     finished_at: datetime | None = None
 
 
+# Literal values, not parameters: a partial index serves only a query that repeats its predicate.
+BLOCKER_SQL = "status = 'sending' OR (status = 'pending' AND next_attempt_at IS NOT NULL)"
+_BLOCKER_SQL = text(BLOCKER_SQL)
+
+
 class OutboxMessage(SQLModel, table=True):
     """Everything the bot sends, written in the same transaction as the change.
 
@@ -159,6 +164,8 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_status", "status", "id"),
         Index("ix_outbox_conversation", "conversation", "status", "id"),
+        # Only the rows that can hold a conversation up (bot.services.outbox.BLOCKER).
+        Index("ix_outbox_blockers", "conversation", "id", postgresql_where=_BLOCKER_SQL, sqlite_where=_BLOCKER_SQL),
     )
     id: int | None = Field(default=None, primary_key=True)  # the sequence number
     room_id: str | None = None

@@ -4,6 +4,9 @@ from __future__ import annotations
 TEXT: dict[str, str] = {
     "delivery_report": "【发送报告】广播已送达 {sent}/{total} 个群。",
     "delivery_report_failed": "未送达 {count} 个群：{rooms}。请检查机器人是否仍在群内，或稍后重发。",
+    # A platform that cannot send images or files gets the text with one of these lines.
+    "file_not_sent_image": "（附图「{name}」无法在此平台发送）",
+    "file_not_sent": "（附件「{name}」无法在此平台发送）",
     "bot_joined": (
         "大家好，我是网格通，社区网格的小助手。\n"
         "有问题（报修、求助、咨询）直接在群里 @我 说，我会登记并安排党员志愿者处理；"

@@ -1,13 +1,16 @@
 """The interface every platform adapter implements."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Awaitable, Callable, Hashable, Protocol
+from dataclasses import dataclass, replace
+from typing import Any, Awaitable, Callable, Hashable
+
+from aiohttp import web
 
 from bot.messages import IncomingMessage, Outgoing
 
-# What a transport calls for each inbound message; the dispatcher provides it.
-InboundHandler = Callable[[IncomingMessage], Awaitable[None]]
+# What a transport calls for each inbound message; the dispatcher provides it (and returns
+# the rows it queued, which only the simulator's web route reads).
+InboundHandler = Callable[[IncomingMessage], Awaitable[Any]]
 
 
 class SendError(Exception):
@@ -40,29 +43,84 @@ class SendLimits:
 NO_LIMITS = SendLimits()
 
 
-class Transport(Protocol):
-    """Required: ``name``, ``start``, ``stop``, ``send``, ``health``.
-
-    Optional, read by the outbox sender with ``getattr``:
-    - ``limits: SendLimits`` (default: none);
-    - ``split_text(text) -> list[str]``: the platform's pieces of a long text;
-    - ``rate_key(message) -> Hashable | None``: the key ``limits.per_key`` counts;
-    - ``accepts_idempotency_key = True``: ``send`` then takes ``idempotency_key=``,
-      a stable id of one piece of one outbox row, and must not deliver the same key
-      twice (as far as the platform lets it: see ``bot.sender``).
-    """
+@dataclass(frozen=True, slots=True)
+class OutgoingFile:
+    """An image or file to send with a message's text (the text goes as its caption)."""
 
     name: str
+    data: bytes
+    media_type: str = "application/octet-stream"
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+
+# A room-join event (e.g. ``bot.transports.wechaty_mapping.RoomJoin``) → the runtime's welcome.
+RoomJoinHandler = Callable[[Any], Awaitable[None]]
+
+
+class Transport:
+    """What a chat platform can do, with defaults; every transport subclasses this.
+
+    Required: ``name``, ``start``, ``send``. The rest has defaults that a platform
+    overrides where it can do more; the runtime, the outbox sender and the web app
+    read only what is declared here:
+
+    - ``send(message, idempotency_key=None)``: deliver one text (raise ``SendError``).
+      With ``accepts_idempotency_key`` the transport promises not to deliver the same
+      key twice (as far as the platform lets it: see ``bot.sender``); the sender passes
+      a stable key per piece of each outbox row either way.
+    - ``send_file(message, file, ...)``: an image or file with ``message.text``;
+      default (``can_send_files = False``): the text alone, with a line saying what
+      could not be sent.
+    - ``can_mention``: whether ``Outgoing.to``/``mentions`` become real mentions (else
+      the text is delivered and nobody is notified by name).
+    - ``limits``, ``rate_key``, ``split_text``: how fast and in what pieces to send.
+    - ``web_routes()``: routes the web app mounts (a platform's callback URL).
+    - ``on_room_join``: set by the runtime; a transport with room-join events calls it.
+    - ``health()``: the state of the platform accounts, for ``/healthz``.
+    """
+
+    name: str = "transport"
+    limits: SendLimits = NO_LIMITS
+    accepts_idempotency_key: bool = False
+    can_mention: bool = True
+    can_send_files: bool = False
+    on_room_join: RoomJoinHandler | None = None
 
     async def start(self, on_message: InboundHandler) -> None:
         """Connect and start delivering inbound messages to ``on_message``."""
+        raise NotImplementedError
 
-    async def stop(self) -> None: ...
+    async def stop(self) -> None:
+        return None
 
-    async def send(self, message: Outgoing) -> None:
+    async def send(self, message: Outgoing, idempotency_key: str | None = None) -> None:
         """Deliver one message; raise ``SendError`` on failure."""
+        raise NotImplementedError
 
-    def health(self) -> dict: ...
+    async def send_file(self, message: Outgoing, file: OutgoingFile, idempotency_key: str | None = None) -> None:
+        """Deliver ``file`` with ``message.text``; by default the text with a note instead."""
+        from bot.replies import say
+
+        note = say("file_not_sent_image" if file.is_image else "file_not_sent", name=file.name)
+        text = f"{message.text}\n{note}" if message.text else str(note)
+        await self.send(replace(message, text=text), idempotency_key)
+
+    def split_text(self, text: str) -> list[str]:
+        """The pieces a long text is sent in; by default one."""
+        return [text]
+
+    def rate_key(self, message: Outgoing) -> Hashable | None:
+        """The key ``limits.per_key`` counts for ``message`` (a WeCom robot, say)."""
+        return None
+
+    def web_routes(self) -> list[web.RouteDef]:
+        return []
+
+    def health(self) -> dict:
+        return {"transport": self.name}
 
 
 def split_text(text: str, limit: int, size: Callable[[str], int] = len) -> list[str]:

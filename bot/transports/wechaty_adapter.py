@@ -25,10 +25,19 @@ import logging
 import os
 import random
 import socket
+from dataclasses import replace
 from typing import Any, Awaitable, Callable, Mapping
 
 from bot.messages import Outgoing
-from bot.transports.base import InboundHandler, RecentKeys, SendError, SendLimits, split_text
+from bot.transports.base import (
+    InboundHandler,
+    OutgoingFile,
+    RecentKeys,
+    SendError,
+    SendLimits,
+    Transport,
+    split_text,
+)
 from bot.transports.ratelimit import Clock, MonotonicClock
 from bot.transports.wechaty_compat import import_wechaty, reset_caches
 from bot.transports.wechaty_mapping import PREFIX, RoomJoin, to_incoming, to_room_join
@@ -84,8 +93,9 @@ def _bot_class(wechaty: Any) -> type:
     return GridBotWechaty
 
 
-class WechatyTransport:
+class WechatyTransport(Transport):
     name = "wechaty"
+    can_send_files = True
 
     def __init__(
         self,
@@ -323,6 +333,23 @@ class WechatyTransport:
         return split_text(text, self.max_chars)
 
     async def send(self, message: Outgoing, idempotency_key: str | None = None) -> None:
+        if not message.text:
+            raise SendError("empty message", retryable=False)
+        await self._say(message, message.text, idempotency_key)
+
+    async def send_file(self, message: Outgoing, file: OutgoingFile, idempotency_key: str | None = None) -> None:
+        """The text (with its mentions), then the image or file as a FileBox."""
+        import base64
+
+        from wechaty_puppet import FileBox
+
+        if message.text:
+            await self._say(message, message.text, None if idempotency_key is None else f"{idempotency_key}:text")
+        box = FileBox.from_base64(base64.b64encode(file.data), name=file.name)
+        await self._say(replace(message, mentions=(), to=None if message.room_id else message.to), box,
+                        idempotency_key)
+
+    async def _say(self, message: Outgoing, content: Any, idempotency_key: str | None) -> None:
         # WeChat has no idempotency key: a key seen in this process is not sent again.
         if idempotency_key is not None and idempotency_key in self._delivered:
             return
@@ -332,17 +359,15 @@ class WechatyTransport:
         target = message.room_id or message.to
         if not target or not target.startswith(PREFIX):
             raise SendError(f"not a wechaty conversation: {target!r}", retryable=False)
-        if not message.text:
-            raise SendError("empty message", retryable=False)
         try:
             if message.room_id:
                 ids = [_raw(p) for p in ((message.to,) if message.to else ()) + tuple(message.mentions)]
                 mention_ids = list(dict.fromkeys(i for i in ids if i))
                 room = bot.Room.load(_raw(message.room_id))
-                await room.say(message.text, mention_ids=mention_ids or None)
+                await room.say(content, mention_ids=mention_ids or None)
             else:
                 contact = bot.Contact.load(_raw(message.to))
-                await contact.say(message.text)
+                await contact.say(content)
         except SendError:
             raise
         except Exception as exc:  # noqa: BLE001 - puppet/network failures

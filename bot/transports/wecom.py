@@ -18,7 +18,7 @@ from typing import Mapping
 import aiohttp
 
 from bot.messages import Outgoing
-from bot.transports.base import InboundHandler, RecentKeys, SendError, SendLimits, split_text
+from bot.transports.base import InboundHandler, RecentKeys, SendError, SendLimits, Transport, split_text
 from bot.transports.ratelimit import Clock, MonotonicClock, SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,7 @@ class WeComWebhookSender:
         return len(pieces)
 
 
-class WeComTransport:
+class WeComTransport(Transport):
     """The WeCom platform: robot webhooks out, 智能机器人 callbacks in."""
 
     name = "wecom"

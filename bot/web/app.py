@@ -66,9 +66,7 @@ def create_app(runtime) -> web.Application:
     from bot.web import exports  # ledger .xlsx (issue 6)
     exports.add_routes(app)
     reports.add_routes(app)  # monthly .xlsx (issue 5)
-    platform_routes = getattr(runtime.transport, "web_routes", None)  # e.g. the WeCom callback
-    if platform_routes is not None:
-        app.add_routes(platform_routes())
+    app.add_routes(runtime.transport.web_routes())  # e.g. the WeCom callback
     if runtime.settings.transport == "sim":
         app.router.add_get("/", index)
         sim.add_routes(app)

@@ -50,7 +50,8 @@ async def post_message(request: web.Request) -> web.Response:
         platform="sim", msg_id=msg_id or uuid.uuid4().hex,
         sender_id=sender, sender_name=name, text=text, room_id=room,
     )
-    rows = await runtime.dispatcher.handle(message)
+    # The same path as a platform's inbound message: the transport hands it to the dispatcher.
+    rows = await runtime.transport.inbound(message)
     return web.json_response({"replies": [_reply_json(r) for r in rows]}, dumps=_dumps)
 
 
@@ -65,16 +66,23 @@ async def _room_exists(db, room: str) -> bool:
 
 
 async def get_outbox(request: web.Request) -> web.Response:
-    """What the bot sent after ``after``, as seen by ``as`` (the page's "我是"): group messages, and
-    private messages to that person only — never anyone else's (voucher codes travel privately)."""
+    """What the bot delivered after ``after``, as seen by ``as`` (the page's "我是"): group messages,
+    and private messages to that person only — never anyone else's (voucher codes travel privately).
+    Delivered, not queued: a message held for quiet hours appears when it is sent. ``boot`` changes
+    when the bot restarts (sequence numbers start again)."""
     from bot.web.app import RUNTIME
 
     after = bounds.whole_number(request.query.get("after"), field="after", default=0)
     viewer = bounds.identifier(request.query.get("as"), field="as", limit=bounds.PERSON_ID_MAX, required=False)
-    async with request.app[RUNTIME].db.sessions() as session:
-        rows = await outbox.after(session=session, seq=after, viewer=viewer)
-    messages = [{"seq": r.id, **_reply_json(r)} for r in rows]
-    return web.json_response({"messages": messages}, dumps=_dumps)
+    runtime = request.app[RUNTIME]
+    transport = runtime.transport
+    if not transport.seeded:
+        async with runtime.db.sessions() as session:
+            history = await outbox.sent_before(session=session, before=transport.started_at)
+        transport.seed(history)
+    messages = [{"seq": d.seq, "room": d.room, "to": d.to, "text": d.text, "mentions": list(d.mentions)}
+                for d in transport.feed(after=after, viewer=viewer)]
+    return web.json_response({"messages": messages, "boot": transport.boot}, dumps=_dumps)
 
 
 async def get_directory(request: web.Request) -> web.Response:

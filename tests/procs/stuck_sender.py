@@ -14,9 +14,10 @@ import sys
 
 from bot.db.engine import Database
 from bot.sender import OutboxSender
+from bot.transports.base import Transport
 
 
-class HangingTransport:
+class HangingTransport(Transport):
     name = "hanging"
 
     async def start(self, on_message) -> None:
@@ -25,7 +26,7 @@ class HangingTransport:
     async def stop(self) -> None:
         pass
 
-    async def send(self, message) -> None:
+    async def send(self, message, idempotency_key=None) -> None:
         print(f"SENDING {message.room_id or message.to}", flush=True)
         await asyncio.Event().wait()
 

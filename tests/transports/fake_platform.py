@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from bot.messages import Outgoing
-from bot.transports.base import NO_LIMITS, SendLimits, split_text
+from bot.transports.base import NO_LIMITS, SendLimits, Transport, split_text
 from bot.transports.ratelimit import FakeClock
 
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
@@ -22,7 +22,7 @@ class Crash(BaseException):
     """A simulated process death: not an Exception, so nothing in the sender catches it."""
 
 
-class FakePlatform:
+class FakePlatform(Transport):
     """``fail``: called with (message, key); return an exception to raise, or None.
 
     ``durable_keys``: remember idempotency keys across "restarts" (a platform
