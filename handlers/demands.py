@@ -13,11 +13,11 @@ from bot.db.directory_cache import RoomInfo
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import category_name, say
-from bot.services import dispatching, intake
+from bot.services import dispatching, intake, urging
 from bot.services.directory import Actor
 from handlers.format import ticket_fields
 from handlers.schedule import deliver
-from nlp import answers
+from nlp import answers, context, danger
 from nlp.location import extract
 from nlp.split import split_problems
 
@@ -49,6 +49,16 @@ async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
         if ctx.room is None:
             ctx.reply(say("err_too_long", limit=MAX_FREE_TEXT))
         return
+    if ctx.room is not None and actor.is_staff:
+        return  # a secretary's or grid worker's message in a group is a notice, never a ticket
+    quote = ctx.msg.quoted_text
+    pasted = context.quoted(text)  # WeChat's text form of a quote: 「名字：原文」 ---- reply
+    if pasted is not None:
+        quote, text = pasted
+    if context.is_follow_up(text) and actor.community_id is not None:
+        if await _urge(ctx, actor, f"{quote} {text}" if quote else text):
+            return
+    text = context.with_quote(quote, text)
     result = nlp.classify(text)
     if result.intent == "chat":
         if ctx.room is None:
@@ -56,7 +66,7 @@ async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
         return
     if actor.community_id is None:
         raise DomainError("err_no_community")
-    if result.intent == "demand":
+    if result.intent == "demand" or result.urgency == "urgent":  # danger is never asked about
         parts = split_problems(text)
         problems = [intake.Problem.from_text(text, result)] if len(parts) == 1 else [
             intake.Problem.from_text(p) for p in parts]
@@ -78,6 +88,28 @@ async def demand_answered(ctx: Context, yes: bool, state: flows.State) -> None:
     await file_problem(ctx, ctx.actor, intake.Problem(**state.payload))
 
 
+async def _urge(ctx: Context, actor: Actor, text: str) -> bool:
+    """催办: join the chase to the open ticket it refers to; False when there is none."""
+    assert actor.community_id is not None
+    urged = await urging.urge(session=ctx.session, community_id=actor.community_id, person_id=actor.person.id,
+                              person_name=actor.person.name, room_id=ctx.msg.room_id,
+                              grid_id=ctx.room.grid_id if ctx.room else None, text=text)
+    if urged is None:
+        return False
+    fields = ticket_fields(urged.ticket)
+    told = say("urge_told_claimer" if urged.told_claimer else "urge_told_secretary")
+    ctx.reply(say("ticket_urged", told=told, **{k: fields[k] for k in ("number", "category", "urgent_mark",
+                                                                        "location")}))
+    deliver(ctx, urged.offers, None)
+    return True
+
+
+def _urgent_call(text: str) -> str:
+    """The emergency number that fits the danger, said before anything else."""
+    number = danger.number_for(nlp.normalize(text))
+    return say(f"ticket_urgent_call_{number}" if number else "ticket_urgent_call")
+
+
 async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> int:
     """Report one problem and tell the resident truthfully what happened and who was told.
 
@@ -91,7 +123,14 @@ async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> i
     )
     if outcome.kind in (intake.MERGED, intake.ALREADY):
         key = "ticket_merged" if outcome.kind == intake.MERGED else "ticket_already_reported"
-        ctx.reply(say(key, number=outcome.ticket.number, count=outcome.count))
+        said = say(key, number=outcome.ticket.number, count=outcome.count)
+        if problem.urgency == "urgent" and danger.number_for(nlp.normalize(problem.text)):
+            # a person in danger now, reported again: the call comes first, and the ticket becomes urgent
+            said = _urgent_call(problem.text) + "\n" + said
+            deliver(ctx, await intake.raise_urgency(session=ctx.session, number=outcome.ticket.number,
+                                                    community_id=actor.community_id, actor_id=actor.person.id,
+                                                    text=problem.text), None)
+        ctx.reply(said)
         return outcome.ticket.number
     ticket = outcome.ticket
     fields = ticket_fields(ticket)
@@ -101,7 +140,7 @@ async def file_problem(ctx: Context, actor: Actor, problem: intake.Problem) -> i
                  urgent_mark=fields["urgent_mark"], location=fields["location"], told=_who_was_told(ctx, outcome))
     if ticket.urgency == "urgent":
         # The bot never stands between a resident and the emergency services.
-        opened = say("ticket_urgent_call") + "\n" + opened
+        opened = _urgent_call(problem.text) + "\n" + opened
     if outcome.place == intake.FROM_HOME:
         opened += "\n" + say("ticket_place_home", building=ticket.building)
     elif outcome.place is None:

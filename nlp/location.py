@@ -14,6 +14,10 @@ _ROOM_AFTER = re.compile(
 )
 _ROOM_MARKED = re.compile(r"(?<![\d.:/-])(\d{3,4})\s*(?:室|号房|房间)")
 _ROOM_LIVE = re.compile(r"(?:住在?|我家是?|家住)\s*(\d{3,4})" + _NOT_ROOM)
+# A bare room number that opens the message or follows a neighbour word ("1102漏水", "楼上1102").
+_ROOM_BARE = re.compile(r"(?:^|(?<=楼上|楼下|隔壁|对门|对面)|(?<=[在是]))(\d{3,4})" + _NOT_ROOM + r"(?=[\u4e00-\u9fff])")
+# A lettered building (B座, A栋, c幢): lower-cased by normalisation, given back upper-case.
+_LETTER_BUILDING = re.compile(r"(?<![a-z])([a-z])\s*(?:座(?!位)|栋|幢|号?楼(?!道|梯|上|下|顶))")
 
 
 def _first(*found: tuple[int, str] | None) -> str | None:
@@ -29,6 +33,16 @@ def _search(rx: re.Pattern[str], text: str, group: int = 1) -> tuple[int, str] |
     return (m.start(), str(int(val)))
 
 
+# Cheap tests first: a lettered building needs a letter, every room pattern three digits.
+_ASCII_LETTER = re.compile(r"[a-z]")
+_THREE_DIGITS = re.compile(r"\d{3}")
+
+
+def _letter(text: str) -> tuple[int, str] | None:
+    m = _LETTER_BUILDING.search(text)
+    return (m.start(), m.group(1).upper()) if m else None
+
+
 def extract(text: str) -> tuple[str | None, str | None, str | None]:
     """Return (building, unit, room) as digit strings or None."""
     m = _TRIPLE.search(text)
@@ -37,10 +51,10 @@ def extract(text: str) -> tuple[str | None, str | None, str | None]:
         tb = (m.start(), str(int(m.group(1))))
         tu = (m.start(), str(int(m.group(2))))
         tr = (m.start(), m.group(3))
-    building = _first(tb, _search(_BUILDING, text))
+    building = _first(tb, _search(_BUILDING, text), _letter(text) if _ASCII_LETTER.search(text) else None)
     unit = _first(tu, _search(_UNIT, text))
     room_hits = [tr]
-    for rx in (_ROOM_AFTER, _ROOM_MARKED, _ROOM_LIVE):
+    for rx in (_ROOM_AFTER, _ROOM_MARKED, _ROOM_LIVE, _ROOM_BARE) if _THREE_DIGITS.search(text) else ():
         mm = rx.search(text)
         if mm:
             room_hits.append((mm.start(1), mm.group(1)))
@@ -53,6 +67,9 @@ _LANDMARK = re.compile(
     r"(?:小区|社区|园区|院子?)?(?:东|南|西|北|正|大|后|侧|东北|西北|东南|西南)门(?:口|外|旁边)?"
     r"|(?:地下)?(?:车库|停车场)|(?:中心|小区)?(?:广场|花园|公园|游乐场|篮球场|健身区|菜场|菜市场)"
     r"|(?:垃圾站|垃圾房|快递柜|配电房|水泵房|门卫室|物业办公室|社区服务中心|活动室)"
+    # rural places: 村东头, 村口, 三组, 5队, 村委会 (a village group is not a building)
+    r"|村(?:东|西|南|北)?头|村(?:东|西|南|北)边|村口|村委会?|村尾|祠堂|晒谷场|打谷场|大队部"
+    r"|(?:[一二三四五六七八九十]{1,3}|\d{1,2})(?:组|队|社)(?![织长员成合])"
     r"|[\u4e00-\u9fff]{1,4}(?:路|街|巷)(?:口|边|上)?(?![\u4e00-\u9fff]*(?:费|灯))"
 )
 _HOME = re.compile(r"我家|家里|家中|我们家|咱家|屋里|自家")

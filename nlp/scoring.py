@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
+from nlp import adjusters, quotes
+from nlp.adjusters import Scores
 from nlp.lexicon import CATEGORIES, Lexicon
 from nlp.matchers import Span
 
@@ -17,45 +18,12 @@ Segmenter = Callable[[str], Iterable[str]]
 
 SCORE_CHARS = 500  # only this much normalised text is scored (bounded work)
 
-# A problem that was reported fixed comes back ("修好了又坏了").
-_RELAPSE = re.compile(r"又坏|又不|又堵|又漏|又停|又没|还是不|还是没|还没好|没修好|没好|又开始|还在漏|还是坏")
-# A planned outage announced ahead of time (a notice, or a question about one).
-_SCHEDULED = re.compile(
-    r"(明天|明日|后天|下周|本周|今晚\d|周[一二三四五六日天]|\d+月\d+[日号]|\d+号\d|将于|计划|预计)"
-    r"[^。!?？]{0,16}(停水|停电|停气|停暖|检修|施工|断水|断电)"
-)
-_ADS_COMPLAINT = re.compile(r"发广告|广告太多|刷屏|骚扰|被骗")
-# A question about when a planned outage starts or ends ("几点停水", "停电到几点").
-_SCHEDULE_Q = re.compile(
-    r"(几点|几号|哪天)(开始|才|能)?(停|来|恢复|供)|(停|来)(水|电|气|暖)[^。!?？]{0,4}(几点|到几点|几号|多久)"
-)
-# "the notice never reached me" is not a notice.
-_NOTICE_MISSED = re.compile(r"没收到|没看到|没接到|没通知")
-# A mobile number: with no emergency, a sign of an advert.
-_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)1[3-9]\d[x*]{4}")
-_DRILL = re.compile(r"演练|演习|培训|讲座|知识|宣传")
 # A keyword right after one of these is a worry, not a report: it counts half.
 _CAT_HYPO = re.compile(r"(万一|要是|如果|假如|担心|生怕|怕)[^,.!?，。！？ ]{0,3}$")
 _CAT_HYPO_ANY = re.compile(r"万一|要是|如果|假如|担心|怕")
 _EXCLAIM = re.compile(r"!|！|快")
 _QUESTION_SELF = ("是不是", "是没是", "有没有")
-# Thanks said through gritted teeth ("物业真是辛苦了", "真是谢谢了啊") about a problem.
-_SARCASM = re.compile(r"呵呵|真是太?(辛苦|谢谢|感谢)|(谢谢|感谢)[^,.!?，。！？ ]{0,3}了啊|可真(行|会|能)")
-
-
-@dataclass
-class Scores:
-    categories: dict[str, float] = field(default_factory=dict)
-    evidence: dict[str, list[str]] = field(default_factory=dict)
-    requests: list[str] = field(default_factory=list)
-    complaints: list[str] = field(default_factory=list)
-    chat: dict[str, list[str]] = field(default_factory=dict)
-    urgent: bool = False
-    urgent_cat: str | None = None
-    urgent_cues: list[str] = field(default_factory=list)
-    scheduled: bool = False
-    # thanks that only close a request ("…找个人来看看 谢谢你啊")
-    polite_close: bool = False
+_DRILL = re.compile(r"演练|演习|培训|讲座|知识|宣传")
 
 
 def _preceded(text: str, start: int, words: tuple[str, ...], window: int = 3) -> bool:
@@ -134,8 +102,29 @@ def _broken_thing_first(cats: dict[str, float], ev: dict[str, list[str]], lex: L
 
 
 def score(text: str, segment: Segmenter, lex: Lexicon) -> Scores:
-    """Score normalised text; ``segment(str) -> list[str]`` is the jieba cut."""
+    """Score normalised text; ``segment(str) -> list[str]`` is the jieba cut.
+
+    A pasted quote (「名字：原文」 - - - reply) is scored as its reply: "+1" and the like take the
+    quoted problem as theirs; a that complains or asks but names no thing takes the quote's; any other reply ("好的",
+    "收到", or one about a thing of its own) is what it is, whatever the quote was about."""
     t = text[:SCORE_CHARS]
+    pasted = quotes.split(t) if t.startswith("「") else None
+    if pasted is None:
+        return _score(t, segment, lex)
+    quote, reply = pasted
+    if quotes.me_too(reply):
+        s = _score(quote, segment, lex)
+    elif quotes.me_too_first(reply):
+        s = _score(f"{quote} {reply}", segment, lex)  # "+1 我们这边也是，苍蝇到处飞"
+    else:
+        s = _score(reply, segment, lex)
+        if s.best == 0 and (s.requests or s.complaints or s.urgent):
+            s = _score(f"{quote} {reply}", segment, lex)  # a complaint that names no thing of its own
+    s.fired.append("quote")
+    return s
+
+
+def _score(t: str, segment: Segmenter, lex: Lexicon) -> Scores:
     s = Scores()
     cats: dict[str, float] = {}
     ev: dict[str, list[str]] = {}
@@ -173,6 +162,7 @@ def score(text: str, segment: Segmenter, lex: Lexicon) -> Scores:
                 cats[cat] = cats.get(cat, 0.0) + weight
                 ev.setdefault(cat, []).append(tok)
     _broken_thing_first(cats, ev, lex)
+    s.best = max((v for k, v in cats.items() if not k.startswith("_")), default=0.0)
     s.categories, s.evidence = cats, ev
     if req_spans is not None:
         s.requests = sorted({w for _, _, w in req_spans})
@@ -195,31 +185,9 @@ def score(text: str, segment: Segmenter, lex: Lexicon) -> Scores:
                 first_thanks = start
             s.chat.setdefault(group, []).append(w)
         s.polite_close = 0 <= first_req < first_thanks
-    if "thanks" in s.chat and "resolved" not in s.chat and s.complaints and _SARCASM.search(t):
-        if max((v for k, v in cats.items() if not k.startswith("_")), default=0.0) >= 2.0:
-            del s.chat["thanks"]
-            rest = [w for w in s.chat.get("chatter", ()) if w != "呵呵"]
-            if rest:
-                s.chat["chatter"] = rest
-            else:
-                s.chat.pop("chatter", None)
-            s.complaints.append("反讽")
-    if "resolved" in s.chat and _RELAPSE.search(t):
-        del s.chat["resolved"]
-    if "ads" in s.chat and _ADS_COMPLAINT.search(t):
-        del s.chat["ads"]
-    if "notice" in s.chat and _NOTICE_MISSED.search(t):
-        del s.chat["notice"]
-    # Substring tests first: every match of _SCHEDULED holds 停, 断, 检修 or 施工, every
-    # match of _SCHEDULE_Q holds 几, 哪天 or 多久, and every _PHONE match a 1.
-    s.scheduled = bool((("停" in t or "断" in t or "检修" in t or "施工" in t) and _SCHEDULED.search(t))
-                       or (("几" in t or "哪天" in t or "多久" in t) and _SCHEDULE_Q.search(t)))
+    adjusters.run(adjusters.BEFORE_URGENCY, t, lex, s)
     _urgency(t, lex, s)
-    if "forward" in s.chat or "reassure" in s.chat:
-        # news about a fire elsewhere, or "it was only a drill", is not an emergency here
-        s.urgent, s.urgent_cat = False, None
-    if not s.urgent and "1" in t and _PHONE.search(t):
-        s.chat.setdefault("ads", []).append("phone")
+    adjusters.run(adjusters.AFTER_URGENCY, t, lex, s)
     return s
 
 
@@ -266,6 +234,10 @@ def chat_weight(s: Scores, lex: Lexicon, text: str) -> float:
     return total
 
 
+# The least demand logit of a message that puts a person in danger (confidence ~0.92).
+DANGER_LOGIT = 2.5
+
+
 def demand_logit(s: Scores, lex: Lexicon, text: str) -> float:
     top = max((v for k, v in s.categories.items() if not k.startswith("_")), default=0.0)
     d = min(top, 7.0) * 0.55
@@ -276,6 +248,8 @@ def demand_logit(s: Scores, lex: Lexicon, text: str) -> float:
     c = chat_weight(s, lex, text)
     if len(text) <= 6 and top < 3:
         c += 1.0
+    if s.danger:
+        return max(d - c - 1.4, DANGER_LOGIT)  # a person in danger is never chat or a question
     return d - c - 1.4
 
 
@@ -288,9 +262,14 @@ def pick_category(s: Scores) -> tuple[str, tuple[str, ...]]:
     if s.urgent_cat:
         cats[s.urgent_cat] = cats.get(s.urgent_cat, 0.0) + 3.5
     if not cats:
-        return "other", ()
+        return "other", rule_tags(s)
     order = {c: i for i, c in enumerate(CATEGORIES)}
     best = max(cats, key=lambda c: (cats[c], -order.get(c, 99)))
     if cats[best] < 1.0:
-        return "other", tuple(s.evidence.get(best, ()))
-    return best, tuple(s.evidence.get(best, ()))
+        return "other", tuple(s.evidence.get(best, ())) + rule_tags(s)
+    return best, tuple(s.evidence.get(best, ())) + rule_tags(s)
+
+
+def rule_tags(s: Scores) -> tuple[str, ...]:
+    """The adjusters that fired, as 查询 shows them ("规则:反讽")."""
+    return tuple(f"规则:{adjusters.LABELS.get(name, name)}" for name in s.fired if name != "scheduled")

@@ -71,11 +71,12 @@ class BotHarness:
 
     async def say(self, sender: str, text: str, room: str | None = EAST, *, msg_id: str | None = None,
                   name: str | None = None, mentions: tuple[str, ...] = (),
-                  attachments: tuple[Attachment, ...] = ()) -> list[Reply]:
+                  attachments: tuple[Attachment, ...] = (), quoted: str | None = None) -> list[Reply]:
+        """``quoted``: the text of a quoted message (引用), as the transports deliver it."""
         msg = IncomingMessage(
             platform="test", msg_id=msg_id or f"m{next(_ids)}", sender_id=sender,
             sender_name=name or NAMES.get(sender, sender), text=text, room_id=room, mentions=mentions,
-            attachments=attachments,
+            attachments=attachments, quoted_text=quoted,
         )
         rows = await self.runtime.dispatcher.handle(msg)
         return [Reply(r.room_id, r.to_person, r.text, list(r.mentions), r.reply_key, getattr(r, "image_id", None))

@@ -77,7 +77,8 @@ async def test_the_same_thing_in_other_words_is_a_plus_one(bot):
     assert keys(replies) == ["ticket_merged"]
     await bot.open_ticket("1号楼门口井盖丢了", sender=RES_ZHAO)
     replies = await bot.say(RES_SUN, "1号楼门口窨井盖没了，孩子差点掉进去")
-    assert keys(replies) == ["ticket_merged"]
+    # a missing manhole cover where people walk is danger now (issue 11): the number to call comes first
+    assert keys(replies) == ["ticket_urgent_call_110"] and "已为您 +1" in texts(replies)
     assert await _count(bot) == 2
 
 

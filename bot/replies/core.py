@@ -36,6 +36,15 @@ TEXT: dict[str, str] = {
     ),
     "ticket_urgent_mark": "·紧急",
     "ticket_urgent_call": "⚠️ 情况紧急请先拨打 119（火警、燃气泄漏）、120（急救）或 110（报警），并注意自身安全。",
+    # The emergency number that fits the danger (nlp.danger), said first.
+    "ticket_urgent_call_119": "⚠️ 情况紧急请先拨打 119（火情、燃气泄漏、有人被困、水淹电器都可以打），并注意自身安全。",
+    "ticket_urgent_call_120": "⚠️ 有人身体出了危险请先拨打 120 叫救护车，并守在旁边、注意安全。",
+    "ticket_urgent_call_110": "⚠️ 情况紧急请先拨打 110 报警，并注意自身安全。",
+    # 催办: a resident chases a problem already reported.
+    "ticket_urged": "已为您催办 #{number}（{category}{urgent_mark}）{location}，{told}。有进展会通知您。",
+    "urge_told_claimer": "已提醒正在办理的志愿者和社区书记",
+    "urge_told_secretary": "已提醒社区书记",
+    "urge_staff": "【催办 #{number}】{category}{urgent_mark}{location}\n{who}在催：「{words}」\n请尽快处理或回复进度。",
     "ticket_location": "，位置：{location}",
     "ticket_new_task": (
         "【新任务 #{number}】{category}{urgent_mark}{location}\n"

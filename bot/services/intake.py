@@ -7,14 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import nlp
 from bot import clock
-from bot.db.models import Grid, PersonRole
+from bot.db.models import Grid, PersonRole, Ticket
 from bot.messages import Outgoing
-from bot.services import dispatching, duplicates, tickets
+from bot.replies import say
+from bot.replies.tickets import ticket_fields
+from bot.services import dispatching, duplicates, policy, tickets
 from nlp import location
 
 # ALREADY: the reporter had reported or joined this open problem before; nothing is added.
@@ -117,3 +119,21 @@ async def relocate(*, session: AsyncSession, community_id: str, number: int, bui
     await tickets.set_location(session=session, ticket=ticket, building=building, unit=unit, room_no=room_no,
                                place=place, actor_id=actor_id)
     return ticket
+
+
+async def raise_urgency(*, session: AsyncSession, number: int, community_id: str, actor_id: str,
+                        text: str) -> list[Outgoing]:
+    """A report of danger now joined an open ticket that was not urgent: make it urgent, record
+    it, and alert the secretaries at once (the ticket's urgency is only ever raised here)."""
+    ticket = await tickets.get_by_number(session=session, community_id=community_id, number=number)
+    result = await session.execute(
+        update(Ticket).where(Ticket.id == ticket.id, Ticket.urgency != policy.URGENT)
+        .values(urgency=policy.URGENT).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return []
+    ticket.urgency = policy.URGENT
+    await tickets.record_event(session=session, ticket_id=ticket.id, action="urgent", actor_id=actor_id,
+                               note=text[:200])
+    fields = ticket_fields(ticket)
+    return [Outgoing(text=say("dispatch_urgent_secretary", nearby=0, **fields), to=person_id)
+            for person_id in await dispatching.secretaries(session=session, community_id=community_id)]

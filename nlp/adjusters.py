@@ -1,0 +1,260 @@
+"""Named adjusters: the exceptions to plain word scoring, one small rule each.
+
+``score()`` first counts the words (categories, requests, complaints, chat cues), then runs
+``ADJUSTERS`` in order. Each adjuster looks at the normalised text and the scores so far,
+changes them, and says whether it fired; the names of those that fired are kept in
+``Scores.fired`` and shown (as ``规则:<label>``) in the evidence a secretary reads with 查询.
+Every adjuster has its own table of tests in tests/nlp/test_adjusters.py.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from nlp import danger
+from nlp.lexicon import Lexicon
+
+# A problem that was reported fixed comes back ("修好了又坏了").
+_RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始)|还是(不|没|漏|堵|坏|停|黑)|还没好|没修好|没好|还在漏|还(漏|堵|坏)")
+# Weary resignation about a recurring fault ("又停水了，习惯了", "三天两头坏，见怪不怪").
+_WEARY = re.compile(r"习惯了|见怪不怪|老样子|老毛病|家常便饭|三天两头|隔三差五|又来了|又双叒"
+                    r"|第[二三四五六七八九十\d]+次了|无语了?|服了|醉了|呵呵")
+_FAULT_AGAIN = re.compile(r"又|三天两头|隔三差五|老是|总是|天天|第[二三四五六七八九十\d]+次")
+# Every match of _FAULT_AGAIN holds one of these characters.
+_AGAIN_GATE = re.compile(r"[又三隔老总天第]")
+_ADS_COMPLAINT = re.compile(r"发广告|广告太多|刷屏|骚扰|被骗")
+# "the notice never reached me" is not a notice.
+_NOTICE_MISSED = re.compile(r"没收到|没看到|没接到|没通知")
+# A planned outage announced ahead of time (a notice, or a question about one).
+_SCHEDULED = re.compile(
+    r"(明天|明日|后天|下周|本周|今晚\d|周[一二三四五六日天]|\d+月\d+[日号]|\d+号\d|将于|计划|预计)"
+    r"[^。!?？]{0,16}(停水|停电|停气|停暖|检修|施工|断水|断电)"
+)
+# A question about when a planned outage starts or ends ("几点停水", "停电到几点").
+_SCHEDULE_Q = re.compile(
+    r"(几点|几号|哪天)(开始|才|能)?(停|来|恢复|供)|(停|来)(水|电|气|暖)[^。!?？]{0,4}(几点|到几点|几号|多久)"
+)
+# A mobile number: with no emergency, a sign of an advert.
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)1[3-9]\d[x*]{4}")
+# Thanks said through gritted teeth ("物业真是辛苦了", "真是谢谢了啊") about a problem.
+_SARCASM_THANKS = re.compile(r"呵呵|真是太?(辛苦|谢谢|感谢)|(谢谢|感谢)[^,.!?，。！？ ]{0,3}了啊|可真(行|会|能)")
+# Praise that means its opposite when a fault follows or precedes it ("物业真负责啊电梯坏三天了").
+_SARCASM_PRAISE = re.compile(
+    r"(真|可真|太|好|非常|相当)(负责|靠谱|给力|效率|厉害|棒|牛|行|能干|及时|贴心|周到|专业|有效率)"
+    r"|效率(真|好|太)?高|服务(真|太)?(好|到位|周到)|(点|给你们点)个?赞|佩服|不愧是"
+)
+# Every match of _SARCASM_PRAISE holds one of these characters (a cheap test first).
+_PRAISE_GATE = re.compile(r"[真太好非相效服赞佩愧]")
+# A fault still there, which turns praise into sarcasm.
+_FAULT = re.compile(r"坏|不亮|停水|停电|没水|没电|漏|堵|没人(管|修|收|来|处理|理)|没修|没来|拖了|还没"
+                    r"|[一几两三四五六七八九十\d]+个?(天了|礼拜|星期|月)|半个月")
+# Opening hours, and where/when a service is: a question, not a request for action.
+_HOURS_Q = re.compile(
+    r"(几点|什么时候|啥时候|哪天)(开门|关门|上班|下班|营业|办公|开放|开始办)"
+    r"|(开门|上班|营业|办公|开放)(时间|到几点|几点)"
+    r"|(周[六日末]|星期[六日天]|节假日|过年|国庆|中午)[^。!?？]{0,8}(上班|开门|办公|营业|开放)(吗|不|没)"
+)
+# Every match of _HOURS_Q holds one of these characters.
+_HOURS_GATE = re.compile(r"[开班营办关]")
+# A notice or a forward by its form: 【通知】, 转：, 温馨提示, a repost header.
+_FORM = re.compile(
+    r"\s*(?:(?P<notice>【[^】]{0,8}(通知|公告|提示|提醒|告知|启事)[^】]{0,4}】|温馨提示|通知[:：]|公告[:：]|紧急通知)"
+    r"|(?P<forward>转[:：]|【?转发|\[?转\]|转自|fw[:：]|fwd[:：])"
+    r"|(?P<tip>跟大家说|告诉大家|和大家说|给大家说|提醒一下|提醒下|分享一下|给大家分享|友情提示|友情提醒|顺便说一下|说一声))")
+# A neighbour passing on a tip ("跟大家说一下…搬到…", "提醒一下…"): information, not an ask.
+
+
+@dataclass
+class Scores:
+    categories: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, list[str]] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+    complaints: list[str] = field(default_factory=list)
+    chat: dict[str, list[str]] = field(default_factory=dict)
+    urgent: bool = False
+    urgent_cat: str | None = None
+    urgent_cues: list[str] = field(default_factory=list)
+    scheduled: bool = False
+    # thanks that only close a request ("…找个人来看看 谢谢你啊")
+    polite_close: bool = False
+    # the adjusters that fired, in order
+    fired: list[str] = field(default_factory=list)
+    # danger to a person now (nlp.danger kind), which only raises urgency
+    danger: str | None = None
+
+    # the strongest category's score (set once the words are counted)
+    best: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Adjuster:
+    name: str
+    label: str  # what 查询 shows
+    apply: Callable[[str, Lexicon, Scores], bool]
+    needs_chat: str | None = None  # run only when this chat group was found (a cheap skip)
+    needs_urgent: bool = False  # run only on an urgent message
+
+
+def sarcasm(t: str, lex: Lexicon, s: Scores) -> bool:
+    """Thanks or praise about a fault that is still there: a complaint, not a thank-you."""
+    if "resolved" in s.chat or s.best < 2.0:
+        return False
+    thanks = s.chat.get("thanks", [])
+    gritted = bool(thanks) and bool(s.complaints) and _SARCASM_THANKS.search(t) is not None
+    praise = (not gritted and _PRAISE_GATE.search(t) is not None and _SARCASM_PRAISE.search(t) is not None
+              and _FAULT.search(t) is not None)
+    if not (gritted or praise):
+        return False
+    s.chat.pop("thanks", None)
+    rest = [w for w in s.chat.get("chatter", ()) if w != "呵呵"]
+    if rest:
+        s.chat["chatter"] = rest
+    else:
+        s.chat.pop("chatter", None)
+    s.chat.pop("opinion", None)
+    s.complaints.append("反讽")
+    return True
+
+
+def relapse(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"修好了又坏了": the fix did not hold, so the fault is open again."""
+    if "resolved" in s.chat and _RELAPSE.search(t):
+        del s.chat["resolved"]
+        return True
+    return False
+
+
+def weary(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"又停水了，习惯了": resignation about a recurring fault is still a complaint about it."""
+    if (s.best < 2.0 or "resolved" in s.chat or not _AGAIN_GATE.search(t) or not _FAULT_AGAIN.search(t)
+            or not _WEARY.search(t)):
+        return False
+    for group in ("chatter", "opinion", "ack"):
+        s.chat.pop(group, None)
+    s.complaints.append("又")
+    return True
+
+
+def ads_complaint(t: str, lex: Lexicon, s: Scores) -> bool:
+    """A complaint about adverts ("群里天天发广告") is not an advert."""
+    if "ads" in s.chat and _ADS_COMPLAINT.search(t):
+        del s.chat["ads"]
+        return True
+    return False
+
+
+def notice_missed(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"停水了也没通知": the missing notice is the complaint."""
+    if "notice" in s.chat and _NOTICE_MISSED.search(t):
+        del s.chat["notice"]
+        return True
+    return False
+
+
+def notice_form(t: str, lex: Lexicon, s: Scores) -> bool:
+    """【通知】, 温馨提示, 转：, a neighbour's tip: passing information on, not asking."""
+    m = _FORM.match(t)
+    if m is None or (m.group("forward") is None and _NOTICE_MISSED.search(t)):
+        return False
+    if m.group("notice") is not None:
+        s.chat.setdefault("notice", []).append("通知格式")
+    elif m.group("forward") is not None:
+        s.chat.setdefault("forward", []).append("转发格式")
+    elif not s.complaints:
+        s.chat.setdefault("notice", []).append("邻里提示")
+    else:
+        return False
+    return True
+
+
+def hours_question(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"服务中心周六几点开门": a question about opening hours, answered, not ticketed."""
+    if s.complaints or not _HOURS_GATE.search(t) or not _HOURS_Q.search(t):
+        return False
+    s.chat.setdefault("question_notice", []).append("营业时间")
+    return True
+
+
+def scheduled(t: str, lex: Lexicon, s: Scores) -> bool:
+    """A planned outage, announced or asked about ("明天8点停水", "几点来水")."""
+    # Substring tests first: every match of _SCHEDULED holds 停, 断, 检修 or 施工,
+    # every match of _SCHEDULE_Q holds 几, 哪天 or 多久.
+    s.scheduled = bool((("停" in t or "断" in t or "检修" in t or "施工" in t) and _SCHEDULED.search(t))
+                       or (("几" in t or "哪天" in t or "多久" in t) and _SCHEDULE_Q.search(t)))
+    return s.scheduled
+
+
+def elsewhere(t: str, lex: Lexicon, s: Scores) -> bool:
+    """News about a fire elsewhere, or "it was only a drill": no emergency here."""
+    if s.urgent and ("forward" in s.chat or "reassure" in s.chat):
+        s.urgent, s.urgent_cat = False, None
+        return True
+    return False
+
+
+def tense(t: str, lex: Lexicon, s: Scores) -> bool:
+    """An alarm word about the past or a game ("上礼拜着火了", "孩子玩游戏喊着火啦"): not urgent now."""
+    if not s.urgent or not s.urgent_cues:
+        return False
+    if danger.not_now(t, s.urgent_cues):
+        s.urgent, s.urgent_cat = False, None
+        return True
+    return False
+
+
+def phone_ad(t: str, lex: Lexicon, s: Scores) -> bool:
+    """A mobile number with no emergency: likely an advert."""
+    if not s.urgent and "1" in t and _PHONE.search(t):
+        s.chat.setdefault("ads", []).append("phone")
+        return True
+    return False
+
+
+def person_in_danger(t: str, lex: Lexicon, s: Scores) -> bool:
+    """nlp.danger: a person in danger now. Only raises urgency, never lowers it."""
+    if "reassure" in s.chat or "forward" in s.chat or "notice_form" in s.fired:
+        return False  # "别慌 是演练", news from elsewhere, a notice or a forward
+    found = danger.check(t)
+    if found is None:
+        return False
+    s.danger = found.kind
+    if not s.urgent:
+        # the danger's own category only when the words name none ("老伴嘴歪了" is care; a burst pipe stays repair)
+        s.urgent, s.urgent_cat = True, found.category if s.best < 3.0 else None
+    elif s.urgent_cat is None:
+        s.urgent_cat = found.category
+    s.urgent_cues.append(found.cue)
+    for group in ("notice", "forward", "reassure", "chatter", "opinion", "ack", "greeting", "ads"):
+        s.chat.pop(group, None)
+    return True
+
+
+# Before urgency is decided (they shape the chat evidence and the schedule).
+BEFORE_URGENCY: tuple[Adjuster, ...] = (
+    Adjuster("sarcasm", "反讽", sarcasm),
+    Adjuster("relapse", "又坏了", relapse, needs_chat="resolved"),
+    Adjuster("weary", "习惯性抱怨", weary),
+    Adjuster("ads_complaint", "投诉广告", ads_complaint, needs_chat="ads"),
+    Adjuster("notice_missed", "没收到通知", notice_missed, needs_chat="notice"),
+    Adjuster("notice_form", "通知/转发", notice_form),
+    Adjuster("hours_question", "营业时间提问", hours_question),
+    Adjuster("scheduled", "计划停水停电", scheduled),
+)
+# After the lexicon's urgency cues: lowering rules first, the danger check last (it only raises).
+AFTER_URGENCY: tuple[Adjuster, ...] = (
+    Adjuster("elsewhere", "别处/演练", elsewhere, needs_urgent=True),
+    Adjuster("tense", "过去/假设", tense, needs_urgent=True),
+    Adjuster("phone_ad", "电话广告", phone_ad),
+    Adjuster("danger", "人身危险", person_in_danger),
+)
+LABELS = {a.name: a.label for a in BEFORE_URGENCY + AFTER_URGENCY} | {"quote": "引用"}
+
+
+def run(adjusters: tuple[Adjuster, ...], t: str, lex: Lexicon, s: Scores) -> None:
+    chat = s.chat
+    for adj in adjusters:
+        if (adj.needs_chat is not None and adj.needs_chat not in chat) or (adj.needs_urgent and not s.urgent):
+            continue
+        if adj.apply(t, lex, s):
+            s.fired.append(adj.name)

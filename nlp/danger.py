@@ -1,0 +1,253 @@
+"""Danger to a person, now: a separate check that can only raise urgency.
+
+``check(text)`` looks for a person in danger at this moment, described with or without the
+usual word: trapped, fallen and not getting up, unresponsive, a child alone or climbing out,
+fire, smoke with crackling or a burning smell, gas or a gas pipe dug through, violence with a
+weapon or a break-in under way, someone about to harm themselves, things falling where people
+walk, water reaching electrics, a missing manhole cover on a path.
+Past, averted, hypothetical and pretend danger (已经灭了, 上礼拜, 差点, 要是, a game, a TV
+show) does not count. It runs on normalised text (Cantonese forms already in Mandarin).
+Each kind names the emergency number that fits it (119 fire and rescue, 120 ambulance, 110
+police). Pure and table-driven; tests in tests/nlp/test_danger.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from nlp.lexicon import _required
+from nlp.matchers import _ahocorasick
+
+# Who can be in danger (used to tie a state to a person).
+_WHO = (r"(人|我|他|她|孩子|小孩|老人|老太太|老太|老头|老爷子|老大爷|大爷|大妈|阿姨|奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆"
+        r"|老伴|老公|老婆|爸|妈|儿子|女儿|邻居|宝宝|娃|小朋友|伯|叔|婆|仔|女士|先生|小伙|姑娘|师傅|病人)")
+_KID = r"(小孩|孩子|娃|宝宝|小朋友|儿童|细路|小仔|bb|\d岁)"
+# Where people walk, or are below.
+_PATH = (r"人行道|走道|过道|小路|步道|必经|人来人往|有人走|人走|走人|行人|路人|过路|上学|放学|孩子|小孩|老人|人多|出入口"
+         r"|单元门口|楼门口|大门口|进出|来回走|走来走去|砸到人|砸伤人|砸到了人")
+# Below, with people there ("下面就是单元出入口", "底下好几个小孩在玩").
+_BELOW = (r"|(下面|底下|正下方|下方|楼下|正对着)[^，。！？,.!?；;]{0,10}(人|孩子|小孩|小朋友|学生|走|出入口|入口|滑梯|幼儿园"
+          r"|广场|晾|菜市场|主干道)")
+_WALK = re.compile(_PATH + r"|路上|马路|街上|路边|路口|广场|街度" + _BELOW)
+_ON_PATH = re.compile(_PATH)
+# kinds that count only where people walk
+_NEEDS = {"falling": _WALK, "manhole": _ON_PATH}
+
+# kind -> (category, emergency number, pattern). In a pattern, ~N is a gap of at most N characters
+# inside one clause (no punctuation or space), so two words are tied to the same event.
+_KINDS: tuple[tuple[str, str, str, str], ...] = (
+    ("fire", "safety", "119",
+     r"着火|起火|失火|火灾|火烛|烧起来|着起来|火苗|烟好大|(烟|火)越来越大|明火|火光|火很大|大火|冒烟|冒黑烟|冒白烟|黑烟|浓烟|烟很大|好大的烟"
+     r"|全是烟|好多烟|(烟|焦|糊|火).{0,16}(噼里啪啦|噼啪|劈里啪啦|劈啪|啪啪|滋滋)"
+     r"|(噼里啪啦|噼啪|劈里啪啦|劈啪|滋滋).{0,16}(烟|焦|糊|火)|(?<!抽)有烟(?![头花味囱草酒盒])"
+     r"|(屋里|家里|楼道|走廊|厨房|窗户|房间)~4(全是烟|都是烟|往外冒烟)"
+     r"|烧焦|焦糊|糊味|焦味|烧塑料|塑料烧|胶皮味|烧着了|冒火|火星|电线~4(烧|着了)"),
+    ("gas", "safety", "119",
+     r"(煤气|燃气|天然气|液化气)(的)?(味|泄漏|漏)|漏气|一股煤气|一股燃气|臭鸡蛋味"
+     r"|(燃气|煤气|天然气)~4(管|管道|管子|软管|罐|瓶|阀门)~8(挖断|挖破|挖坏|断了|破了|裂了|掉了|脱了|漏|爆|呲|嘶)"
+     r"|中毒|一氧化碳|(热水器|炉子|炭火|煤炉|烤火).{0,12}(头晕|恶心|想吐)"
+     r"|(挖断|挖破|挖坏|铲断|弄断|碰断|压断)~6(燃气|煤气|天然气)|(煤气|燃气|气)罐~6(嘶嘶|呲呲)"),
+    ("fallen", "care", "120",
+     r"晕倒|昏倒|晕过去|昏过去|昏迷|不省人事|叫不醒|叫不应|喊不应|喊不醒|没有呼吸|没呼吸"
+     r"|口吐白沫|抽搐|倒在地上|躺在地上(?!打滚|耍赖|玩)|(躺着|倒着|躺在那|倒在那)(个|一个)?人|躺在(路边|路上|街上|楼下|门口|楼道)|倒在(路边|路上|街上|楼下|门口|楼道)|倒地|吐血|大出血|血流不止|流了好多血|胸口~2(疼|痛)|心脏病(犯|发作)"
+     r"|喘不上气|(?<!闷得)(?<!热得)喘不过气|嘴(也)?歪了|说不出话|(手|胳膊|半边)~3抬不起来|脸色发紫|心口~2(疼|痛)"
+     r"|站不起来了|动不了了|(热晕|中暑|热到头晕|热得头晕)|(制氧机|呼吸机|吸氧)~12(停|没电|断电)|触电|溺水|掉(进|到|在)~8(水|河|池|湖|井|塘|坑)|落水|在水里扑腾"
+     r"|(都是|全是|一脸|满头|满脸|一身)血|咳血|叫也叫不动|叫不动了|喊不动|(晕在|昏在|倒在)~6(里|上|地)"
+     r"|从~8(楼上|窗户|窗台|阳台|梯子|树上|屋顶|楼顶)~4(掉|摔|跌)下来|(压着|压住|压到|埋着|埋住)~2人"
+     rf"|{_WHO}~8(没反应|没有反应|不会动了|一动不动|没动静|不应|不答应|没气了)"
+     r"|(摔|跌|滑|绊|倒|瘫).{0,12}(起不来|爬不起来|站不起来|动不了|起不了身|起不了)|起不来了|爬不起来"
+     r"|(敲门|拍门|喊门|敲了|拍了|打电话|喊了|叫了)~8(没人应|没反应|没有反应|不应|不开|没人开|没动静)"
+     r"|躺在~4地上(?!打滚|耍赖|玩)"
+     r"|电视~6(一直开着|开着没关|响了一天|开了一天|一直响|一直在响)"),
+    ("child", "care", "110",
+     rf"{_KID}~12(一个人|独自|自己)~8(锁|关|在家|在屋|在车|哭)"
+     rf"|(反锁|锁在|关在)~8{_KID}|(锁着|关着)~3{_KID}|{_KID}~6(被|给)?(反锁|锁在|关在)"
+     rf"|{_KID}~12(爬|站|坐|趴|翻|挂)~8(窗外|窗台|窗户外|阳台外|阳台边|空调外机|外机|护栏外|栏杆外|围栏外|楼顶|天台|屋檐|防盗网)"
+     rf"|(窗台|窗外|空调外机|阳台外|护栏外)~8{_KID}"
+     rf"|{_KID}~8(走丢|走失|不见了|找不到了|被人抱走|被抱走)|找不到(妈妈|爸爸|家长)"
+     rf"|{_KID}.{{0,16}}大人~3不在|大人~3不在.{{0,16}}{_KID}"),
+    ("trapped", "repair", "119",
+     r"被困|困住|困(了|着)?在|困着~4(人|个)|关在电梯|电梯关人|电梯困人|卡在电梯|电梯~10(关着人|人出不来|困)"
+     r"|电梯.{0,12}(里面有人|里头有人|有人在里面|里面还有人)"
+     r"|(锁|关|卡|困)在~8(出不来|出不去|开不了门)|被卡在|卡在\d+楼了|被反锁|被锁在|(里面|里头)~3关着|还关着|人还在里(面|头)"
+     r"|(孩子|小孩|娃|老人)~3在里头|(头|腿|手|脚)~2卡在|拔不出来|(人|工人)~3(挂在|吊在)~3(半空|外墙|空中)|轿厢~4(不在|没在)"
+     r"|(电梯|屋里|房间|厕所|卫生间|阳台|车里|里面|地下室|井里|井下|坑里)~8(出不来|出不去)"),
+    ("violence", "dispute", "110",
+     r"(?<=[拿持举挥亮掏抄拎提])(着|了)?(把|根)?(刀|菜刀|砍刀|水果刀|刀子|棍|铁棍|木棍|棒子|斧头|锤子|钢管|砖头|枪|铁锹)"
+     r"|动刀|砍人|捅人|砍伤|捅伤|被砍|被捅|喊救命|叫救命|呼救|见血|打人|打伤|群殴|家暴|打老婆|打老人|打孩子|往死里打|流血|好多血|劈人"
+     r"|打得~4(流血|出血|满脸)|(?<=有人|一直|正在|还在)(撬|砸)|(?<=在)撬|撬(门|我家|我们家)"),
+    ("self_harm", "care", "110",
+     r"跳楼|要跳河|想跳河|(楼顶|天台|窗台|桥|楼边).{0,10}(要跳|想跳|往下跳)|想不开|轻生|割腕|喝(了)?农药|上吊"
+     r"|吃了~6安眠药|不想活了"),
+    ("falling", "safety", "110",
+     r"(瓷砖|墙砖|外墙|墙皮|砖|瓦|玻璃|广告牌|招牌|牌子|树枝|枝子|树杈|花盆|空调外机|外机|窗框|水泥块|石头|冰凌|冰锥|冰柱"
+     r"|脚手架|铁皮|雨棚|遮阳棚|防盗网|灯箱)[^，。！？,.!?；;]{0,12}"
+     r"(往下掉|一直掉|正在掉|在掉|砸下来|掉下来了|掉落|坠落|晃来晃去|晃晃悠悠|晃荡|摇摇晃晃|砸到人|砸伤了?人|砸到了人"
+     r"|直晃悠|翘起来|掀起来|掀开)"
+     r"|不断~3往下掉|还在往下(扔|掉)|还在~4下滑|往下扔|摇晃剧烈|快冧|冧落|挂在半空|挂喺半空|只靠~8吊着|吊着~6(晃|摇)"
+     r"|(倾斜|随时可能倒|随时会倒|往外鼓)"),
+    ("water_electric", "safety", "119",
+     r"(积水|漏水|进水|渗水|水淹|淹|泡|水漫|水顺着|水都|水已经|往下淌).{0,16}(插座|电箱|配电箱|电表箱|电闸|电线|电源|电路|开关|充电桩|变压器|配电房|配电室|电梯井)"
+     r"|(插座|电箱|配电箱|电表箱|电闸|电线|开关|配电房|配电室|充电桩)~10(进水|泡水|泡在水|淹了|滴水|漏水|湿了|冒火花|打火|噼啪|冒烟)"
+     r"|漏电|电到人|麻手|带电"),
+    ("collapse", "safety", "119",
+     r"承重墙~12(打掉|拆|砸|裂)|(墙体|山墙|楼体|房梁)~12(裂缝|裂开|倾斜|往外鼓|鼓起)|(大坝|坝上|堤坝|河堤)~8(裂|渗水|决口|管涌)"
+     r"|咔咔(的)?(响|声)"),
+    ("manhole", "safety", "110",
+     r"井盖~8(没了|没有了|不见|丢了|被偷|掉了|翻了|碎了|塌了|掀开|移位|空着|没盖|陷下去)"
+     r"|(没有|没|无)井盖|井口~6(敞着|开着|露着|没盖|张着)|(下水井|窨井|污水井|雨水井|检查井)~6(敞|开着|没盖|露着)"),
+)
+_STOP = "，。！？,.!?；; "
+
+
+def _gaps(rx: str) -> str:
+    return re.sub(r"~(\d+)", lambda m: f"[^{_STOP}]{{0,{m.group(1)}}}", rx)
+
+
+@dataclass(frozen=True, slots=True)
+class Danger:
+    kind: str  # fire gas fallen child trapped violence self_harm falling water_electric collapse manhole
+    category: str  # taxonomy code it implies
+    number: str  # the emergency number that fits: 119, 120 or 110
+    cue: str  # the words that showed it
+
+
+_COMPILED = tuple((kind, cat, num, re.compile(_gaps(rx))) for kind, cat, num, rx in _KINDS)
+
+
+def _gate() -> Any:
+    """An automaton of the strings one of which every match of a kind holds -> the kinds (by
+    index) that may match: a text holding none needs no regex at all, and one that holds some
+    runs only those kinds' regexes. None without pyahocorasick or when a kind has no such strings."""
+    if _ahocorasick is None:
+        return None
+    kinds_of: dict[str, set[int]] = {}
+    for i, (_, _, _, rx) in enumerate(_COMPILED):
+        found = _required(rx.pattern)
+        if found is None:
+            return None
+        for w in found:
+            kinds_of.setdefault(w, set()).add(i)
+    auto = _ahocorasick.Automaton()
+    for w, kinds in kinds_of.items():
+        auto.add_word(w, frozenset(kinds))
+    auto.make_automaton()
+    return auto
+
+
+_GATE: Any = _gate()
+
+# Pretend danger: a game, a show, a dream, a drill, news from elsewhere, a joke.
+_PRETEND = re.compile(r"转发|转:|据报道|某市|某小区|某地|邻区|邻市|隔壁小区|别慌|不用慌|不要慌|大家放心|虚惊|是测试|测试的"
+                      r"|(?<!是)不是着火|没着火|游戏|王者|吃鸡|过家家|电视里|电视剧|看剧|剧里|电影|动画|小说|做梦|梦见|梦到"
+                      r"|开玩笑|哈哈|笑死|电视上|演练|演习|拍戏|拍视频|段子|新闻|喊着玩|闹着玩|模拟|假装|剧情|主角|抖音上|视频里|朋友圈")
+# Over: the danger has passed, or help already has it.
+_OVER = re.compile(r"已经灭了|火灭了|(?<!灯)都灭了|扑灭|没着起来|没烧起来|抢救过来|救过来了|脱离危险|幸好没事|还好没事|好在没事"
+                   r"|熄灭了|救出来了|已经出来了|人出来了|放出来了|已经好了|现在好了|没事了|没大碍|醒过来了"
+                   r"|已经醒了|人醒了|送医院了|送去医院了|已经送医|已经找到|找到了|已经处理|处理好了|修好了|已经修好|盖上了|已经盖好"
+                   r"|(?<![吵不])醒了|在医院|在卫生院|挂水|住院了|没人受伤|里面没人|里头没人|没人被困|虚惊一场|是误会|搞错了")
+# Still now: overrides a past marker in the same clause ("昨天到现在一直没开门").
+_STILL = re.compile(r"到现在|至今|现在还|还在|仍然|依然|正在|此刻")
+# Before the cue in its clause: the danger is past, averted, supposed or feared.
+_PAST = re.compile(r"上礼拜|上星期|上周|上个月|上次|上回|去年|前年|以前|之前|那年|小时候|昨天|昨晚|前天|前几天|前两天|前两日|前几日"
+                   r"|前阵子|那次|曾经|当年|过$")
+# Habitual, anywhere before the cue: a nuisance every day, not an emergency now.
+_HABIT = re.compile(r"天天|每天|每晚|经常|总是|老是|隔三差五|三天两头")
+# "平时她天天在楼下坐着": the person's routine, which makes today's silence alarming, not a habit.
+_ROUTINE = re.compile(r"平时|平常|往常|以往")
+_PAST_AFTER = re.compile(r"^[^，。！？,.!?]{0,3}过(一次|两次|几次|[，。！？,.!?]|$)|^[^，。！？,.!?]{0,2}过.{0,6}(现在|后来)")
+_HYPO = re.compile(r"要是|万一|如果|假如|假设|若是|怕|担心|生怕|以防|防止|预防|小心|会不会|容易|可能会|迟早|早晚|以免"
+                   r"|差点|差一点|险些|幸好|还好|好在|该不会|防范|注意|避免|一旦|假装")
+# Right before the cue: about to, might, do not ("快打起来了", "别掉下去").
+_HYPO_NEAR = re.compile(r"(快要|快|就要|要|会|别|不要|可能|容易|真|防)$")
+# After an over-marker: it came back ("灭了又烧起来").
+_AGAIN = re.compile(r"又|还在|没灭|还没|复燃")
+# Right after the cue: a risk or a question about one ("火灾隐患", "闻到煤气味吗").
+_TAIL_HYPO = re.compile(r"(的)?(隐患|风险|危险吗|怎么办|咋办|的话)|了?吗")
+_NEG = re.compile(r"(没有|没|不是|并没|并非|无|未|不)$")
+
+
+# The clause around a danger word: from after the last stop before it to the next stop after it.
+_CLAUSE_HEAD = re.compile(r"[^，。！？,.!?；;\n ]*$")
+_STOP_RX = re.compile(r"[，。！？,.!?；;\n ]")
+
+
+def _blocked(t: str, start: int, end: int) -> bool:
+    """Is the danger word at t[start:end] negated, past, averted or supposed?"""
+    m = _CLAUSE_HEAD.search(t, max(0, start - 40), start)
+    lo = m.start() if m else start
+    head = t[lo:start]
+    if _NEG.search(head[-3:]) and not head.endswith(("是不是", "是否", "有没有", "是没")):
+        return True
+    tail = t[end:end + 12]
+    stop = _STOP_RX.search(t, end)
+    clause_end = stop.start() if stop else len(t)
+    clause = t[lo:clause_end]
+    call = t.startswith(("打1", "叫1", "报警", "救命", "快来", "来人"), start)  # a call for help, not an event
+    if _HYPO.search(head[-8:]) or (_HYPO_NEAR.search(head) and not call) or _TAIL_HYPO.match(tail):
+        return True
+    if (_PAST.search(head) or _PAST_AFTER.search(tail)) and not _STILL.search(clause):
+        return True
+    habit = _HABIT.search(t, max(0, start - 30), start)
+    if habit and not _ROUTINE.search(t, max(0, habit.start() - 4), habit.start()):
+        return True
+    return False
+
+
+def _walked(t: str, rx: re.Pattern[str]) -> bool:
+    return any(not _blocked(t, m.start(), m.end()) for m in rx.finditer(t))
+
+
+def _found(t: str, kinds: set[int] | None) -> Danger | None:
+    for i, (kind, cat, num, rx) in enumerate(_COMPILED):
+        if kinds is not None and i not in kinds:
+            continue
+        need = _NEEDS.get(kind)
+        if need is not None and not _walked(t, need):
+            continue
+        for m in rx.finditer(t):
+            if not _blocked(t, m.start(), m.end()):
+                return Danger(kind, cat, num, m.group(0))
+    return None
+
+
+def pretend(t: str) -> bool:
+    return _PRETEND.search(t) is not None
+
+
+def over(t: str) -> bool:
+    m = _OVER.search(t)
+    return m is not None and _AGAIN.search(t, m.end()) is None
+
+
+def check(t: str) -> Danger | None:
+    """A person in danger now, from normalised text; None when there is none (or only past or pretend danger)."""
+    if not t:
+        return None
+    kinds: set[int] | None = None
+    if _GATE is not None:
+        kinds = set()
+        for _, hit in _GATE.iter(t):
+            kinds |= hit
+        if not kinds:
+            return None
+    if pretend(t) or over(t):
+        return None
+    return _found(t, kinds)
+
+
+def not_now(t: str, cues: list[str] | None = None) -> bool:
+    """The alarm words in ``t`` are about the past, a game, a show, or danger already over."""
+    if pretend(t) or over(t):
+        return True
+    if not cues:
+        return False
+    spans = [(t.find(c), t.find(c) + len(c)) for c in cues if c and c in t]
+    return bool(spans) and all(_blocked(t, s, e) for s, e in spans)
+
+
+def number_for(t: str) -> str | None:
+    """The emergency number that fits the danger in ``t`` (119, 120, 110), or None."""
+    found = check(t)
+    return found.number if found else None

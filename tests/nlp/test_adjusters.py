@@ -1,0 +1,137 @@
+"""Each named adjuster of nlp/adjusters.py, with its own table: the messages it must fire on
+(and what the classifier then says), and the messages it must leave alone."""
+from __future__ import annotations
+
+import pytest
+
+import nlp
+from nlp import adjusters
+from nlp.classifier import _segment
+from nlp.lexicon import load_lexicon
+from nlp.normalize import normalize
+from nlp.scoring import score
+
+# adjuster name -> (fires on: (message, intent, urgency or None)), (leaves alone: message)
+TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
+    "sarcasm": ([
+        ("物业真负责啊电梯坏三天了👍", "demand", "normal"),
+        ("物业效率真高 路灯坏了一个月了还没人修 点赞", "demand", "normal"),
+        ("呵呵 物业真是辛苦了 垃圾堆了一个礼拜", "demand", "normal"),
+        ("谢谢物业了啊 下水道堵了五天 你们可真行", "demand", "normal"),
+    ], [
+        "物业这次反应挺快的 点赞",
+        "上周的急救培训讲得真好 学会了心肺复苏 点赞",
+        "上周末社区的书法课太棒了 老师讲得很细",
+        "谢谢网格员 已经修好了",
+    ]),
+    "relapse": ([
+        ("上周修好了又坏了 3号楼的楼道灯", "demand", "normal"),
+        ("说是修好了 结果还是漏 厨房的水管", "demand", "normal"),
+    ], [
+        "楼道灯修好了 谢谢师傅",
+    ]),
+    "weary": ([
+        ("又停水了，习惯了", "demand", "normal"),
+        ("电梯又坏了 见怪不怪了", "demand", "normal"),
+        ("三天两头停电 我都无语了 6号楼", "demand", "normal"),
+        ("垃圾桶又满了 老样子", "demand", "normal"),
+    ], [
+        "习惯了就好 这边冬天就这样",
+        "我都习惯了早起遛弯",
+    ]),
+    "ads_complaint": ([
+        ("群里天天有人发广告 加微信的刷屏 能不能管管", "demand", "normal"),
+    ], [
+        "高价回收旧家电 加微信",
+    ]),
+    "notice_missed": ([
+        ("停水都没收到通知 我们这楼一滴水都没有", "demand", "normal"),
+    ], [
+        "通知：明天上午9点停水检修",
+    ]),
+    "notice_form": ([
+        ("转：明天上午8点到12点停水，请大家提前储水", "chat", None),
+        ("【通知】本周六社区开展消防演练", "chat", None),
+        ("温馨提示：天冷路滑，出门注意安全", "chat", None),
+        ("【温馨提示】近期电动车盗窃高发 请锁好车", "chat", None),
+        ("提醒一下 最近有冒充燃气公司上门推销报警器的 别上当", "chat", None),
+        ("跟大家说一下 东门那家修鞋的搬到菜市场旁边了", "chat", None),
+        ("转发：冬季暖气片漏水怎么办 看这篇", "chat", None),
+    ], [
+        "3号楼电梯坏了 通知也没有",
+        "楼道灯坏了好几天了",
+    ]),
+    "hours_question": ([
+        ("请问社区服务中心周六几点开门？", "chat", None),
+        ("卫生站中午上班吗", "chat", None),
+        ("老年食堂营业时间是几点到几点", "chat", None),
+    ], [
+        "服务中心几点开门都没人 一直关着 找谁",
+    ]),
+    "scheduled": ([
+        ("明天上午停水吗 几点来水", "chat", None),
+    ], [
+        "停水了 一滴都没有",
+    ]),
+    "elsewhere": ([
+        ("转发：某市一小区电动车楼道充电起火 造成3死 触目惊心", "chat", None),
+        ("刚才那个冒烟的是楼下烧烤店 不是着火 大家别慌", "chat", None),
+    ], [
+        "楼下着火了 快来人",
+    ]),
+    "tense": ([
+        ("上礼拜楼下着火了，吓死我了", "unsure", None),
+        ("我家孩子玩游戏喊着火啦", "unsure", None),
+    ], [
+        "二号楼楼顶在冒黑烟 是不是着火了",
+    ]),
+    "phone_ad": ([
+        ("专业通下水道 随叫随到 13812345678", "chat", None),
+    ], [
+        "电梯困人了 快打 13812345678 找物业",
+    ]),
+    "danger": ([
+        ("3岁小孩被反锁在家里 一个人在哭", "demand", "urgent"),
+        ("小孩爬到窗外空调外机上了", "demand", "urgent"),
+        ("挖掘机把燃气管挖断了", "demand", "urgent"),
+        ("楼道里有烟 还有噼里啪啦的声音", "demand", "urgent"),
+    ], [
+        "井盖没了",
+        "火已经灭了 大家放心",
+    ]),
+}
+
+
+def _fired(text: str) -> list[str]:
+    return score(normalize(text), _segment, load_lexicon()).fired
+
+
+CASES = [(name, text, intent, urgency) for name, (fires, _) in TABLE.items() for text, intent, urgency in fires]
+QUIET = [(name, text) for name, (_, quiet) in TABLE.items() for text in quiet]
+
+
+@pytest.mark.parametrize(("name", "text", "intent", "urgency"), CASES)
+def test_adjuster_fires(name: str, text: str, intent: str, urgency: str | None) -> None:
+    assert name in _fired(text), (name, text, _fired(text))
+    result = nlp.classify(text)
+    assert result.intent == intent, (text, result)
+    if urgency is not None:
+        assert result.urgency == urgency, (text, result)
+    else:
+        assert result.urgency != "urgent", (text, result)
+
+
+@pytest.mark.parametrize(("name", "text"), QUIET)
+def test_adjuster_stays_quiet(name: str, text: str) -> None:
+    assert name not in _fired(text), (name, text, _fired(text))
+
+
+def test_every_adjuster_has_a_table() -> None:
+    names = [a.name for a in adjusters.BEFORE_URGENCY + adjusters.AFTER_URGENCY]
+    assert set(TABLE) == set(names) and len(names) == len(set(names))
+
+
+def test_the_rules_that_fired_are_in_the_evidence() -> None:
+    result = nlp.classify("物业真负责啊电梯坏三天了👍")
+    assert "规则:反讽" in result.evidence and "电梯坏" in result.evidence
+    assert not any(w.startswith("规则:") for w in nlp.classify("3号楼楼道灯坏了").evidence)

@@ -1,0 +1,191 @@
+"""nlp.danger: a person in danger now is never missed; past, averted, supposed or pretend danger is not urgent.
+
+Positives are (message, kind, emergency number); every one must be found by the check and come out of
+the classifier as an urgent demand. Negatives must find nothing, and the classifier must not call them
+urgent. Voices: city estates, villages, old compounds, Cantonese written forms, voice-to-text."""
+from __future__ import annotations
+
+import pytest
+
+import nlp
+from nlp import danger
+from nlp.normalize import normalize
+
+POSITIVES: list[tuple[str, str, str]] = [
+    # trapped
+    ("我老公被困在电梯里了，按警铃没人理", "trapped", "119"),
+    ("5号楼电梯卡在七楼和八楼中间 里面有人出不来", "trapped", "119"),
+    ("救命 我被锁在卫生间里出不来了 手机只剩一格电", "trapped", "119"),
+    ("小孩把头卡在栏杆里了 拔不出来", "trapped", "119"),
+    ("电梯关人了 有个送外卖的小伙子在里面喊", "trapped", "119"),
+    ("我哋阿爷困咗喺𨋢入面啊", "trapped", "119"),
+    ("那个老旧电梯又停了 里头困着两个人", "trapped", "119"),
+    ("电梯掉下去了 里面有人", "trapped", "119"),
+    # fallen, unresponsive
+    ("奶奶摔倒在地上起不来了 快来人", "fallen", "120"),
+    ("我妈在厕所滑了一跤 爬不起来 我一个人抬不动", "fallen", "120"),
+    ("楼下有个老人倒在地上 一动不动的", "fallen", "120"),
+    ("3栋2单元的老王晕倒了 嘴唇发紫", "fallen", "120"),
+    ("隔壁独居的老太太敲门一天都没人应 电视一直开着", "fallen", "120"),
+    ("老爷子叫不醒了 呼吸好弱", "fallen", "120"),
+    ("广场上一个大爷突然抽搐 口吐白沫", "fallen", "120"),
+    ("阿婆喺屋企跌低咗，起唔到身", "fallen", "120"),
+    ("我爸胸口疼得厉害 满头大汗 在3号楼501", "fallen", "120"),
+    ("菜市场门口有人晕过去了 谁懂急救", "fallen", "120"),
+    ("刚下班回来 看到6栋楼下躺着个人 一动不动", "fallen", "120"),
+    ("我拍了半天门没反应 他一个人住 平时这个点早起了", "fallen", "120"),
+    ("那个 那个 老李头 喊他他也不答应 躺床上不动 嗯 快点来人", "fallen", "120"),
+    ("村东头五保户家敲了半天门没人开 屋里灯亮着", "fallen", "120"),
+    ("有人掉进村口的水塘里了", "fallen", "120"),
+    ("修电线的师傅触电了 倒在梯子下面", "fallen", "120"),
+    ("我婆婆中风了 嘴歪了说不出话", "fallen", "120"),
+    ("楼下那个老太太摔了一跤 头上都是血", "fallen", "120"),
+    ("有人从楼上掉下来了", "fallen", "120"),
+    ("我家老头子喝酒喝多了 吐了一地 叫也叫不动", "fallen", "120"),
+    ("有个人掉到河里了 在扑腾", "fallen", "120"),
+    ("工地那边脚手架倒了 压着人了", "fallen", "120"),
+    ("我阿妈话心口好痛 讲嘢都唔清楚", "fallen", "120"),
+    # child
+    ("三岁的孩子被反锁在家里 一个人在哭", "child", "110"),
+    ("12楼有个小孩爬到窗外的空调外机上了！！", "child", "110"),
+    ("对面楼有个娃站在窗台上 大人不在家", "child", "110"),
+    ("我家孩子在小区里走丢了 穿红衣服 五岁", "child", "110"),
+    ("有个细路仔自己一个人锁喺车入面，喊到好大声", "child", "110"),
+    ("楼下车里锁着个宝宝 车窗都关着 太阳这么晒", "child", "110"),
+    ("孩子翻到阳台外面去了 快来人", "child", "110"),
+    ("隔壁一直有小孩在哭 大人好像不在 哭了一个多小时了", "child", "110"),
+    # fire and smoke, also without the word
+    ("楼道里有烟 还有噼里啪啦的声音", "fire", "119"),
+    ("二号楼楼顶在冒黑烟", "fire", "119"),
+    ("谁家在烧东西 一股烧焦的味道 越来越浓", "fire", "119"),
+    ("配电箱里滋滋响 还有一股糊味", "fire", "119"),
+    ("快啲嚟 佢哋屋企火烛啊", "fire", "119"),
+    ("三组老张家柴房着火了", "fire", "119"),
+    ("那个电动车在楼道里充电 冒火星了", "fire", "119"),
+    ("厨房油锅起火了 我们扑不灭", "fire", "119"),
+    ("对面楼的窗户往外冒烟 看着像是厨房", "fire", "119"),
+    ("喂 喂 那个七号楼 七号楼有火光 好大的烟", "fire", "119"),
+    # gas
+    ("挖掘机把燃气管挖断了 呲呲往外冒气", "gas", "119"),
+    ("3号楼2单元楼道里好大的煤气味", "gas", "119"),
+    ("屋里一股臭鸡蛋味 头有点晕", "gas", "119"),
+    ("施工队把天然气管道挖破了 就在幼儿园门口", "gas", "119"),
+    ("隔壁那家的煤气罐嘶嘶响 人不在家", "gas", "119"),
+    ("我哋楼下成日有阵煤气味 而家越嚟越浓", "gas", "119"),
+    ("厨房里那个燃气灶的管子掉了 一直在漏", "gas", "119"),
+    ("热水器那里有股味 头晕恶心", "gas", "119"),
+    # violence
+    ("楼下有个男的拿着刀在追人", "violence", "110"),
+    ("两个人在车库打架 有一个拿着铁棍", "violence", "110"),
+    ("楼上又在家暴 女的一直在哭喊救命", "violence", "110"),
+    ("菜场门口有人打人 打得满脸是血", "violence", "110"),
+    ("有个醉汉拎着砖头在砸车 还骂人", "violence", "110"),
+    ("啊 快 快 楼下有人动刀了", "violence", "110"),
+    ("我一个人在家 有人一直在撬我家门", "violence", "110"),
+    # someone about to harm themselves
+    ("有个人站在楼顶边上 好像要跳", "self_harm", "110"),
+    ("隔壁大姐说不想活了 把自己关在屋里", "self_harm", "110"),
+    # falling where people walk
+    ("外墙瓷砖一直往下掉 下面就是人行道", "falling", "110"),
+    ("商场那块广告牌被风吹得晃来晃去的 路上人来人往", "falling", "110"),
+    ("大风把树枝刮断了 掉下来了 砸到人了", "falling", "110"),
+    ("楼顶的铁皮被风掀起来 晃荡着 下面是上学的路", "falling", "110"),
+    # water reaching electrics
+    ("地下室进水了 水都漫到配电箱了", "water_electric", "119"),
+    ("楼上漏水 顺着墙流进插座里了", "water_electric", "119"),
+    ("车库积水淹到充电桩了 还有人在充电", "water_electric", "119"),
+    ("楼道里的电箱在漏电 摸一下麻手", "water_electric", "119"),
+    # manhole on a path
+    ("人行道上的井盖没了 一个大黑洞", "manhole", "110"),
+    ("学校门口那条小路的井盖被偷了 孩子放学都走那", "manhole", "110"),
+    ("井盖翻了 就在单元门口 老人进出很危险", "manhole", "110"),
+]
+
+NEGATIVES: list[str] = [
+    # past
+    "火已经灭了 大家放心",
+    "上礼拜楼下着火了 吓死我了",
+    "昨天我妈晕倒过 现在好了",
+    "去年电梯困过人 后来换了新的",
+    "前天那个被困电梯的大爷已经救出来了 没事了",
+    "那次家暴的事后来调解好了",
+    # averted
+    "差点着火 幸好发现得早",
+    "刚才差一点摔倒 还好扶住了",
+    # hypothetical and fear
+    "要是着火了怎么办 楼道里堆满了东西",
+    "万一煤气泄漏了 我们这楼道又窄",
+    "如果有人被困电梯 该打哪个电话",
+    "担心老人一个人在家摔倒 有没有一键呼叫的设备",
+    "燃气管子锈成那样了 万一漏气咋整",
+    "消防通道天天被堵 真着火了消防车都进不来",
+    "快打起来了 两家为了车位吵得不可开交",
+    # pretend: games, TV, dreams, drills, news elsewhere
+    "我家孩子玩游戏喊着火啦 把我吓一跳",
+    "昨晚的电视剧里有人被困在电梯 看得我好紧张",
+    "做梦梦见家里着火了",
+    "明天上午社区组织消防演练 会有烟雾 大家别慌",
+    "转发：某市一小区电动车楼道充电起火 造成3死",
+    "新闻说隔壁区有人煤气中毒 大家注意通风",
+    "刚才那个冒烟的是楼下烧烤店 不是着火 大家别慌",
+    "孙子在玩过家家 说奶奶晕倒了要打120",
+    # normal problems that sound like danger words but are not
+    "楼上装修电钻声吵得人头疼",
+    "楼道里有人抽烟 烟味好大",
+    "电梯按钮不灵 要按好几下",
+    "门禁又坏了 刷卡没反应",
+    "哪个缺德的把车横在我车后面 堵得我出不去",
+    "阿拉小区门口老是有人乱停车 出门都出不去",
+    "有棵树死了好久了 枯枝随时可能掉下来",
+    "楼上的空调外机摇摇欲坠 支架都锈断了",
+    "井盖没了",
+    "独居的刘奶奶这两天好像没出门 平时这个点都在楼下遛弯的",
+    "亲戚借了我五万块 两年了不还 电话也不接",
+    "3号楼1102冇水咗成日 搵边个啊",
+    "小孩在楼下玩得很开心",
+    "我妈今天血压有点高 社区医院几点开门",
+    "水管漏水 滴到楼下了",
+    "我哋嗰度路灯唔着 成个礼拜了",
+    "村东头那个路灯坏了半个月了",
+    "楼下烧烤店油烟太大 窗户都不敢开",
+    "今天好冷 差点冻死",
+    "这道题太难了 我想跳楼 哈哈哈",
+    "开锁换锁 24小时上门 撬锁不伤门",
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "number"), POSITIVES)
+def test_danger_now_is_found_and_urgent(text: str, kind: str, number: str) -> None:
+    found = danger.check(normalize(text))
+    assert found is not None, text
+    assert (found.kind, found.number) == (kind, number), (text, found)
+    result = nlp.classify(text)
+    assert result.intent == "demand" and result.urgency == "urgent", (text, result)
+    assert "规则:人身危险" in result.evidence or found.cue in result.evidence
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_past_pretend_or_no_danger_is_not_urgent(text: str) -> None:
+    assert danger.check(normalize(text)) is None, (text, danger.check(normalize(text)))
+    assert nlp.classify(text).urgency != "urgent", (text, nlp.classify(text))
+
+
+def test_table_sizes() -> None:
+    assert len(POSITIVES) >= 60 and len(NEGATIVES) >= 40
+    assert {k for _, k, _ in POSITIVES} == {"trapped", "fallen", "child", "fire", "gas", "violence", "self_harm",
+                                            "falling", "water_electric", "manhole"}
+
+
+def test_danger_only_raises_urgency() -> None:
+    # the lexicon already calls it urgent; the danger check agrees and never takes it away
+    assert nlp.classify("楼道里着火了 快来人").urgency == "urgent"
+    # a quiet, polite message about a person in danger is still urgent and a demand
+    result = nlp.classify("麻烦问一下 我家老人摔倒了起不来 谢谢")
+    assert result.intent == "demand" and result.urgency == "urgent"
+
+
+def test_number_for() -> None:
+    assert danger.number_for(normalize("厨房着火了")) == "119"
+    assert danger.number_for(normalize("老人晕倒了")) == "120"
+    assert danger.number_for(normalize("有人拿着刀")) == "110"
+    assert danger.number_for(normalize("路灯坏了")) is None
