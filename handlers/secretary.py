@@ -20,15 +20,17 @@ router = Router("secretary")
 @router.command("broadcast", words=("广播", "发通知"), roles=STAFF, usage="/广播 全体 明天上午9点在活动室开会",
                 help="发通知：范围可以是全体、党员、片区（东区）或楼栋（3号楼）；先预览，回复「确认」才发送")
 async def start_broadcast(ctx: Context, session, actor: Actor, command: Command) -> None:
-    scope, _, content = command.args.partition(" ")
+    target, _, content = command.args.partition(" ")
     content = content.strip()
-    if not scope or not content:
+    if not target or not content:
         raise DomainError("err_usage", usage="/广播 全体 明天上午9点在活动室开会")
     community = community_of(actor)
-    rooms = await broadcast.resolve_scope(session=session, community_id=community, scope=scope)
+    rooms = await broadcast.resolve_scope(session=session, community_id=community, scope=target)
+    rooms = await scope.check_rooms(session=session, person_id=actor.person.id, roles=actor.roles,
+                                    community_id=community, rooms=rooms, scope_word=target)
     ttl = ctx.settings.confirm_ttl_seconds
     await start_preview(ctx, community, {"type": "broadcast", "rooms": [r.id for r in rooms], "content": content,
-                                         "scope": scope})
+                                         "scope": target})
     ctx.reply(say("broadcast_preview", count=len(rooms), rooms="、".join(r.name for r in rooms),
                   content=excerpt(content, 200), minutes=max(1, ttl // 60)))
 
