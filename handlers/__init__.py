@@ -18,9 +18,10 @@ def build_routers() -> list[Router]:
         schedule,
         secretary,
         shop,
+        street,
     )
 
-    return [secretary.router, member.router, resident.router, points.router, registration.router,
+    return [secretary.router, street.router, member.router, resident.router, points.router, registration.router,
             activities.router, shop.router, common.router, schedule.router, conversation.router, demands.router]
 
 

@@ -41,10 +41,13 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
     "verify": (frozenset({DONE}), VERIFIED, "验收"),
     "close": (frozenset({VERIFIED}), CLOSED, "评价"),
     "cancel": (frozenset({OPEN, CLAIMED}), CANCELLED, "撤销"),
+    # Handed to a department (/转办, issue 13): the department holds it, nobody claims it.
+    "transfer": (frozenset({OPEN, CLAIMED}), CLAIMED, "转办"),
+    "dept_complete": (frozenset({CLAIMED}), DONE, "办结"),
 }
 MAX_TEXT = 1000
 # action → the Ticket column that records when it last happened
-_STAMPS = {"claim": "claimed_at", "assign": "claimed_at", "complete": "done_at",
+_STAMPS = {"claim": "claimed_at", "assign": "claimed_at", "complete": "done_at", "dept_complete": "done_at",
            "verify": "verified_at", "close": "closed_at"}
 
 
@@ -259,6 +262,21 @@ async def release(*, session: AsyncSession, ticket: Ticket, person_id: str) -> N
     await _transition(session=session, ticket=ticket, action="release", actor_id=person_id,
                       claimer_is=person_id, claimer_id=None)
     await _end_claim(session=session, ticket=ticket, person_id=person_id, outcome="released")
+
+
+async def transfer(*, session: AsyncSession, ticket: Ticket, actor_id: str, note: str) -> None:
+    """The ticket goes to a department (bot.services.departments): whoever had claimed it lets go."""
+    previous = ticket.claimer_id
+    await _transition(session=session, ticket=ticket, action="transfer", actor_id=actor_id, note=note,
+                      claimer_id=None, claimed_at=ticket.claimed_at or utcnow())
+    if previous:
+        await _end_claim(session=session, ticket=ticket, person_id=previous, outcome="transferred")
+
+
+async def department_done(*, session: AsyncSession, ticket: Ticket, actor_id: str, note: str) -> None:
+    """A department finished a transferred ticket: it waits for the secretary's 验收."""
+    await _transition(session=session, ticket=ticket, action="dept_complete", actor_id=actor_id, note=note,
+                      claimer_is=None)
 
 
 async def complete(*, session: AsyncSession, ticket: Ticket, person_id: str, note: str) -> None:
