@@ -44,6 +44,8 @@ GETS = [
     ("/api/reports/xingfuli/9999-12.xlsx", "月份"),
     ("/api/reports/xingfuli/2026-13.xlsx", "月份"),
     ("/api/reports/" + "c" * 65 + "/2026-01.xlsx", "过长"),
+    ("/api/reports/street/xinhua/2026-13.xlsx", "月份"),
+    ("/api/reports/street/" + "s" * 65 + "/2026-01.xlsx", "过长"),
     ("/api/people/%00/points", "控制字符"),
     ("/api/people/" + "p" * 129 + "/points", "过长"),
     ("/api/people/a%00b/statement.xlsx", "控制字符"),

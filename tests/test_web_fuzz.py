@@ -113,6 +113,7 @@ def path(template: str) -> st.SearchStrategy[str]:
         "/api/people/{person_id}/statement.xlsx": st.tuples(SEGMENT),
         "/api/communities/{community_id}/ledger.xlsx": st.tuples(SEGMENT),
         "/api/reports/{community}/{month}.xlsx": st.tuples(SEGMENT, MONTH),
+        "/api/reports/street/{street}/{month}.xlsx": st.tuples(SEGMENT, MONTH),
     }.get(template, st.just(()))
 
     def fill(values: tuple) -> str:
@@ -132,6 +133,7 @@ ROUTES = {
     ("GET", "/api/people/{person_id}/statement.xlsx"): "get",
     ("GET", "/api/communities/{community_id}/ledger.xlsx"): "get",
     ("GET", "/api/reports/{community}/{month}.xlsx"): "get",
+    ("GET", "/api/reports/street/{street}/{month}.xlsx"): "get",
     ("GET", "/api/sim/outbox"): "get", ("GET", "/api/sim/directory"): "get",
     ("POST", "/api/sim/messages"): "post",
 }
