@@ -6,7 +6,7 @@ from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, directory, outbox, people, points, rules, scope, tickets
+from bot.services import broadcast, departments, directory, outbox, people, points, rules, scope, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt, say_about, tell_reporter
 from handlers.member import community_of, need_number, tell_residents
@@ -106,6 +106,9 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
         ctx.reply(say_about(ticket, "ticket_rejected_ok", number=number, claimer=claimer_name, reason=reason))
         if claimer:
             ctx.tell(claimer, say_about(ticket, "ticket_rejected_claimer", number=number, reason=reason))
+        for dep in await departments.reopen(session=session, ticket=ticket):  # a department's 办结 (issue 13)
+            ctx.outgoing.extend(departments.tell_department(dep, say_about(
+                ticket, "dept_rejected", number=number, reason=reason)))
         return
     rule = await rules.ticket_rule(session=session, ticket=ticket)
     await tickets.verify(session=session, ticket=ticket, actor_id=actor.person.id, points=rule.points)

@@ -18,6 +18,7 @@ TEXT: dict[str, str] = {
         "请回复「受理 {number}」，进展发「回复 {number} 内容」，办好发「办结 {number} 说明」。"
     ),
     "dept_transfer_reporter": "您的诉求 #{number} 已转交{department}办理，期限 {deadline}，有进展会通知您。",
+    "err_with_department": "#{number} 已转交部门办理，不需要认领。",
     # department contacts
     "dept_no_task": "没有转给您部门的 #{number}。",
     "dept_which_community": "#{number} 在您负责的几个社区都有，请在编号前写明社区，如「安平里 {number}」。",
@@ -35,6 +36,7 @@ TEXT: dict[str, str] = {
     "dept_done_ok": "#{number} 已办结，等待社区验收。",
     "dept_done_secretary": "{department}已办结 #{number}：{note}\n验收请发「/验收 {number} 通过」或「/验收 {number} 驳回 原因」。",
     "dept_done_partial": "{department}已办完 #{number} 中自己的部分：{note}（还有部门在办）。",
+    "dept_rejected": "#{number} 社区验收未通过：{reason}\n请继续办理，办好再发「办结 {number} 说明」。",
     "dept_done_reporter": "您的诉求 #{number} 已由{department}办结：{note}\n社区验收后会请您评价。",
     # 上报
     "dept_raised_ok": "#{number} 已上报街道，街道干部已收到。",

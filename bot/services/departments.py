@@ -157,6 +157,15 @@ async def finish(*, session: AsyncSession, task, ticket, dep, actor_id: str, not
     return True
 
 
+async def reopen(*, session: AsyncSession, ticket) -> list[Department]:
+    """The secretary rejected a department's 办结 (/验收 N 驳回): its work is open again."""
+    again = [(t, d) for t, d in await tasks_of(session=session, ticket_id=ticket.id)
+             if t.kind == TRANSFER and t.status == DONE]
+    for task, _ in again:
+        task.status, task.done_at = ACCEPTED, None
+    return [d for _, d in again]
+
+
 async def report(*, session: AsyncSession, task, ticket, dep, actor_id: str, now: datetime) -> None:
     await _step(session, task, (SUMMONED,), status=REPORTED, reported_at=now)
     await _event(session, ticket, "dept_report", actor_id, dep.name)

@@ -217,6 +217,8 @@ async def claim(*, session: AsyncSession, ticket: Ticket, person_id: str) -> Non
     if ticket.reporter_id == person_id:
         raise DomainError("err_own_ticket", number=ticket.number)
     if ticket.status == CLAIMED:
+        if ticket.claimer_id is None:  # handed to a department (issue 13)
+            raise DomainError("err_with_department", number=ticket.number)
         claimer = await session.get(Person, ticket.claimer_id) if ticket.claimer_id else None
         if ticket.claimer_id == person_id:
             raise DomainError("err_bad_transition", number=ticket.number, status="您已认领", action="重复认领")
