@@ -90,3 +90,34 @@ async def test_road_collapse_scene(bot):
         ("create", RES_ZHAO), ("claim", GRID_WORKER), ("report_street", GRID_WORKER), ("transfer", SECRETARY),
         ("dept_accept", CHENGGUAN), ("dept_reply", CHENGGUAN), ("supervise", None), ("alert_street", None),
         ("dept_complete", CHENGGUAN), ("verify", SECRETARY), ("close", RES_ZHAO)]
+
+
+async def test_the_scene_on_the_simulator_api(bot):
+    """The same people found through GET /api/sim/directory, the scene driven through POST /api/sim/messages."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web.app import create_app
+
+    async with TestClient(TestServer(create_app(bot.runtime), host="127.0.0.1")) as client:
+        directory = await (await client.get("/api/sim/directory")).json()
+        [street] = directory["streets"]
+        assert street["name"] == "新华街道" and street["communities"] == ["anping", "xingfuli"]
+        assert {d["name"]: d["contact"] for d in street["departments"]} == {"城管": CHENGGUAN, "供水": GONGSHUI}
+        roles = {(p["id"], p["community"]): p["roles"] for p in directory["people"]}
+        assert roles[(OFFICER, "xingfuli")] == ["street_officer"] and roles[(OFFICER, "anping")] == ["street_officer"]
+        assert roles[(CHENGGUAN, "xingfuli")] == ["department"] and roles[("sec-ma", "anping")] == ["secretary"]
+
+        async def post(room, sender, text):
+            resp = await client.post("/api/sim/messages", json={"room": room, "sender": sender, "text": text})
+            assert resp.status == 200, await resp.text()
+            return (await resp.json())["replies"]
+
+        assert "#1" in (await post(EAST, RES_ZHAO, COLLAPSE))[0]["text"]
+        handed = await post(None, SECRETARY, "/转办 1 城管 限3天 路面塌陷")
+        assert [r["to"] for r in handed if "【转办 #1】" in r["text"]] == [CHENGGUAN]
+        assert "已受理" in (await post(None, CHENGGUAN, "受理 1"))[0]["text"]
+        assert "已办结" in (await post(None, CHENGGUAN, "办结 1 已回填"))[0]["text"]
+        assert "验收通过" in (await post(None, SECRETARY, "/验收 1 通过"))[0]["text"]
+        ticket = await (await client.get("/api/tickets/1?community=xingfuli")).json()
+    assert ticket["status"] == "verified"
+    assert [e["action"] for e in ticket["events"]][-4:] == ["transfer", "dept_accept", "dept_complete", "verify"]
