@@ -11,6 +11,7 @@ def build_routers() -> list[Router]:
         common,
         conversation,
         demands,
+        lists,
         member,
         points,
         registration,
@@ -22,7 +23,7 @@ def build_routers() -> list[Router]:
     )
 
     return [secretary.router, street.router, member.router, resident.router, points.router, registration.router,
-            activities.router, shop.router, common.router, schedule.router, conversation.router, demands.router]
+            activities.router, shop.router, lists.router, common.router, schedule.router, conversation.router, demands.router]
 
 
 def group_chatter(room, text: str) -> bool:

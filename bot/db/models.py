@@ -226,4 +226,4 @@ class TicketWatcher(SQLModel, table=True):
 
 # Tables of other areas live in their own modules; importing them here puts every
 # table on SQLModel.metadata for Alembic and the tests.
-from bot.db import models_members, models_schedule, models_streets  # noqa: E402,F401
+from bot.db import models_lists, models_members, models_schedule, models_streets  # noqa: E402,F401

@@ -1,5 +1,5 @@
 """streets and departments: district → street → community, street officers, departments and
-department work on tickets (issue 13)
+department work on tickets; 三单 list items (issue 13)
 
 Revision ID: 0010
 Revises: 0007
@@ -23,6 +23,26 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('list_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('provider_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.ForeignKeyConstraint(['created_by'], ['person.id'], ),
+    sa.ForeignKeyConstraint(['provider_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('community_id', 'kind', 'number', name='uq_list_item_number')
+    )
+    with op.batch_alter_table('list_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_list_item_community_id'), ['community_id'], unique=False)
+
     op.create_table('street',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
@@ -106,4 +126,8 @@ def downgrade() -> None:
 
     op.drop_table('department')
     op.drop_table('street')
+    with op.batch_alter_table('list_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_list_item_community_id'))
+
+    op.drop_table('list_item')
     op.drop_table('district')
