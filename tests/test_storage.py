@@ -64,7 +64,9 @@ async def test_loader_is_idempotent_and_complete(bot):
      "群「r」写的网格「\\?」不存在"),
     ({"communities": [{"id": "x", "name": "X", "street": "nowhere"}]}, "社区「x」写的街道「nowhere」不存在"),
     ({"streets": [{"id": "s", "name": "S", "district": "nope"}], "communities": []}, "街道「s」写的区「nope」不存在"),
-    ({"streets": [{"id": "s"}], "communities": []}, "街道「.*」缺少 id、name"),
+    ({"streets": [{"id": "s"}], "communities": []}, "街道「s」缺少 name"),
+    ({"streets": [{"id": "s", "name": "S", "departments": [{"name": "城管"}]}], "communities": []},
+     "部门「城管」缺少 id"),
 ])
 async def test_loader_rejects_bad_files(bot, data, message):
     with pytest.raises(loader.LoadError, match=message):

@@ -31,12 +31,19 @@ from bot.services import directory
 from bot.services.directory import DEPARTMENT, STREET_OFFICER
 
 
+def _check(item, what: str, fail) -> None:
+    if not isinstance(item, dict):
+        fail("load_not_mapping", what=what, item=item)
+    missing = [k for k in ("id", "name") if k not in item]
+    if missing:
+        fail("load_missing", what=what, name=item.get("id") or item.get("name") or "", keys="、".join(missing))
+
+
 async def load_streets(*, session: AsyncSession, data: dict, fail) -> dict[str, int]:
     """Districts and streets of a directory file; ``fail(key, **fields)`` raises the loader's error."""
     counts = {"districts": 0, "streets": 0, "departments": 0}
     for d in data.get("districts") or []:
-        if not isinstance(d, dict) or "id" not in d or "name" not in d:
-            fail("load_missing", what="区", name=str(d), keys="id、name")
+        _check(d, "区", fail)
         row = await session.get(District, str(d["id"]))
         if row is None:
             session.add(District(id=str(d["id"]), name=str(d["name"])))
@@ -45,8 +52,7 @@ async def load_streets(*, session: AsyncSession, data: dict, fail) -> dict[str, 
         counts["districts"] += 1
     await session.flush()
     for s in data.get("streets") or []:
-        if not isinstance(s, dict) or "id" not in s or "name" not in s:
-            fail("load_missing", what="街道", name=str(s), keys="id、name")
+        _check(s, "街道", fail)
         district = str(s["district"]) if s.get("district") is not None else None
         if district is not None and await session.get(District, district) is None:
             fail("load_unknown_district", street=s["id"], district=district)
@@ -58,15 +64,13 @@ async def load_streets(*, session: AsyncSession, data: dict, fail) -> dict[str, 
             street.name, street.district_id = str(s["name"]), district
         await session.flush()
         for o in s.get("officers") or []:
-            if not isinstance(o, dict) or "id" not in o or "name" not in o:
-                fail("load_missing", what="街道干部", name=str(o), keys="id、name")
+            _check(o, "街道干部", fail)
             await directory.ensure_person(session=session, person_id=str(o["id"]), name=str(o["name"]))
             if await session.scalar(select(StreetOfficer).where(StreetOfficer.street_id == street.id,
                                                                 StreetOfficer.person_id == str(o["id"]))) is None:
                 session.add(StreetOfficer(street_id=street.id, person_id=str(o["id"])))
         for dep in s.get("departments") or []:
-            if not isinstance(dep, dict) or "id" not in dep or "name" not in dep:
-                fail("load_missing", what="部门", name=str(dep), keys="id、name")
+            _check(dep, "部门", fail)
             contact = dep.get("contact")
             contact_id = None
             if isinstance(contact, dict) and "id" in contact:
