@@ -42,6 +42,7 @@ from bot.services import (
     policy,
     quiet,
     street_reports,
+    units,
 )
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,10 @@ RULES: dict[str, Callable[..., Awaitable[jobs.Batch | None]]] = {
     "dept_alert": departments.alert_job,
     "whistle_check": departments.whistle_job,
     "street_monthly": street_reports.monthly,
+    "unit_monthly": units.monthly,
 }
 # Sent late only within the grace period; after a longer outage they are dropped.
-DROPPABLE = {"daily", "weekly", "monthly", "notice", "street_monthly"}
+DROPPABLE = {"daily", "weekly", "monthly", "notice", "street_monthly", "unit_monthly"}
 
 
 def validate(settings) -> None:

@@ -20,10 +20,11 @@ def build_routers() -> list[Router]:
         secretary,
         shop,
         street,
+        units,
     )
 
     return [secretary.router, street.router, member.router, resident.router, points.router, registration.router,
-            activities.router, shop.router, lists.router, common.router, schedule.router, conversation.router, demands.router]
+            activities.router, shop.router, lists.router, units.router, common.router, schedule.router, conversation.router, demands.router]
 
 
 def group_chatter(room, text: str) -> bool:

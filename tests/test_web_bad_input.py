@@ -46,6 +46,8 @@ GETS = [
     ("/api/reports/" + "c" * 65 + "/2026-01.xlsx", "过长"),
     ("/api/reports/street/xinhua/2026-13.xlsx", "月份"),
     ("/api/reports/street/" + "s" * 65 + "/2026-01.xlsx", "过长"),
+    ("/api/reports/unit/fgw/2026-00.xlsx", "月份"),
+    ("/api/reports/unit/%00/2026-01.xlsx", "控制字符"),
     ("/api/people/%00/points", "控制字符"),
     ("/api/people/" + "p" * 129 + "/points", "过长"),
     ("/api/people/a%00b/statement.xlsx", "控制字符"),

@@ -72,3 +72,31 @@ class DepartmentTask(SQLModel, table=True):
     reported_at: datetime | None = None
     reminded_at: datetime | None = None  # 督办 (by hand or by the scheduler)
     alerted_at: datetime | None = None  # street officer alerted
+
+
+class WorkUnit(SQLModel, table=True):
+    """A work unit's party organisation (单位党组织): its members report both to it and where they live
+    (双报到); it supports (包联) some communities; its contact gets a monthly report."""
+
+    __tablename__ = "work_unit"
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=100)
+    contact_id: str | None = Field(default=None, foreign_key="person.id", max_length=128)
+
+
+class WorkUnitLink(SQLModel, table=True):
+    """A unit reported (报到) to a community it supports."""
+
+    __tablename__ = "work_unit_link"
+    __table_args__ = (UniqueConstraint("unit_id", "community_id", name="uq_work_unit_link"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: str = Field(foreign_key="work_unit.id", max_length=64, index=True)
+    community_id: str = Field(foreign_key="community.id", max_length=64)
+
+
+class WorkUnitMember(SQLModel, table=True):
+    __tablename__ = "work_unit_member"
+    __table_args__ = (UniqueConstraint("unit_id", "person_id", name="uq_work_unit_member"),)
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: str = Field(foreign_key="work_unit.id", max_length=64, index=True)
+    person_id: str = Field(foreign_key="person.id", max_length=128, index=True)

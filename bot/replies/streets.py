@@ -96,6 +96,18 @@ TEXT: dict[str, str] = {
     "list_order_text": "预约服务：{title}{note}",
     "list_order_ok": "已预约「{title}」，登记为 #{number}，{provider} 会联系您。查进度发「查询 {number}」。",
     "list_order_provider": "【服务预约 #{number}】{who} 预约了「{title}」：{note}\n办好后发「完成 {number} 说明」。",
+    # Work units (双报到)
+    "unit_report": "【{unit} {title} 党员双报到情况】{served}/{total} 人参与了服务：{items}",
+    "unit_report_item": "\n· {name}：服务 {services} 次，活动 {activities} 次，积分 +{points}，评分 {rating}",
+    "unit_idle_header": "近 {months} 个月没有参加服务的单位党员：",
+    "unit_idle_item": "\n· {unit}：{names}",
+    "unit_idle_none": "近 {months} 个月，包联单位的党员都参加过服务。",
+    "unit_usage": "/单位 考核 3",
+    "xlsx_sheet_unit": "党员双报到",
+    "xlsx_head_unit": "姓名|服务次数|活动次数|本期积分|平均评分|是否参与",
+    "web_unit_not_found": "没有单位 {unit}",
+    "load_unknown_unit_community": "单位「{unit}」写的社区「{community}」不存在",
+    "load_unknown_unit_member": "单位「{unit}」写的党员「{person}」不存在（请先在社区里写上这个人）",
     # Loading
     "load_unknown_district": "街道「{street}」写的区「{district}」不存在",
     "load_unknown_street": "社区「{community}」写的街道「{street}」不存在",

@@ -34,7 +34,7 @@ from bot.db.hooks import after_commit
 from bot.db.models import Community, Grid, Room
 from bot.db.models_streets import Street
 from bot.replies import say
-from bot.services import directory, streets
+from bot.services import directory, streets, units
 
 GRID_LEVELS = ("estate", "building", "unit")
 ROOM_KINDS = ("grid", "members")
@@ -110,6 +110,7 @@ async def load(*, session: AsyncSession, data: dict) -> dict[str, int]:
             counts["people"] += 1
         await session.flush()
     await streets.expand_roles(session=session)
+    counts["units"] = await units.load_units(session=session, data=data, fail=_fail)
     return counts
 
 

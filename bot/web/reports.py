@@ -66,6 +66,29 @@ async def street_xlsx(request: web.Request) -> web.Response:
     })
 
 
+async def unit_xlsx(request: web.Request) -> web.Response:
+    """GET /api/reports/unit/{unit}/{yyyy-mm}.xlsx: what a work unit's members did (issue 13)."""
+    from bot.db.models_streets import WorkUnit
+    from bot.services import units
+    from bot.web.app import RUNTIME, json_error
+
+    unit_id = bounds.identifier(request.match_info["unit"], field="单位 id", limit=bounds.COMMUNITY_ID_MAX)
+    year, month = bounds.month(request.match_info["month"])
+    start, end = stats.month_span(year, month)
+    async with request.app[RUNTIME].db.sessions() as session:
+        unit = await session.get(WorkUnit, unit_id)
+        if unit is None:
+            return json_error(404, say("web_unit_not_found", unit=unit_id))
+        rows = await units.member_rows(session=session, unit_id=unit_id, start=start, end=end)
+    body = units.workbook(unit, rows, say("report_title_month", year=year, month=month))
+    filename = f"unit-{re.sub(r'[^A-Za-z0-9._-]', '_', unit_id)}-{year:04d}-{month:02d}.xlsx"
+    return web.Response(body=body, headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
 def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/reports/unit/{unit}/{month}.xlsx", unit_xlsx)
     app.router.add_get("/api/reports/street/{street}/{month}.xlsx", street_xlsx)
     app.router.add_get("/api/reports/{community}/{month}.xlsx", monthly_xlsx)

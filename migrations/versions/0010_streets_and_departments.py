@@ -1,5 +1,5 @@
 """streets and departments: district → street → community, street officers, departments and
-department work on tickets; 三单 list items (issue 13)
+department work on tickets; 三单 list items; work units (双报到) (issue 13)
 
 Revision ID: 0010
 Revises: 0007
@@ -50,6 +50,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['district_id'], ['district.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('work_unit',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('contact_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+    sa.ForeignKeyConstraint(['contact_id'], ['person.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('department',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('street_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -75,6 +82,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('street_officer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_street_officer_street_id'), ['street_id'], unique=False)
+
+    op.create_table('work_unit_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('community_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['work_unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('unit_id', 'community_id', name='uq_work_unit_link')
+    )
+    with op.batch_alter_table('work_unit_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_unit_link_unit_id'), ['unit_id'], unique=False)
+
+    op.create_table('work_unit_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('person_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
+    sa.ForeignKeyConstraint(['unit_id'], ['work_unit.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('unit_id', 'person_id', name='uq_work_unit_member')
+    )
+    with op.batch_alter_table('work_unit_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_unit_member_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_unit_member_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('department_task',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -117,6 +149,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_department_task_department_id'))
 
     op.drop_table('department_task')
+    with op.batch_alter_table('work_unit_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_unit_member_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_work_unit_member_person_id'))
+
+    op.drop_table('work_unit_member')
+    with op.batch_alter_table('work_unit_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_unit_link_unit_id'))
+
+    op.drop_table('work_unit_link')
     with op.batch_alter_table('street_officer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_street_officer_street_id'))
 
@@ -125,6 +166,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_department_street_id'))
 
     op.drop_table('department')
+    op.drop_table('work_unit')
     op.drop_table('street')
     with op.batch_alter_table('list_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_list_item_community_id'))
