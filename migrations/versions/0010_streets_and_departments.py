@@ -2,7 +2,7 @@
 department work on tickets; 三单 list items; work units (双报到) (issue 13)
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0014 (written on 0007; chained after main's 0014 so the tree has one head)
 
 New tables only, and one nullable column (community.street_id): communities loaded before
 this revision belong to no street and behave as before.
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
