@@ -17,8 +17,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 # Help sections, in the order 帮助 shows them.
-EVERYONE, MEMBERS_ONLY, STAFF_ONLY = "everyone", "members", "staff"
-AUDIENCE_ROLES = {EVERYONE: "所有人", MEMBERS_ONLY: "党员/志愿者", STAFF_ONLY: "书记/网格员"}
+EVERYONE, MEMBERS_ONLY, STAFF_ONLY, DEPARTMENTS_ONLY = "everyone", "members", "staff", "departments"
+AUDIENCE_ROLES = {EVERYONE: "所有人", MEMBERS_ONLY: "党员/志愿者", STAFF_ONLY: "书记/网格员/街道",
+                  DEPARTMENTS_ONLY: "部门联系人"}
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ def readme_table() -> str:
     """The README's command table, generated from the declarations."""
     registry = ensure_loaded()
     rows = ["| 谁 | 命令 | 作用 |", "|---|---|---|"]
-    for audience in (EVERYONE, MEMBERS_ONLY, STAFF_ONLY):
+    for audience in (EVERYONE, MEMBERS_ONLY, STAFF_ONLY, DEPARTMENTS_ONLY):
         who = AUDIENCE_ROLES[audience]
         for n in registry.notes:
             if n.audience == audience:

@@ -20,7 +20,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flows
 from bot.clock import utcnow
-from bot.commands import EVERYONE, MEMBERS_ONLY, REGISTRY, STAFF_ONLY, Command, CommandSpec, HelpEntry, parse_command
+from bot.commands import (
+    DEPARTMENTS_ONLY,
+    EVERYONE,
+    MEMBERS_ONLY,
+    REGISTRY,
+    STAFF_ONLY,
+    Command,
+    CommandSpec,
+    HelpEntry,
+    parse_command,
+)
 from bot.config import Settings
 from bot.db.directory_cache import MISSING, RoomInfo
 from bot.db.engine import Database
@@ -30,7 +40,7 @@ from bot.errors import DomainError, Forbidden, RaceLost
 from bot.messages import IncomingMessage, Outgoing
 from bot.replies import ROLE_NAMES, say
 from bot.services import directory, outbox
-from bot.services.directory import STAFF, Actor
+from bot.services.directory import DEPARTMENT, STAFF, Actor
 from bot.services.outbox import Queued
 
 log = logging.getLogger(__name__)
@@ -108,7 +118,8 @@ class Router:
 
         The grammar, 帮助 and the README's table are generated from this (bot.commands)."""
         if audience is None:
-            audience = EVERYONE if roles is None else (STAFF_ONLY if set(roles) <= set(STAFF) else MEMBERS_ONLY)
+            audience = (EVERYONE if roles is None else STAFF_ONLY if set(roles) <= set(STAFF)
+                        else DEPARTMENTS_ONLY if set(roles) == {DEPARTMENT} else MEMBERS_ONLY)
         spec = CommandSpec(name=name, words=words, usage=(usage,) if isinstance(usage, str) else usage,
                            help=help, roles=roles, number=number, standalone=standalone, strong=strong,
                            audience=audience, hidden=hidden)

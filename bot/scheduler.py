@@ -30,7 +30,20 @@ from typing import Awaitable, Callable
 
 from bot.clock import utcnow
 from bot.db.engine import Database
-from bot.services import deadlines, digests, dispatching, followups, jobs, notices, outbox, policy, quiet
+from bot.services import (
+    deadlines,
+    departments,
+    digests,
+    dispatching,
+    followups,
+    jobs,
+    notices,
+    outbox,
+    policy,
+    quiet,
+    street_reports,
+    units,
+)
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +59,14 @@ RULES: dict[str, Callable[..., Awaitable[jobs.Batch | None]]] = {
     "weekly": digests.weekly,
     "monthly": digests.monthly,
     "notice": notices.fire,
+    "dept_overdue": departments.overdue_job,
+    "dept_alert": departments.alert_job,
+    "whistle_check": departments.whistle_job,
+    "street_monthly": street_reports.monthly,
+    "unit_monthly": units.monthly,
 }
 # Sent late only within the grace period; after a longer outage they are dropped.
-DROPPABLE = {"daily", "weekly", "monthly", "notice"}
+DROPPABLE = {"daily", "weekly", "monthly", "notice", "street_monthly", "unit_monthly"}
 
 
 def validate(settings) -> None:

@@ -12,6 +12,7 @@ def build_routers() -> list[Router]:
         common,
         conversation,
         demands,
+        lists,
         member,
         points,
         proof,
@@ -20,10 +21,13 @@ def build_routers() -> list[Router]:
         schedule,
         secretary,
         shop,
+        street,
+        units,
     )
 
-    return [secretary.router, proof.router, member.router, resident.router, points.router, registration.router,
-            activities.router, shop.router, common.router, schedule.router, conversation.router, attachments.router, demands.router]
+    return [secretary.router, street.router, proof.router, member.router, resident.router, points.router,
+            registration.router, activities.router, shop.router, lists.router, units.router, common.router,
+            schedule.router, conversation.router, attachments.router, demands.router]
 
 
 def group_chatter(room, text: str) -> bool:

@@ -1,10 +1,20 @@
 """For everyone: 帮助, generated from the command declarations (bot.commands)."""
 from __future__ import annotations
 
-from bot.commands import AUDIENCE_ROLES, EVERYONE, MEMBERS_ONLY, REGISTRY, STAFF_ONLY, Command, help_lines, help_words
+from bot.commands import (
+    AUDIENCE_ROLES,
+    DEPARTMENTS_ONLY,
+    EVERYONE,
+    MEMBERS_ONLY,
+    REGISTRY,
+    STAFF_ONLY,
+    Command,
+    help_lines,
+    help_words,
+)
 from bot.dispatch import Context, Router
 from bot.replies import say
-from bot.services.directory import Actor
+from bot.services.directory import DEPARTMENT, Actor
 
 router = Router("common")
 
@@ -17,6 +27,8 @@ def help_text(actor: Actor) -> str:
         audiences.append(MEMBERS_ONLY)
     if actor.is_staff:
         audiences.append(STAFF_ONLY)
+    if DEPARTMENT in actor.roles:
+        audiences.append(DEPARTMENTS_ONLY)
     own, others = audiences[-1], audiences[:-1]
     parts = [say("help_intro"),
              say("help_section", who=AUDIENCE_ROLES[own]) + "\n" + "\n".join(help_lines(actor.roles, own))]

@@ -1,16 +1,19 @@
 """报到 (members register) and /审核 (a secretary reviews)."""
 from __future__ import annotations
 
+import re
+
 from bot.commands import MEMBERS_ONLY, Command
 from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
 from bot.services import directory, registration
-from bot.services.directory import STAFF, Actor
+from bot.services.directory import COMMUNITY_STAFF, DEPARTMENT, STAFF, Actor
 from handlers.member import community_of
 
 router = Router("registration")
+_DEPARTMENT_REPORT = re.compile(r"^(?:\S+?\s*)?#?\s*\d{1,9}$")
 
 
 def _profile_text(profile, grid_name: str | None) -> str:
@@ -28,6 +31,11 @@ async def _grid_name(session, grid_id) -> str | None:
 @router.command("register", words=("报到",), usage="报到 3号楼 特长 水电维修 单位 市发改委 时间 周末",
                 audience=MEMBERS_ONLY, help="党员志愿者报到，书记审核后成为成员")
 async def register(ctx: Context, session, actor: Actor, command: Command) -> None:
+    if DEPARTMENT in actor.roles and _DEPARTMENT_REPORT.match(command.args):
+        from handlers.street import department_report
+
+        await department_report(ctx, actor, command)  # 「报到 5」: a department answering a /吹哨
+        return
     community = community_of(actor)
     if not command.args:
         profile = await registration.profile_of(session=session, person_id=actor.person.id, community_id=community)
@@ -47,7 +55,7 @@ async def register(ctx: Context, session, actor: Actor, command: Command) -> Non
         return
     ctx.reply(say("reg_pending") + "\n" + details)
     notice = say("reg_notice_staff", name=actor.person.name, details=details)
-    for person in await directory.people_with_role(session=session, community_id=community, roles=STAFF):
+    for person in await directory.people_with_role(session=session, community_id=community, roles=COMMUNITY_STAFF):
         ctx.tell(person.id, notice)
 
 

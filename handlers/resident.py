@@ -8,7 +8,7 @@ from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
-from bot.services import attachments, awards, directory, tickets, visibility
+from bot.services import attachments, awards, departments, directory, tickets, visibility
 from bot.services.directory import SECRETARY, Actor
 from handlers.format import local_time, located, ticket_fields
 from handlers.member import community_of, need_number
@@ -50,6 +50,11 @@ async def _status_details(session, actor: Actor, ticket) -> str:
     if counts["report"] or counts["result"]:
         # Photos are details too (docs/privacy.md): only those who may read the ticket hear of them.
         lines += say("ticket_status_photos", report=counts["report"], result=counts["result"])
+    for task, dep in await departments.tasks_of(session=session, ticket_id=ticket.id):
+        deadline = task.deadline_at if task.kind == departments.TRANSFER else task.report_by
+        lines += say("dept_status_line", department=dep.name, status=say(f"dept_status_{task.status}"),
+                     deadline=say("dept_status_deadline", deadline=departments.when(deadline)) if deadline else "",
+                     reply=say("dept_status_reply", reply=task.reply) if task.reply else "")
     if actor.is_staff and ticket.evidence:
         # Secretaries see which words made the classifier file it under this category.
         lines += say("ticket_status_evidence", words=ticket.evidence)

@@ -13,13 +13,14 @@ from bot.dispatch import Context, Router
 from bot.errors import DomainError, Forbidden
 from bot.messages import Outgoing
 from bot.replies import ROLE_NAMES, say
-from bot.services import directory, followups, notices, reports, stats, tickets
+from bot.services import directory, followups, notices, reports, scope, stats, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt
 from handlers.member import community_of
 from handlers.preview import PREVIEW_ACTIONS, start_preview
 
 router = Router("schedule")
+STREET_WORDS = ("街道", "全街道")
 _BARE_SCORE = re.compile(r"^([1-5])\s*(?:分|星)?\s*[。.!！]?$")
 _CANCEL = re.compile(r"^(?:取消|删除)\s*#?\s*(\d{1,9})$")
 
@@ -104,15 +105,25 @@ async def confirm_schedule(ctx: Context, action: flows.State) -> None:
 PREVIEW_ACTIONS["schedule"] = confirm_schedule
 
 
-@router.command("stats", words=("统计",), roles=STAFF, usage=("/统计 本周", "/统计 本月", "/统计 本月 东区"),
-                help="诉求数量、分类、认领和办结用时、超期率、最活跃的党员（可只看一个网格）")
+@router.command("stats", words=("统计",), roles=STAFF,
+                usage=("/统计 本周", "/统计 本月", "/统计 本月 东区", "/统计 本月 街道"),
+                help="诉求数量、分类、认领和办结用时、超期率、部门转办及按期率、评分、最活跃的党员"
+                     "（网格员看自己的网格；可只看一个网格；街道干部可看全街道和各社区）")
 async def statistics(ctx: Context, session, actor: Actor, command: Command) -> None:
     now = clock.utcnow()
     community = community_of(actor)
+    words = command.args.split()
+    if any(w in STREET_WORDS for w in words):
+        from handlers.street import street_statistics
+
+        await street_statistics(ctx, actor, [w for w in words if w not in STREET_WORDS], now)
+        return
     asked = await stats.read_request(session=session, community_id=community, args=command.args, now=now)
     start, end = asked.start, asked.end
+    grid_ids = await scope.check_grid(session=session, person_id=actor.person.id, roles=actor.roles,
+                                      community_id=community, grid=asked.grid)
     f = await stats.figures(session=session, community_id=community, start=start, end=end, now=now,
-                            grid_ids=asked.grid_ids)
+                            grid_ids=grid_ids)
     last = clock.to_local(min(end - timedelta(seconds=1), now))
     word = f"{asked.word} {asked.grid.name}" if asked.grid else asked.word
     title = say("stats_title_period", word=word, start=clock.to_local(start).strftime("%m-%d"),

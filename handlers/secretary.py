@@ -6,7 +6,7 @@ from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, directory, outbox, people, points, rules, scope, tickets
+from bot.services import broadcast, departments, directory, outbox, people, points, rules, scope, tickets
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt, say_about, tell_reporter
 from handlers.member import community_of, need_number, tell_residents
@@ -20,15 +20,17 @@ router = Router("secretary")
 @router.command("broadcast", words=("广播", "发通知"), roles=STAFF, usage="/广播 全体 明天上午9点在活动室开会",
                 help="发通知：范围可以是全体、党员、片区（东区）或楼栋（3号楼）；先预览，回复「确认」才发送")
 async def start_broadcast(ctx: Context, session, actor: Actor, command: Command) -> None:
-    scope, _, content = command.args.partition(" ")
+    target, _, content = command.args.partition(" ")
     content = content.strip()
-    if not scope or not content:
+    if not target or not content:
         raise DomainError("err_usage", usage="/广播 全体 明天上午9点在活动室开会")
     community = community_of(actor)
-    rooms = await broadcast.resolve_scope(session=session, community_id=community, scope=scope)
+    rooms = await broadcast.resolve_scope(session=session, community_id=community, scope=target)
+    rooms = await scope.check_rooms(session=session, person_id=actor.person.id, roles=actor.roles,
+                                    community_id=community, rooms=rooms, scope_word=target)
     ttl = ctx.settings.confirm_ttl_seconds
     await start_preview(ctx, community, {"type": "broadcast", "rooms": [r.id for r in rooms], "content": content,
-                                         "scope": scope})
+                                         "scope": target})
     ctx.reply(say("broadcast_preview", count=len(rooms), rooms="、".join(r.name for r in rooms),
                   content=excerpt(content, 200), minutes=max(1, ttl // 60)))
 
@@ -104,6 +106,9 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
         ctx.reply(say_about(ticket, "ticket_rejected_ok", number=number, claimer=claimer_name, reason=reason))
         if claimer:
             ctx.tell(claimer, say_about(ticket, "ticket_rejected_claimer", number=number, reason=reason))
+        for dep in await departments.reopen(session=session, ticket=ticket):  # a department's 办结 (issue 13)
+            ctx.outgoing.extend(departments.tell_department(dep, say_about(
+                ticket, "dept_rejected", number=number, reason=reason)))
         return
     rule = await rules.ticket_rule(session=session, ticket=ticket)
     await tickets.verify(session=session, ticket=ticket, actor_id=actor.person.id, points=rule.points)

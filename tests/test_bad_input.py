@@ -73,7 +73,7 @@ async def test_completing_someone_elses_claim(bot):
 async def test_secretary_commands_refused_for_others(bot, who, command):
     await bot.open_ticket()
     replies = await bot.say(who, command, MEMBERS if who == MEMBER_LI else EAST)
-    assert "仅限书记、网格员使用" in texts(replies)
+    assert "仅限书记、网格员、街道干部使用" in texts(replies)
     assert (await bot.ticket(1)).status == "open"
 
 

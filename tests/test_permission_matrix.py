@@ -1,10 +1,14 @@
-"""The permission matrix (issue 15, items 3 and 11).
+"""The permission matrix (issue 15, items 3 and 11; issue 13: the scope of each level).
 
 1. Every role-restricted command, tried by everyone it is not for (a resident, a member,
    another community's secretary), is refused and writes nothing.
 2. Every command that names a person finds only people of the acting staff member's
    community: 和平里's secretary naming 幸福里's people, by name, id or real @mention,
    gets "没有找到" and writes nothing; naming their own people works.
+3. Scope (issue 13): each role × each command that acts on a ticket or a place × in / out of its
+   scope. A street officer acts in every community of their street, a secretary in theirs, a grid
+   worker only in their grid, a department's contact only on the work handed to their department;
+   out of scope is refused and writes nothing.
 """
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from bot.clock import to_local, utcnow
 from bot.db.models import PointsEntry
 from bot.db.models_members import ActivitySignup, MemberProfile
 from bot.services import loader
-from bot.services.directory import STAFF
+from bot.services.directory import DEPARTMENT, STAFF
 from bot.services.people import CAN_TAKE_TICKETS
 from tests.harness import (
     EAST,
@@ -28,14 +32,18 @@ from tests.harness import (
     MEMBERS,
     RES_ZHAO,
     SECRETARY,
+    WEST,
     BotHarness,
     keys,
     texts,
 )
 
+OFFICER, DEPT_CG, DEPT_GS = "st-zhang", "cg-liu", "gs-he"  # the demo's street (bot/demo/demo.yaml)
+LEADERS = ("secretary", "street_officer")
 HP_SEC, HP_WORKER, HP_MEMBER, HP_RESIDENT, HP_LI = "hp-secretary", "hp-worker", "hp-m1", "hp-r1", "hp-li"
 HP_ROOM, HP_MEMBERS = "hp-north", "hp-members"
-HP_NAMES = {HP_SEC: "马书记", HP_WORKER: "杨网格员", HP_MEMBER: "郑师傅", HP_RESIDENT: "钱大爷", HP_LI: "李师傅"}
+HP_NAMES = {HP_SEC: "马书记", HP_WORKER: "杨网格员", HP_MEMBER: "郑师傅", HP_RESIDENT: "钱大爷", HP_LI: "李师傅",
+            OFFICER: "张主任", DEPT_CG: "城管刘科长", DEPT_GS: "供水何工"}
 HEPING = {"communities": [{
     "id": "heping", "name": "和平里社区",
     "grids": [{"name": "北院", "level": "estate",
@@ -100,7 +108,10 @@ STAFF_SAMPLES = {
     "商品": "/商品 上架 洗衣液 5 20", "核销": "/核销 ABCDEF", "活动 发布": "/活动 发布 清理楼道 明天9点 3号楼 10 2",
     "活动 确认": "/活动 1 确认 @李师傅", "活动 取消": "/活动 1 取消 下雨", "心愿 发布": "/心愿 发布 买一台收音机",
     "扣分": "/扣分 @李师傅 2 清空", "活动 名额": "/活动 1 名额 20", "验收照片": "/验收照片 设施报修 必须",
+    "上报": "/上报 1 需要街道协调", "清单": "/清单 需求 添加 修路", "单位": "/单位 考核 3",
 }
+LEADER_SAMPLES = {"转办": "/转办 1 城管 限3天", "吹哨": "/吹哨 1 城管 供水", "督办": "/督办 1"}
+DEPARTMENT_SAMPLES = {"受理": "受理 1", "回复": "回复 1 已派人", "办结": "办结 1 修好了"}
 MEMBER_SAMPLES = {"任务": "任务", "我的任务": "我的任务", "接单": "接单 1", "放弃": "放弃 1", "完成": "完成 1 修好了"}
 
 
@@ -110,19 +121,33 @@ def test_every_restricted_route_is_in_the_matrix():
     restricted = {(route.label, route.roles) for router in build_routers() for route in router.routes if route.roles}
     assert {label for label, roles in restricted if set(roles) == set(STAFF)} == set(STAFF_SAMPLES)
     assert {label for label, roles in restricted if set(roles) == set(CAN_TAKE_TICKETS)} == set(MEMBER_SAMPLES)
-    assert all(set(roles) in (set(STAFF), set(CAN_TAKE_TICKETS)) for _, roles in restricted)
+    assert {label for label, roles in restricted if set(roles) == set(LEADERS)} == set(LEADER_SAMPLES)
+    assert {label for label, roles in restricted if set(roles) == {DEPARTMENT}} == set(DEPARTMENT_SAMPLES)
+    assert all(set(roles) in (set(STAFF), set(CAN_TAKE_TICKETS), set(LEADERS), {DEPARTMENT})
+               for _, roles in restricted)
 
 
 OUTSIDERS = [(RES_ZHAO, EAST), (MEMBER_LI, MEMBERS), (HP_SEC, EAST)]
 
 
-@pytest.mark.parametrize("command", list(STAFF_SAMPLES.values()))
-@pytest.mark.parametrize("who,room", OUTSIDERS, ids=["resident", "member", "other-secretary"])
+@pytest.mark.parametrize("command", [*STAFF_SAMPLES.values(), *LEADER_SAMPLES.values()])
+@pytest.mark.parametrize("who,room", [*OUTSIDERS, (DEPT_CG, None)],
+                         ids=["resident", "member", "other-secretary", "department"])
 async def test_staff_commands_are_refused_to_everyone_else(two, command, who, room):
     await hp(two, who, "你好", room)  # 马书记 in 幸福里's group is a resident there
     before = await snapshot(two)
     replies = await hp(two, who, command, room)
-    assert keys(replies) == ["err_forbidden"] and "仅限书记、网格员使用" in texts(replies), texts(replies)
+    assert keys(replies) == ["err_forbidden"] and "仅限书记" in texts(replies), texts(replies)
+    assert await snapshot(two) == before
+
+
+@pytest.mark.parametrize("command", list(DEPARTMENT_SAMPLES.values()))
+@pytest.mark.parametrize("who,room", [(RES_ZHAO, EAST), (MEMBER_LI, MEMBERS), (SECRETARY, None), (OFFICER, None)],
+                         ids=["resident", "member", "secretary", "street-officer"])
+async def test_department_commands_are_refused_to_everyone_else(two, command, who, room):
+    before = await snapshot(two)
+    replies = await hp(two, who, command, room)
+    assert keys(replies) == ["err_forbidden"] and "仅限部门联系人" in texts(replies), texts(replies)
     assert await snapshot(two) == before
 
 
@@ -214,3 +239,92 @@ async def test_two_people_of_one_name_need_an_at_mention(two):
     assert await snapshot(two) == before
     assert "+5" in texts(await hp(two, HP_SEC, "/加分 @郑师傅 5 帮忙", mentions=("hp-m9",)))
     assert await points_of(two, "hp-m9") == [("heping", 5, HP_SEC)]
+
+
+# -- 3. scope by level (issue 13) ----------------------------------------------------------------------
+# The demo's 新华街道 holds 幸福里 (东区 with 周网格员, 西区) and 安平里; 和平里 (loaded by ``two``) is
+# in no street. Tickets: 幸福里 #2 in 东区 (1号楼), #3 in 西区 (6号楼); 安平里 #1; 和平里 #1.
+AP_SEC, AP_ROOM, AP_RESIDENT = "sec-ma", "room-anping", "res-qian"
+
+
+@pytest.fixture
+async def street(two):
+    await two.open_ticket("2号楼楼道灯坏了好几天了")  # #2, 东区
+    assert "#3" in texts(await two.say(RES_ZHAO, "6号楼门口的路灯坏了", WEST, name="赵阿姨"))
+    assert "#1" in texts(await two.say(AP_RESIDENT, "22号楼门口的路灯坏了", AP_ROOM, name="钱大爷"))
+    return two
+
+
+# (who, where, what they type, the reply key): in scope passes the scope check (and then the
+# command's own rules answer), out of scope is refused.
+SCOPE_CASES = [
+    # a grid worker: only their grid (东区)
+    (GRID_WORKER, None, "/派单 2 @李师傅", "ticket_assigned_ok"),
+    (GRID_WORKER, None, "/派单 3 @李师傅", "err_outside_grid"),
+    (GRID_WORKER, None, "/验收 2 通过", "err_bad_transition"),
+    (GRID_WORKER, None, "/验收 3 通过", "err_outside_grid"),
+    (GRID_WORKER, None, "/上报 2 处理不了", "dept_raised_ok"),
+    (GRID_WORKER, None, "/上报 3 处理不了", "err_outside_grid"),
+    (GRID_WORKER, None, "/转办 2 城管", "err_forbidden"),
+    (GRID_WORKER, None, "/吹哨 2 城管", "err_forbidden"),
+    (GRID_WORKER, None, "/督办 2", "err_forbidden"),
+    (GRID_WORKER, None, "/统计 本月 东区", "stats_summary"),
+    (GRID_WORKER, None, "/统计 本月 西区", "err_outside_grid_place"),
+    (GRID_WORKER, None, "/统计 本月 6号楼", "err_outside_grid_place"),
+    (GRID_WORKER, None, "/广播 东区 明天停水", "broadcast_preview"),
+    (GRID_WORKER, None, "/广播 西区 明天停水", "err_outside_grid_place"),
+    (GRID_WORKER, AP_ROOM, "/派单 1 @郑师傅", "err_forbidden"),  # another community: a resident there
+    # a secretary: their community, every grid of it
+    (SECRETARY, None, "/派单 3 @李师傅", "ticket_assigned_ok"),
+    (SECRETARY, None, "/转办 3 城管 限3天", "dept_transfer_ok"),
+    (SECRETARY, None, "/吹哨 3 城管 供水", "dept_whistle_ok"),
+    (SECRETARY, None, "/督办 3", "dept_nothing_to_supervise"),
+    (SECRETARY, None, "/统计 本月 西区", "stats_summary"),
+    (SECRETARY, None, "/督办 安平里 1", "dept_unknown_community"),
+    (SECRETARY, AP_ROOM, "/转办 1 城管", "err_forbidden"),
+    (AP_SEC, None, "/转办 1 供水 限2天", "dept_transfer_ok"),
+    (AP_SEC, EAST, "/转办 2 城管", "err_forbidden"),
+    # the street officer: every community of the street, by its group or by name
+    (OFFICER, None, "/转办 3 城管", "dept_transfer_ok"),
+    (OFFICER, EAST, "/派单 3 @李师傅", "ticket_assigned_ok"),
+    (OFFICER, None, "/督办 1", "dept_which_community"),  # 幸福里 #1 or 安平里 #1?
+    (OFFICER, None, "/吹哨 安平里 1 城管", "dept_whistle_ok"),
+    (OFFICER, AP_ROOM, "/督办 1", "dept_nothing_to_supervise"),
+    (OFFICER, EAST, "/统计 本月 西区", "stats_summary"),
+    (OFFICER, HP_ROOM, "/转办 1 城管", "err_forbidden"),  # 和平里 is not in the street
+    (OFFICER, None, "/督办 和平里 1", "dept_unknown_community"),
+    (HP_SEC, None, "/转办 1 城管", "err_no_street"),
+]
+
+
+@pytest.mark.parametrize("who,room,said,expected", SCOPE_CASES,
+                         ids=[f"{w}-{c.split()[0]}-{c.split()[1]}-{e}" for w, _, c, e in SCOPE_CASES])
+async def test_scope_by_level(street, who, room, said, expected):
+    before = await snapshot(street)
+    replies = await hp(street, who, said, room, mentions=())
+    assert keys(replies)[0] == expected, texts(replies)
+    if expected.startswith("err_") or expected.startswith("dept_unknown"):
+        assert await snapshot(street) == before
+
+
+async def test_a_grid_workers_statistics_and_notices_cover_only_their_grid(street):
+    stats = texts(await street.say(GRID_WORKER, "/统计 本月", None))
+    assert "诉求 2 件" in stats  # #1 and #2 of 东区; not 西区's #3
+    assert "诉求 3 件" in texts(await street.say(SECRETARY, "/统计 本月", None))
+    preview = texts(await street.say(GRID_WORKER, "/广播 全体 明天停水", None))
+    assert "东区网格群" in preview and "党员志愿者群" in preview and "西区网格群" not in preview
+
+
+async def test_a_department_answers_only_for_its_own_work(street):
+    await street.say(SECRETARY, "/转办 1 城管 限3天", None)
+    await street.say(SECRETARY, "/转办 2 城管 限3天", None)
+    await hp(street, AP_SEC, "/转办 1 城管 限3天")
+    before = await snapshot(street)
+    assert keys(await hp(street, DEPT_GS, "受理 2")) == ["dept_no_task"]  # 供水 was not asked
+    assert keys(await hp(street, DEPT_CG, "受理 1")) == ["dept_which_community"]  # #1 of 幸福里? of 安平里
+    assert keys(await hp(street, DEPT_CG, "办结 3 修好了")) == ["dept_no_task"]
+    assert await snapshot(street) == before
+    assert keys(await hp(street, DEPT_CG, "受理 安平里 1"))[0] == "dept_accept_ok"
+    assert keys(await hp(street, DEPT_CG, "受理 2"))[0] == "dept_accept_ok"
+    assert (await street.ticket(1, "anping")).status == "claimed"
+    assert keys(await hp(street, DEPT_CG, "受理 2")) == ["dept_bad_step"]  # once

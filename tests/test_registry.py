@@ -72,10 +72,10 @@ async def test_help_is_generated_per_role(bot):
 
 
 async def test_unknown_commands_from_staff_get_the_staff_help_not_the_resident_list(bot):
-    replies = await bot.say(SECRETARY, "/转办 5 城管局 限3天", None)
+    replies = await bot.say(SECRETARY, "/通报 5 城管局 限3天", None)
     assert keys(replies) == ["unknown_command"]
-    assert "没有「/转办」这个命令" in replies[0].text and "/广播" in replies[0].text
-    in_group = await bot.say(SECRETARY, "/转办 5 城管局", MEMBERS)
+    assert "没有「/通报」这个命令" in replies[0].text and "/广播" in replies[0].text
+    in_group = await bot.say(SECRETARY, "/通报 5 城管局", MEMBERS)
     assert keys(in_group) == ["unknown_command"]
 
 
@@ -88,7 +88,7 @@ async def test_verify_understands_agree(bot):
 
 async def test_help_shows_ones_own_part_in_full_and_the_rest_in_a_line(bot):
     secretary = texts(await bot.say(SECRETARY, "帮助", None))
-    assert secretary.index("【书记/网格员】") < secretary.index("【党员/志愿者也能用】")
+    assert secretary.index("【书记/网格员/街道】") < secretary.index("【党员/志愿者也能用】")
     assert len(secretary.splitlines()) < 40
     detail = await bot.say(MEMBER_LI, "帮助 接单", MEMBERS)
     assert keys(detail) == ["help_command"] and "「#12 我来」" in detail[0].text and "抢单" in detail[0].text

@@ -114,6 +114,8 @@ def path(template: str) -> st.SearchStrategy[str]:
         "/api/communities/{community_id}/ledger.xlsx": st.tuples(SEGMENT),
         "/api/reports/{community}/{month}.xlsx": st.tuples(SEGMENT, MONTH),
         "/files/{prefix}/{name}": st.tuples(SEGMENT, SEGMENT),
+        "/api/reports/street/{street}/{month}.xlsx": st.tuples(SEGMENT, MONTH),
+        "/api/reports/unit/{unit}/{month}.xlsx": st.tuples(SEGMENT, MONTH),
     }.get(template, st.just(()))
 
     def fill(values: tuple) -> str:
@@ -133,6 +135,8 @@ ROUTES = {
     ("GET", "/api/people/{person_id}/statement.xlsx"): "get",
     ("GET", "/api/communities/{community_id}/ledger.xlsx"): "get",
     ("GET", "/api/reports/{community}/{month}.xlsx"): "get",
+    ("GET", "/api/reports/street/{street}/{month}.xlsx"): "get",
+    ("GET", "/api/reports/unit/{unit}/{month}.xlsx"): "get",
     ("GET", "/api/sim/outbox"): "get", ("GET", "/api/sim/directory"): "get",
     ("POST", "/api/sim/messages"): "post",
     ("GET", "/files/{prefix}/{name}"): "get",

@@ -14,6 +14,7 @@ class Community(SQLModel, table=True):
     name: str
     # Ticket numbers are short and per community; this is the last one handed out.
     last_ticket_no: int = 0
+    street_id: str | None = Field(default=None, max_length=64)  # bot.db.models_streets.Street
 
 
 class Grid(SQLModel, table=True):
@@ -226,4 +227,4 @@ class TicketWatcher(SQLModel, table=True):
 
 # Tables of other areas live in their own modules; importing them here puts every
 # table on SQLModel.metadata for Alembic and the tests.
-from bot.db import models_files, models_members, models_schedule  # noqa: E402,F401
+from bot.db import models_files, models_lists, models_members, models_schedule, models_streets  # noqa: E402,F401

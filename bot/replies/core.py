@@ -25,7 +25,8 @@ STATUS_NAMES = {
     "cancelled": "已撤销",
 }
 
-ROLE_NAMES = {"resident": "居民", "member": "党员/志愿者", "grid_worker": "网格员", "secretary": "书记"}
+ROLE_NAMES = {"resident": "居民", "member": "党员/志愿者", "grid_worker": "网格员", "secretary": "书记",
+              "street_officer": "街道干部", "department": "部门联系人"}
 
 TEXT: dict[str, str] = {
     # Tickets: residents

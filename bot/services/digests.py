@@ -64,6 +64,14 @@ async def plan(*, session: AsyncSession, now: datetime, settings) -> int:
         for kind, part, at in due:
             added += await jobs.add(session=session, key=f"{kind}:{community_id}:{part}", kind=kind,
                                     community_id=community_id, due_at=at)
+    for kind, part, at in due:
+        if kind == "monthly":  # and the street's report (issue 13)
+            from bot.services import street_reports
+
+            added += await street_reports.plan(session=session, part=part, due_at=at)
+            from bot.services import units
+
+            added += await units.plan(session=session, part=part, due_at=at)
     return added
 
 

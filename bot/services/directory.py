@@ -26,8 +26,12 @@ from bot.db.prepared import Prepared
 from bot.db.upsert import insert_ignore, prepared_insert_ignore
 
 RESIDENT, MEMBER, GRID_WORKER, SECRETARY = "resident", "member", "grid_worker", "secretary"
-ROLES = (RESIDENT, MEMBER, GRID_WORKER, SECRETARY)
-STAFF = (SECRETARY, GRID_WORKER)
+# Held in every community of a street (issue 13; derived by bot.services.streets.expand_roles).
+STREET_OFFICER, DEPARTMENT = "street_officer", "department"
+ROLES = (RESIDENT, MEMBER, GRID_WORKER, SECRETARY, STREET_OFFICER, DEPARTMENT)
+# Staff of one community; the street officer acts as staff in every community of the street.
+COMMUNITY_STAFF = (SECRETARY, GRID_WORKER)
+STAFF = (SECRETARY, GRID_WORKER, STREET_OFFICER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +111,7 @@ async def home_community(*, session: AsyncSession, person_id: str) -> str | None
     ).all()
     if not rows:
         return None
-    rank = {SECRETARY: 0, GRID_WORKER: 1, MEMBER: 2, RESIDENT: 3}
+    rank = {SECRETARY: 0, GRID_WORKER: 1, STREET_OFFICER: 2, DEPARTMENT: 3, MEMBER: 4, RESIDENT: 5}
     return min(rows, key=lambda r: (rank.get(r.role, 9), r.community_id)).community_id
 
 

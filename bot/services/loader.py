@@ -17,6 +17,8 @@ The format (see examples/community.yaml for a full one):
           - {id: wang, name: 王书记, roles: [secretary]}
           - {id: li, name: 李师傅, roles: [member], grid: 1号楼, skills: 水电维修}
 
+Streets, districts and departments above the communities: see bot/services/streets.py.
+
 Loading is idempotent: rows are matched by id (grids by name) and updated.
 """
 from __future__ import annotations
@@ -30,8 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.directory_cache import cache_of, mark_changed
 from bot.db.hooks import after_commit
 from bot.db.models import Community, Grid, Room
+from bot.db.models_streets import Street
 from bot.replies import say
-from bot.services import directory
+from bot.services import directory, streets, units
 
 GRID_LEVELS = ("estate", "building", "unit")
 ROOM_KINDS = ("grid", "members")
@@ -62,14 +65,20 @@ async def load(*, session: AsyncSession, data: dict) -> dict[str, int]:
         after_commit(session, cache.clear)  # and again once they have (bot.db.directory_cache)
     mark_changed(session)
     counts = {"communities": 0, "grids": 0, "rooms": 0, "people": 0}
+    counts.update(await streets.load_streets(session=session, data=data, fail=_fail))
     for c in data["communities"]:
         _require(c, ("id", "name"), "community")
+        street_id = str(c["street"]) if c.get("street") is not None else None
+        if street_id is not None and await session.get(Street, street_id) is None:
+            raise LoadError("load_unknown_street", community=c["id"], street=street_id)
         community = await session.get(Community, str(c["id"]))
         if community is None:
-            community = Community(id=str(c["id"]), name=c["name"])
+            community = Community(id=str(c["id"]), name=c["name"], street_id=street_id)
             session.add(community)
         else:
             community.name = c["name"]
+            if "street" in c:
+                community.street_id = street_id
         await session.flush()
         counts["communities"] += 1
         grids: dict[str, Grid] = {}
@@ -100,7 +109,13 @@ async def load(*, session: AsyncSession, data: dict) -> dict[str, int]:
                                          role=role, grid_id=grid.id if grid else None, skills=p.get("skills"))
             counts["people"] += 1
         await session.flush()
+    await streets.expand_roles(session=session)
+    counts["units"] = await units.load_units(session=session, data=data, fail=_fail)
     return counts
+
+
+def _fail(key: str, **fields: object) -> None:
+    raise LoadError(key, **fields)
 
 
 async def _load_grid(session, community_id, g, parent, grids, counts) -> None:

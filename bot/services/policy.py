@@ -74,3 +74,10 @@ def skill_score(skills: str | None, category: str, settings=None) -> int:
     if not skills:
         return 0
     return sum(1 for word in skill_keywords(category, settings) if word in skills)
+
+
+def department_rules(settings=None) -> tuple[int, timedelta, timedelta]:
+    """(default days of a /转办, alert delay after a missed deadline, time to 报到 after /吹哨)."""
+    table = _rules(settings).get("department") or {}
+    return (int(table.get("default_days", 3)), timedelta(hours=float(table.get("alert_after_hours", 24))),
+            timedelta(hours=float(table.get("report_within_hours", 2))))

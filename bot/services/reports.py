@@ -31,7 +31,16 @@ def summary_text(f: Figures, *, title: str) -> str:
         claim_minutes=_num(f.median_claim_minutes, 0), close_hours=_num(f.median_close_hours),
         overdue=f.overdue, with_deadline=f.with_deadline, overdue_rate=_pct(f.overdue_rate),
         rating=_num(f.avg_rating), members=members or say("stats_members_none"),
-    )
+    ) + departments_text(f.departments)
+
+
+def departments_text(rows) -> str:
+    """Escalations by department (issue 13), when there were any."""
+    if not rows:
+        return ""
+    return say("stats_departments", items="".join(
+        say("stats_department_item", name=r.name, handed=r.handed, finished=r.finished, on_time=r.on_time,
+            overdue=r.overdue, rate=_pct(r.on_time_rate)) for r in rows))
 
 
 def _stamp(dt: datetime | None) -> str:
@@ -76,9 +85,21 @@ def workbook(f: Figures, *, community: str, title: str, now: datetime, names: di
     members.append(say("xlsx_head_members").split("|"))
     for i, (name, done, pts) in enumerate(f.top_members, 1):
         members.append([i, name, done, pts])
-    for sheet in (cats, detail, members):
+    sheets = [cats, detail, members]
+    if f.departments:
+        sheets.append(department_sheet(wb, f.departments))
+    for sheet in sheets:
         for cell in sheet[1]:
             cell.font = bold
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def department_sheet(wb: Workbook, rows):
+    """The per-department table (issue 13): escalations and their on-time rate."""
+    sheet = wb.create_sheet(say("xlsx_sheet_departments"))
+    sheet.append(say("xlsx_head_departments").split("|"))
+    for r in rows:
+        sheet.append([r.name, r.handed, r.finished, r.on_time, r.overdue, r.on_time_rate])
+    return sheet

@@ -1,7 +1,16 @@
-"""Whose tickets a member of staff may act on: a secretary, the whole community; a grid worker,
-the tickets of the grid(s) they are responsible for (their grid_worker roles' grids and every
-grid below). A grid worker recorded without a grid covers the whole community, as before grids
-were given to grid workers. A ticket with no grid is the secretary's.
+"""Whose tickets and places a member of staff may act on (issue 13: every permission check goes here).
+
+Levels: district → street → community → grid (estate → building → unit).
+- a street officer: every community of their street (they hold ``street_officer`` in each, see
+  bot.services.streets.expand_roles; in a community of another street they hold nothing);
+- a secretary: their community;
+- a grid worker: the grid(s) they are responsible for (their grid_worker roles' grids and every
+  grid below). A grid worker recorded without a grid covers the whole community, as before grids
+  were given to grid workers. A ticket with no grid is the secretary's.
+
+The dispatcher's role check (``roles=`` on a route) already confines everyone to the communities
+where they hold a role; the functions here narrow a grid worker to their grids, for tickets
+(/派单, /验收, /上报 …), statistics (/统计) and notices (/广播).
 
 A ticket's grid is its building's when the building is in the directory (吴奶奶 may write
 about 6号楼 in the 东区 group), otherwise the grid of the group it was reported in."""
@@ -10,10 +19,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Grid, PersonRole, Ticket
+from bot.db.models import Grid, PersonRole, Room, Ticket
 from bot.errors import DomainError
 from bot.services import grids as grids_tree
-from bot.services.directory import GRID_WORKER, SECRETARY
+from bot.services.directory import GRID_WORKER, SECRETARY, STREET_OFFICER
+
+# Roles that see the whole community (a secretary there, a street officer of its street).
+WHOLE_COMMUNITY = frozenset({SECRETARY, STREET_OFFICER})
 
 
 def ticket_grid(ticket: Ticket, grids: list[Grid]) -> int | None:
@@ -39,15 +51,53 @@ async def worker_grids(*, session: AsyncSession, person_id: str, community_id: s
     return list(await session.scalars(select(Grid).where(Grid.id.in_(grid_ids)).order_by(Grid.id)))
 
 
+async def reach(*, session: AsyncSession, person_id: str, roles: frozenset[str],
+                community_id: str) -> tuple[set[int], list[Grid]] | None:
+    """The grid ids a member of staff may act in (with the grids they were given), or None for the
+    whole community."""
+    if roles & WHOLE_COMMUNITY or GRID_WORKER not in roles:
+        return None
+    mine = await worker_grids(session=session, person_id=person_id, community_id=community_id)
+    if mine is None:
+        return None
+    every = await community_grids(session=session, community_id=community_id)
+    return set().union(*(grids_tree.subtree(grid, every) for grid in mine)), mine
+
+
 async def check_ticket(*, session: AsyncSession, person_id: str, roles: frozenset[str], ticket: Ticket) -> None:
     """Refuse (DomainError) a grid worker acting on a ticket outside their grid(s)."""
-    if SECRETARY in roles or GRID_WORKER not in roles:
+    allowed = await reach(session=session, person_id=person_id, roles=roles, community_id=ticket.community_id)
+    if allowed is None:
         return
-    mine = await worker_grids(session=session, person_id=person_id, community_id=ticket.community_id)
-    if mine is None:
-        return
-    every = await community_grids(session=session, community_id=ticket.community_id)
-    place = ticket_grid(ticket, every)
-    if place is not None and place in set().union(*(grids_tree.subtree(grid, every) for grid in mine)):
+    ids, mine = allowed
+    place = ticket_grid(ticket, await community_grids(session=session, community_id=ticket.community_id))
+    if place is not None and place in ids:
         return
     raise DomainError("err_outside_grid", number=ticket.number, grids="、".join(g.name for g in mine))
+
+
+async def check_grid(*, session: AsyncSession, person_id: str, roles: frozenset[str], community_id: str,
+                     grid: Grid | None) -> list[int] | None:
+    """The grid ids a statistic may cover: ``grid``'s subtree when given (refused outside a grid
+    worker's grids), a grid worker's own grids when not, or None (the whole community)."""
+    allowed = await reach(session=session, person_id=person_id, roles=roles, community_id=community_id)
+    every = await community_grids(session=session, community_id=community_id)
+    if grid is not None:
+        if allowed is not None and grid.id not in allowed[0]:
+            raise DomainError("err_outside_grid_place", place=grid.name,
+                              grids="、".join(g.name for g in allowed[1]))
+        return sorted(grids_tree.subtree(grid, every))
+    return sorted(allowed[0]) if allowed is not None else None
+
+
+async def check_rooms(*, session: AsyncSession, person_id: str, roles: frozenset[str], community_id: str,
+                      rooms: list[Room], scope_word: str) -> list[Room]:
+    """The rooms of a notice a member of staff may send to: a grid worker reaches the groups of their
+    own grids (and the members' group); a scope that reaches only other grids is refused."""
+    allowed = await reach(session=session, person_id=person_id, roles=roles, community_id=community_id)
+    if allowed is None:
+        return rooms
+    kept = [r for r in rooms if r.kind != "grid" or r.grid_id in allowed[0]]
+    if not kept:
+        raise DomainError("err_outside_grid_place", place=scope_word, grids="、".join(g.name for g in allowed[1]))
+    return kept

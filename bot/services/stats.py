@@ -8,6 +8,7 @@ Definitions (documented in the reply texts too):
 - most active members: people holding the member role in the community (residents and staff
   who are not members do not count), by tickets of theirs completed in the period, then points
   earned in it;
+- escalations by department and their on-time rate: see bot.services.rollup;
 - with a grid (``/统计 本月 东区``): the tickets of that grid and the grids below it (a ticket's
   grid as bot.services.scope.ticket_grid says), and the members whose home grid is there.
 Medians are computed in Python so both databases agree.
@@ -45,6 +46,7 @@ class Figures:
     avg_rating: float | None = None
     top_members: list[tuple[str, int, int]] = field(default_factory=list)  # name, done, points
     tickets: list[Ticket] = field(default_factory=list)
+    departments: list = field(default_factory=list)  # bot.services.rollup.DepartmentRow, by department
 
     @property
     def overdue_rate(self) -> float | None:
@@ -130,6 +132,9 @@ async def figures(*, session: AsyncSession, community_id: str, start: datetime, 
     ratings = [t.rating for t in rows if t.rating is not None]
     f.avg_rating = sum(ratings) / len(ratings) if ratings else None
     f.top_members = await _top_members(session, community_id, start, end, top, grid_ids)
+    from bot.services.rollup import department_rows  # rollup builds on this module
+
+    f.departments = (await department_rows(session=session, ticket_ids=[t.id for t in rows], now=now))[0]
     return f
 
 

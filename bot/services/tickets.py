@@ -41,10 +41,13 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
     "verify": (frozenset({DONE}), VERIFIED, "验收"),
     "close": (frozenset({VERIFIED}), CLOSED, "评价"),
     "cancel": (frozenset({OPEN, CLAIMED}), CANCELLED, "撤销"),
+    # Handed to a department (/转办, issue 13): the department holds it, nobody claims it.
+    "transfer": (frozenset({OPEN, CLAIMED}), CLAIMED, "转办"),
+    "dept_complete": (frozenset({CLAIMED}), DONE, "办结"),
 }
 MAX_TEXT = 1000
 # action → the Ticket column that records when it last happened
-_STAMPS = {"claim": "claimed_at", "assign": "claimed_at", "complete": "done_at",
+_STAMPS = {"claim": "claimed_at", "assign": "claimed_at", "complete": "done_at", "dept_complete": "done_at",
            "verify": "verified_at", "close": "closed_at"}
 
 
@@ -214,6 +217,8 @@ async def claim(*, session: AsyncSession, ticket: Ticket, person_id: str) -> Non
     if ticket.reporter_id == person_id:
         raise DomainError("err_own_ticket", number=ticket.number)
     if ticket.status == CLAIMED:
+        if ticket.claimer_id is None:  # handed to a department (issue 13)
+            raise DomainError("err_with_department", number=ticket.number)
         claimer = await session.get(Person, ticket.claimer_id) if ticket.claimer_id else None
         if ticket.claimer_id == person_id:
             raise DomainError("err_bad_transition", number=ticket.number, status="您已认领", action="重复认领")
@@ -259,6 +264,21 @@ async def release(*, session: AsyncSession, ticket: Ticket, person_id: str) -> N
     await _transition(session=session, ticket=ticket, action="release", actor_id=person_id,
                       claimer_is=person_id, claimer_id=None)
     await _end_claim(session=session, ticket=ticket, person_id=person_id, outcome="released")
+
+
+async def transfer(*, session: AsyncSession, ticket: Ticket, actor_id: str, note: str) -> None:
+    """The ticket goes to a department (bot.services.departments): whoever had claimed it lets go."""
+    previous = ticket.claimer_id
+    await _transition(session=session, ticket=ticket, action="transfer", actor_id=actor_id, note=note,
+                      claimer_id=None, claimed_at=ticket.claimed_at or utcnow())
+    if previous:
+        await _end_claim(session=session, ticket=ticket, person_id=previous, outcome="transferred")
+
+
+async def department_done(*, session: AsyncSession, ticket: Ticket, actor_id: str, note: str) -> None:
+    """A department finished a transferred ticket: it waits for the secretary's 验收."""
+    await _transition(session=session, ticket=ticket, action="dept_complete", actor_id=actor_id, note=note,
+                      claimer_is=None)
 
 
 async def complete(*, session: AsyncSession, ticket: Ticket, person_id: str, note: str) -> None:

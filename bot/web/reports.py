@@ -42,5 +42,55 @@ async def monthly_xlsx(request: web.Request) -> web.Response:
     })
 
 
+async def street_xlsx(request: web.Request) -> web.Response:
+    """GET /api/reports/street/{street}/{yyyy-mm}.xlsx: the street's monthly report (issue 13)."""
+    from bot.db.models_streets import Street
+    from bot.services import rollup, street_reports
+    from bot.web.app import RUNTIME, json_error
+
+    street_id = bounds.identifier(request.match_info["street"], field="街道 id", limit=bounds.COMMUNITY_ID_MAX)
+    year, month = bounds.month(request.match_info["month"])
+    now = utcnow()
+    start, end = stats.month_span(year, month)
+    async with request.app[RUNTIME].db.sessions() as session:
+        street = await session.get(Street, street_id)
+        if street is None:
+            return json_error(404, say("web_street_not_found", street=street_id))
+        sf = await rollup.street_figures(session=session, street=street, start=start, end=end, now=now)
+    viewer = viewer_of(request)
+    private = {t.id for t in sf.total.tickets if not visibility.can_see_details(viewer, t)}
+    body = street_reports.workbook(sf, now=now, private=private,
+                                   title=say("street_report_title", street=street.name, year=year, month=month))
+    filename = f"street-{re.sub(r'[^A-Za-z0-9._-]', '_', street_id)}-{year:04d}-{month:02d}.xlsx"
+    return web.Response(body=body, headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
+async def unit_xlsx(request: web.Request) -> web.Response:
+    """GET /api/reports/unit/{unit}/{yyyy-mm}.xlsx: what a work unit's members did (issue 13)."""
+    from bot.db.models_streets import WorkUnit
+    from bot.services import units
+    from bot.web.app import RUNTIME, json_error
+
+    unit_id = bounds.identifier(request.match_info["unit"], field="单位 id", limit=bounds.COMMUNITY_ID_MAX)
+    year, month = bounds.month(request.match_info["month"])
+    start, end = stats.month_span(year, month)
+    async with request.app[RUNTIME].db.sessions() as session:
+        unit = await session.get(WorkUnit, unit_id)
+        if unit is None:
+            return json_error(404, say("web_unit_not_found", unit=unit_id))
+        rows = await units.member_rows(session=session, unit_id=unit_id, start=start, end=end)
+    body = units.workbook(unit, rows, say("report_title_month", year=year, month=month))
+    filename = f"unit-{re.sub(r'[^A-Za-z0-9._-]', '_', unit_id)}-{year:04d}-{month:02d}.xlsx"
+    return web.Response(body=body, headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
 def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/reports/unit/{unit}/{month}.xlsx", unit_xlsx)
+    app.router.add_get("/api/reports/street/{street}/{month}.xlsx", street_xlsx)
     app.router.add_get("/api/reports/{community}/{month}.xlsx", monthly_xlsx)

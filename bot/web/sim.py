@@ -182,8 +182,28 @@ async def get_directory(request: web.Request) -> web.Response:
         for pid, pname, role, community in rows:
             entry = people.setdefault((pid, community), {"id": pid, "name": pname, "roles": [], "community": community})
             entry["roles"].append(role)
-    return web.json_response({"communities": communities, "rooms": rooms, "people": list(people.values())},
-                             dumps=_dumps)
+        street_list = await _streets(session)
+    return web.json_response({"communities": communities, "rooms": rooms, "people": list(people.values()),
+                              "streets": street_list}, dumps=_dumps)
+
+
+async def _streets(session) -> list[dict]:
+    """Streets above the communities, with their officers and departments (issue 13)."""
+    from sqlalchemy import select
+
+    from bot.db.models_streets import Street
+    from bot.services import streets
+
+    out = []
+    for street in await session.scalars(select(Street).order_by(Street.id)):
+        out.append({
+            "id": street.id, "name": street.name, "district": street.district_id,
+            "communities": [c.id for c in await streets.communities_of(session=session, street_id=street.id)],
+            "officers": await streets.officers_of(session=session, street_id=street.id),
+            "departments": [{"id": d.id, "name": d.name, "contact": d.contact_id, "room": d.room_id}
+                            for d in await streets.departments_of(session=session, street_id=street.id)],
+        })
+    return out
 
 
 def add_routes(app: web.Application) -> None:

@@ -1,0 +1,78 @@
+"""Work units (双报到, issue 13): the demo's two units support its communities; a unit's contact gets
+a monthly report of what its members did, in any community (积分互认), as chat text and .xlsx; the
+street sees which units' members have not served in N months."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from openpyxl import load_workbook
+
+from bot.clock import to_local, utcnow
+from bot.services import loader
+from bot.web.app import create_app
+from tests.harness import MEMBER_LI, MEMBERS, SECRETARY, keys, texts
+from tests.schedule_helpers import local, private_to, tick
+
+FGW_CONTACT, SWJ_CONTACT, OFFICER = "fgw-zhao", "swj-qin", "st-zhang"
+
+
+async def li_serves_in_both_communities(bot) -> int:
+    """李师傅 (市发改委) finishes a ticket in 幸福里 (rated 4) and earns points in 安平里 too."""
+    number = await bot.done_ticket()
+    await bot.say(SECRETARY, f"/验收 {number} 通过", None)
+    await bot.say("res-zhao", f"评价 {number} 4", None)
+    async with bot.runtime.db.transaction() as session:  # 李师傅 also reports in 安平里 (a member there)
+        await loader.load(session=session, data={"communities": [{"id": "anping", "name": "安平里社区", "people": [
+            {"id": MEMBER_LI, "name": "李师傅", "roles": ["member"]}]}]})
+    assert "+3" in texts(await bot.say("sec-ma", "/加分 @李师傅 3 帮忙", None, name="马书记"))
+    return number
+
+
+async def test_a_units_monthly_report_counts_service_everywhere(bot):
+    await li_serves_in_both_communities(bot)
+    month = to_local(utcnow()).strftime("%Y-%m")
+    async with TestClient(TestServer(create_app(bot.runtime))) as client:
+        resp = await client.get(f"/api/reports/unit/fgw/{month}.xlsx")
+        assert resp.status == 200
+        book = load_workbook(io.BytesIO(await resp.read()))
+        assert (await client.get(f"/api/reports/unit/nowhere/{month}.xlsx")).status == 404
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("市发改委机关党委", f"{int(month[:4])}年{int(month[5:])}月")
+    by_name = {r[0]: r for r in rows[2:]}
+    li = by_name["李师傅"]
+    assert li[1] == 1 and li[2] == 0 and li[3] > 3 and li[4] == 4 and li[5] == "是"  # 幸福里's points and 安平里's 3
+    assert by_name["陈老师"][1:4] == (0, 0, 0) and by_name["陈老师"][5] == "否"
+
+    first = (to_local(utcnow()).date().replace(day=1) + timedelta(days=32)).replace(day=1)
+    await tick(bot, local(first, 9, 0))
+    sent = private_to(await bot.outbox(), FGW_CONTACT)
+    assert len(sent) == 1 and "市发改委机关党委" in sent[0].text and f"/api/reports/unit/fgw/{month}.xlsx" in sent[0].text
+    assert "1/2 人参与了服务" in sent[0].text and "李师傅：服务 1 次" in sent[0].text
+    assert "税务局" in private_to(await bot.outbox(), SWJ_CONTACT)[0].text
+    await tick(bot, local(first, 9, 20))
+    assert len(private_to(await bot.outbox(), FGW_CONTACT)) == 1  # once
+
+
+async def test_the_street_sees_units_whose_members_did_not_serve(bot):
+    await li_serves_in_both_communities(bot)
+    secretary = texts(await bot.say(SECRETARY, "/单位 考核 3", None))
+    assert "市发改委机关党委：陈老师" in secretary and "区税务局党支部：刘大姐" in secretary
+    street = texts(await bot.say(OFFICER, "/单位 考核 3个月", None, name="张主任"))
+    assert "区税务局党支部：刘大姐、郑师傅" in street
+    assert "李师傅" not in street
+    for bad in ("/单位", "/单位 考核 x", "/单位 考核 99", "/单位 报告"):
+        assert keys(await bot.say(SECRETARY, bad, None)) == ["err_usage"], bad
+    assert keys(await bot.say(MEMBER_LI, "/单位 考核 3", MEMBERS)) == ["err_forbidden"]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"communities": [], "units": [{"id": "u", "name": "U", "communities": ["nowhere"]}]}, "社区「nowhere」不存在"),
+    ({"communities": [], "units": [{"id": "u", "name": "U", "members": ["ghost"]}]}, "党员「ghost」不存在"),
+])
+async def test_bad_units_are_refused(bot, data, message):
+    with pytest.raises(loader.LoadError, match=message):
+        async with bot.runtime.db.transaction() as session:
+            await loader.load(session=session, data=data)
