@@ -83,6 +83,14 @@ class Settings(BaseSettings):
     wecom_encoding_aes_key: str | None = None
     wecom_bot_names: str = ""
 
+    # --- The office console (issue 14): /后台 links, sessions --------------------------------
+    # Signs login links and sessions. Required outside TRANSPORT=sim (without it the console is not
+    # started and /后台 says so); the simulator falls back to a secret that dies with the process.
+    console_secret: str | None = None
+    console_link_minutes: int = 10
+    console_links_per_hour: int = 5  # per person
+    console_session_hours: int = 8
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

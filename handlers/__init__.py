@@ -9,6 +9,7 @@ def build_routers() -> list[Router]:
     from handlers import (
         activities,
         common,
+        console,
         conversation,
         demands,
         member,
@@ -21,7 +22,7 @@ def build_routers() -> list[Router]:
     )
 
     return [secretary.router, member.router, resident.router, points.router, registration.router,
-            activities.router, shop.router, common.router, schedule.router, conversation.router, demands.router]
+            activities.router, shop.router, console.router, common.router, schedule.router, conversation.router, demands.router]
 
 
 def group_chatter(room, text: str) -> bool:
