@@ -205,3 +205,59 @@ async def test_a_grid_worker_sees_and_acts_on_their_grid_only(bot):
         audit = [(a.person_id, a.action, a.target) for a in await session.scalars(
             select(ConsoleAudit).order_by(ConsoleAudit.id))]
     assert audit == [(GRID_WORKER, "login", None), (GRID_WORKER, "ticket.assign", f"ticket:{east_id}")]
+
+
+async def _secretary_client(bot):
+    client = client_of(bot)
+    await client.start_server()
+    cookie = await login(client, await link_for(bot))
+    return client, cookie, await csrf_of(client, cookie)
+
+
+async def test_verify_a_done_ticket_from_the_console_posts_points_and_tells_people(bot):
+    number = await bot.done_ticket()
+    ticket = await bot.ticket(number)
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        page = await (await client.get(f"/console/tickets/{ticket.id}", headers=cookie)).text()
+        assert "验收通过" in page and "办完" in page  # the button and the timeline
+        resp = await client.post(f"/console/tickets/{ticket.id}/verify", headers=cookie,
+                                 data={"csrf": token, "verdict": "通过"}, allow_redirects=False)
+        assert resp.status == 303, await resp.text()
+        done = await (await client.get(resp.headers["Location"], headers=cookie)).text()
+        assert "已完成：验收" in done and "验收通过" in done
+    finally:
+        await client.close()
+    assert (await bot.ticket(number)).status == "verified"
+    from bot.services import points
+
+    async with bot.runtime.db.sessions() as session:
+        assert await points.balance(session=session, person_id=MEMBER_LI) > 0
+    told = {(m.to_person, m.reply_key) for m in await bot.outbox()}
+    assert (MEMBER_LI, "ticket_verified_claimer") in told
+
+
+async def test_reject_and_recategorize_from_the_console(bot):
+    number = await bot.done_ticket()
+    ticket = await bot.ticket(number)
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        resp = await client.post(f"/console/tickets/{ticket.id}/verify", headers=cookie,
+                                 data={"csrf": token, "verdict": "驳回", "reason": "灯还是不亮"}, allow_redirects=False)
+        assert resp.status == 303
+        again = await client.post(f"/console/tickets/{ticket.id}/verify", headers=cookie,
+                                  data={"csrf": token, "verdict": "通过"})
+        assert again.status == 400 and re.search(r"[\u4e00-\u9fff]", await again.text())  # not done any more
+        bad = await client.post(f"/console/tickets/{ticket.id}/category", headers=cookie,
+                                data={"csrf": token, "category": "nonsense"})
+        assert bad.status == 400 and "可选" in await bad.text()
+        ok = await client.post(f"/console/tickets/{ticket.id}/category", headers=cookie,
+                               data={"csrf": token, "category": "safety"}, allow_redirects=False)
+        assert ok.status == 303
+    finally:
+        await client.close()
+    ticket = await bot.ticket(number)
+    assert ticket.status == "claimed" and ticket.category == "safety"
+    async with bot.runtime.db.sessions() as session:
+        actions = [a.action for a in await session.scalars(select(ConsoleAudit).order_by(ConsoleAudit.id))]
+    assert actions == ["login", "ticket.verify", "ticket.verify", "ticket.category"]

@@ -15,5 +15,6 @@ TEXT: dict[str, str] = {
     "console_forbidden": "没有权限：这不在您负责的范围内",
     "console_csrf": "表单已过期，请刷新页面后重试",
     "console_logged_out_page": "已退出后台。需要时请在私聊里重新发送「/后台」",
+    "err_console_category": "没有这个类别，可选：{categories}",
     "console_done": "已完成：{what}",
 }

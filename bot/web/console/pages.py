@@ -14,6 +14,9 @@ from bot.web.console.access import viewer
 
 STATIC = Path(__file__).resolve().parent / "static"
 URGENCY_NAMES = {"urgent": "紧急", "normal": "一般", "low": "不急"}
+ACTION_NAMES = {"create": "提交", "claim": "认领", "assign": "派单", "release": "放弃", "complete": "办完",
+                "verify": "验收通过", "reject": "验收驳回", "cancel": "撤销", "close": "办结", "escalate": "升级推送",
+                "overdue": "超时", "plus_one": "又有人反映", "relocate": "改位置", "recategorize": "改类别"}
 
 
 def local_time(value: datetime | None) -> str:
@@ -39,7 +42,7 @@ def _escape(text: str) -> str:
 def context(request: web.Request, page: str, **values) -> dict:
     me = viewer(request)
     return {"me": me, "page": page, "status_names": STATUS_NAMES, "category_names": CATEGORY_NAMES,
-            "urgency_names": URGENCY_NAMES, "csrf": me.csrf, **values}
+            "urgency_names": URGENCY_NAMES, "action_names": ACTION_NAMES, "csrf": me.csrf, **values}
 
 
 async def today(request: web.Request) -> web.Response:

@@ -4,6 +4,7 @@ Actions go through the services the chat commands use (bot.services.tickets, peo
 every one is checked against the viewer's scope and written to the audit log."""
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 import aiohttp_jinja2
@@ -11,12 +12,13 @@ from aiohttp import web
 
 from bot import clock
 from bot.errors import DomainError
+from bot.messages import IncomingMessage
 from bot.replies import CATEGORY_NAMES, STATUS_NAMES, say
-from bot.services import console_auth, console_views, people, scope, tickets
+from bot.services import console_actions, console_auth, console_views, scope
 from bot.web.console.access import page_error, viewer
-from bot.web.console.pages import context
+from bot.web.console.pages import context, message_page
 
-DONE = {"assign": "派单"}
+DONE = {"assign": "派单", "verify": "验收", "category": "改类别"}
 
 
 def _day(value: str) -> date | None:
@@ -79,41 +81,68 @@ async def ticket_detail(request: web.Request) -> web.Response:
         notice=say("console_done", what=DONE[request.query["ok"]]) if request.query.get("ok") in DONE else ""))
 
 
+# Chat commands the console's buttons send on the person's behalf: the same handler, scope checks,
+# points and notices as typed in chat (the bot's answer also lands in the person's private chat).
+CHAT_ACTIONS = {"assign": "派单", "verify": "验收"}
+OK_KEYS = {"ticket_assigned_ok", "ticket_verified_ok", "ticket_rejected_ok"}
+
+
+def _chat_text(action: str, number: int, form) -> str:
+    if action == "assign":
+        who = " ".join(str(form.get("person", "")).split())[:50].lstrip("@")
+        if not who:
+            raise DomainError("err_usage", usage="派给：填写党员或网格员的名字")
+        return f"/派单 {number} {who}"
+    verdict = str(form.get("verdict", ""))
+    if verdict == "通过":
+        return f"/验收 {number} 通过"
+    if verdict == "驳回":
+        reason = " ".join(str(form.get("reason", "")).split())[:200]
+        return f"/验收 {number} 驳回 {reason}".rstrip()
+    raise DomainError("err_usage", usage="验收：通过 或 驳回")
+
+
 async def ticket_action(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME
 
     me = viewer(request)
     form = await request.post()
     action = request.match_info["action"]
-    async with request.app[RUNTIME].db.transaction() as session:
+    if action not in (*CHAT_ACTIONS, "category"):
+        return page_error(404, "console_forbidden")
+    runtime = request.app[RUNTIME]
+    async with runtime.db.transaction() as session:
         found, refused = await _load(request, session)
         if refused is not None:
             return refused
         ticket = found[0]
-        roles = me.scopes.roles_in(ticket.community_id)
+        if action == "category":
+            try:
+                await scope.check_ticket(session=session, person_id=me.person_id,
+                                         roles=me.scopes.roles_in(ticket.community_id), ticket=ticket)
+                old = await console_actions.recategorize(session=session, ticket_id=ticket.id,
+                                                         category=str(form.get("category", "")),
+                                                         actor_id=me.person_id)
+            except DomainError as refusal:
+                return message_page(400, say(refusal.key, **refusal.fields))
+            await console_auth.audit(session=session, person_id=me.person_id, action="ticket.category",
+                                     target=f"ticket:{ticket.id}", detail=f"{old}->{form.get('category')}")
+            return web.Response(status=303, headers={"Location": f"/console/tickets/{ticket.id}?ok=category"})
         try:
-            await scope.check_ticket(session=session, person_id=me.person_id, roles=roles, ticket=ticket)
-            if action == "assign":
-                who = str(form.get("person", "")).strip()[:50]
-                if not who:
-                    raise DomainError("err_usage", usage="派给：填写党员或网格员的名字")
-                person = await people.find_assignee(session=session, community_id=ticket.community_id,
-                                                    token=who.lstrip("@"))
-                await tickets.assign(session=session, ticket=ticket, person_id=person.id, actor_id=me.person_id)
-                detail, done = person.id, "assign"
-            else:
-                raise web.HTTPNotFound()
+            text = _chat_text(action, ticket.number, form)
         except DomainError as refusal:
-            return page_error_text(400, say(refusal.key, **refusal.fields))
+            return message_page(400, say(refusal.key, **refusal.fields))
+    msg = IncomingMessage(platform="console", msg_id=secrets.token_hex(12), sender_id=me.person_id,
+                          sender_name=me.name, text=text)
+    rows = await runtime.dispatcher.handle(msg)
+    answer = next((r for r in rows if r.to_person == me.person_id and r.room_id is None), None)
+    ok = answer is not None and answer.reply_key in OK_KEYS
+    async with runtime.db.transaction() as session:
         await console_auth.audit(session=session, person_id=me.person_id, action=f"ticket.{action}",
-                                 target=f"ticket:{ticket.id}", detail=detail)
-    return web.Response(status=303, headers={"Location": f"/console/tickets/{ticket.id}?ok={done}"})
-
-
-def page_error_text(status: int, text: str) -> web.Response:
-    from bot.web.console.pages import message_page
-
-    return message_page(status, text)
+                                 target=f"ticket:{ticket.id}", detail=text if ok else f"refused: {text}")
+    if not ok:
+        return message_page(400, answer.text if answer is not None else say("console_forbidden"))
+    return web.Response(status=303, headers={"Location": f"/console/tickets/{ticket.id}?ok={action}"})
 
 
 def add_routes(app: web.Application) -> None:
