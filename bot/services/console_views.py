@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Grid, Ticket
@@ -90,13 +90,14 @@ async def today(*, session: AsyncSession, community_id: str, allowed: frozenset[
         lines.append(TicketLine(tid, number, status, category, urgency, text[:60], name, created, deadline, overdue))
     lines.sort(key=lambda t: (t.urgency != "urgent", not t.overdue, t.created_at))
     since = now - timedelta(days=1)
-    counted = {}
-    for key, column in (("new", Ticket.created_at), ("claimed", Ticket.claimed_at), ("done", Ticket.done_at),
-                        ("verified", Ticket.verified_at)):
-        query = select(func.count()).select_from(Ticket).where(Ticket.community_id == community_id, column >= since)
-        if allowed is not None:
-            query = query.where(Ticket.grid_id.in_(allowed))
-        counted[key] = int(await session.scalar(query) or 0)
+    columns = {"new": Ticket.created_at, "claimed": Ticket.claimed_at, "done": Ticket.done_at,
+               "verified": Ticket.verified_at}
+    # One pass over the community's tickets for the four counts (not four scans).
+    query = select(*(func.coalesce(func.sum(case((column >= since, 1), else_=0)), 0) for column in columns.values()))
+    query = query.where(Ticket.community_id == community_id, or_(*(c >= since for c in columns.values())))
+    if allowed is not None:
+        query = query.where(Ticket.grid_id.in_(allowed))
+    counted = dict(zip(columns, (int(v) for v in (await session.execute(query)).one()), strict=True))
     return Today(sorted(by_grid.values(), key=lambda r: (-r.urgent, -r.overdue, r.name)), lines[:limit], counted)
 
 
