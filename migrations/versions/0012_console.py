@@ -1,7 +1,7 @@
 """console: one-time login links, sessions and the audit log (issue 14)
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0014 (chained after main's 0014 so the branch has one head; the lead re-chains at merge)
 
 Hand-written: three new tables (bot/db/models_console.py).
 """
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
