@@ -105,6 +105,13 @@ class Settings(BaseSettings):
     file_link_ttl_seconds: int = 7 * 24 * 3600
     # Key for those links; default: API_TOKEN, else a random key per process.
     file_signing_key: str | None = None
+    # --- The office console (issue 14): /后台 links, sessions --------------------------------
+    # Signs login links and sessions. Required outside TRANSPORT=sim (without it the console is not
+    # started and /后台 says so); the simulator falls back to a secret that dies with the process.
+    console_secret: str | None = None
+    console_link_minutes: int = 10
+    console_links_per_hour: int = 5  # per person
+    console_session_hours: int = 8
 
 
 @lru_cache(maxsize=1)

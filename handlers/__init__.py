@@ -10,6 +10,7 @@ def build_routers() -> list[Router]:
         activities,
         attachments,
         common,
+        console,
         conversation,
         demands,
         lists,
@@ -26,8 +27,8 @@ def build_routers() -> list[Router]:
     )
 
     return [secretary.router, street.router, proof.router, member.router, resident.router, points.router,
-            registration.router, activities.router, shop.router, lists.router, units.router, common.router,
-            schedule.router, conversation.router, attachments.router, demands.router]
+            registration.router, activities.router, shop.router, lists.router, units.router, console.router,
+            common.router, schedule.router, conversation.router, attachments.router, demands.router]
 
 
 def group_chatter(room, text: str) -> bool:

@@ -116,6 +116,9 @@ def path(template: str) -> st.SearchStrategy[str]:
         "/files/{prefix}/{name}": st.tuples(SEGMENT, SEGMENT),
         "/api/reports/street/{street}/{month}.xlsx": st.tuples(SEGMENT, MONTH),
         "/api/reports/unit/{unit}/{month}.xlsx": st.tuples(SEGMENT, MONTH),
+        "/console/login/{token}": st.tuples(SEGMENT),
+        "/console/tickets/{ticket_id}": st.tuples(SEGMENT),
+        "/console/tickets/{ticket_id}/{action}": st.tuples(SEGMENT, SEGMENT),
     }.get(template, st.just(()))
 
     def fill(values: tuple) -> str:
@@ -140,6 +143,11 @@ ROUTES = {
     ("GET", "/api/sim/outbox"): "get", ("GET", "/api/sim/directory"): "get",
     ("POST", "/api/sim/messages"): "post",
     ("GET", "/files/{prefix}/{name}"): "get",
+    # The office console (issue 14): pages, login links, and its forms (no session here).
+    ("GET", "/console"): "get", ("GET", "/console/"): "get", ("GET", "/console/static"): "get",
+    ("GET", "/console/login/"): "get", ("GET", "/console/login/{token}"): "get",
+    ("GET", "/console/tickets"): "get", ("GET", "/console/tickets/{ticket_id}"): "get",
+    ("POST", "/console/logout"): "form", ("POST", "/console/tickets/{ticket_id}/{action}"): "form",
 }
 
 
@@ -196,6 +204,22 @@ async def test_get_never_fails(client, server_errors, template, data):
     assert not server_errors, describe(server_errors)
     if resp.status >= 400 and resp.content_type == "application/json":
         assert json.loads(body)["error"]
+
+
+@pytest.mark.parametrize("template", sorted(t for (m, t), kind in ROUTES.items() if kind == "form"))
+@FUZZ
+@given(data=st.data())
+async def test_console_forms_never_fail(client, server_errors, template, data):
+    url = data.draw(path(template), label="path")
+    body = data.draw(st.dictionaries(SEGMENT, SEGMENT, max_size=4), label="form")
+    headers = data.draw(HEADERS, label="headers")
+    form = "&".join(f"{quote(k.encode('utf-8', 'surrogatepass'))}={quote(v.encode('utf-8', 'surrogatepass'))}"
+                    for k, v in body.items())
+    headers = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+    resp = await client.post(url, data=form.encode(), headers=headers, allow_redirects=False)
+    text = await resp.text()
+    assert resp.status < 500, (url, body, headers, resp.status, text[:300])
+    assert not server_errors, describe(server_errors)
 
 
 @settings(FUZZ, max_examples=3 * EXAMPLES)  # the one endpoint that writes: more examples

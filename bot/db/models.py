@@ -227,4 +227,11 @@ class TicketWatcher(SQLModel, table=True):
 
 # Tables of other areas live in their own modules; importing them here puts every
 # table on SQLModel.metadata for Alembic and the tests.
-from bot.db import models_files, models_lists, models_members, models_schedule, models_streets  # noqa: E402,F401
+from bot.db import (  # noqa: E402,F401
+    models_console,
+    models_files,
+    models_lists,
+    models_members,
+    models_schedule,
+    models_streets,
+)

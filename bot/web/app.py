@@ -76,6 +76,8 @@ def create_app(runtime) -> web.Application:
     exports.add_routes(app)
     reports.add_routes(app)  # monthly .xlsx (issue 5)
     files.add_routes(app)  # signed links to photos and files (issue 12)
+    from bot.web.console import add_console  # the office console (issue 14)
+    add_console(app, runtime.settings)
     app.add_routes(runtime.transport.web_routes())  # e.g. the WeCom callback
     if runtime.settings.transport == "sim":
         app.router.add_get("/", index)

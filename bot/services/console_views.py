@@ -1,0 +1,171 @@
+"""What the console pages read (issue 14): 今日 and the 诉求 list. Plain values, no ORM objects,
+so templates cannot lazy-load. Visibility comes from bot.services.scope (grids a person sees)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Grid, Ticket
+from bot.services import grids as grids_tree
+from bot.services import scope
+from bot.services.tickets import ACTIVE, CLAIMED, DONE, OPEN
+
+NO_GRID = "未分网格"
+
+
+@dataclass
+class GridRow:
+    name: str
+    open: int = 0
+    offered: int = 0  # open and already pushed to a wider circle (dispatch_level > 0)
+    claimed: int = 0
+    done: int = 0
+    overdue: int = 0
+    urgent: int = 0
+
+
+@dataclass(frozen=True)
+class TicketLine:
+    id: int
+    number: int
+    status: str
+    category: str
+    urgency: str
+    text: str
+    grid: str
+    created_at: datetime
+    deadline_at: datetime | None
+    overdue: bool
+
+
+@dataclass
+class Today:
+    grids: list[GridRow]
+    urgent_first: list[TicketLine]
+    since_yesterday: dict[str, int] = field(default_factory=dict)
+
+
+def _estate_names(grids: list[Grid]) -> dict[int, str]:
+    """Each grid's name at the estate level (a building's 东区), for grouping."""
+    by_id = {g.id: g for g in grids if g.id is not None}
+    names: dict[int, str] = {}
+    for g in grids:
+        top = grids_tree.up_to(g, "estate", by_id) or g
+        if g.id is not None:
+            names[g.id] = top.name
+    return names
+
+
+def _visible(grid_id: int | None, allowed: frozenset[int] | None) -> bool:
+    return allowed is None or (grid_id is not None and grid_id in allowed)
+
+
+async def today(*, session: AsyncSession, community_id: str, allowed: frozenset[int] | None, now: datetime,
+                limit: int = 30) -> Today:
+    every = await scope.community_grids(session=session, community_id=community_id)
+    estate = _estate_names(every)
+    cols = (Ticket.id, Ticket.number, Ticket.status, Ticket.category, Ticket.urgency, Ticket.text, Ticket.grid_id,
+            Ticket.building, Ticket.created_at, Ticket.deadline_at, Ticket.dispatch_level)
+    rows = await session.execute(select(*cols).where(Ticket.community_id == community_id,
+                                                     Ticket.status.in_(ACTIVE)))
+    by_grid: dict[str, GridRow] = {}
+    lines: list[TicketLine] = []
+    buildings = {g.building_no: g.id for g in every if g.level == "building" and g.building_no}
+    for (tid, number, status, category, urgency, text, grid_id, building, created, deadline, level) in rows:
+        place = buildings.get(building, grid_id) if building else grid_id
+        if not _visible(place, allowed):
+            continue
+        name = estate.get(place, NO_GRID) if place is not None else NO_GRID
+        row = by_grid.setdefault(name, GridRow(name))
+        overdue = deadline is not None and deadline < now and status in (OPEN, CLAIMED)
+        row.open += status == OPEN
+        row.offered += status == OPEN and level > 0
+        row.claimed += status == CLAIMED
+        row.done += status == DONE
+        row.overdue += overdue
+        row.urgent += urgency == "urgent"
+        lines.append(TicketLine(tid, number, status, category, urgency, text[:60], name, created, deadline, overdue))
+    lines.sort(key=lambda t: (t.urgency != "urgent", not t.overdue, t.created_at))
+    since = now - timedelta(days=1)
+    columns = {"new": Ticket.created_at, "claimed": Ticket.claimed_at, "done": Ticket.done_at,
+               "verified": Ticket.verified_at}
+    # One pass over the community's tickets for the four counts (not four scans).
+    query = select(*(func.coalesce(func.sum(case((column >= since, 1), else_=0)), 0) for column in columns.values()))
+    query = query.where(Ticket.community_id == community_id, or_(*(c >= since for c in columns.values())))
+    if allowed is not None:
+        query = query.where(Ticket.grid_id.in_(allowed))
+    counted = dict(zip(columns, (int(v) for v in (await session.execute(query)).one()), strict=True))
+    return Today(sorted(by_grid.values(), key=lambda r: (-r.urgent, -r.overdue, r.name)), lines[:limit], counted)
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    category: str = ""
+    grid: int | None = None
+    start: date | None = None
+    end: date | None = None
+    text: str = ""
+    overdue: bool = False
+
+
+async def ticket_list(*, session: AsyncSession, community_id: str, allowed: frozenset[int] | None,
+                      filters: Filters, now: datetime, limit: int = 200) -> list[TicketLine]:
+    every = await scope.community_grids(session=session, community_id=community_id)
+    estate = _estate_names(every)
+    query = select(Ticket).where(Ticket.community_id == community_id)
+    if filters.status:
+        query = query.where(Ticket.status == filters.status)
+    if filters.category:
+        query = query.where(Ticket.category == filters.category)
+    if filters.text:
+        query = query.where(Ticket.text.contains(filters.text, autoescape=True))
+    if filters.start:
+        query = query.where(Ticket.created_at >= _midnight(filters.start))
+    if filters.end:
+        query = query.where(Ticket.created_at < _midnight(filters.end + timedelta(days=1)))
+    if filters.overdue:
+        query = query.where(Ticket.deadline_at < now, Ticket.status.in_((OPEN, CLAIMED)))
+    if filters.grid is not None:
+        wanted = next((g for g in every if g.id == filters.grid), None)
+        inside = grids_tree.subtree(wanted, every) if wanted else set()
+        query = query.where(or_(Ticket.grid_id.in_(inside),
+                                Ticket.building.in_([g.building_no for g in every if g.id in inside and g.building_no])))
+    out: list[TicketLine] = []
+    for t in await session.scalars(query.order_by(Ticket.id.desc()).limit(limit * 4)):
+        place = scope.ticket_grid(t, every)
+        if not _visible(place, allowed):
+            continue
+        overdue = t.deadline_at is not None and t.deadline_at < now and t.status in (OPEN, CLAIMED)
+        out.append(TicketLine(t.id, t.number, t.status, t.category, t.urgency, t.text[:60],
+                              estate.get(place, NO_GRID) if place is not None else NO_GRID,
+                              t.created_at, t.deadline_at, overdue))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _midnight(day: date) -> datetime:
+    from bot.services.stats import local_midnight
+
+    return local_midnight(day)
+
+
+async def ticket_page(*, session: AsyncSession, ticket_id: int):
+    """A ticket and its timeline with actors' names, or None."""
+    from bot.services import directory, tickets
+
+    ticket = await session.get(Ticket, ticket_id)
+    if ticket is None:
+        return None
+    events = await tickets.events_of(session=session, ticket_id=ticket_id)
+    names: dict[str, str] = {}
+    for event in events:
+        if event.actor_id and event.actor_id not in names:
+            names[event.actor_id] = await directory.name_of(session=session, person_id=event.actor_id) or "—"
+    claimer = await directory.name_of(session=session, person_id=ticket.claimer_id) if ticket.claimer_id else None
+    every = await scope.community_grids(session=session, community_id=ticket.community_id)
+    return ticket, events, names, claimer, scope.ticket_grid(ticket, every)
