@@ -225,4 +225,4 @@ class TicketWatcher(SQLModel, table=True):
 
 # Tables of other areas live in their own modules; importing them here puts every
 # table on SQLModel.metadata for Alembic and the tests.
-from bot.db import models_members, models_schedule  # noqa: E402,F401
+from bot.db import models_members, models_mobilise, models_schedule  # noqa: E402,F401
