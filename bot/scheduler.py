@@ -30,7 +30,7 @@ from typing import Awaitable, Callable
 
 from bot.clock import utcnow
 from bot.db.engine import Database
-from bot.services import deadlines, digests, dispatching, followups, jobs, notices, outbox, policy, quiet
+from bot.services import deadlines, digests, dispatching, followups, jobs, notices, outbox, policy, quiet, rollcall_jobs
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ RULES: dict[str, Callable[..., Awaitable[jobs.Batch | None]]] = {
     "weekly": digests.weekly,
     "monthly": digests.monthly,
     "notice": notices.fire,
+    "rollcall_remind": rollcall_jobs.remind,
 }
 # Sent late only within the grace period; after a longer outage they are dropped.
 DROPPABLE = {"daily", "weekly", "monthly", "notice"}

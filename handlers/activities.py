@@ -5,13 +5,14 @@ from typing import Callable
 
 from bot.clock import to_local
 from bot.commands import EVERYONE, MEMBERS_ONLY, STAFF_ONLY, Command
-from bot.dispatch import Context, Router
+from bot.dispatch import NOT_MINE, Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
 from bot.services import activities, directory, people, wishes
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt
 from handlers.member import community_of, need_number
+from handlers.rollcall import answer as rollcall_answer
 
 router = Router("activities")
 
@@ -152,6 +153,8 @@ async def show(ctx: Context, session, actor: Actor, command: Command) -> None:
 
 @router.command("signup", words=("报名",), number=True, strong=True, usage="报名 3", help="报名参加活动（满额即止）")
 async def sign_up(ctx: Context, session, actor: Actor, command: Command) -> None:
+    if command.number is None and await rollcall_answer(ctx, session, actor, ctx.text) is not NOT_MINE:
+        return  # a bare 报名 answers the person's open roll call (集结)
     number = need_number(command, "报名 3")
     activity = await activities.get(session=session, community_id=community_of(actor), number=number)
     taken = await activities.sign_up(session=session, activity=activity, person_id=actor.person.id)
@@ -165,6 +168,8 @@ async def check_in(ctx: Context, session, actor: Actor, command: Command) -> Non
     if command.number is None and not command.args:
         candidates = await activities.open_for_checkin(session=session, community_id=community,
                                                        person_id=actor.person.id)
+        if not candidates and await rollcall_answer(ctx, session, actor, "到岗") is not NOT_MINE:
+            return  # no activity to check in to: a bare 签到 is arriving at the roll call (集结)
         if len(candidates) != 1:
             raise DomainError("err_usage", usage="签到 3")
         activity = candidates[0]

@@ -72,5 +72,8 @@ def _arrival(raw: str) -> Answer | None:
 
 
 def could_be(text: str) -> bool:
-    """Pure: might this be a roll-call answer (the dispatcher's fast path lets it through)?"""
-    return read(text) is not None
+    """Pure: might this group message be a roll-call answer (the dispatcher's fast path lets it
+    through)? A bare 收到 is not: in a group it is everyday chatter, and only a private 收到 is
+    recorded (it commits to nothing anyway)."""
+    said = read(text)
+    return said is not None and said.kind != ACK

@@ -6,10 +6,10 @@ Templates use ``str.format`` fields.
 """
 from __future__ import annotations
 
-from bot.replies import cli, conversation, core, delivery, members, schedule, web
+from bot.replies import cli, conversation, core, delivery, members, mobilise, schedule, web
 
 TEXT: dict[str, str] = {}
-for _module in (core, conversation, delivery, members, schedule, cli, web):
+for _module in (core, conversation, delivery, members, mobilise, schedule, cli, web):
     _overlap = TEXT.keys() & _module.TEXT.keys()
     assert not _overlap, f"reply keys defined twice: {_overlap}"
     TEXT.update(_module.TEXT)

@@ -9,6 +9,8 @@ RULE_LABELS: dict[str, str] = {
     "activity": "参加活动",
     "shop.redeem": "积分兑换",
     "wish": "微心愿",
+    "rollcall": "集结到岗",
+    "rollcall_unit": "每次，集结结束时",
     "rating_bonus": "五星好评奖励",
     "ticket_unit": "每单，验收通过后",
     "urgent_bonus": "紧急诉求加分",

@@ -43,6 +43,7 @@ def defaults() -> list[Rule]:
     rows.append(Rule("ticket.urgent_bonus", RULE_LABELS["urgent_bonus"], int(ticket.get("urgent_bonus", 0)),
                      RULE_LABELS["urgent_unit"]))
     rows.append(Rule("wish", RULE_LABELS["wish"], int(data.get("wish", 3)), RULE_LABELS["wish_unit"]))
+    rows.append(Rule("rollcall", RULE_LABELS["rollcall"], int(data.get("rollcall", 2)), RULE_LABELS["rollcall_unit"]))
     bonus = data.get("rating_bonus", {})
     rows.append(Rule("rating_bonus", RULE_LABELS["rating_bonus"], int(bonus.get("points", 0)),
                      RULE_LABELS["rating_unit"].format(stars=bonus.get("stars", 5))))

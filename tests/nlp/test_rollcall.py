@@ -33,3 +33,7 @@ def test_arrival_keeps_the_place():
     assert rollcall.read("到岗 3号楼门口").place == "3号楼门口"
     assert rollcall.read("已到岗，东门卡口").place == "东门卡口"
     assert rollcall.read("到岗").place == ""
+
+
+def test_a_bare_acknowledgement_is_group_chatter():
+    assert not rollcall.could_be("收到") and rollcall.could_be("到") and rollcall.could_be("去不了")

@@ -1,0 +1,59 @@
+"""Replies for mobilisation (issue 17): roll calls (集结) and 战时 mode."""
+from __future__ import annotations
+
+TEXT: dict[str, str] = {
+    # 集结
+    "rc_usage": "格式：/集结 范围 时间 地点 人数 说明，例如「/集结 党员 明天上午9点 核酸检测点 3 协助执勤」。"
+                "范围可以是党员、全体、片区（东区）或楼栋（3号楼）；加上「紧急」可在免打扰时段立即发出。",
+    "rc_time_example": "/集结 党员 明天上午9点 核酸检测点 3 协助执勤",
+    "rc_time_past": "集结时间已经过去了，请填写将来的时间。",
+    "rc_bad_quota": "人数请写 1 到 {limit} 之间的整数，例如「3」或「3人」。",
+    "rc_nobody": "范围「{scope}」里没有可以通知的人。",
+    "rc_preview": "【集结预览】范围：{scope}（{people} 人，{rooms} 个群）\n时间：{when}\n地点：{place}\n需要：{quota} 人\n"
+                  "说明：{note}\n{quiet}回复「确认」发出，回复「取消」放弃（{minutes} 分钟内有效）。",
+    "rc_quiet_held": "现在是免打扰时段，确认后通知将在 {until} 发出；如需立即发出，请在命令里加「紧急」。\n",
+    "rc_quiet_urgent": "紧急集结：免打扰时段也立即发出。\n",
+    "rc_cancelled": "好的，这次集结没有发出。",
+    "rc_notice": "【集结 {number}号】{urgent}{when} 在 {place} 需要 {quota} 人：{note}\n"
+                 "能去请回复「到」或「报名」，去不了回复「去不了」；到了现场说「到岗」。",
+    "rc_urgent_mark": "（紧急）",
+    "rc_sent": "集结 {number}号已发出：{rooms} 个群，私信 {people} 人。{held}回复情况会实时告诉您，"
+               "「/集结 {number} 名单」看名单，「/集结 {number} 结束」收尾记分。",
+    "rc_sent_held": "（免打扰时段，{until} 发出）",
+    "rc_signed_ok": "报名成功：集结 {number}号 {when} {place}（{yes}/{quota}）。到了现场请说「到岗」。",
+    "rc_signed_again": "您已报名集结 {number}号（{when} {place}），到了现场请说「到岗」。",
+    "rc_full": "谢谢您！集结 {number}号 人已够（{quota}/{quota}），这次先不用去了。",
+    "rc_declined_ok": "好的，已记下您这次去不了（集结 {number}号）。",
+    "rc_declined_gave_back": "好的，已取消您的报名（集结 {number}号），名额让给其他人。",
+    "rc_ack_ok": "收到。集结 {number}号 能去请回复「到」，去不了回复「去不了」。",
+    "rc_arrived_ok": "已记录到岗：集结 {number}号，{time}{place}。辛苦了！",
+    "rc_arrived_again": "您已经记录过到岗了（集结 {number}号）。",
+    "rc_tally": "集结 {number}号：{yes}/{quota} 已报名，{no} 人去不了，{silent} 人未回复（已到岗 {arrived} 人{late}）",
+    "rc_tally_late": "，{late} 人因人满未安排",
+    "rc_live": "{name}{what}。{tally}",
+    "rc_live_yes": " 报名了",
+    "rc_live_no": " 去不了",
+    "rc_live_arrived": " 已到岗",
+    "rc_live_full": "集结 {number}号 人已够（{quota}/{quota}）。",
+    "rc_reminder": "【集结提醒】集结 {number}号 {when} 在 {place}，目前 {yes}/{quota} 人。"
+                   "能去请回复「到」，去不了回复「去不了」。",
+    "rc_not_found": "没有找到集结 {number}号。",
+    "rc_closed": "集结 {number}号 已经结束了。",
+    "rc_none": "目前没有进行中的集结。发起：/集结 党员 明天上午9点 核酸检测点 3 协助执勤",
+    "rc_list_header": "进行中的集结：",
+    "rc_list_item": "\n{number}号 {when} {place}：{tally}",
+    "rc_roster_header": "集结 {number}号 {when} {place} 名单",
+    "rc_roster_section": "\n{label}（{count}）：{names}",
+    "rc_label_yes": "已报名",
+    "rc_label_arrived": "已到岗",
+    "rc_label_no": "去不了",
+    "rc_label_late": "人满未安排",
+    "rc_label_silent": "未回复",
+    "rc_reason": "集结 {number}号到岗（{place}）",
+    "rc_report": "【集结 {number}号 结束】{when} {place}\n到岗 {came} 人，共 {hours} 小时，各得 {points} 分："
+                 "{came_names}\n报名未到（{absent}）：{absent_names}\n去不了（{declined}）：{declined_names}\n未回复：{silent} 人",
+    "rc_report_came": "{name}（{hours} 小时）",
+    "rc_nobody_listed": "无",
+    "rc_credited": "集结 {number}号 已结束：记服务 {hours} 小时，积分 +{points}。谢谢您！",
+    "rc_subcommand_unknown": "「/集结 {number} …」后面可以写：名单、结束。",
+}
