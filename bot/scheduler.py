@@ -30,7 +30,19 @@ from typing import Awaitable, Callable
 
 from bot.clock import utcnow
 from bot.db.engine import Database
-from bot.services import deadlines, digests, dispatching, followups, jobs, notices, outbox, policy, quiet, rollcall_jobs
+from bot.services import (
+    deadlines,
+    digests,
+    dispatching,
+    followups,
+    jobs,
+    notices,
+    outbox,
+    policy,
+    quiet,
+    rollcall_jobs,
+    wartime,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +59,7 @@ RULES: dict[str, Callable[..., Awaitable[jobs.Batch | None]]] = {
     "monthly": digests.monthly,
     "notice": notices.fire,
     "rollcall_remind": rollcall_jobs.remind,
+    "wartime_summary": rollcall_jobs.wartime_summary,
 }
 # Sent late only within the grace period; after a longer outage they are dropped.
 DROPPABLE = {"daily", "weekly", "monthly", "notice"}
@@ -145,7 +158,9 @@ class Scheduler:
             if batch is None:
                 await jobs.set_status(session=session, job_id=job_id, status=jobs.SKIPPED)
                 return 0
-            wait = quiet.not_before(now, urgent=batch.urgent, settings=self.settings)
+            # 战时 mode: quiet hours are off for the community (bot.services.wartime).
+            urgent = batch.urgent or await wartime.active(session=session, community_id=job.community_id) is not None
+            wait = quiet.not_before(now, urgent=urgent, settings=self.settings)
             await outbox.enqueue(session=session, messages=batch.messages, cause=f"job:{job.key}",
                                  not_before=wait)
             return len(batch.messages)

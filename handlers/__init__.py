@@ -19,10 +19,12 @@ def build_routers() -> list[Router]:
         schedule,
         secretary,
         shop,
+        wartime,
     )
 
     return [secretary.router, member.router, resident.router, points.router, registration.router,
-            activities.router, shop.router, common.router, schedule.router, rollcall.router, conversation.router,
+            activities.router, shop.router, common.router, schedule.router, rollcall.router, wartime.router,
+            conversation.router,
             demands.router]
 
 

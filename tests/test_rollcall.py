@@ -174,3 +174,23 @@ async def test_thirty_concurrent_sign_ups_for_twenty_places_give_exactly_twenty(
         yes = await session.scalar(select(func.count()).select_from(RollCallAnswer)
                                    .where(RollCallAnswer.answer == "yes"))
     assert rc.accepted == yes == 20
+
+
+async def test_quiet_hours_hold_an_ordinary_roll_call_but_not_an_urgent_one(bot, monkeypatch):
+    from datetime import date
+
+    from tests.schedule_helpers import local
+
+    night = local(date.today() + timedelta(days=3), 21, 30)
+    monkeypatch.setattr(clock, "utcnow", lambda: night)
+    bot.runtime.settings.quiet_hours = "21:00-07:00"
+    preview = texts(await bot.say(SECRETARY, CALL.format(quota=3), None))
+    assert "免打扰时段" in preview and "07:00 发出" in preview
+    sent = await bot.say(SECRETARY, "确认", None)
+    assert keys(sent) == ["rc_sent"] and "07:00 发出" in texts(sent)  # the notices are not part of the answer
+    held = [r for r in await bot.outbox() if "【集结 1号】" in r.text]
+    assert len(held) == 4 and all(r.not_before == local(night.date() + timedelta(days=1), 7, 0) for r in held)
+    await bot.say(SECRETARY, "/集结 紧急 党员 明天上午9点 河堤 3 防汛", None)
+    urgent = await bot.say(SECRETARY, "确认", None)
+    assert sum("【集结 2号】（紧急）" in r.text for r in urgent) == 4  # sent with the answer, now
+    assert not any(r.not_before for r in await bot.outbox() if "【集结 2号】" in r.text)

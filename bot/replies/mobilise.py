@@ -57,3 +57,21 @@ TEXT: dict[str, str] = {
     "rc_credited": "集结 {number}号 已结束：记服务 {hours} 小时，积分 +{points}。谢谢您！",
     "rc_subcommand_unknown": "「/集结 {number} …」后面可以写：名单、结束。",
 }
+
+TEXT.update({
+    # 战时
+    "war_usage": "格式：/战时 开启 原因（例如「/战时 开启 防汛红色预警」），/战时 结束，/战时（查看状态）。",
+    "war_already": "社区已经处于战时状态；结束请发「/战时 结束」。",
+    "war_not_on": "社区现在不是战时状态。",
+    "war_on_notice": "【战时状态】{at} 起本社区进入战时状态：{reason}。请党员志愿者保持手机畅通、随时待命；"
+                     "群里反映的问题一律按紧急处理。",
+    "war_on_ok": "已进入战时状态（{reason}），已通知各群。\n新诉求一律按紧急派发，免打扰已关闭，"
+                 "等待中的任务 {t1} 分钟、{t2} 分钟内逐级上报；每小时向您汇总一次。\n待命党员（{count}）：{standby}",
+    "war_off_notice": "【战时状态解除】{at} 起本社区恢复日常状态（{reason}）。感谢大家的坚守！",
+    "war_off_ok": "已解除战时状态（{reason}），已通知各群。{start} 至 {end}，共 {hours} 小时 {minutes} 分；"
+                  "期间新诉求 {opened} 件，未认领 {waiting} 件，办理中 {working} 件，进行中的集结 {calls} 个。",
+    "war_status_on": "战时状态中：{reason}（{at} 开始）。结束请发「/战时 结束」。",
+    "war_status_off": "现在是日常状态。遇到紧急情况可发「/战时 开启 原因」。",
+    "war_summary": "【战时汇总】第 {hours} 小时（{reason}）：近一小时新诉求 {opened} 件，未认领 {waiting} 件，"
+                   "办理中 {working} 件，进行中的集结 {calls} 个。{calls_detail}",
+})

@@ -4,7 +4,7 @@ it returns what happened (``Outcome``) and the offers to send, and writes nothin
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -14,7 +14,7 @@ import nlp
 from bot import clock
 from bot.db.models import Grid, PersonRole
 from bot.messages import Outgoing
-from bot.services import dispatching, duplicates, tickets
+from bot.services import dispatching, duplicates, tickets, wartime
 from nlp import location
 
 # ALREADY: the reporter had reported or joined this open problem before; nothing is added.
@@ -94,6 +94,8 @@ async def report(
         place = FROM_HOME if building else None
     # One clock for the ticket's creation and its deadline (deadline = created + the limit).
     now = now or clock.utcnow()
+    if problem.urgency != "urgent" and await wartime.active(session=session, community_id=community_id):
+        problem = replace(problem, urgency="urgent")  # 战时 mode: every new ticket is urgent
     draft = tickets.draft(
         community_id=community_id, reporter_id=reporter_id, text=problem.text, category=problem.category,
         urgency=problem.urgency, room_id=room_id, grid_id=grid_id, building=building,
