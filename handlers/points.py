@@ -9,7 +9,7 @@ from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError, Forbidden
 from bot.replies import say
-from bot.services import directory, people, points, ranking, rules
+from bot.services import directory, hours, people, points, ranking, rules
 from bot.services.directory import STAFF, Actor
 from handlers.member import community_of
 from handlers.preview import PREVIEW_ACTIONS, start_preview
@@ -51,6 +51,9 @@ async def passbook(ctx: Context, session, actor: Actor) -> None:
         ctx.reply(say("pts_none"))
         return
     lines = [say("pts_passbook_header", name=actor.person.name, balance=total)]
+    served = await hours.total_minutes(session=session, person_id=actor.person.id)
+    if served:
+        lines.append(say("hours_passbook", hours=hours.hours_text(served)))
     for entry, after in rows:
         lines.append(say("pts_passbook_item", id=entry.id, date=to_local(entry.created_at).strftime("%m-%d"),
                          amount=_sign(entry.amount), rule=rules.rule_name(entry.rule), reason=entry.reason,

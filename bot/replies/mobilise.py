@@ -49,7 +49,7 @@ TEXT: dict[str, str] = {
     "rc_label_no": "去不了",
     "rc_label_late": "人满未安排",
     "rc_label_silent": "未回复",
-    "rc_reason": "集结 {number}号到岗（{place}）",
+    "rc_reason": "集结 {number}号到岗（{place}），服务 {hours} 小时",
     "rc_report": "【集结 {number}号 结束】{when} {place}\n到岗 {came} 人，共 {hours} 小时，各得 {points} 分："
                  "{came_names}\n报名未到（{absent}）：{absent_names}\n去不了（{declined}）：{declined_names}\n未回复：{silent} 人",
     "rc_report_came": "{name}（{hours} 小时）",
@@ -74,4 +74,21 @@ TEXT.update({
     "war_status_off": "现在是日常状态。遇到紧急情况可发「/战时 开启 原因」。",
     "war_summary": "【战时汇总】第 {hours} 小时（{reason}）：近一小时新诉求 {opened} 件，未认领 {waiting} 件，"
                    "办理中 {working} 件，进行中的集结 {calls} 个。{calls_detail}",
+})
+
+TEXT.update({
+    # 服务时长
+    "hours_kind_rollcall": "集结",
+    "hours_kind_activity": "活动",
+    "hours_title_rollcall": "集结 {number}号（{place}）",
+    "hours_passbook": "累计服务 {hours} 小时",
+    "xlsx_hours_sheet": "服务时长",
+    "xlsx_hours_headers": "类型|名称|社区|开始|结束|小时",
+    "xlsx_half_title": "{name}（{id}）{period} 服务时长与积分",
+    "xlsx_half_points_headers": "记录号|时间|社区|分值|规则|事由",
+    "xlsx_half_summary_headers": "姓名|账号|期间|服务次数|服务小时|获得积分|使用积分",
+    "xlsx_ledger_hours_headers": "姓名|账号|类型|名称|开始|结束|小时",
+    "act_checkout_ok": "已签退：活动 {number}「{title}」，本次服务 {hours} 小时，已记入爱心存折。",
+    "act_checkout_again": "活动 {number} 已经签退过了，服务时长只记一次。",
+    "act_checkout_not_in": "活动 {number} 您还没有签到，签到后才能签退。",
 })

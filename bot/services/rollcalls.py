@@ -248,7 +248,8 @@ async def close(*, session: AsyncSession, call: RollCall, actor_id: str) -> Clos
             if each > 0:
                 entry = await points.post(
                     session=session, person_id=answer.person_id, community_id=call.community_id, amount=each,
-                    rule="rollcall", reason=say("rc_reason", number=call.number, place=call.place),
+                    rule="rollcall", reason=say("rc_reason", number=call.number, place=call.place,
+                                                hours=f"{minutes / 60:.1f}".removesuffix(".0")),
                     idempotency_key=f"rollcall:{call.id}:{answer.person_id}", actor_id=actor_id)
             came.append((answer.person_id, name, minutes, entry.amount if entry else 0))
         elif answer.answer == YES:

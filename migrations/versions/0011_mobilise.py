@@ -1,4 +1,4 @@
-"""mobilisation: roll calls (集结), their answers, 战时 mode (issue 17)
+"""mobilisation: roll calls (集结), their answers, 战时 mode, 签退 on activities (issue 17)
 
 Revision ID: 0011
 Revises: 0007
@@ -73,9 +73,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_wartime_mode_community_id", "wartime_mode", ["community_id"])
+    with op.batch_alter_table("activitysignup", schema=None) as batch_op:  # 签退: service hours
+        batch_op.add_column(sa.Column("left_at", T(), nullable=True))
+        batch_op.add_column(sa.Column("minutes", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("activitysignup", schema=None) as batch_op:
+        batch_op.drop_column("minutes")
+        batch_op.drop_column("left_at")
     op.drop_table("wartime_mode")
     op.drop_table("roll_call_answer")
     op.drop_table("roll_call")
