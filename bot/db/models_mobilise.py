@@ -57,3 +57,24 @@ class WartimeMode(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     ended_by: str | None = Field(default=None, foreign_key="person.id")
     ended_at: datetime | None = None
+
+
+class CommunityRule(SQLModel, table=True):
+    """A rule a community added (/积分规则 新增), one row per version: a rename, a new value or
+    retiring it adds a row and leaves the old one as it was, so a ledger entry's rule code
+    ``custom.<id>`` always names the version it was posted under."""
+
+    __tablename__ = "community_rule"
+    __table_args__ = (UniqueConstraint("community_id", "rule_key", "version", name="uq_community_rule_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: str = Field(foreign_key="community.id", max_length=64, index=True)
+    rule_key: int  # the same for every version of one rule
+    version: int = 1
+    name: str = Field(max_length=30)
+    points: int
+    per_hour: bool = False  # points for each hour of service instead of each time
+    note: str = Field(default="", max_length=100)
+    status: str = Field(default="active", max_length=16)  # active | retired
+    current: bool = True  # the latest version of its rule
+    created_by: str | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)

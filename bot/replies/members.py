@@ -11,6 +11,7 @@ RULE_LABELS: dict[str, str] = {
     "wish": "微心愿",
     "rollcall": "集结到岗",
     "rollcall_unit": "每次，集结结束时",
+    "custom": "社区细则",
     "rating_bonus": "五星好评奖励",
     "ticket_unit": "每单，验收通过后",
     "urgent_bonus": "紧急诉求加分",

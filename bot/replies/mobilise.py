@@ -92,3 +92,32 @@ TEXT.update({
     "act_checkout_again": "活动 {number} 已经签退过了，服务时长只记一次。",
     "act_checkout_not_in": "活动 {number} 您还没有签到，签到后才能签退。",
 })
+
+TEXT.update({
+    # 社区自己的积分规则
+    "crule_add_usage": "/积分规则 新增 完成实事承诺 2 说明（每小时计分写 3/小时）",
+    "crule_rename_usage": "/积分规则 改名 旧名称 新名称",
+    "crule_retire_usage": "/积分规则 停用 名称",
+    "crule_history_usage": "/积分规则 历史 名称",
+    "crule_bad_points": "分值请写 0 到 {limit} 的整数，每小时计分写「3/小时」。",
+    "crule_bad_name": "规则名称请写 1 到 {limit} 个字，不要以数字或 @ 开头。",
+    "crule_exists": "已经有叫「{name}」的积分规则了，换个名称，或用「/积分规则 设置 {name} 分值」调整。",
+    "crule_changed": "「{name}」刚被别人改过，请发「/积分规则」看最新的再改。",
+    "crule_needs_hours": "「{name}」按小时计分（每小时 {points} 分），请写上时长，例如「/加分 @张三 {name} 3小时」。",
+    "crule_reason_hours": "{name}（{hours} 小时 × {points} 分）",
+    "crule_unit_time": "每次",
+    "crule_unit_hour": "每小时",
+    "crule_status_active": "在用",
+    "crule_status_retired": "停用",
+    "crule_custom_mark": "［本社区新增］",
+    "crule_added_ok": "已新增积分规则「{name}」：{points} 分（{unit}）。加分：/加分 @张三 {name}",
+    "crule_renamed_ok": "已把「{old}」改名为「{name}」（第 {version} 版），以前的记录仍按原名称和分值保留。",
+    "crule_retired_ok": "已停用「{name}」（第 {version} 版），以前的记录不变。",
+    "crule_set_ok": "已把「{name}」从 {old} 分调整为 {points} 分（{unit}，第 {version} 版），之后的记录按新分值计。",
+    "crule_history_header": "「{name}」的版本：",
+    "crule_history_item": "第 {version} 版（{code}）{date}：{name} {points} 分（{unit}）{status}",
+    "crule_import_unreadable": "读不出这个文件，请用导出的积分规则表格（.xlsx）修改后再导入。",
+    "crule_import_bad": "第 {row} 行：{why}",
+    "xlsx_rules_sheet": "积分规则",
+    "xlsx_rules_headers": "名称|代码|分值|计分方式|说明|状态",
+})

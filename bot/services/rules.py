@@ -94,7 +94,7 @@ def service_rule(name: str) -> Rule | None:
     return rule if rule and rule.code.startswith("service.") else None
 
 
-async def set_value(*, session: AsyncSession, community_id: str, code: str, points: int, actor_id: str) -> None:
+async def set_value(*, session: AsyncSession, community_id: str, code: str, points: int, actor_id: str | None) -> None:
     existing = await session.scalar(select(PointsRuleOverride).where(
         PointsRuleOverride.community_id == community_id, PointsRuleOverride.code == code))
     if existing is None:
@@ -152,6 +152,8 @@ async def star_thresholds(*, session: AsyncSession, community_id: str) -> list[t
 def rule_name(code: str) -> str:
     """How a ledger entry's rule reads to people."""
     base, reversal = (code[: -len(".reversal")], True) if code.endswith(".reversal") else (code, False)
+    if base.startswith("custom."):  # a community's own rule (bot.services.custom_rules); the entry's reason names it
+        base = "custom"
     name = RULE_LABELS.get(base)
     if name is None:
         urgent = base.endswith("+urgent")

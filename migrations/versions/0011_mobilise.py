@@ -1,4 +1,5 @@
-"""mobilisation: roll calls (集结), their answers, 战时 mode, 签退 on activities (issue 17)
+"""mobilisation: roll calls (集结), their answers, 战时 mode, 签退 on activities,
+community rules with their versions (issue 17)
 
 Revision ID: 0011
 Revises: 0007
@@ -73,12 +74,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_wartime_mode_community_id", "wartime_mode", ["community_id"])
+    op.create_table(
+        "community_rule",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("community_id", S(length=64), nullable=False),
+        sa.Column("rule_key", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("name", S(length=30), nullable=False),
+        sa.Column("points", sa.Integer(), nullable=False),
+        sa.Column("per_hour", sa.Boolean(), nullable=False),
+        sa.Column("note", S(length=100), nullable=False),
+        sa.Column("status", S(length=16), nullable=False),
+        sa.Column("current", sa.Boolean(), nullable=False),
+        sa.Column("created_by", S(), nullable=True),
+        sa.Column("created_at", T(), nullable=False),
+        sa.ForeignKeyConstraint(["community_id"], ["community.id"]),
+        sa.ForeignKeyConstraint(["created_by"], ["person.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("community_id", "rule_key", "version", name="uq_community_rule_version"),
+    )
+    op.create_index("ix_community_rule_community_id", "community_rule", ["community_id"])
     with op.batch_alter_table("activitysignup", schema=None) as batch_op:  # 签退: service hours
         batch_op.add_column(sa.Column("left_at", T(), nullable=True))
         batch_op.add_column(sa.Column("minutes", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_table("community_rule")
     with op.batch_alter_table("activitysignup", schema=None) as batch_op:
         batch_op.drop_column("minutes")
         batch_op.drop_column("left_at")
