@@ -19,11 +19,12 @@ def build_routers() -> list[Router]:
         schedule,
         secretary,
         shop,
+        teams,
         wartime,
     )
 
     return [secretary.router, member.router, resident.router, points.router, registration.router,
-            activities.router, shop.router, common.router, schedule.router, rollcall.router, wartime.router,
+            activities.router, shop.router, common.router, schedule.router, rollcall.router, wartime.router, teams.router,
             conversation.router,
             demands.router]
 

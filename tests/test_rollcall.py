@@ -194,3 +194,17 @@ async def test_quiet_hours_hold_an_ordinary_roll_call_but_not_an_urgent_one(bot,
     urgent = await bot.say(SECRETARY, "确认", None)
     assert sum("【集结 2号】（紧急）" in r.text for r in urgent) == 4  # sent with the answer, now
     assert not any(r.not_before for r in await bot.outbox() if "【集结 2号】" in r.text)
+
+
+async def test_a_team_and_a_roll_call_to_it(bot):
+    made = await bot.say(SECRETARY, "/队伍 新建 防汛突击队 @李师傅", None)
+    assert keys(made) == ["team_created_ok"]
+    joined = texts(await bot.say(SECRETARY, "/队伍 防汛突击队 加入 @刘大姐 @李师傅", None))
+    assert "加入：刘大姐" in joined and "已在队里：李师傅" in joined
+    assert "防汛突击队（队长 李师傅，2 人）：李师傅、刘大姐" in texts(await bot.say(SECRETARY, "/队伍", None))
+    assert keys(await bot.say(SECRETARY, "/队伍 新建 防汛突击队 @陈老师", None)) == ["team_exists"]
+    assert keys(await bot.say(SECRETARY, "/队伍 没有的队 加入 @陈老师", None)) == ["team_not_found"]
+    assert "仅限" in texts(await bot.say(MEMBER_LI, "/队伍 新建 我的队 @李师傅", MEMBERS))
+    sent = await call(bot, text="/集结 防汛突击队 明天上午9点 河堤 2 装沙袋")
+    assert "私信 2 人" in texts(sent)
+    assert set(await answers_of(bot)) == {MEMBER_LI, MEMBER_LIU}

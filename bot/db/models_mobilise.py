@@ -78,3 +78,24 @@ class CommunityRule(SQLModel, table=True):
     current: bool = True  # the latest version of its rule
     created_by: str | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Team(SQLModel, table=True):
+    """A team of a community (志愿服务队, 三人小组) with a leader; a roll call can go to it."""
+
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("community_id", "name", name="uq_team_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: str = Field(foreign_key="community.id", max_length=64)
+    name: str = Field(max_length=30)
+    leader_id: str = Field(foreign_key="person.id", max_length=128)
+    created_by: str | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TeamMember(SQLModel, table=True):
+    __tablename__ = "team_member"
+    __table_args__ = (UniqueConstraint("team_id", "person_id", name="uq_team_member"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    person_id: str = Field(foreign_key="person.id", max_length=128)

@@ -121,3 +121,15 @@ TEXT.update({
     "xlsx_rules_sheet": "积分规则",
     "xlsx_rules_headers": "名称|代码|分值|计分方式|说明|状态",
 })
+
+TEXT.update({
+    # 队伍
+    "team_none": "还没有队伍。新建：/队伍 新建 防汛突击队 @李师傅",
+    "team_list_header": "队伍：",
+    "team_list_item": "· {name}（队长 {leader}，{count} 人）：{members}",
+    "team_created_ok": "已新建队伍「{name}」，队长 {leader}。加队员：/队伍 {name} 加入 @张三",
+    "team_joined_ok": "「{name}」加入：{added}；已在队里：{again}",
+    "team_exists": "已经有叫「{name}」的队伍了。",
+    "team_not_found": "没有叫「{name}」的队伍，发「/队伍」查看。",
+    "team_bad_name": "队名请写 1 到 {limit} 个字，不要以数字开头。",
+})

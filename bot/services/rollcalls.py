@@ -27,7 +27,7 @@ from bot.db.models import Person, PersonRole
 from bot.db.models_mobilise import RollCall, RollCallAnswer
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, counters, directory, jobs, points, rules, when
+from bot.services import broadcast, counters, directory, jobs, points, rules, teams, when
 from bot.services import grids as grids_tree
 
 OPEN, CLOSED = "open", "closed"
@@ -91,7 +91,12 @@ async def audience(*, session: AsyncSession, community_id: str, scope: str,
     """The groups a roll call to ``scope`` is posted in and the people it asks, privately.
 
     党员: every member (and the members' groups); 全体: members, grid workers and residents
-    (every group); a grid, estate or building: the members and residents living there."""
+    (every group); a team (/队伍): its members (the members' groups); a grid, estate or
+    building: the members and residents living there."""
+    team = await teams.find(session=session, community_id=community_id, name=scope)
+    if team is not None:  # a team: its members, in the members' groups
+        rooms = await directory.rooms_of(session=session, community_id=community_id, kind="members")
+        return rooms, sorted(p.id for p in await teams.members(session=session, team=team) if p.id != exclude)
     rooms = await broadcast.resolve_scope(session=session, community_id=community_id, scope=scope)
     query = select(PersonRole.person_id).where(PersonRole.community_id == community_id)
     if scope.strip() in broadcast._MEMBER_WORDS:

@@ -1,5 +1,5 @@
 """mobilisation: roll calls (集结), their answers, 战时 mode, 签退 on activities,
-community rules with their versions (issue 17)
+community rules with their versions, teams (issue 17)
 
 Revision ID: 0011
 Revises: 0007
@@ -94,12 +94,39 @@ def upgrade() -> None:
         sa.UniqueConstraint("community_id", "rule_key", "version", name="uq_community_rule_version"),
     )
     op.create_index("ix_community_rule_community_id", "community_rule", ["community_id"])
+    op.create_table(
+        "team",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("community_id", S(length=64), nullable=False),
+        sa.Column("name", S(length=30), nullable=False),
+        sa.Column("leader_id", S(length=128), nullable=False),
+        sa.Column("created_by", S(), nullable=True),
+        sa.Column("created_at", T(), nullable=False),
+        sa.ForeignKeyConstraint(["community_id"], ["community.id"]),
+        sa.ForeignKeyConstraint(["leader_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(["created_by"], ["person.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("community_id", "name", name="uq_team_name"),
+    )
+    op.create_table(
+        "team_member",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", S(length=128), nullable=False),
+        sa.ForeignKeyConstraint(["team_id"], ["team.id"]),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("team_id", "person_id", name="uq_team_member"),
+    )
+    op.create_index("ix_team_member_team_id", "team_member", ["team_id"])
     with op.batch_alter_table("activitysignup", schema=None) as batch_op:  # 签退: service hours
         batch_op.add_column(sa.Column("left_at", T(), nullable=True))
         batch_op.add_column(sa.Column("minutes", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_table("team_member")
+    op.drop_table("team")
     op.drop_table("community_rule")
     with op.batch_alter_table("activitysignup", schema=None) as batch_op:
         batch_op.drop_column("minutes")
