@@ -2,7 +2,7 @@
 community rules with their versions, teams (issue 17)
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0014 (chained after main's 0014 at rebase; the lead re-chains at merge)
 
 Hand-written for this area's tables only.
 """
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
