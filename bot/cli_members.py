@@ -1,4 +1,5 @@
-"""`gridbot import-members FILE.xlsx`, `gridbot export-ledger COMMUNITY FILE`, `gridbot export-statement PERSON FILE`."""
+"""`gridbot import-members FILE.xlsx`, `gridbot export-ledger COMMUNITY FILE`, `gridbot export-statement PERSON FILE`,
+`gridbot export-rules COMMUNITY FILE`, `gridbot import-rules COMMUNITY FILE` (the community's rule table)."""
 from __future__ import annotations
 
 import sys
@@ -21,7 +22,14 @@ def add_parsers(sub) -> dict:
     statement = sub.add_parser("export-statement", help=say("cli_statement"), description=say("cli_statement"))
     statement.add_argument("person", metavar=person, help=say("cli_statement_person"))
     statement.add_argument("file", metavar=file, help=say("cli_statement_file"))
-    return {"import-members": import_members, "export-ledger": export_ledger, "export-statement": export_statement}
+    rules_out = sub.add_parser("export-rules", help=say("cli_rules_out"), description=say("cli_rules_out"))
+    rules_out.add_argument("community", metavar=community, help=say("cli_ledger_community"))
+    rules_out.add_argument("file", metavar=file, help=say("cli_ledger_file"))
+    rules_in = sub.add_parser("import-rules", help=say("cli_rules_in"), description=say("cli_rules_in"))
+    rules_in.add_argument("community", metavar=community, help=say("cli_ledger_community"))
+    rules_in.add_argument("file", metavar=file, help=say("cli_import_file"))
+    return {"import-members": import_members, "export-ledger": export_ledger, "export-statement": export_statement,
+            "export-rules": export_rules, "import-rules": import_rules}
 
 
 async def _database(settings: Settings):
@@ -88,3 +96,30 @@ async def export_statement(settings: Settings, args) -> int:
     from bot.services import exports
 
     return await _export(settings, args.file, lambda s: exports.statement_xlsx(session=s, person_id=args.person))
+
+
+async def export_rules(settings: Settings, args) -> int:
+    from bot.services import custom_rules
+
+    return await _export(settings, args.file, lambda s: custom_rules.table_xlsx(session=s, community_id=args.community))
+
+
+async def import_rules(settings: Settings, args) -> int:
+    from bot.errors import DomainError
+    from bot.services import custom_rules
+
+    if not Path(args.file).is_file():
+        print(say("cli_file_missing", path=args.file), file=sys.stderr)
+        return 2
+    db = await _database(settings)
+    try:
+        async with db.transaction() as session:
+            counts = await custom_rules.import_xlsx(session=session, community_id=args.community,
+                                                    data=Path(args.file).read_bytes(), actor_id=None)
+    except DomainError as error:
+        print(say(error.key, **error.fields), file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+    print(say("cli_rules_imported", **counts))
+    return 0

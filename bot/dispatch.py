@@ -81,7 +81,15 @@ class Context:
         self.outgoing.append(Outgoing(text=text, to=person_id))
 
 
-Handler = Callable[..., Awaitable[None]]
+Handler = Callable[..., Awaitable[Any]]
+
+
+class _NotMine:
+    """Returned by a message route that looked and found the text is not for it (it wrote
+    nothing): the next matching route is tried, e.g. 我去 with no open roll call claims a task."""
+
+
+NOT_MINE = _NotMine()
 _INJECTABLE = {"ctx", "msg", "session", "actor", "room", "command", "settings", "text"}
 
 
@@ -241,7 +249,8 @@ class Dispatcher:
             for route in router.routes:
                 if route.matches(ctx):
                     check_roles(route, ctx)
-                    await route.handler(**_inject(route, ctx))
+                    if await route.handler(**_inject(route, ctx)) is NOT_MINE:
+                        continue
                     return
 
     async def _answer_alone(self, msg: IncomingMessage, key: str, text: str) -> list[OutboxMessage]:

@@ -41,8 +41,10 @@ from bot.services import (
     outbox,
     policy,
     quiet,
+    rollcall_jobs,
     street_reports,
     units,
+    wartime,
 )
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,8 @@ RULES: dict[str, Callable[..., Awaitable[jobs.Batch | None]]] = {
     "whistle_check": departments.whistle_job,
     "street_monthly": street_reports.monthly,
     "unit_monthly": units.monthly,
+    "rollcall_remind": rollcall_jobs.remind,
+    "wartime_summary": rollcall_jobs.wartime_summary,
 }
 # Sent late only within the grace period; after a longer outage they are dropped.
 DROPPABLE = {"daily", "weekly", "monthly", "notice", "street_monthly", "unit_monthly"}
@@ -162,7 +166,9 @@ class Scheduler:
             if batch is None:
                 await jobs.set_status(session=session, job_id=job_id, status=jobs.SKIPPED)
                 return 0
-            wait = quiet.not_before(now, urgent=batch.urgent, settings=self.settings)
+            # 战时 mode: quiet hours are off for the community (bot.services.wartime).
+            urgent = batch.urgent or await wartime.active(session=session, community_id=job.community_id) is not None
+            wait = quiet.not_before(now, urgent=urgent, settings=self.settings)
             await outbox.enqueue(session=session, messages=batch.messages, cause=f"job:{job.key}",
                                  not_before=wait)
             return len(batch.messages)

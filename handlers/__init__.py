@@ -19,16 +19,20 @@ def build_routers() -> list[Router]:
         proof,
         registration,
         resident,
+        rollcall,
         schedule,
         secretary,
         shop,
         street,
+        teams,
         units,
+        wartime,
     )
 
     return [secretary.router, street.router, proof.router, member.router, resident.router, points.router,
             registration.router, activities.router, shop.router, lists.router, units.router, console.router,
-            common.router, schedule.router, conversation.router, attachments.router, demands.router]
+            common.router, schedule.router, rollcall.router, wartime.router, teams.router, conversation.router,
+            attachments.router, demands.router]
 
 
 def group_chatter(room, text: str) -> bool:
@@ -36,10 +40,13 @@ def group_chatter(room, text: str) -> bool:
 
     The dispatcher then skips the database for it. Every route that acts on plain
     text in a group must be reflected here; today that is only resident intake
-    (handlers.demands) and what people say instead of commands (handlers.conversation); answers
+    (handlers.demands), what people say instead of commands (handlers.conversation) and answers
+    to a roll call (handlers.rollcall: 到, 去不了, 到岗; nlp.rollcall.could_be); answers
     to the bot's questions are let through by the dispatcher (bot.flows.could_answer); the
     bare-score route of handlers.schedule is private-chat only.
     """
     from handlers import conversation, demands
+    from nlp import rollcall
 
-    return not conversation.is_group_talk(text) and demands.is_group_chatter(room, text)
+    return (not conversation.is_group_talk(text) and not rollcall.could_be(text)
+            and demands.is_group_chatter(room, text))

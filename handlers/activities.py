@@ -5,13 +5,14 @@ from typing import Callable
 
 from bot.clock import to_local
 from bot.commands import EVERYONE, MEMBERS_ONLY, STAFF_ONLY, Command
-from bot.dispatch import Context, Router
+from bot.dispatch import NOT_MINE, Context, Router
 from bot.errors import DomainError
 from bot.replies import say, status_name
-from bot.services import activities, directory, people, wishes
+from bot.services import activities, directory, hours, people, wishes
 from bot.services.directory import STAFF, Actor
 from handlers.format import excerpt
 from handlers.member import community_of, need_number
+from handlers.rollcall import answer as rollcall_answer
 
 router = Router("activities")
 
@@ -152,6 +153,8 @@ async def show(ctx: Context, session, actor: Actor, command: Command) -> None:
 
 @router.command("signup", words=("报名",), number=True, strong=True, usage="报名 3", help="报名参加活动（满额即止）")
 async def sign_up(ctx: Context, session, actor: Actor, command: Command) -> None:
+    if command.number is None and await rollcall_answer(ctx, session, actor, ctx.text) is not NOT_MINE:
+        return  # a bare 报名 answers the person's open roll call (集结)
     number = need_number(command, "报名 3")
     activity = await activities.get(session=session, community_id=community_of(actor), number=number)
     taken = await activities.sign_up(session=session, activity=activity, person_id=actor.person.id)
@@ -165,6 +168,8 @@ async def check_in(ctx: Context, session, actor: Actor, command: Command) -> Non
     if command.number is None and not command.args:
         candidates = await activities.open_for_checkin(session=session, community_id=community,
                                                        person_id=actor.person.id)
+        if not candidates and await rollcall_answer(ctx, session, actor, "到岗") is not NOT_MINE:
+            return  # no activity to check in to: a bare 签到 is arriving at the roll call (集结)
         if len(candidates) != 1:
             raise DomainError("err_usage", usage="签到 3")
         activity = candidates[0]
@@ -176,6 +181,26 @@ async def check_in(ctx: Context, session, actor: Actor, command: Command) -> Non
         ctx.reply(say("act_checkin_again", number=activity.number))
         return
     ctx.reply(say("act_checkin_ok", number=activity.number, title=activity.title, points=entry.amount))
+
+
+@router.command("checkout", words=("签退",), number=True, strong=True, usage=("签退 3", "签退"),
+                help="活动签退：从签到到签退记为服务时长（只记一次），在爱心存折里可以看到")
+async def check_out(ctx: Context, session, actor: Actor, command: Command) -> None:
+    community = community_of(actor)
+    if command.number is None and not command.args:
+        candidates = await activities.open_for_checkout(session=session, community_id=community,
+                                                        person_id=actor.person.id)
+        if len(candidates) != 1:
+            raise DomainError("err_usage", usage="签退 3")
+        activity = candidates[0]
+    else:
+        activity = await activities.get(session=session, community_id=community,
+                                        number=need_number(command, "签退 3"))
+    minutes = await activities.check_out(session=session, activity=activity, person_id=actor.person.id)
+    if minutes is None:
+        ctx.reply(say("act_checkout_again", number=activity.number))
+        return
+    ctx.reply(say("act_checkout_ok", number=activity.number, title=activity.title, hours=hours.hours_text(minutes)))
 
 
 @subcommand("wish", lambda c: first_word(c) == "发布", roles=STAFF, label="心愿 发布",

@@ -9,8 +9,9 @@ from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError, Forbidden
 from bot.replies import say
-from bot.services import directory, people, points, ranking, rules
+from bot.services import directory, hours, people, points, ranking, rules
 from bot.services.directory import STAFF, Actor
+from handlers import rule_admin
 from handlers.member import community_of
 from handlers.preview import PREVIEW_ACTIONS, start_preview
 
@@ -51,6 +52,9 @@ async def passbook(ctx: Context, session, actor: Actor) -> None:
         ctx.reply(say("pts_none"))
         return
     lines = [say("pts_passbook_header", name=actor.person.name, balance=total)]
+    served = await hours.total_minutes(session=session, person_id=actor.person.id)
+    if served:
+        lines.append(say("hours_passbook", hours=hours.hours_text(served)))
     for entry, after in rows:
         lines.append(say("pts_passbook_item", id=entry.id, date=to_local(entry.created_at).strftime("%m-%d"),
                          amount=_sign(entry.amount), rule=rules.rule_name(entry.rule), reason=entry.reason,
@@ -104,11 +108,16 @@ async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -
     else:
         by_rule = _BY_RULE.match(command.args) if award else None
         rule = rules.service_rule(by_rule.group(2)) if by_rule else None
-        if rule is None:
+        custom = await rule_admin.award_under(session, community, by_rule.group(2), by_rule.group(3)) \
+            if by_rule and rule is None else None
+        if custom is not None:
+            who, (rule_code, amount, reason) = by_rule.group(1), custom
+        elif rule is None:
             raise DomainError("err_usage", usage=usage)
-        who, rule_code = by_rule.group(1), rule.code
-        amount = await rules.value(session=session, community_id=community, code=rule.code)
-        reason = rule.name + (f"：{by_rule.group(3).strip()}" if by_rule.group(3).strip() else "")
+        else:
+            who, rule_code = by_rule.group(1), rule.code
+            amount = await rules.value(session=session, community_id=community, code=rule.code)
+            reason = rule.name + (f"：{by_rule.group(3).strip()}" if by_rule.group(3).strip() else "")
     person = await people.find_named(session=session, community_id=community, token=who,
                                      mentions=ctx.msg.mentions)
     people.refuse_self(actor_id=actor.person.id, person_id=person.id, key="err_self_points",
@@ -143,20 +152,26 @@ async def reverse(ctx: Context, session, actor: Actor, command: Command) -> None
 
 
 @router.command("rules", words=("积分规则", "积分细则"), usage="积分规则",
-                help="查看积分细则；书记可「/积分规则 设置 志愿劳动 3」「/积分规则 恢复 志愿劳动」")
+                help="查看积分细则；书记可「/积分规则 设置 志愿劳动 3」「/积分规则 恢复 志愿劳动」，"
+                     "社区自己的规则：「/积分规则 新增 完成实事承诺 2 说明」（每小时计分写 3/小时）、"
+                     "「改名 旧名 新名」「停用 名称」「历史 名称」，改动都留版本")
 async def rule_table(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     verb, *rest = command.args.split() or [""]
-    if verb in ("设置", "修改", "恢复"):
+    if verb in ("设置", "修改", "恢复") or verb in rule_admin.VERBS:
         if not actor.is_staff:
             raise Forbidden("/积分规则 " + verb, say("rules_staff_roles"))
-        await _change_rule(ctx, session, actor, community, verb, rest)
+        if verb in rule_admin.VERBS:
+            await rule_admin.change(ctx, session, actor, community, verb, rest)
+        elif verb == "恢复" or not await rule_admin.reprice(ctx, session, actor, community, rest):
+            await _change_rule(ctx, session, actor, community, verb, rest)
         return
     rows = await rules.table(session=session, community_id=community)
     lines = [say("rules_header")]
     for rule in rows:
         lines.append(say("rules_item", name=rule.name, points=rule.points, unit=rule.unit,
                          changed=say("rules_changed_mark") if rule.overridden else ""))
+    lines += await rule_admin.listed(session, community)
     lines.append(say("rules_footer_staff") if actor.is_staff else say("rules_footer"))
     ctx.reply("\n".join(lines))
 

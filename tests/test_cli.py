@@ -40,7 +40,8 @@ def test_load_rejects_a_bad_file(monkeypatch, tmp_path, capsys):
 # --- The command line speaks Chinese (issue 10) ---------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBCOMMANDS = ["run", "migrate", "load", "import-members", "export-ledger", "export-statement"]
+SUBCOMMANDS = ["run", "migrate", "load", "import-members", "export-ledger", "export-statement", "export-rules",
+               "import-rules"]
 ENGLISH = ("usage:", "positional arguments", "options:", "show this help", "error:", "Traceback")
 
 
@@ -160,3 +161,18 @@ def test_export_to_an_unwritable_place_says_so(fresh_db, capsys):
     assert run_cli(["load", "examples/community.yaml"], capsys)[0] == 0
     code, out, err = run_cli(["export-ledger", "xingfuli", "no-such-dir/out.xlsx"], capsys)
     assert code == 1 and out == "" and err.startswith("无法写入「no-such-dir/out.xlsx」")
+
+
+def test_rule_table_goes_out_and_comes_back(fresh_db, capsys):
+    """The community's rule table as .xlsx (issue 17): exported, edited, imported, with versions."""
+    assert run_cli(["load", "examples/community.yaml"], capsys)[0] == 0
+    assert run_cli(["export-rules", "xingfuli", "规则.xlsx"], capsys)[0] == 0
+    book = load_workbook(fresh_db / "规则.xlsx")
+    book.active.append(["完成实事承诺", "", 2, "每次", "兑现一项承诺", "在用"])
+    book.save(fresh_db / "规则.xlsx")
+    code, out, err = run_cli(["import-rules", "xingfuli", "规则.xlsx"], capsys)
+    assert (code, err, out) == (0, "", "已导入积分规则：新增 1 条，调整 0 条，停用 0 条。\n")
+    assert run_cli(["import-rules", "xingfuli", "规则.xlsx"], capsys)[2] == ""  # the same file again: nothing new
+    (fresh_db / "坏.xlsx").write_text("not a spreadsheet", encoding="utf-8")
+    code, _, err = run_cli(["import-rules", "xingfuli", "坏.xlsx"], capsys)
+    assert code == 2 and "读不出这个文件" in err

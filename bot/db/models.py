@@ -232,6 +232,7 @@ from bot.db import (  # noqa: E402,F401
     models_files,
     models_lists,
     models_members,
+    models_mobilise,
     models_schedule,
     models_streets,
 )

@@ -83,6 +83,8 @@ class ActivitySignup(SQLModel, table=True):
     signed_at: datetime = Field(default_factory=utcnow)
     attended_at: datetime | None = None
     confirmed_by: str | None = Field(default=None, foreign_key="person.id")  # None: self check-in
+    left_at: datetime | None = None  # 签退 (issue 17): with attended_at, the service time
+    minutes: int | None = None
 
 
 class Wish(SQLModel, table=True):

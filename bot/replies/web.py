@@ -39,5 +39,6 @@ TEXT: dict[str, str] = {
     "web_file_link_invalid": "这个文件链接无效或已过期，请重新获取",
     "web_ticket_ambiguous": "多个社区都有诉求 #{number}：请加上 ?community=社区编号",
     "web_person_not_found": "没有找到人员：{person}",
+    "web_bad_half": "半年度写法不对：{half}（例如 2026H1、2026上半年）",
     "web_community_not_found": "没有找到社区：{community}",
 }

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot import clock
 from bot.clock import utcnow
 from bot.db.models import Person, PointsEntry
 from bot.db.models_members import Activity, ActivitySignup
@@ -154,7 +155,7 @@ async def attend(*, session: AsyncSession, activity: Activity, person_id: str,
         update(ActivitySignup)
         .where(ActivitySignup.activity_id == activity.id, ActivitySignup.person_id == person_id,
                ActivitySignup.attended_at.is_(None))
-        .values(attended_at=utcnow(), confirmed_by=confirmed_by)
+        .values(attended_at=clock.utcnow(), confirmed_by=confirmed_by)
         .execution_options(synchronize_session=False)
     )
     if marked.rowcount != 1:
@@ -224,3 +225,29 @@ async def open_for_checkin(*, session: AsyncSession, community_id: str, person_i
                ActivitySignup.attended_at.is_(None), Activity.status == OPEN)
     )
     return [a for a in rows if in_window(a)]
+
+
+MAX_SERVICE_MINUTES = 24 * 60
+
+
+async def check_out(*, session: AsyncSession, activity: Activity, person_id: str) -> int | None:
+    """签退: the end of the person's service at the activity; returns its minutes, None if done before.
+    Only after 签到 (or a secretary's confirmation)."""
+    signup = await _signup_of(session, activity, person_id)
+    if signup is None or signup.attended_at is None:
+        raise DomainError("act_checkout_not_in", number=activity.number)
+    now = clock.utcnow()
+    minutes = max(0, min(MAX_SERVICE_MINUTES, int((now - signup.attended_at).total_seconds() // 60)))
+    marked = await session.execute(
+        update(ActivitySignup).where(ActivitySignup.id == signup.id, ActivitySignup.left_at.is_(None))
+        .values(left_at=now, minutes=minutes).execution_options(synchronize_session=False))
+    return minutes if marked.rowcount == 1 else None
+
+
+async def open_for_checkout(*, session: AsyncSession, community_id: str, person_id: str) -> list[Activity]:
+    """The person's activities checked in to and not yet left (for a bare 签退)."""
+    return list(await session.scalars(
+        select(Activity).join(ActivitySignup, ActivitySignup.activity_id == Activity.id)
+        .where(Activity.community_id == community_id, ActivitySignup.person_id == person_id,
+               ActivitySignup.attended_at.is_not(None), ActivitySignup.left_at.is_(None))
+        .order_by(Activity.starts_at.desc())))

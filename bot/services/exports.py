@@ -60,6 +60,11 @@ async def ledger_xlsx(*, session: AsyncSession, community_id: str, year: int | N
     for row in sorted(totals.values(), key=lambda r: (-r[2], r[0])):
         summary.append(row)
     summary.append([say("xlsx_total"), "", sum(r[2] for r in totals.values())])
+    from bot.services import hours  # its module reads this one's helpers
+
+    await hours.ledger_sheet(book, session=session, community_id=community_id,
+                             start=datetime(year, 1, 1, tzinfo=LOCAL_TZ) if year else None,
+                             end=datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ) if year else None)
     return _bytes(book)
 
 

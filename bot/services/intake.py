@@ -4,7 +4,7 @@ it returns what happened (``Outcome``) and the offers to send, and writes nothin
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -16,7 +16,7 @@ from bot.db.models import Grid, PersonRole, Ticket
 from bot.messages import Outgoing
 from bot.replies import say
 from bot.replies.tickets import ticket_fields
-from bot.services import dispatching, duplicates, policy, tickets
+from bot.services import dispatching, duplicates, policy, tickets, wartime
 from nlp import location
 
 # ALREADY: the reporter had reported or joined this open problem before; nothing is added.
@@ -96,6 +96,8 @@ async def report(
         place = FROM_HOME if building else None
     # One clock for the ticket's creation and its deadline (deadline = created + the limit).
     now = now or clock.utcnow()
+    if problem.urgency != "urgent" and await wartime.active(session=session, community_id=community_id):
+        problem = replace(problem, urgency="urgent")  # 战时 mode: every new ticket is urgent
     draft = tickets.draft(
         community_id=community_id, reporter_id=reporter_id, text=problem.text, category=problem.category,
         urgency=problem.urgency, room_id=room_id, grid_id=grid_id, building=building,

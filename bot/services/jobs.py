@@ -112,3 +112,10 @@ class Batch:
     def __init__(self, messages=None, *, urgent: bool = False) -> None:
         self.messages = list(messages or [])
         self.urgent = urgent
+
+
+async def cancel_pending_key(*, session: AsyncSession, key: str) -> int:
+    """Cancel one pending job by its key (a roll call closed before its reminder)."""
+    result = await session.execute(update(ScheduledJob).where(ScheduledJob.key == key, ScheduledJob.status == PENDING)
+                                   .values(status=CANCELLED).execution_options(synchronize_session=False))
+    return result.rowcount or 0

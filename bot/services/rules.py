@@ -43,6 +43,7 @@ def defaults() -> list[Rule]:
     rows.append(Rule("ticket.urgent_bonus", RULE_LABELS["urgent_bonus"], int(ticket.get("urgent_bonus", 0)),
                      RULE_LABELS["urgent_unit"]))
     rows.append(Rule("wish", RULE_LABELS["wish"], int(data.get("wish", 3)), RULE_LABELS["wish_unit"]))
+    rows.append(Rule("rollcall", RULE_LABELS["rollcall"], int(data.get("rollcall", 2)), RULE_LABELS["rollcall_unit"]))
     bonus = data.get("rating_bonus", {})
     rows.append(Rule("rating_bonus", RULE_LABELS["rating_bonus"], int(bonus.get("points", 0)),
                      RULE_LABELS["rating_unit"].format(stars=bonus.get("stars", 5))))
@@ -93,7 +94,7 @@ def service_rule(name: str) -> Rule | None:
     return rule if rule and rule.code.startswith("service.") else None
 
 
-async def set_value(*, session: AsyncSession, community_id: str, code: str, points: int, actor_id: str) -> None:
+async def set_value(*, session: AsyncSession, community_id: str, code: str, points: int, actor_id: str | None) -> None:
     existing = await session.scalar(select(PointsRuleOverride).where(
         PointsRuleOverride.community_id == community_id, PointsRuleOverride.code == code))
     if existing is None:
@@ -151,6 +152,8 @@ async def star_thresholds(*, session: AsyncSession, community_id: str) -> list[t
 def rule_name(code: str) -> str:
     """How a ledger entry's rule reads to people."""
     base, reversal = (code[: -len(".reversal")], True) if code.endswith(".reversal") else (code, False)
+    if base.startswith("custom."):  # a community's own rule (bot.services.custom_rules); the entry's reason names it
+        base = "custom"
     name = RULE_LABELS.get(base)
     if name is None:
         urgent = base.endswith("+urgent")

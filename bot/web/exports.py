@@ -1,4 +1,5 @@
-"""Ledger spreadsheets over HTTP: a community's ledger and a member's statement (.xlsx)."""
+"""Ledger spreadsheets over HTTP: a community's ledger and a member's statement (.xlsx), whole or
+for one half-year with service hours (``?half=2026H1``)."""
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ from aiohttp import web
 from bot import bounds
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import exports
+from bot.services import exports, hours, ranking
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,12 +41,23 @@ async def person_statement(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME, json_error
 
     person = bounds.identifier(request.match_info["person_id"], field="人员 id", limit=bounds.PERSON_ID_MAX)
+    half = request.query.get("half")
+    period = None
+    if half is not None:
+        try:
+            period = ranking.half_year(bounds.text(half, field="half", limit=20) or "")
+        except DomainError:
+            return json_error(400, say("web_bad_half", half=half[:20]))
     try:
         async with request.app[RUNTIME].db.sessions() as session:
-            data = await exports.statement_xlsx(session=session, person_id=person)
+            if period is not None:  # ?half=2026H1: service hours and points of that half-year
+                data = await hours.half_year_xlsx(session=session, person_id=person, period=period)
+            else:
+                data = await exports.statement_xlsx(session=session, person_id=person)
     except DomainError:
         return json_error(404, say("web_person_not_found", person=person))
-    return _file(data, f"statement-{_ascii(person)}.xlsx")
+    suffix = f"-{period.code}" if period else ""
+    return _file(data, f"statement-{_ascii(person)}{suffix}.xlsx")
 
 
 def add_routes(app: web.Application) -> None:
