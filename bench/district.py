@@ -5,7 +5,8 @@
 
 Defaults follow the seed reports' district: 119 communities, 470 groups (one members' group per
 community, the other 351 grid groups spread over the communities, each bound to an estate),
-12,000 members and 50,000 residents, plus one secretary and two grid workers per community.
+12,000 members and 50,000 residents, plus one secretary and two grid workers per community, and
+a year of tickets (30,000, mostly verified or closed, numbered per community).
 Each community is a grid tree of estates → buildings → units; residents live in a unit, members
 in a building. Ids are ``dNNN`` (community), ``dNNN-r…`` (rooms), ``dp…`` (people), so a
 district sits beside the demo community. Names are deterministic (``seed``).
@@ -19,13 +20,14 @@ import asyncio
 import random
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, insert, select, text
 
 from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
-from bot.db.models import Community, Grid, Person, PersonRole, Room
+from bot.db.models import Community, Grid, Person, PersonRole, Room, Ticket
 
 CHUNK = 5_000
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -42,13 +44,14 @@ class Shape:
     estates: int = 3  # per community
     buildings: int = 6  # per estate
     units: int = 2  # per building
+    tickets: int = 30_000  # over the past year, most verified or closed
 
     def scaled(self, scale: float) -> "Shape":
         def s(n: int) -> int:
             return max(1, round(n * scale))
         communities = s(self.communities)
         return Shape(communities=communities, rooms=max(communities * 2, s(self.rooms)), members=s(self.members),
-                     residents=s(self.residents), estates=self.estates, buildings=self.buildings, units=self.units)
+                     residents=s(self.residents), tickets=s(self.tickets), estates=self.estates, buildings=self.buildings, units=self.units)
 
 
 def _name(rng: random.Random) -> str:
@@ -109,16 +112,50 @@ async def build(db: Database, shape: Shape = Shape(), *, seed: int = 16) -> dict
     for r in range(shape.residents):
         cid = communities[r % len(communities)]["id"]
         person(f"dp-r{r:06d}", cid, "resident", rng.choice(units[cid]))
+    tickets = _tickets(rng, shape, communities, units, now)
     async with db.transaction() as session:
         for table, rows in ((Community, communities), (Grid, grids), (Room, rooms), (Person, people),
-                            (PersonRole, roles)):
+                            (PersonRole, roles), (Ticket, tickets)):
             for start in range(0, len(rows), CHUNK):
                 await session.execute(insert(table), rows[start:start + CHUNK])
         if session.bind.dialect.name == "postgresql":  # explicit grid ids: move the sequence past them
             await session.execute(text("SELECT setval(pg_get_serial_sequence('grid', 'id'), (SELECT max(id) FROM grid))"))
     db.cache.clear()  # rooms and roles changed behind the directory cache
     return {"communities": len(communities), "grids": len(grids), "rooms": len(rooms), "people": len(people),
-            "person_roles": len(roles)}
+            "person_roles": len(roles), "tickets": len(tickets)}
+
+
+# (status, share): a year's tickets are mostly finished; the last weeks' still open or in hand.
+STATUSES = (("closed", 0.55), ("verified", 0.3), ("done", 0.04), ("claimed", 0.04), ("open", 0.04),
+            ("cancelled", 0.03))
+TEXTS = (("repair", "{b}号楼{u}单元楼道灯坏了"), ("repair", "{b}号楼电梯坏了"), ("sanitation", "{b}号楼门口垃圾没人清"),
+         ("greening", "{b}号楼旁边的树枝断了"), ("safety", "{b}号楼{u}单元消防通道被堵"), ("dispute", "{b}号楼楼上漏水"))
+
+
+def _tickets(rng: random.Random, shape: Shape, communities: list[dict], units: dict[str, list[int]], now) -> list[dict]:
+    rows = []
+    for t in range(shape.tickets):
+        c = communities[t % len(communities)]
+        c["last_ticket_no"] += 1
+        status = rng.choices([s for s, _ in STATUSES], [w for _, w in STATUSES])[0]
+        category, template = rng.choice(TEXTS)
+        building, unit = rng.randint(1, shape.estates * shape.buildings), rng.randint(1, shape.units)
+        created = now - timedelta(days=rng.uniform(0, 365))
+        finished = created + timedelta(hours=rng.uniform(2, 96))
+        claimer = None if status in ("open", "cancelled") else f"dp-m{rng.randrange(max(1, shape.members)):06d}"
+        rows.append({
+            "community_id": c["id"], "number": c["last_ticket_no"], "status": status, "category": category,
+            "urgency": "normal", "text": template.format(b=building, u=unit), "evidence": None,
+            "reporter_id": f"dp-r{rng.randrange(max(1, shape.residents)):06d}", "claimer_id": claimer,
+            "room_id": None, "grid_id": rng.choice(units[c["id"]]), "building": str(building), "unit": str(unit),
+            "room_no": None, "points_awarded": 2 if status in ("verified", "closed") else 0, "dispatch_level": 0,
+            "affected_count": 1, "rating": None, "created_at": created, "updated_at": finished,
+            "deadline_at": created + timedelta(days=3), "claimed_at": finished if claimer else None,
+            "done_at": finished if status in ("done", "verified", "closed") else None,
+            "verified_at": finished if status in ("verified", "closed") else None,
+            "closed_at": finished if status == "closed" else None,
+        })
+    return rows
 
 
 async def _main(url: str, scale: float) -> None:

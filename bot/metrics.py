@@ -2,7 +2,7 @@
 
 Counters and histograms live in one registry per process (``REGISTRY``), updated where the
 event happens: the dispatcher (messages by kind, handling time), the sender (sent, failures),
-the scheduler (how late each job ran), handlers (classifier latency). What the database knows
+the scheduler (how late each job ran), handlers.demands (classifier latency). What the database knows
 (tickets by state, the outbox backlog, the oldest due job) is read at scrape time through
 services by ``DatabaseCollector`` and cached for ``ttl`` seconds, so a scrape every few seconds
 costs a few index-only counts at most.
@@ -58,17 +58,6 @@ def timed(histogram: Histogram) -> Iterator[None]:
         yield
     finally:
         histogram.observe(time.perf_counter() - start)
-
-
-def classify(text: str):
-    """``nlp.classify`` with its latency observed (nlp itself stays free of I/O and metrics)."""
-    import nlp
-
-    start = time.perf_counter()
-    try:
-        return nlp.classify(text)
-    finally:
-        CLASSIFIER_SECONDS.observe(time.perf_counter() - start)
 
 
 class DatabaseCollector(Collector):
