@@ -78,9 +78,9 @@ async def test_metrics_count_what_went_through_the_web_app(client, bot):
 
 
 async def test_send_failures_and_backlog_are_counted(client, bot):
-    class Broken:
-        name = "broken"
+    from tests.harness import RecordingTransport
 
+    class Broken(RecordingTransport):
         async def send(self, message):
             raise RuntimeError("platform down")
 
