@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings()
     except ValidationError as exc:
         return _config_error("; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()))
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot import logs
+
+    logs.configure(settings.log_level, settings.log_format)
     for quiet in ("alembic", "apscheduler"):  # routine chatter; their warnings still show
         logging.getLogger(quiet).setLevel(logging.WARNING)
     try:

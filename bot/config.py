@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -35,6 +36,10 @@ class Settings(BaseSettings):
     default_community: str | None = None
 
     log_level: str = "INFO"
+    # "plain" (one readable line) or "json" (one JSON object a line, with msg_id and ticket; bot/logs.py).
+    log_format: Literal["plain", "json"] = "plain"
+    # Bearer token for /metrics (Prometheus). Unset: /metrics answers loopback, unproxied callers only.
+    metrics_token: str | None = None
 
     # Lifecycle automation (issue 5): scheduler, dispatch tiers, deadlines, quiet hours, digests.
     # Local times are Asia/Shanghai. See bot/data/lifecycle.yaml for T1/T2 and deadlines.

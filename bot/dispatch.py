@@ -12,13 +12,15 @@ from __future__ import annotations
 import inspect
 import logging
 import re
+import time
 import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import flows
+from bot import flows, logs, metrics
 from bot.clock import utcnow
 from bot.commands import (
     DEPARTMENTS_ONLY,
@@ -62,6 +64,8 @@ class Context:
     text: str
     command: Command | None
     outgoing: list[Outgoing] = field(default_factory=list)
+    # What the message turned out to be, for /metrics (bot.metrics.MESSAGE_KINDS); routes may refine it.
+    kind: str = "message"
 
     def reply(self, text: str, *, key: str | None = None) -> None:
         """Answer the sender where they spoke: in the group with a mention, or privately.
@@ -171,16 +175,31 @@ class Dispatcher:
 
     async def handle(self, msg: IncomingMessage) -> list[OutboxMessage | Queued]:
         """Handle one message exactly once; return what the bot queued because of it."""
-        text = _CONTROL.sub("", msg.text or "").strip()
         key = msg.dedup_key
+        # Every log line from here on names the message (and the ticket, once known): bot/logs.py.
+        tokens = (logs.MESSAGE_ID.set(key), logs.TICKET.set(None), _KIND.set("ignored"))
+        start = time.perf_counter()
+        try:
+            return await self._handle_logged(msg, key)
+        finally:
+            metrics.HANDLE_SECONDS.observe(time.perf_counter() - start)
+            metrics.MESSAGES.labels(kind=_KIND.get()).inc()
+            logs.MESSAGE_ID.reset(tokens[0])
+            logs.TICKET.reset(tokens[1])
+            _KIND.reset(tokens[2])
+
+    async def _handle_logged(self, msg: IncomingMessage, key: str) -> list[OutboxMessage | Queued]:
+        text = _CONTROL.sub("", msg.text or "").strip()
         try:
             rows = await self._handle_retrying(msg, text, key)
         except _Duplicate:
+            _KIND.set("duplicate")
             async with self.db.transaction() as session:
                 return await outbox.by_cause(session=session, cause=key)
         except DomainError as error:
             rows = await self._answer_alone(msg, key, say(error.key, **error.fields))
         except Exception:  # noqa: BLE001 - the one place that turns surprises into an apology
+            _KIND.set("error")
             log.exception("failed to handle message %s", key)
             rows = await self._answer_alone(msg, key, say("err_internal"))
         if rows and self.on_sent:
@@ -204,6 +223,7 @@ class Dispatcher:
         if not msg.attachments and self._is_known_chatter(msg, text):
             # Most group traffic is conversation. When the room and the sender are known
             # and no route would act, nothing is written: handling it again is the same no-op.
+            _KIND.set("chat")
             return []
         async with self.db.transaction() as session:
             await self._mark_processed(session, key)
@@ -217,7 +237,12 @@ class Dispatcher:
             if command is not None and len(text) > MAX_COMMAND_LENGTH:
                 raise DomainError("err_too_long", limit=MAX_COMMAND_LENGTH)
             ctx = Context(msg, session, actor, room, self.settings, text, command)
-            await self._route(ctx)
+            if command is not None:
+                ctx.kind = "command"
+            try:
+                await self._route(ctx)
+            finally:
+                _KIND.set(ctx.kind)
             return await _write(session, ctx.outgoing, key)
 
     def _is_known_chatter(self, msg: IncomingMessage, text: str) -> bool:
@@ -244,6 +269,7 @@ class Dispatcher:
     async def _route(self, ctx: Context) -> None:
         # The bot's open question in this conversation comes first: "是", "6号楼", "满意".
         if await flows.answer(ctx):
+            ctx.kind = "flow"
             return
         for router in self.routers:
             for route in router.routes:
@@ -279,6 +305,9 @@ async def _write(session: AsyncSession, outgoing: list[Outgoing], key: str) -> l
 
 class _Duplicate(Exception):
     pass
+
+
+_KIND: ContextVar[str] = ContextVar("gridbot_message_kind", default="ignored")
 
 
 def _inject(route: Route, ctx: Context) -> dict[str, Any]:

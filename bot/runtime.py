@@ -122,5 +122,10 @@ class Runtime:
     async def health(self) -> dict:
         async with self.db.sessions() as session:
             backlog = await outbox.stats(session=session)
-        return {"ok": True, "transport": self.transport.health(), "outbox_backlog": backlog["pending"],
-                "outbox": backlog, "sender": self.sender.health()}
+        from bot import health
+
+        transport = self.transport.health()
+        accounts = health.accounts(transport)
+        return {"ok": True, "transport": transport, "accounts": accounts,
+                "accounts_online": sum(a["state"] == health.ONLINE for a in accounts),
+                "outbox_backlog": backlog["pending"], "outbox": backlog, "sender": self.sender.health()}

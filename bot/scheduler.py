@@ -28,6 +28,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
+from bot import metrics
 from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.services import (
@@ -161,6 +162,7 @@ class Scheduler:
                 return 0
             if not await jobs.claim(session=session, job_id=job_id, now=now):
                 return None
+            metrics.JOB_LAG.observe(max(0.0, (now - job.due_at).total_seconds()))
             rule = RULES.get(job.kind)
             batch = await rule(session=session, job=job, now=now, settings=self.settings) if rule else None
             if batch is None:

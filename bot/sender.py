@@ -47,6 +47,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Callable, Hashable
 
+from bot import logs, metrics
 from bot.clock import utcnow
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
@@ -305,6 +306,13 @@ class OutboxSender:
 
     async def _deliver(self, row: OutboxMessage) -> bool:
         """Send every remaining piece of ``row``; True when all went, False when it was rescheduled or failed."""
+        token = logs.MESSAGE_ID.set(row.cause)  # log lines about this row name what caused it
+        try:
+            return await self._deliver_row(row)
+        finally:
+            logs.MESSAGE_ID.reset(token)
+
+    async def _deliver_row(self, row: OutboxMessage) -> bool:
         parts = self.transport.split_text(row.text) or [row.text]
         done = min(row.parts_sent, len(parts))
         try:
@@ -325,6 +333,7 @@ class OutboxSender:
             return False
         self._marks.append((row.id, done))
         self.counters["sent"] += 1
+        metrics.SENT.inc()
         if not self._batching:
             await self._flush_marks()
         return True
@@ -342,11 +351,13 @@ class OutboxSender:
                 at = self.wall() + timedelta(seconds=self.backoff(attempt))
                 await outbox.retry_later(session=session, row_id=row.id, error=error, at=at, parts_sent=parts_sent)
                 self.counters["retried"] += 1
+                metrics.SEND_FAILURES.labels(outcome="retried").inc()
                 log.warning("outbox row %s: %s; attempt %d, retrying at %s", row.id, error, attempt, at)
                 return
             await outbox.finish(session=session, row_id=row.id, ok=False, error=error,
                                 parts_sent=parts_sent, now=self.wall())
         self.counters["failed"] += 1
+        metrics.SEND_FAILURES.labels(outcome="failed").inc()
         log.error("outbox row %s to %s failed for good after %d attempt(s): %s",
                   row.id, row.conversation, attempt, error)
 

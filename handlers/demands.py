@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import nlp
-from bot import flows
+from bot import flows, metrics
 from bot.clock import to_local
 from bot.commands import EVERYONE
 from bot.db.directory_cache import RoomInfo
@@ -32,6 +32,11 @@ MAX_FREE_TEXT = 2000
 WHERE_TTL_SECONDS = 30 * 60
 
 
+def _classify(text: str) -> nlp.Classification:
+    with metrics.CLASSIFIER_SECONDS.time():  # /metrics: gridbot_classifier_seconds
+        return nlp.classify(text)
+
+
 def _intake(ctx: Context) -> bool:
     return ctx.room is None or ctx.room.kind == "grid"
 
@@ -40,7 +45,7 @@ def is_group_chatter(room: RoomInfo, text: str) -> bool:
     """Pure: would ``free_text`` stay silent for this group message? (the dispatcher's fast path)"""
     if room.kind != "grid" or len(text) > MAX_FREE_TEXT:
         return True
-    return nlp.classify(text).intent == "chat"
+    return _classify(text).intent == "chat"
 
 
 @router.message(when=_intake)
@@ -59,7 +64,8 @@ async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
         if await _urge(ctx, actor, f"{quote} {text}" if quote else text):
             return
     text = context.with_quote(quote, text)
-    result = nlp.classify(text)
+    result = _classify(text)
+    ctx.kind = "chat" if result.intent == "chat" else "demand" if result.intent == "demand" else "demand_ask"
     if result.intent == "chat":
         if ctx.room is None:
             ctx.reply(say("private_chat_hint"))
@@ -173,7 +179,7 @@ def place_answer(text: str) -> dict | None:
     s = text.strip()
     if not s or len(s) > 30 or answers.yes_no(s) is not None or s.startswith("/"):
         return None
-    if nlp.classify(s).intent == "demand":
+    if _classify(s).intent == "demand":
         return None  # a new problem, not an answer about the last one
     building, unit, room_no = extract(s)
     if building:

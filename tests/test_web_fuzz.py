@@ -133,7 +133,7 @@ def path(template: str) -> st.SearchStrategy[str]:
 
 # Every route of the simulator app, and how it is fuzzed; test_every_route_is_fuzzed keeps this honest.
 ROUTES = {
-    ("GET", "/"): "get", ("GET", "/healthz"): "get",
+    ("GET", "/"): "get", ("GET", "/healthz"): "get", ("GET", "/metrics"): "get",
     ("GET", "/api/tickets/{number}"): "get", ("GET", "/api/people/{person_id}/points"): "get",
     ("GET", "/api/people/{person_id}/statement.xlsx"): "get",
     ("GET", "/api/communities/{community_id}/ledger.xlsx"): "get",
@@ -281,7 +281,7 @@ def test_wecom_routes_are_fuzzed(bot, database_url):
                         wecom_token="tok", wecom_encoding_aes_key=AES_KEY)
     runtime = Runtime(settings)
     routes = {(r.method, r.resource.canonical) for r in create_app(runtime).router.routes() if r.method != "HEAD"}
-    shared = {k for k in ROUTES if k[1] in ("/healthz", "/files/{prefix}/{name}")
+    shared = {k for k in ROUTES if k[1] in ("/healthz", "/metrics", "/files/{prefix}/{name}")
               or k[1].startswith("/api/") and not k[1].startswith("/api/sim/")}
     assert routes == shared | {("GET", "/wecom/callback"), ("POST", "/wecom/callback")}
 

@@ -8,6 +8,8 @@ TEXT: dict[str, str] = {
     "web_json_only": "请求体须为 JSON：请把 Content-Type 设为 application/json",
     "web_token_required": "需要 API_TOKEN：请在请求头加上 Authorization: Bearer <token>",
     "web_local_only": "未设置 API_TOKEN：/api/ 只供本机的模拟器页面使用，其他机器和经反向代理转发的请求一律拒绝",
+    "web_metrics_token": "需要 METRICS_TOKEN：请在请求头加上 Authorization: Bearer <METRICS_TOKEN>",
+    "web_metrics_local_only": "未设置 METRICS_TOKEN：/metrics 只对本机（未经反向代理）的请求开放",
     "web_platform_needs_token": "未设置 API_TOKEN：TRANSPORT={transport} 时 /api/ 不开放",
     # Generic HTTP statuses turned into JSON (bot/web/app.py)
     "web_not_found": "没有这个地址：{path}",

@@ -17,6 +17,7 @@ from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from bot import logs
 from bot.clock import utcnow
 from bot.db import rows
 from bot.db.engine import COUNTERS_KEY
@@ -111,6 +112,7 @@ async def insert(*, session: AsyncSession, ticket: TicketRecord) -> TicketRecord
     values = vars(ticket).copy()
     del values["id"]
     ticket.id = (await _INSERT.run(session, values)).scalar()
+    logs.set_ticket(ticket.community_id, ticket.number)  # later log lines of this message name it
     session.info.setdefault("gridbot_opened_tickets", set()).add(ticket.id)  # see duplicates.OPENED_HERE
     await record_event(session=session, ticket_id=ticket.id, action="create", to_status=OPEN,
                        actor_id=ticket.reporter_id)
@@ -135,6 +137,7 @@ async def get_by_number(*, session: AsyncSession, community_id: str, number: int
     ticket = (await _BY_NUMBER.run(session, {"community_id": community_id, "number": number})).first()
     if ticket is None:
         raise DomainError("err_ticket_not_found", number=number)
+    logs.set_ticket(community_id, number)
     return ticket
 
 

@@ -71,6 +71,9 @@ def create_app(runtime) -> web.Application:
                           client_max_size=_max_body(runtime.settings))
     app[RUNTIME] = runtime
     app.router.add_get("/healthz", healthz)
+    from bot.web import metrics  # Prometheus (issue 16)
+
+    metrics.add_routes(app)
     api.add_routes(app)
     from bot.web import exports  # ledger .xlsx (issue 6)
     exports.add_routes(app)

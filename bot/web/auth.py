@@ -91,10 +91,13 @@ class Access:
         self.simulator = settings.transport == "sim"
         self.transport = settings.transport
         self.hosts = allowed_hosts(settings)
+        self.metrics_token = getattr(settings, "metrics_token", None) or None
 
     def refusal(self, request: web.Request) -> tuple[int, str] | None:
         """(status, Chinese message) when the request must be refused, else None."""
         path = request.path
+        if path == "/metrics":
+            return self._metrics_refusal(request)
         if path != "/" and not path.startswith("/api/"):
             return None  # /healthz, platform callbacks (they carry their own signatures)
         host_header = request.headers.get("Host", "")
@@ -114,6 +117,17 @@ class Access:
             return 403, say("web_platform_needs_token", transport=self.transport)
         if any(h in request.headers for h in PROXY_HEADERS) or not is_loopback(request.remote):
             return 403, say("web_local_only")
+        return None
+
+    def _metrics_refusal(self, request: web.Request) -> tuple[int, str] | None:
+        """``/metrics`` (bot/web/metrics.py): METRICS_TOKEN as a bearer token, else loopback and unproxied."""
+        if self.metrics_token:
+            given = request.headers.get("Authorization", "")
+            ok = given.startswith("Bearer ") and hmac.compare_digest(_bytes(given[7:].strip()),
+                                                                    _bytes(self.metrics_token))
+            return None if ok else (401, say("web_metrics_token"))
+        if any(h in request.headers for h in PROXY_HEADERS) or not is_loopback(request.remote):
+            return 403, say("web_metrics_local_only")
         return None
 
     @staticmethod

@@ -13,7 +13,7 @@ from bot.db.directory_cache import MISSING
 from bot.db.models import OutboxMessage
 from bot.messages import Attachment, IncomingMessage
 from bot.replies import say
-from bot.services import directory, outbox
+from bot.services import directory, outbox, sim_directory
 
 
 def _dumps(obj) -> str:
@@ -161,30 +161,17 @@ async def get_outbox(request: web.Request) -> web.Response:
 
 
 async def get_directory(request: web.Request) -> web.Response:
-    from sqlalchemy import select
-
-    from bot.db.models import Community, Grid, Person, PersonRole, Room
+    """One page of the directory: ``?after=<next of the previous page>&limit=N`` (bot/services/sim_directory.py)."""
     from bot.web.app import RUNTIME
 
+    after = bounds.identifier(request.query.get("after"), field="after", limit=bounds.PERSON_ID_MAX, required=False)
+    limit = bounds.whole_number(request.query.get("limit"), field="limit", low=1, high=sim_directory.PAGE_MAX,
+                                default=sim_directory.PAGE_DEFAULT)
     async with request.app[RUNTIME].db.sessions() as session:
-        communities = [{"id": c.id, "name": c.name}
-                       for c in await session.scalars(select(Community).order_by(Community.id))]
-        grids = {g.id: g.name for g in await session.scalars(select(Grid))}
-        rooms = [
-            {"id": r.id, "name": r.name, "kind": r.kind, "grid": grids.get(r.grid_id), "community": r.community_id}
-            for r in await session.scalars(select(Room).order_by(Room.community_id, Room.id))
-        ]
-        people: dict[tuple[str, str], dict] = {}
-        rows = await session.execute(
-            select(Person.id, Person.name, PersonRole.role, PersonRole.community_id)
-            .join(PersonRole, PersonRole.person_id == Person.id).order_by(Person.id)
-        )
-        for pid, pname, role, community in rows:
-            entry = people.setdefault((pid, community), {"id": pid, "name": pname, "roles": [], "community": community})
-            entry["roles"].append(role)
-        street_list = await _streets(session)
-    return web.json_response({"communities": communities, "rooms": rooms, "people": list(people.values()),
-                              "streets": street_list}, dumps=_dumps)
+        result = await sim_directory.page(session=session, after=after, limit=limit)
+        if after is None:
+            result["streets"] = await _streets(session)
+    return web.json_response(result, dumps=_dumps)
 
 
 async def _streets(session) -> list[dict]:
