@@ -1,6 +1,7 @@
 """Wiring: database, dispatcher, transport, outbox sender and web server in one object."""
 from __future__ import annotations
 
+import functools
 import logging
 from importlib import resources
 
@@ -20,6 +21,12 @@ from bot.transports.base import Transport
 from bot.transports.ratelimit import Clock
 
 log = logging.getLogger(__name__)
+
+
+async def _outgoing_file(db: Database, settings: Settings, attachment_id: int):
+    from bot.services.attachments import outgoing_file
+
+    return await outgoing_file(db=db, settings=settings, attachment_id=attachment_id)
 
 
 def make_transport(settings: Settings) -> Transport:
@@ -55,6 +62,7 @@ class Runtime:
             owner=settings.outbox_owner or default_owner(settings.transport, settings.http_port),
         )
         self.dispatcher.on_sent = self.sender.wake
+        self.sender.load_file = functools.partial(_outgoing_file, self.db, settings)
         if self.transport.on_room_join is None:
             self.transport.on_room_join = self.on_room_join
         self._site_runner: web.AppRunner | None = None

@@ -45,7 +45,7 @@ import asyncio
 import logging
 import random
 from datetime import datetime, timedelta
-from typing import Callable, Hashable
+from typing import Awaitable, Callable, Hashable
 
 from bot import logs, metrics
 from bot.clock import utcnow
@@ -54,7 +54,7 @@ from bot.db.models import OutboxMessage
 from bot.messages import Outgoing
 from bot.sender_owner import OwnerLock, dead_owners, random_owner
 from bot.services import guards, outbox
-from bot.transports.base import NO_LIMITS, SendError, SendLimits, Transport
+from bot.transports.base import NO_LIMITS, OutgoingFile, SendError, SendLimits, Transport
 from bot.transports.ratelimit import Clock, MonotonicClock, Throttle
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,8 @@ class OutboxSender:
         if on_restart not in ("resend", "fail"):
             raise ValueError("on_restart must be 'resend' or 'fail'")
         self.db, self.transport = db, transport
+        # attachment id → OutgoingFile (the runtime sets it: bot.services.attachments.outgoing_file)
+        self.load_file: Callable[[int], Awaitable[OutgoingFile | None]] | None = None
         self.clock = clock or MonotonicClock()
         self.wall = wall or utcnow
         self.rng = rng or random.Random()
@@ -339,6 +341,13 @@ class OutboxSender:
         return True
 
     async def _send(self, message: Outgoing, key: str) -> None:
+        # A row that carries a stored photo goes as the photo with its text where the platform can
+        # send files; elsewhere (and if the file is gone) the text goes alone, with the photo's id.
+        if message.image_id and self.transport.can_send_files and self.load_file is not None:
+            file = await self.load_file(message.image_id)
+            if file is not None:
+                await self.transport.send_file(message, file, idempotency_key=key)
+                return
         await self.transport.send(message, idempotency_key=key)
 
     async def _failed(self, row: OutboxMessage, exc: Exception, parts_sent: int) -> None:

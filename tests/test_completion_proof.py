@@ -96,3 +96,29 @@ async def test_a_member_reporting_a_new_problem_with_a_photo_is_not_taken_for_pr
     new = (await bot.tickets())[-1]
     assert new.number != number
     assert [(r.ticket_id, r.role) for r in await rows(bot)][-1] == (new.id, "report")
+
+
+async def test_a_platform_that_sends_files_gets_the_photos_themselves(bot):
+    """Where the platform can send images (wechaty, and WeCom robots later), the secretary's
+    验收 reminder arrives as the photos with their captions, not as text about them."""
+    import hashlib
+
+    transport = bot.runtime.transport
+    files: list = []
+
+    async def send_file(message, file, idempotency_key=None):
+        files.append((message, file))
+
+    transport.can_send_files = True
+    transport.send_file = send_file
+    number = await claimed(bot)
+    after = jpeg(color=(9, 99, 9))
+    await bot.say(MEMBER_LI, f"完成 {number}", MEMBERS, attachments=(photo(after),))
+    await bot.runtime.sender.drain()
+    assert [m.to for m, _ in files] == [SECRETARY, SECRETARY]
+    assert "处理前" in files[0][0].text and "处理后" in files[1][0].text
+    assert all(f.is_image and f.data[:2] == b"\xff\xd8" for _, f in files)
+    async with bot.runtime.db.sessions() as session:
+        stored = {a.id: a.sha256 for a in await session.scalars(select(Attachment))}
+    assert hashlib.sha256(files[1][1].data).hexdigest() == stored[files[1][0].image_id]
+    assert not [m for m in transport.sent if m.image_id]  # not sent a second time as text

@@ -238,3 +238,21 @@ async def links_by_ticket(*, session: AsyncSession, settings, ticket_ids: list[i
         if row.ticket_id is not None and row.storage_key:
             out.setdefault(row.ticket_id, []).append(link(settings, row.storage_key))
     return out
+
+
+# -- sending a stored photo ----------------------------------------------------------
+async def outgoing_file(*, db, settings, attachment_id: int):
+    """The stored photo or file ``attachment_id`` as the sender hands it to a platform that can send
+    files (``Transport.send_file``); None when it is gone (the text then goes alone)."""
+    from bot.files.store import store_for
+    from bot.transports.base import OutgoingFile
+
+    async with db.sessions() as session:
+        row = await session.get(Attachment, attachment_id)
+    if row is None or not row.storage_key:
+        return None
+    data = await store_for(settings).get(row.storage_key)
+    if data is None:
+        return None
+    name = row.name or row.storage_key.rsplit("/", 1)[-1]
+    return OutgoingFile(name=name, data=data, media_type=row.mime or "application/octet-stream")
