@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import flows, logs, metrics
@@ -52,6 +53,9 @@ _MARK_PROCESSED = prepared_insert_ignore(ProcessedMessage.__table__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 MAX_COMMAND_LENGTH = 2000
 RACE_ATTEMPTS = 3
+# Each pool (the main one, the ticket counters') can hand out one connection lost with the
+# others before it notices; more than that in a row is an outage, not a blip.
+LOSS_ATTEMPTS = 4
 
 
 @dataclass
@@ -210,12 +214,22 @@ class Dispatcher:
         # A report that raced another report of the same problem was rolled back whole;
         # handled again it sees the other ticket and joins it. Bounded: a race needs a
         # matching ticket committed in between, which the next attempt then finds.
-        for _ in range(RACE_ATTEMPTS - 1):
+        # Likewise a transaction whose database connection was lost (a server restart, a
+        # killed backend) was rolled back whole, and the pool has dropped that connection.
+        races = losses = 0
+        while True:
             try:
                 return await self._handle_once(msg, text, key)
             except RaceLost:
+                races += 1
+                if races >= RACE_ATTEMPTS:
+                    raise
                 log.info("message %s raced another report of the same problem; handling it again", key)
-        return await self._handle_once(msg, text, key)
+            except DBAPIError as error:
+                losses += 1
+                if not error.connection_invalidated or losses >= LOSS_ATTEMPTS:
+                    raise
+                log.warning("message %s lost its database connection; handling it again", key)
 
     async def _handle_once(self, msg: IncomingMessage, text: str, key: str) -> list[OutboxMessage]:
         if not text and not msg.attachments:

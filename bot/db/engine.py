@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from sqlalchemy import event, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.db.checkpoint import BACKSTOP_PAGES, WalCheckpointer
@@ -86,7 +87,32 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url, async_creator=inline_creator(path))
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return postgres_engine(url, pool_size=pool_size, max_overflow=pool_size)
+
+
+def _server_closed(dbapi_connection) -> bool:
+    return dbapi_connection.driver_connection.is_closed()
+
+
+def postgres_engine(url: str, *, pool_size: int, max_overflow: int) -> AsyncEngine:
+    """A PostgreSQL engine whose pool checks a connection without a round trip.
+
+    SQLAlchemy's ``pool_pre_ping`` costs three round trips on asyncpg (BEGIN, an empty
+    statement, ROLLBACK) at every checkout, that is every transaction: 6 of the 19
+    statements of a resident's report. A connection the server closed (a restart, an
+    idle timeout, pg_terminate_backend) is already seen as closed by asyncpg, whose
+    protocol reads the end of the socket in the event loop, so the checkout asks it
+    instead. A connection lost in the middle of a transaction fails that transaction;
+    the dispatcher handles the message again on a fresh connection (bot.dispatch).
+    """
+    engine = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow)
+
+    @event.listens_for(engine.sync_engine.pool, "checkout")
+    def _alive(dbapi_connection, _record, _proxy):  # pragma: no cover - pool callback
+        if _server_closed(dbapi_connection):
+            raise DisconnectionError("the server closed this connection")
+
+    return engine
 
 
 async def _discard(session: AsyncSession) -> None:
@@ -116,7 +142,7 @@ class Database:
         self.counters: AsyncEngine | None = None
         if not self.url.startswith("sqlite"):
             # Its own pool: a transaction waiting for a counter never waits for the pool it holds a connection of.
-            self.counters = create_async_engine(self.url, pool_size=2, max_overflow=4, pool_pre_ping=True)
+            self.counters = postgres_engine(self.url, pool_size=2, max_overflow=4)
             info[COUNTERS_KEY] = self.counters
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False, class_=AsyncSession, info=info)
         self._writers = async_sessionmaker(
