@@ -69,13 +69,61 @@ async def database_url(schema_source, tmp_path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+class _DemoSnapshot:
+    """PostgreSQL only: the demo community's rows, copied once into a side schema.
+
+    Emptying every table with TRUNCATE and loading the demo again cost ~170 ms per test
+    (80 ms + 90 ms), a quarter of the PostgreSQL pass. Restoring the copy is one script
+    of DELETE / INSERT … SELECT / setval in one round trip (~10 ms) and leaves the same
+    rows and the same sequence positions as a fresh load.
+    """
+
+    script: str | None = None
+
+    @classmethod
+    async def restore(cls, harness) -> None:
+        engine = harness.runtime.db.engine
+        async with engine.connect() as conn:
+            pg = (await conn.get_raw_connection()).driver_connection
+            if cls.script is None:
+                await _truncate_all(harness.runtime.db)
+                await harness.runtime.load_demo_if_empty()
+                cls.script = await cls._take(pg)
+            else:
+                await pg.execute(cls.script)
+
+    @staticmethod
+    async def _take(pg) -> str:
+        from sqlmodel import SQLModel
+
+        tables = [t.name for t in SQLModel.metadata.sorted_tables]
+        await pg.execute("DROP SCHEMA IF EXISTS gridbot_snap CASCADE; CREATE SCHEMA gridbot_snap")
+        full = []
+        for name in tables:
+            if await pg.fetchval(f'SELECT count(*) FROM public."{name}"'):
+                full.append(name)
+                await pg.execute(f'CREATE TABLE gridbot_snap."{name}" AS SELECT * FROM public."{name}"')
+        sequences = await pg.fetch(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")
+        # Foreign-key triggers off while the tables are refilled in any order (we connect as a superuser).
+        parts = ["SET session_replication_role = replica"]
+        parts += [f'DELETE FROM public."{name}"' for name in tables]
+        parts += [f'INSERT INTO public."{name}" SELECT * FROM gridbot_snap."{name}"' for name in full]
+        for seq in sequences:
+            value, called = (seq["last_value"], "true") if seq["last_value"] else (1, "false")
+            parts.append(f"SELECT setval('public.\"{seq['sequencename']}\"', {value}, {called})")
+        parts.append("SET session_replication_role = DEFAULT")
+        return ";\n".join(parts)
+
+
 @pytest.fixture
 async def bot(database_url):
     """A running bot on the demo community, without HTTP; see tests/harness.py."""
     harness = await BotHarness.create(database_url)
     if BACKEND == "postgres":
-        await _truncate_all(harness.runtime.db)
-    await harness.runtime.load_demo_if_empty()
+        await _DemoSnapshot.restore(harness)
+    else:
+        await harness.runtime.load_demo_if_empty()
     try:
         yield harness
     finally:
