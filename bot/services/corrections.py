@@ -11,6 +11,7 @@ so a retrain run elsewhere is in force within a minute.
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
@@ -19,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import nlp
 from bot.clock import utcnow
 from bot.db import rows
+from bot.db.directory_cache import SESSION_KEY as CACHE_KEY
+from bot.db.directory_cache import DirectoryCache
 from bot.db.models import Community, Ticket
 from bot.db.models_learning import CorrectionLayer, TicketCorrection
 from bot.errors import DomainError
@@ -136,7 +139,9 @@ async def retrain(*, session: AsyncSession, min_examples: int = layers.MIN_EXAMP
 
 
 # -- applying a community's layer at intake ---------------------------------------------------------
-_cache: dict[str, tuple[float, layers.Layer | None]] = {}
+# Per database (its directory cache object stands for it: a test suite runs many), per community.
+_cache: "weakref.WeakKeyDictionary[object, dict[str, tuple[float, layers.Layer | None]]]" = weakref.WeakKeyDictionary()
+_NO_DATABASE = DirectoryCache(max_people=1)
 
 
 def forget_layers() -> None:
@@ -146,12 +151,13 @@ def forget_layers() -> None:
 
 async def layer_for(*, session: AsyncSession, community_id: str) -> layers.Layer | None:
     now = time.monotonic()
-    hit = _cache.get(community_id)
+    known = _cache.setdefault(session.info.get(CACHE_KEY) or _NO_DATABASE, {})
+    hit = known.get(community_id)
     if hit is not None and now - hit[0] < LAYER_TTL_SECONDS:
         return hit[1]
     data = await session.scalar(select(CorrectionLayer.data).where(CorrectionLayer.community_id == community_id))
     layer = layers.load(data)
-    _cache[community_id] = (now, layer)
+    known[community_id] = (now, layer)
     return layer
 
 
