@@ -12,8 +12,9 @@ What the layer can do, and nothing more:
   *signature*: the character pairs most of those messages share that the classifier did not
   already weigh (its evidence words are left out) and that the community's other tickets do
   not commonly hold, each weighted by how many of the corrected messages hold it. A message
-  takes the label when it holds at least ``threshold`` of the signature's weight and the
-  classifier had put it under a category the secretary corrected *from* (or ``other``);
+  takes the label when it holds at least ``threshold`` of the signature's weight, the
+  classifier had put it under a category the secretary corrected *from* (or ``other``), and
+  it is not urgent;
 - urgency: the same, for corrections to 紧急, and it only ever raises (never lowers what the
   rules or nlp.danger said);
 - location: a place without a building number (``nlp.location.landmark``: 村东头, 小区东门)
@@ -163,8 +164,11 @@ def apply(result: Classification, text: str, layer: Layer | None) -> Classificat
     changes: dict[str, object] = {}
     said: list[str] = []
     current = result.category or "other"
+    # An urgent message keeps its category: a habit learnt on everyday messages does not move an
+    # emergency (a burst pipe flooding the flat below) away from those who deal with it.
     scored = [(lab.share(have), lab.label) for lab in layer.labels
-              if lab.field == CATEGORY and lab.label != current and current in lab.sources | {"other"}]
+              if lab.field == CATEGORY and lab.label != current and current in lab.sources | {"other"}
+              and result.urgency != "urgent"]
     best = max((s for s in scored if s[0] >= layer.threshold), default=None)
     if best is not None:
         changes["category"] = best[1]

@@ -28,7 +28,8 @@ def layer(examples, background=OTHERS, **kw):
 
 @pytest.mark.parametrize("text, category", [
     ("楼上家的水管漏到我家厨房，让他修他不修，麻烦社区出面", "dispute"),
-    ("楼上暖气管漏水淹了我家吊顶，他家人不认账", "dispute"),
+    ("楼上漏水到我家两个月了，楼上住户不配合维修", "dispute"),
+    ("楼上暖气管漏水淹了我家吊顶，他家人不认账", "repair"),  # urgent (淹了): an emergency keeps its category
     ("楼上的水管漏水滴到我家阳台，说了他也不管", "dispute"),
     ("我家厨房水管漏水了，请师傅来修", "repair"),
     ("楼道里的水管漏水了", "repair"),
