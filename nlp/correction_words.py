@@ -41,7 +41,8 @@ _FIELD_WORDS = {
     URGENCY: ("紧急程度", "紧急度", "缓急", "急缓", "urgency"),
     LOCATION: ("位置", "地点", "地址", "在", "location"),
 }
-_SEP = re.compile(r"^[\s:：为成是=]+")
+_SEP = re.compile(r"^[\s:：=]*(?:改为|改成|为|是)?[\s:：=]*")
+_TO = re.compile(r"^(?:改为|改成|应为|应该是|为)\s*")
 _PLACE_WORDS = re.compile(r"楼|栋|幢|座|单元|门|口|广场|车库|停车场|花园|路|街|院|小区|大厅|地下室|组|村|队|巷|室")
 
 
@@ -106,7 +107,7 @@ def _location(words: str) -> str | None:
 
 def parse(words: str) -> Change | str:
     """The change typed after the ticket number, or an error code."""
-    words = words.strip().strip("。.!！")
+    words = _TO.sub("", words.strip().strip("。.!！"))  # "改为纠纷", "应该是紧急"
     if not words:
         return "empty"
     field, rest = named_field(words)

@@ -106,6 +106,8 @@ def test_a_place_corrected_to_the_same_building_gives_that_building():
     ("分类：物业", Change("category", "property")),
     ("dispute", Change("category", "dispute")),
     ("紧急", Change("urgency", "urgent")),
+    ("改为纠纷", Change("category", "dispute")),
+    ("应该是紧急", Change("urgency", "urgent")),
     ("不紧急", Change("urgency", "normal")),
     ("普通", Change("urgency", "normal")),
     ("紧急程度 一般", Change("urgency", "normal")),
