@@ -2,7 +2,12 @@
 
 retrain compiles each community's corrections (/改) into its correction layer
 (bot.services.corrections); export-corrections writes them as labelled rows in the format of
-tests/nlp/corpus/*.jsonl, for the global model's training."""
+tests/nlp/corpus/*.jsonl, for the global model's training.
+
+For the global model (nlp/model.py, ``python -m nlp train``, not in this tree yet): ``retrain`` is
+where it is wired: export the rows (``corrections.export_rows``) next to the labelled sets the
+trainer reads, train, then compile the layers as here, so that a community's layer corrects the
+combined rules-and-model result that intake gets from ``classify()``."""
 from __future__ import annotations
 
 import json
