@@ -1,4 +1,5 @@
-"""`gridbot run | migrate | load FILE | import-members FILE | export-ledger COMMUNITY FILE | export-statement PERSON FILE`.
+"""`gridbot run | migrate | load FILE | import-members FILE | export-ledger COMMUNITY FILE | export-statement PERSON FILE
+| nlp retrain | nlp export-corrections FILE` (and the rule table's, bot/cli_members.py).
 
 Everything it prints is Chinese (bot/replies/cli.py); errors go to stderr with exit code 2, never a traceback.
 """
@@ -25,9 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help=say("cli_migrate"), description=say("cli_migrate"))
     load = sub.add_parser("load", help=say("cli_load"), description=say("cli_load"))
     load.add_argument("file", metavar=say("cli_metavar_file"), help=say("cli_load_file"))
-    from bot import cli_members
+    from bot import cli_members, cli_nlp
 
-    runners = {"run": _run, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub)}
+    runners = {"run": _run, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub),
+               **cli_nlp.add_parsers(sub)}
     args = parser.parse_args(argv)
     try:
         settings = Settings()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -117,6 +118,20 @@ class Settings(BaseSettings):
     console_link_minutes: int = 10
     console_links_per_hour: int = 5  # per person
     console_session_hours: int = 8
+
+    # --- Learning from corrections and a large model's second opinion (issue 11) ----------------
+    # gridbot nlp retrain learns a kind of correction (a category, 紧急, a place) once a community
+    # has made it this many times (bot/services/corrections.py).
+    corrections_min_examples: int = Field(default=3, ge=1)
+    # Optional OpenAI-compatible chat endpoint (bot/services/llm.py), off while LLM_URL is unset.
+    # Only messages the classifier is unsure of, and non-urgent demands (to raise urgency), are
+    # sent, redacted (nlp/redact.py); README "Large-model second opinion" says what leaves.
+    llm_url: str | None = None  # e.g. https://api.deepseek.com/v1 or http://127.0.0.1:11434/v1
+    llm_model: str = "qwen2.5:7b-instruct"
+    llm_api_key: str | None = None
+    llm_timeout: float = Field(default=2.0, gt=0, le=2.0)  # seconds; intake never waits longer
+    llm_daily_budget: int = Field(default=200, ge=0)  # requests a day (Asia/Shanghai), per process
+    llm_check_urgency: bool = True  # also ask about demands the classifier did not find urgent
 
 
 @lru_cache(maxsize=1)

@@ -48,6 +48,15 @@ def is_group_chatter(room: RoomInfo, text: str) -> bool:
     return _classify(text).intent == "chat"
 
 
+async def _understand(ctx: Context, actor: Actor, text: str) -> nlp.Classification:
+    """The classifier's result, refined for the sender's community (intake.refine)."""
+    result = _classify(text)
+    if result.intent == "chat" or actor.community_id is None:
+        return result
+    return await intake.refine(session=ctx.session, community_id=actor.community_id, text=text, result=result,
+                               settings=ctx.settings, names=(actor.person.name, ctx.msg.sender_name or ""))
+
+
 @router.message(when=_intake)
 async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
     if len(text) > MAX_FREE_TEXT:
@@ -64,7 +73,7 @@ async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
         if await _urge(ctx, actor, f"{quote} {text}" if quote else text):
             return
     text = context.with_quote(quote, text)
-    result = _classify(text)
+    result = await _understand(ctx, actor, text)
     ctx.kind = "chat" if result.intent == "chat" else "demand" if result.intent == "demand" else "demand_ask"
     if result.intent == "chat":
         if ctx.room is None:
@@ -75,7 +84,7 @@ async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
     if result.intent == "demand" or result.urgency == "urgent":  # danger is never asked about
         parts = split_problems(text)
         problems = [intake.Problem.from_text(text, result)] if len(parts) == 1 else [
-            intake.Problem.from_text(p) for p in parts]
+            intake.Problem.from_text(p, await _understand(ctx, actor, p)) for p in parts]
         for problem in problems:
             await file_problem(ctx, actor, problem)
         return

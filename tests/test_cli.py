@@ -41,7 +41,7 @@ def test_load_rejects_a_bad_file(monkeypatch, tmp_path, capsys):
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBCOMMANDS = ["run", "migrate", "load", "import-members", "export-ledger", "export-statement", "export-rules",
-               "import-rules"]
+               "import-rules", "nlp"]
 ENGLISH = ("usage:", "positional arguments", "options:", "show this help", "error:", "Traceback")
 
 
@@ -64,7 +64,7 @@ def test_every_help_is_chinese(capsys, argv):
         assert word not in out, word
     # Each option and sub-command line carries a Chinese explanation, not just its name.
     for line in out.splitlines():
-        if line.startswith("  ") and line.strip() and not line.strip().startswith("export-statement"):
+        if line.startswith("  ") and line.strip() and not line.strip().startswith(("export-statement", "export-corrections")):
             assert re.search(r"[\u4e00-\u9fff]", line), line
     if argv and argv[0] not in ("run", "migrate"):
         assert "位置参数：" in out
@@ -176,3 +176,21 @@ def test_rule_table_goes_out_and_comes_back(fresh_db, capsys):
     (fresh_db / "坏.xlsx").write_text("not a spreadsheet", encoding="utf-8")
     code, _, err = run_cli(["import-rules", "xingfuli", "坏.xlsx"], capsys)
     assert code == 2 and "读不出这个文件" in err
+
+
+@pytest.mark.parametrize("argv", [["nlp", "retrain"], ["nlp", "export-corrections"]])
+def test_nlp_sub_commands_have_chinese_help(capsys, argv):
+    code, out, err = run_cli([*argv, "--help"], capsys)
+    assert code == 0 and out.startswith("用法：gridbot nlp") and "选项：" in out
+    for word in ENGLISH:
+        assert word not in out, word
+
+
+def test_nlp_retrain_and_export_on_a_fresh_database(fresh_db, capsys):
+    """Issue 11: with no corrections there is nothing to learn, and the export is empty but written."""
+    assert run_cli(["nlp", "retrain"], capsys)[:2] == (0, "还没有任何更正，没有可学的。\n")
+    code, out, err = run_cli(["nlp", "export-corrections", "更正样本.jsonl"], capsys)
+    assert (code, err) == (0, "") and out.startswith("已导出 0 条")
+    assert (fresh_db / "更正样本.jsonl").read_text(encoding="utf-8") == ""
+    code, out, err = run_cli(["nlp"], capsys)
+    assert code == 2 and "缺少参数" in err

@@ -230,6 +230,7 @@ class TicketWatcher(SQLModel, table=True):
 from bot.db import (  # noqa: E402,F401
     models_console,
     models_files,
+    models_learning,
     models_lists,
     models_members,
     models_mobilise,

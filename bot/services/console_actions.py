@@ -8,7 +8,7 @@ from bot.clock import utcnow
 from bot.db.models import Ticket
 from bot.errors import DomainError
 from bot.replies import CATEGORY_NAMES
-from bot.services import tickets
+from bot.services import corrections, tickets
 
 
 async def recategorize(*, session: AsyncSession, ticket_id: int, category: str, actor_id: str) -> str:
@@ -23,4 +23,7 @@ async def recategorize(*, session: AsyncSession, ticket_id: int, category: str, 
                           .values(category=category, updated_at=utcnow()))
     await tickets.record_event(session=session, ticket_id=ticket_id, action="recategorize", actor_id=actor_id,
                                note=f"{CATEGORY_NAMES.get(old, old)} → {CATEGORY_NAMES[category]}")
+    if old != category:  # a labelled example for the community, as /改 keeps one (issue 11)
+        await corrections.keep(session=session, ticket=ticket, field="category", old=old, new=category,
+                               actor_id=actor_id)
     return old

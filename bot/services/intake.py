@@ -16,7 +16,7 @@ from bot.db.models import Grid, PersonRole, Ticket
 from bot.messages import Outgoing
 from bot.replies import say
 from bot.replies.tickets import ticket_fields
-from bot.services import dispatching, duplicates, policy, tickets, wartime
+from bot.services import corrections, dispatching, duplicates, llm, policy, tickets, wartime
 from nlp import location
 
 # ALREADY: the reporter had reported or joined this open problem before; nothing is added.
@@ -60,6 +60,15 @@ class Outcome:
     wait: datetime | None = None  # offers held until then (quiet hours)
     place: str | None = None  # FROM_TEXT, FROM_HOME or None (nobody knows where)
     offers: list[Outgoing] = field(default_factory=list)
+
+
+async def refine(*, session: AsyncSession, community_id: str, text: str, result: nlp.Classification,
+                 settings, names: tuple[str, ...] = ()) -> nlp.Classification:
+    """``classify()``'s result as this community reads it: its own corrections first
+    (bot.services.corrections, after ``gridbot nlp retrain``), then, when LLM_URL is set, a large
+    model's second opinion on what the classifier is unsure of (bot.services.llm)."""
+    result = await corrections.adjust(session=session, community_id=community_id, text=text, result=result)
+    return await llm.second_opinion(text=text, result=result, settings=settings, names=names)
 
 
 async def home_building(*, session: AsyncSession, person_id: str, community_id: str) -> str | None:

@@ -16,7 +16,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 URGENCY_NAMES = {"urgent": "紧急", "normal": "一般", "low": "不急"}
 ACTION_NAMES = {"create": "提交", "claim": "认领", "assign": "派单", "release": "放弃", "complete": "办完",
                 "verify": "验收通过", "reject": "验收驳回", "cancel": "撤销", "close": "办结", "escalate": "升级推送",
-                "overdue": "超时", "plus_one": "又有人反映", "relocate": "改位置", "recategorize": "改类别"}
+                "overdue": "超时", "plus_one": "又有人反映", "relocate": "改位置", "recategorize": "改类别",
+                "urgency": "改紧急程度"}
 
 
 def local_time(value: datetime | None) -> str:
