@@ -83,6 +83,7 @@ class ManagedWeComTransport(WeComTransport):
         if not robot_keys and not token:
             raise ValueError("TRANSPORT=wecom needs WECOM_ROBOT_KEYS and/or WECOM_TOKEN + WECOM_ENCODING_AES_KEY")
         self.robot_keys, self.base_url, self.per_minute = robot_keys, base_url, per_minute
+        self.can_send_files = bool(robot_keys)  # the webhook sender itself is built in start()
         self.crypto = WeComCrypto(token, aes_key) if token else None
         self.callback_path, self.bot_names = callback_path, bot_names
         self.callback = None
