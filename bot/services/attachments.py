@@ -41,7 +41,9 @@ def check_location(att: messages.Attachment) -> tuple[float | None, float | None
     """Latitude and longitude within the Earth; ``DomainError`` otherwise."""
     lat, lon = att.latitude, att.longitude
     address = " ".join(p for p in (att.title, att.address) if p and p.strip()) or None
-    if lat is None and lon is None and address:
+    if lat is None and lon is None:
+        if not address:  # a pin with neither coordinates nor a place name: ask for the building
+            raise DomainError("location_no_place")
         return None, None, address[:MAX_ADDRESS]  # a puppet that gives the address only
     try:
         lat_f, lon_f = float(lat), float(lon)  # type: ignore[arg-type]
