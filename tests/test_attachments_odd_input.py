@@ -91,3 +91,20 @@ async def test_a_pin_with_nothing_in_it_then_the_building_in_words(bot):
     replies = await bot.say(RES_SUN, "", EAST, attachments=(Incoming(kind="location"),))
     assert keys(replies) == ["location_no_place"] and "哪栋楼" in replies[0].text
     assert (await bot.ticket(number)).text == "小区里消防通道被车堵了"
+
+
+async def test_an_address_only_location_names_the_building_unless_the_report_did(bot):
+    """Over gRPC a location arrives as its address text (docs/attachments.md): a building named
+    there becomes the ticket's building unless the report named one (the one guessed from the
+    reporter's home gives way)."""
+    number = await bot.open_ticket("小区里消防通道被车堵了", sender=RES_SUN)
+    assert (await bot.ticket(number)).building == "3"  # 孙先生 lives in 3号楼: a guess
+    replies = await bot.say(RES_SUN, "", EAST, attachments=(Incoming(kind="location", address="幸福里小区5号楼"),))
+    assert keys(replies) == ["location_joined"]
+    ticket = await bot.ticket(number)
+    assert ticket.building == "5" and "幸福里小区5号楼" in ticket.text
+    # a ticket that already knows its building keeps it
+    other = await bot.open_ticket("3号楼门口的垃圾两天没人清运了，味道很大")
+    assert (await bot.ticket(other)).building == "3"
+    await bot.say("res-zhao", "", EAST, attachments=(Incoming(kind="location", address="幸福里小区5号楼"),))
+    assert (await bot.ticket(other)).building == "3"

@@ -184,11 +184,25 @@ async def recent_done(*, session: AsyncSession, person_id: str, community_id: st
 
 
 async def located(*, session: AsyncSession, ticket, row: Attachment, actor_id: str) -> None:
-    """A shared location fills the ticket's place (kept in its text and timeline)."""
+    """A shared location fills the ticket's place (kept in its text and timeline); a building named in
+    its address (「幸福里小区5号楼」) becomes the ticket's building unless the report itself named one
+    (a building guessed from the reporter's home gives way). Grids have no
+    areas, so coordinates alone choose no grid (docs/attachments.md)."""
+    from nlp import location
+
     where = row.address or f"{row.latitude:.5f},{row.longitude:.5f}"
     text = f"{ticket.text}（位置：{where}）"[:tickets.MAX_TEXT]
-    await session.execute(update(Ticket).where(Ticket.id == ticket.id).values(text=text, updated_at=utcnow()))
+    values: dict = {"text": text, "updated_at": utcnow()}
+    # The place the report stated wins; one guessed from the reporter's home (or none) gives way.
+    if row.address and location.extract(ticket.text)[0] is None:
+        building, unit, _ = location.extract(row.address)
+        if building:
+            values.update(building=building, unit=unit)
+    await session.execute(update(Ticket).where(Ticket.id == ticket.id).values(**values))
     ticket.text = text
+    for name in ("building", "unit"):
+        if name in values:
+            setattr(ticket, name, values[name])
     await tickets.record_event(session=session, ticket_id=ticket.id, action="relocate", actor_id=actor_id,
                                note=where)
 
