@@ -271,4 +271,5 @@ async def outgoing_file(*, db, settings, attachment_id: int):
     if data is None:
         return None
     name = row.name or row.storage_key.rsplit("/", 1)[-1]
-    return OutgoingFile(name=name, data=data, media_type=row.mime or "application/octet-stream")
+    url = link(settings, row.storage_key) if settings.public_base_url else None
+    return OutgoingFile(name=name, data=data, media_type=row.mime or "application/octet-stream", url=url)

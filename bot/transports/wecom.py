@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Mapping
 
 import aiohttp
@@ -182,8 +183,9 @@ class WeComTransport(Transport):
         # For the outbox sender: 20 a minute per robot key (see ``rate_key``).
         self.limits = limits or SendLimits(per_key=ROBOT_PER_MINUTE, window=60.0)
         self._delivered = RecentKeys()
-        # Robots send images and files (bot.transports.wecom_files); response_url replies cannot.
-        self.can_send_files = webhook is not None
+        # Robots send images and files (bot.transports.wecom_files); a response_url reply shows a
+        # picture by its signed link in markdown (``OutgoingFile.url``), else says it was not sent.
+        self.can_send_files = webhook is not None or replier is not None
         self._files: WebhookFiles | None = None
         self.on_message: InboundHandler | None = None
         self.sent = 0
@@ -243,9 +245,17 @@ class WeComTransport(Transport):
 
     async def send_file(self, message: Outgoing, file: OutgoingFile, idempotency_key: str | None = None) -> None:
         """In a room with a robot: the text (with its mentions), then the image or file itself.
-        Elsewhere (a private chat, a room answered through response_url) the text with a note."""
+        Elsewhere (a private chat, a room answered through response_url, markdown only) the text
+        with the picture shown by its signed link (``file.url``, when the bot has a public
+        address), or else with a note that it could not be sent."""
         key = self.webhook.key_for(message.room_id) if self.webhook else None
         if key is None:
+            conversation = message.room_id or message.to
+            if file.url and self.replier is not None and self.replier.can_reply(conversation):
+                shown = f"![{file.name}]({file.url})" if file.is_image else f"[{file.name}]({file.url})"
+                text = f"{message.text}\n{shown}" if message.text else shown
+                await self.send(replace(message, text=text), idempotency_key)
+                return
             await super().send_file(message, file, idempotency_key)
             return
         if idempotency_key is not None and idempotency_key in self._delivered:

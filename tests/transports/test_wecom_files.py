@@ -205,30 +205,64 @@ async def test_a_robot_key_wecom_does_not_know_is_a_permanent_failure(wecom):
     assert not err.value.retryable and "93000" in str(err.value)
 
 
+class OpenReplier:
+    """A response_url replier with an open URL for every conversation, recording what it sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+
+    def can_reply(self, conversation):
+        return True
+
+    async def reply(self, conversation, text, mentions=(), *, msg_id=None):
+        self.sent.append((conversation, text))
+
+
 async def test_without_a_robot_the_text_goes_with_a_note(wecom):
-    """A private chat (response_url replies carry markdown only) gets the caption and a note."""
-    from bot.transports.wecom_callback import WeComRobotReplier
-
-    sent: list[str] = []
-
-    class Replier(WeComRobotReplier):
-        def can_reply(self, conversation):
-            return True
-
-        async def reply(self, conversation, text, mentions=(), *, msg_id=None):
-            sent.append(text)
-
-    wecom.transport.replier = Replier(wecom.transport.webhook.session)
+    """A private chat (response_url replies carry markdown only) and no public link: the caption
+    and a note."""
+    wecom.transport.replier = OpenReplier()
     await wecom.transport.send_file(Outgoing(text="#3 处理后", to="wecom:secretary"),
                                     OutgoingFile("after.jpg", jpeg(), "image/jpeg"))
-    assert len(sent) == 1 and sent[0].startswith("#3 处理后\n") and "after.jpg" in sent[0]
+    ((conversation, text),) = wecom.transport.replier.sent
+    assert conversation == "wecom:secretary" and text.startswith("#3 处理后\n") and "after.jpg" in text
     assert wecom.delivered == []
 
 
-def test_the_managed_transport_declares_files_only_with_robots():
+async def test_with_a_public_link_a_private_chat_shows_the_picture_in_markdown(wecom):
+    wecom.transport.replier = OpenReplier()
+    url = "https://grid.example.org/files/ab/abc.jpg?exp=1&sig=x"
+    await wecom.transport.send_file(Outgoing(text="#3 处理后", to="wecom:secretary"),
+                                    OutgoingFile("after.jpg", jpeg(), "image/jpeg", url=url), "outbox:9:0")
+    await wecom.transport.send_file(Outgoing(text="", to="wecom:secretary"),
+                                    OutgoingFile("通知.pdf", PDF, "application/pdf", url=url))
+    assert [t for _, t in wecom.transport.replier.sent] == [f"#3 处理后\n![after.jpg]({url})", f"[通知.pdf]({url})"]
+    await wecom.transport.send_file(Outgoing(text="#3 处理后", to="wecom:secretary"),
+                                    OutgoingFile("after.jpg", jpeg(), "image/jpeg", url=url), "outbox:9:0")
+    assert len(wecom.transport.replier.sent) == 2 and wecom.delivered == []  # a key is sent once
+
+
+async def test_the_sender_hands_wecom_the_stored_photo_with_its_signed_link(bot):
+    """From a stored photo to what WeCom gets: bytes, type and (with PUBLIC_BASE_URL) a link the
+    file route opens."""
+    from bot.services.attachments import outgoing_file
+    from tests.harness import EAST, RES_ZHAO
+    from tests.media import photo
+
+    await bot.open_ticket()
+    await bot.say(RES_ZHAO, "", EAST, attachments=(photo(),))
+    settings = bot.runtime.settings
+    file = await outgoing_file(db=bot.runtime.db, settings=settings, attachment_id=1)
+    assert file.is_image and file.data[:3] == b"\xff\xd8\xff" and file.url is None  # no public address
+    public = settings.model_copy(update={"public_base_url": "https://grid.example.org"})
+    file = await outgoing_file(db=bot.runtime.db, settings=public, attachment_id=1)
+    assert file.url.startswith("https://grid.example.org/files/") and "sig=" in file.url
+
+
+def test_the_managed_transport_declares_files_with_robots_or_a_callback():
     from bot.transports.platforms import ManagedWeComTransport
 
     aes = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
     assert ManagedWeComTransport(robot_keys={"r": "k"}, token=None, aes_key=None).can_send_files
-    assert not ManagedWeComTransport(robot_keys={}, token="QDG6eK", aes_key=aes).can_send_files
+    assert ManagedWeComTransport(robot_keys={}, token="QDG6eK", aes_key=aes).can_send_files
     assert not WeComTransport().can_send_files
