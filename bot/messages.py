@@ -15,14 +15,15 @@ from typing import Awaitable, Callable
 IMAGE, VOICE, VIDEO, FILE, LOCATION, LINK = "image", "voice", "video", "file", "location", "link"
 # Kinds the bot can neither read nor keep: a sticker (表情), a red packet or transfer (红包/转账),
 # a mini program card (小程序), a forwarded chat record (聊天记录).
-STICKER, MONEY, MINI_PROGRAM, CHAT_HISTORY = "sticker", "money", "mini_program", "chat_history"
-KINDS = (IMAGE, VOICE, VIDEO, FILE, LOCATION, LINK, STICKER, MONEY, MINI_PROGRAM, CHAT_HISTORY)
+# UNKNOWN: a message type a platform added that GridBot does not know yet.
+STICKER, MONEY, MINI_PROGRAM, CHAT_HISTORY, UNKNOWN = "sticker", "money", "mini_program", "chat_history", "unknown"
+KINDS = (IMAGE, VOICE, VIDEO, FILE, LOCATION, LINK, STICKER, MONEY, MINI_PROGRAM, CHAT_HISTORY, UNKNOWN)
 STORED_KINDS = (IMAGE, VOICE, VIDEO, FILE)  # kinds whose bytes are kept in the file store
 # What the bot does with what it cannot read (handlers/attachments.py, docs/conversation.md):
 # stickers: nothing, anywhere; the others: nothing in a group (shared articles, 抢红包 and
 # forwarded chats are group life, not reports), a short answer saying why in a private chat.
 SILENT_KINDS = (STICKER,)
-UNREADABLE_KINDS = (LINK, MINI_PROGRAM, CHAT_HISTORY, MONEY)
+UNREADABLE_KINDS = (LINK, MINI_PROGRAM, CHAT_HISTORY, MONEY, UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)

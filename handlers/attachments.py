@@ -55,6 +55,8 @@ async def unreadable_in_private(ctx: Context) -> None:
         ctx.reply(say("money_refused"))
     elif att.kind == messages.CHAT_HISTORY:
         ctx.reply(say("chat_history_unread"))
+    elif att.kind == messages.UNKNOWN:
+        ctx.reply(say("attachment_unsupported"))
     else:  # a link card or a mini program
         title = (att.title or "").strip()[:40]
         ctx.reply(say("link_unread", what=f"「{title}」" if title else "的链接"))

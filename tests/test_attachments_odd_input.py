@@ -37,6 +37,10 @@ TABLE = {
     "a voice transcript only (WeCom), a report": (
         Incoming(kind="voice", transcript="5号楼电梯坏了，老人下不了楼"), EAST, ["ticket_opened", "attachment_filed"],
         ["voice"]),
+    "a voice with neither audio nor transcript (WeCom)": (Incoming(kind="voice"), EAST, ["voice_no_text"], []),
+    "a message type GridBot does not know, in a group": (Incoming(kind="unknown", title="card"), EAST, [], []),
+    "a message type GridBot does not know, privately": (Incoming(kind="unknown", title="card"), None,
+                                                         ["attachment_unsupported"], []),
     "a video": (Incoming(kind="video", name="clip.mp4", data=MP4), EAST, ["file_ask"], ["video"]),
     "a PDF": (document(b"%PDF-1.4\n" + b"x" * 100), EAST, ["file_ask"], ["file"]),
     # documents are PDF/Office/text by their bytes: an audio file sent as a file is refused, kindly

@@ -73,8 +73,10 @@ async def check(*, settings, att: messages.Attachment, message_key: str, person_
         return Checked(row)
     if att.kind not in messages.STORED_KINDS:
         raise DomainError("attachment_unsupported")
-    if att.kind == messages.VOICE and att.data is None and att.fetch is None and att.transcript:
+    if att.kind == messages.VOICE and att.data is None and att.fetch is None:
         # WeCom's 智能机器人 delivers the transcript only: keep what was said, there is no audio.
+        if not (att.transcript or "").strip():
+            raise DomainError("voice_no_text")  # nothing heard and nothing to keep: ask for words
         row.transcript = att.transcript.strip()[:MAX_TRANSCRIPT] or None
         return Checked(row)
     clean = await _clean(settings, att)
