@@ -125,7 +125,15 @@ async def attachment_of(msg: Any) -> Attachment | None:
             return await filebox_bytes(box)
         return Attachment(kind=file_kinds[kind], name=None, fetch=fetch)
     if kind == MessageType.MESSAGE_TYPE_LOCATION:
-        return location_of(msg.text() or "")
+        found = location_of(msg.text() or "")
+        if found.latitude is None:  # no WeChat XML in the text: ask the puppet service itself
+            from bot.transports.wechaty_location import place_of
+
+            place = await place_of(msg.puppet, msg.message_id)
+            if place is not None:
+                return Attachment(kind=LOCATION, latitude=place.latitude, longitude=place.longitude,
+                                  address=place.address or found.address, title=place.name or None)
+        return found
     if kind == MessageType.MESSAGE_TYPE_URL:
         try:
             link = await msg.to_url_link()

@@ -314,22 +314,49 @@ async def test_a_lone_photo_over_grpc_is_asked_about_and_the_answer_opens_the_ti
 
 async def test_voice_file_and_location_over_grpc_join_the_ticket(wx):
     """The rest of what the mock can produce over gRPC: a voice (AUDIO, no transcript), a PDF
-    (ATTACHMENT) and a location, which python-wechaty 0.10.7 can only read as the message text
-    (no message_location call): the address is kept and fills the ticket's place."""
+    (ATTACHMENT) and a location, whose coordinates come from the gateway's MessageLocation call
+    (bot/transports/wechaty_location.py: python-wechaty 0.10.7 has none of its own)."""
     from tests.media import AMR
 
     await say(wx, "zhaoayi", "5号楼电梯坏了，老人下不了楼", room=GRID_ROOM)
     await new_sends(wx)
     await send_file(wx, "zhaoayi", "voice.amr", AMR, room=GRID_ROOM, kind="Audio")
     await send_file(wx, "zhaoayi", "notice.pdf", b"%PDF-1.4\n" + b"x" * 200, room=GRID_ROOM, kind="Attachment")
-    await say(wx, "zhaoayi", "幸福里小区5号楼", room=GRID_ROOM, kind="Location")
+    await say(wx, "zhaoayi", "[位置]", room=GRID_ROOM, kind="Location")
     sent = await new_sends(wx, 3)
     t = await ticket(wx)
     rows = await stored(wx)
     assert [(r.kind, r.ticket_id) for r in rows] == [("voice", t.id), ("file", t.id), ("location", t.id)]
     assert rows[0].mime == "audio/amr" and rows[1].mime == "application/pdf"
-    assert (rows[2].latitude, rows[2].address) == (None, "幸福里小区5号楼")
-    assert "幸福里小区5号楼" in t.text
+    # the mock's fixed place (wechaty-puppet-mock 1.19.4 messageLocation)
+    assert (round(rows[2].latitude, 4), round(rows[2].longitude, 4)) == (39.9951, 116.3342)
+    assert "成府路45号" in rows[2].address and "成府路45号" in t.text
     texts = [s["text"] for s in sent]
     assert any("语音已加到您的诉求 #1" in x for x in texts) and any("文件已加到您的诉求 #1" in x for x in texts)
     assert await reply_keys(wx) == ["ticket_opened", "attachment_joined", "attachment_joined", "location_joined"]
+
+
+@pytest.fixture
+async def no_location_call(wx):
+    await asyncio.to_thread(wx.gateway.call, "POST", "/location", {"off": True})
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(wx.gateway.call, "POST", "/location", {"off": False})
+
+
+async def test_a_gateway_that_cannot_read_locations_gives_the_address_text(wx, no_location_call):
+    """Where MessageLocation fails (older gateways), the message text is all there is: an address
+    is kept and names the building; a pin with no text asks for the building."""
+    await say(wx, "sunxs", "小区里消防通道被车堵了", room=GRID_ROOM)
+    await new_sends(wx)
+    await say(wx, "sunxs", "幸福里小区5号楼", room=GRID_ROOM, kind="Location")
+    (sent,) = await new_sends(wx)
+    assert "已记下诉求 #1 的位置：幸福里小区5号楼" in sent["text"], sent
+    (row,) = await stored(wx)
+    assert (row.latitude, row.address) == (None, "幸福里小区5号楼")
+    assert (await ticket(wx)).building == "5"
+    await say(wx, "sunxs", " ", room=GRID_ROOM, kind="Location")
+    (sent,) = await new_sends(wx)
+    assert "哪栋楼" in sent["text"] and len(await stored(wx)) == 1
+    assert (await reply_keys(wx))[-1] == "location_no_place"
