@@ -360,3 +360,22 @@ async def test_a_gateway_that_cannot_read_locations_gives_the_address_text(wx, n
     (sent,) = await new_sends(wx)
     assert "哪栋楼" in sent["text"] and len(await stored(wx)) == 1
     assert (await reply_keys(wx))[-1] == "location_no_place"
+
+
+async def test_what_the_bot_cannot_read_over_grpc(wx):
+    """Stickers, red packets, link cards, mini programs and chat records over the real gRPC path:
+    quiet in the residents' group, a short answer in a private chat (a sticker: quiet anywhere)."""
+    for kind in ("Emoticon", "RedEnvelope", "Url", "MiniProgram", "ChatHistory"):
+        await say(wx, "zhaoayi", f"[{kind}]", room=GRID_ROOM, kind=kind)
+    await say(wx, "wangwu", "[Emoticon]", kind="Emoticon")
+    assert await new_sends(wx, 1, timeout=2.0) == []
+    for kind in ("RedEnvelope", "Url", "MiniProgram", "ChatHistory"):
+        await say(wx, "wangwu", f"[{kind}]", kind=kind)
+        (sent,) = await new_sends(wx)
+        assert sent["conversation"] == "wangwu", sent
+    from bot.db.models import OutboxMessage
+
+    async with wx.db.sessions() as session:
+        keys = list(await session.scalars(select(OutboxMessage.reply_key).order_by(OutboxMessage.id)))
+    assert keys == ["money_refused", "link_unread", "link_unread", "chat_history_unread"]
+    assert await stored(wx) == [] and await ticket(wx) is None
