@@ -175,6 +175,9 @@ async def test_an_image_reaches_the_room_over_grpc(wx):
 async def test_a_gateway_restart_is_survived(wx):
     await say(wx, "zhaoayi", "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的", room=GRID_ROOM)
     assert len(await new_sends(wx)) == 1
+    # the gateway logs a send before the client has its answer: stopping it in between would leave
+    # that reply unconfirmed, and it would rightly be sent again after the reconnect (at least once)
+    await wait_for(lambda: wx.transport.health()["sent"] == 1)
     connects = wx.transport.connects
     await asyncio.to_thread(wx.gateway.stop)
     await wait_for(lambda: wx.transport.state != "online")
