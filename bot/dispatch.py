@@ -232,8 +232,10 @@ class Dispatcher:
                 log.warning("message %s lost its database connection; handling it again", key)
 
     async def _handle_once(self, msg: IncomingMessage, text: str, key: str) -> list[OutboxMessage]:
-        if not text and not msg.attachments:
-            return []  # empty, whitespace or control characters only: nothing to say or store
+        if not text and (not msg.attachments or msg.nothing_to_handle):
+            # empty, whitespace or control characters only, or a sticker (a red packet, a shared
+            # article in a group): nothing to say or store (bot.messages.SILENT_KINDS)
+            return []
         if not msg.attachments and self._is_known_chatter(msg, text):
             # Most group traffic is conversation. When the room and the sender are known
             # and no route would act, nothing is written: handling it again is the same no-op.

@@ -11,11 +11,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Awaitable, Callable
 
-# Attachment kinds every transport maps its platform's message types to. Stickers (表情)
-# and red packets (红包) have no kind on purpose: transports drop them, the bot stays quiet.
+# Attachment kinds every transport maps its platform's message types to.
 IMAGE, VOICE, VIDEO, FILE, LOCATION, LINK = "image", "voice", "video", "file", "location", "link"
-KINDS = (IMAGE, VOICE, VIDEO, FILE, LOCATION, LINK)
+# Kinds the bot can neither read nor keep: a sticker (表情), a red packet or transfer (红包/转账),
+# a mini program card (小程序), a forwarded chat record (聊天记录).
+# UNKNOWN: a message type a platform added that GridBot does not know yet.
+STICKER, MONEY, MINI_PROGRAM, CHAT_HISTORY, UNKNOWN = "sticker", "money", "mini_program", "chat_history", "unknown"
+KINDS = (IMAGE, VOICE, VIDEO, FILE, LOCATION, LINK, STICKER, MONEY, MINI_PROGRAM, CHAT_HISTORY, UNKNOWN)
 STORED_KINDS = (IMAGE, VOICE, VIDEO, FILE)  # kinds whose bytes are kept in the file store
+# What the bot does with what it cannot read (handlers/attachments.py, docs/conversation.md):
+# stickers: nothing, anywhere; the others: nothing in a group (shared articles, 抢红包 and
+# forwarded chats are group life, not reports), a short answer saying why in a private chat.
+SILENT_KINDS = (STICKER,)
+UNREADABLE_KINDS = (LINK, MINI_PROGRAM, CHAT_HISTORY, MONEY, UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,12 @@ class IncomingMessage:
     @property
     def is_private(self) -> bool:
         return self.room_id is None
+
+    @property
+    def nothing_to_handle(self) -> bool:
+        """No text, and only attachments the bot stays quiet about here (see SILENT_KINDS)."""
+        quiet = SILENT_KINDS if self.is_private else SILENT_KINDS + UNREADABLE_KINDS
+        return not self.text.strip() and all(a.kind in quiet for a in self.attachments)
 
     @property
     def dedup_key(self) -> str:

@@ -5,7 +5,9 @@ a photo with nothing to join asks what the problem is, and the answer opens the 
 with the photo. A voice message is read through the platform's transcript like text; with
 no transcript the audio is kept and the sender is asked, kindly, for one sentence of text.
 A member's photo soon after 完成 (or while working on one task) is the proof of the result.
-Stickers, red packets and link cards carry nothing to keep: the bot stays quiet.
+Stickers, red packets, link cards, mini programs and forwarded chat records carry nothing the
+bot can read or keep: in a group it stays quiet (the dispatcher never opens a transaction for
+them), in a private chat it says so and asks for a sentence (bot.messages.UNREADABLE_KINDS).
 """
 from __future__ import annotations
 
@@ -36,6 +38,28 @@ def _kept(ctx: Context) -> list[messages.Attachment]:
 
 def has_attachments(ctx: Context) -> bool:
     return bool(_kept(ctx))
+
+
+def _unreadable_alone(ctx: Context) -> messages.Attachment | None:
+    """The first thing the bot cannot read in a private message that has nothing else."""
+    if not ctx.msg.is_private or ctx.text or has_attachments(ctx):
+        return None
+    return next((a for a in ctx.msg.attachments if a.kind in messages.UNREADABLE_KINDS), None)
+
+
+@router.message(when=lambda ctx: _unreadable_alone(ctx) is not None)
+async def unreadable_in_private(ctx: Context) -> None:
+    att = _unreadable_alone(ctx)
+    assert att is not None
+    if att.kind == messages.MONEY:
+        ctx.reply(say("money_refused"))
+    elif att.kind == messages.CHAT_HISTORY:
+        ctx.reply(say("chat_history_unread"))
+    elif att.kind == messages.UNKNOWN:
+        ctx.reply(say("attachment_unsupported"))
+    else:  # a link card or a mini program
+        title = (att.title or "").strip()[:40]
+        ctx.reply(say("link_unread", what=f"「{title}」" if title else "的链接"))
 
 
 @router.message(when=has_attachments)

@@ -12,6 +12,13 @@ TEXT: dict[str, str] = {
     "file_download_failed": "这个文件没能收下来（下载失败），请稍后再发一次。",
     "location_bad": "这个位置的经纬度不对，没有保存。请在微信里重新「发送位置」。",
     "attachment_unsupported": "这种消息网格通还看不懂，请用文字、照片、语音或位置说明。",
+    # what the bot cannot read, in a private chat (in a group it stays quiet)
+    "link_unread": "收到您分享{what}。网格通打不开链接和小程序，如果是要反映问题，请用一句话说说，"
+                   "比如「3号楼门口路灯坏了」。",
+    "chat_history_unread": "收到转发的聊天记录。网格通看不了聊天记录，请用一句话说说要反映什么问题，"
+                           "比如「3号楼电梯坏了」。",
+    "money_refused": "谢谢您的心意！网格通不收红包和转账，也领不了，请不要再发了。有事直接说就好。",
+    "location_no_place": "收到位置，但看不到具体地点。请用文字说说是哪栋楼、哪个门口，比如「3号楼2单元门口」。",
     # intake
     "photo_joined": "照片已加到您的诉求 #{number}（现有照片 {count} 张）。",
     "attachment_joined": "{what}已加到您的诉求 #{number}。",
@@ -21,6 +28,8 @@ TEXT: dict[str, str] = {
     "file_ask": "收到{what}。请问是要反映什么问题？请用一句话说说。",
     "voice_ask_text": "收到您的语音，已经保存好了。麻烦您再打一句文字说说是什么问题（比如「3号楼电梯坏了」），"
                       "我们好尽快安排人来看。打字不方便的话，请家里人帮忙发一句也行，谢谢您！",
+    "voice_no_text": "收到您的语音，但没能转成文字。麻烦您打一句文字说说是什么问题（比如「3号楼电梯坏了」），"
+                     "打字不方便的话，请家里人帮忙发一句也行，谢谢您！",
     "attachment_filed": "（{what}已附在诉求 #{number} 上）",
     # completion with proof
     "result_photo_ok": "已收到 #{number} 处理后的照片（共 {count} 张），书记验收时能看到。",

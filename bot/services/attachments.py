@@ -41,7 +41,9 @@ def check_location(att: messages.Attachment) -> tuple[float | None, float | None
     """Latitude and longitude within the Earth; ``DomainError`` otherwise."""
     lat, lon = att.latitude, att.longitude
     address = " ".join(p for p in (att.title, att.address) if p and p.strip()) or None
-    if lat is None and lon is None and address:
+    if lat is None and lon is None:
+        if not address:  # a pin with neither coordinates nor a place name: ask for the building
+            raise DomainError("location_no_place")
         return None, None, address[:MAX_ADDRESS]  # a puppet that gives the address only
     try:
         lat_f, lon_f = float(lat), float(lon)  # type: ignore[arg-type]
@@ -71,8 +73,10 @@ async def check(*, settings, att: messages.Attachment, message_key: str, person_
         return Checked(row)
     if att.kind not in messages.STORED_KINDS:
         raise DomainError("attachment_unsupported")
-    if att.kind == messages.VOICE and att.data is None and att.fetch is None and att.transcript:
+    if att.kind == messages.VOICE and att.data is None and att.fetch is None:
         # WeCom's 智能机器人 delivers the transcript only: keep what was said, there is no audio.
+        if not (att.transcript or "").strip():
+            raise DomainError("voice_no_text")  # nothing heard and nothing to keep: ask for words
         row.transcript = att.transcript.strip()[:MAX_TRANSCRIPT] or None
         return Checked(row)
     clean = await _clean(settings, att)
@@ -182,11 +186,25 @@ async def recent_done(*, session: AsyncSession, person_id: str, community_id: st
 
 
 async def located(*, session: AsyncSession, ticket, row: Attachment, actor_id: str) -> None:
-    """A shared location fills the ticket's place (kept in its text and timeline)."""
+    """A shared location fills the ticket's place (kept in its text and timeline); a building named in
+    its address (「幸福里小区5号楼」) becomes the ticket's building unless the report itself named one
+    (a building guessed from the reporter's home gives way). Grids have no
+    areas, so coordinates alone choose no grid (docs/attachments.md)."""
+    from nlp import location
+
     where = row.address or f"{row.latitude:.5f},{row.longitude:.5f}"
     text = f"{ticket.text}（位置：{where}）"[:tickets.MAX_TEXT]
-    await session.execute(update(Ticket).where(Ticket.id == ticket.id).values(text=text, updated_at=utcnow()))
+    values: dict = {"text": text, "updated_at": utcnow()}
+    # The place the report stated wins; one guessed from the reporter's home (or none) gives way.
+    if row.address and location.extract(ticket.text)[0] is None:
+        building, unit, _ = location.extract(row.address)
+        if building:
+            values.update(building=building, unit=unit)
+    await session.execute(update(Ticket).where(Ticket.id == ticket.id).values(**values))
     ticket.text = text
+    for name in ("building", "unit"):
+        if name in values:
+            setattr(ticket, name, values[name])
     await tickets.record_event(session=session, ticket_id=ticket.id, action="relocate", actor_id=actor_id,
                                note=where)
 
@@ -255,4 +273,5 @@ async def outgoing_file(*, db, settings, attachment_id: int):
     if data is None:
         return None
     name = row.name or row.storage_key.rsplit("/", 1)[-1]
-    return OutgoingFile(name=name, data=data, media_type=row.mime or "application/octet-stream")
+    url = link(settings, row.storage_key) if settings.public_base_url else None
+    return OutgoingFile(name=name, data=data, media_type=row.mime or "application/octet-stream", url=url)

@@ -50,6 +50,9 @@ class OutgoingFile:
     name: str
     data: bytes
     media_type: str = "application/octet-stream"
+    # A signed, expiring link to the same file when the bot has a public address (PUBLIC_BASE_URL):
+    # for platforms that can show a picture by its address but not upload one (WeCom response_url).
+    url: str | None = None
 
     @property
     def is_image(self) -> bool:

@@ -84,6 +84,8 @@ class ManagedWeComTransport(WeComTransport):
             raise ValueError("TRANSPORT=wecom needs WECOM_ROBOT_KEYS and/or WECOM_TOKEN + WECOM_ENCODING_AES_KEY")
         self.robot_keys, self.base_url, self.per_minute = robot_keys, base_url, per_minute
         self.crypto = WeComCrypto(token, aes_key) if token else None
+        # the webhook sender and the replier themselves are built in start()
+        self.can_send_files = bool(robot_keys) or self.crypto is not None
         self.callback_path, self.bot_names = callback_path, bot_names
         self.callback = None
         self._session: aiohttp.ClientSession | None = None

@@ -13,7 +13,20 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.messages import FILE, IMAGE, LINK, LOCATION, VIDEO, VOICE, Attachment, IncomingMessage
+from bot.messages import (
+    CHAT_HISTORY,
+    FILE,
+    IMAGE,
+    LINK,
+    LOCATION,
+    MINI_PROGRAM,
+    MONEY,
+    STICKER,
+    VIDEO,
+    VOICE,
+    Attachment,
+    IncomingMessage,
+)
 from bot.transports.wechaty_text import parse_quote, strip_leading_mentions
 
 PREFIX = "wx:"
@@ -39,9 +52,10 @@ def _when(ts: int) -> datetime:
 
 async def to_incoming(bot: Any, msg: Any, self_name: str = "") -> IncomingMessage | None:
     """The neutral message for a wechaty message: text, or a photo, voice, video, file,
-    location or link card as an attachment (bytes fetched only when the bot asks: ``Attachment.fetch``).
-    None for what the bot ignores on purpose: stickers, red packets, transfers, mini programs,
-    contact cards, chat histories, recalls."""
+    location or link card as an attachment (bytes fetched only when the bot asks: ``Attachment.fetch``);
+    stickers, red packets, transfers, mini programs and chat records as attachments of their kind
+    (the bot decides what to say: bot.messages.UNREADABLE_KINDS). None for contact cards, recalls
+    and system notices."""
     from wechaty_puppet import MessageType
 
     kind = msg.type()
@@ -111,7 +125,15 @@ async def attachment_of(msg: Any) -> Attachment | None:
             return await filebox_bytes(box)
         return Attachment(kind=file_kinds[kind], name=None, fetch=fetch)
     if kind == MessageType.MESSAGE_TYPE_LOCATION:
-        return location_of(msg.text() or "")
+        found = location_of(msg.text() or "")
+        if found.latitude is None:  # no WeChat XML in the text: ask the puppet service itself
+            from bot.transports.wechaty_location import place_of
+
+            place = await place_of(msg.puppet, msg.message_id)
+            if place is not None:
+                return Attachment(kind=LOCATION, latitude=place.latitude, longitude=place.longitude,
+                                  address=place.address or found.address, title=place.name or None)
+        return found
     if kind == MessageType.MESSAGE_TYPE_URL:
         try:
             link = await msg.to_url_link()
@@ -119,7 +141,17 @@ async def attachment_of(msg: Any) -> Attachment | None:
             return Attachment(kind=LINK, url=payload.url, title=payload.title)
         except Exception:  # noqa: BLE001 - a card the puppet cannot describe is ignored like a sticker
             return None
-    return None  # EMOTICON (stickers), RED_ENVELOPE, TRANSFER, MINI_PROGRAM, CONTACT, CHAT_HISTORY, RECALLED
+    if kind == MessageType.MESSAGE_TYPE_MINI_PROGRAM:
+        try:
+            card = await msg.to_mini_program()
+            return Attachment(kind=MINI_PROGRAM, title=card.title or None)
+        except Exception:  # noqa: BLE001 - the card's details are optional: the kind is enough
+            return Attachment(kind=MINI_PROGRAM)
+    plain = {MessageType.MESSAGE_TYPE_EMOTICON: STICKER, MessageType.MESSAGE_TYPE_RED_ENVELOPE: MONEY,
+             MessageType.MESSAGE_TYPE_TRANSFER: MONEY, MessageType.MESSAGE_TYPE_CHAT_HISTORY: CHAT_HISTORY}
+    if kind in plain:
+        return Attachment(kind=plain[kind])
+    return None  # CONTACT (名片), RECALLED, UNSPECIFIED (system notices): nothing for the bot
 
 
 def location_of(text: str) -> Attachment:

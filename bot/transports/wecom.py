@@ -13,13 +13,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Mapping
 
 import aiohttp
 
 from bot.messages import Outgoing
-from bot.transports.base import InboundHandler, RecentKeys, SendError, SendLimits, Transport, split_text
+from bot.transports.base import (
+    InboundHandler,
+    OutgoingFile,
+    RecentKeys,
+    SendError,
+    SendLimits,
+    Transport,
+    split_text,
+)
 from bot.transports.ratelimit import Clock, MonotonicClock, SlidingWindowLimiter
+
+if TYPE_CHECKING:
+    from bot.transports.wecom_files import WebhookFiles
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +63,12 @@ def strip_prefix(person_id: str) -> str:
     return person_id[len(PREFIX):] if person_id.startswith(PREFIX) else person_id
 
 
-async def post_json(session: aiohttp.ClientSession, url: str, body: dict, what: str) -> dict:
-    """POST ``body``; map WeCom/HTTP failures to ``SendError``."""
+async def post_json(session: aiohttp.ClientSession, url: str, body: dict | None, what: str, *,
+                    form: aiohttp.FormData | None = None, timeout: float = 15) -> dict:
+    """POST ``body`` as JSON (or ``form`` as multipart: an upload); map WeCom/HTTP failures to ``SendError``."""
     try:
-        async with session.post(url, json=body, timeout=aiohttp.ClientTimeout(total=15)) as resp:
+        async with session.post(url, json=body if form is None else None, data=form,
+                                timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
             if resp.status >= 500 or resp.status == 429:
                 raise SendError(f"{what}: HTTP {resp.status}", retryable=True)
             if resp.status >= 400:
@@ -169,6 +183,10 @@ class WeComTransport(Transport):
         # For the outbox sender: 20 a minute per robot key (see ``rate_key``).
         self.limits = limits or SendLimits(per_key=ROBOT_PER_MINUTE, window=60.0)
         self._delivered = RecentKeys()
+        # Robots send images and files (bot.transports.wecom_files); a response_url reply shows a
+        # picture by its signed link in markdown (``OutgoingFile.url``), else says it was not sent.
+        self.can_send_files = webhook is not None or replier is not None
+        self._files: WebhookFiles | None = None
         self.on_message: InboundHandler | None = None
         self.sent = 0
         self.failed = 0
@@ -218,6 +236,41 @@ class WeComTransport(Transport):
                     f"no robot key or open response_url for {message.room_id or message.to}",
                     retryable=False,
                 )
+        except SendError as exc:
+            self.failed += 1
+            self.last_error = str(exc)
+            raise
+        self.sent += 1
+        self._delivered.add(idempotency_key)
+
+    async def send_file(self, message: Outgoing, file: OutgoingFile, idempotency_key: str | None = None) -> None:
+        """In a room with a robot: the text (with its mentions), then the image or file itself.
+        Elsewhere (a private chat, a room answered through response_url, markdown only) the text
+        with the picture shown by its signed link (``file.url``, when the bot has a public
+        address), or else with a note that it could not be sent."""
+        key = self.webhook.key_for(message.room_id) if self.webhook else None
+        if key is None:
+            conversation = message.room_id or message.to
+            if file.url and self.replier is not None and self.replier.can_reply(conversation):
+                shown = f"![{file.name}]({file.url})" if file.is_image else f"[{file.name}]({file.url})"
+                text = f"{message.text}\n{shown}" if message.text else shown
+                await self.send(replace(message, text=text), idempotency_key)
+                return
+            await super().send_file(message, file, idempotency_key)
+            return
+        if idempotency_key is not None and idempotency_key in self._delivered:
+            return
+        if message.text:
+            await self.send(message, None if idempotency_key is None else f"{idempotency_key}:text")
+        from bot.transports.wecom_files import WebhookFiles
+
+        if self._files is None or self._files.webhook is not self.webhook:
+            self._files = WebhookFiles(self.webhook)
+        try:
+            if file.is_image:
+                await self._files.send_image(key, file.name, file.data)
+            else:
+                await self._files.send_file(key, file.name, file.data)
         except SendError as exc:
             self.failed += 1
             self.last_error = str(exc)

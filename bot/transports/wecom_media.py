@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Awaitable, Callable
 
 from bot import bounds
-from bot.messages import FILE, IMAGE, LOCATION, VIDEO, VOICE, Attachment
+from bot.messages import FILE, IMAGE, LOCATION, STICKER, UNKNOWN, VIDEO, VOICE, Attachment
 
 # The most a download from WeCom keeps in memory (the store's own per-kind limits are lower).
 MAX_FETCH = 64 * 1024 * 1024
@@ -29,7 +29,8 @@ def _number(value: object) -> float | None:
 def attachments_of(msg: dict, fetcher: Fetcher | None) -> tuple[Attachment, ...]:
     """What a 智能机器人 message carries besides text: ``image``/``file`` (an encrypted
     download URL, optional ``aeskey``), ``mixed`` (text and images), ``voice`` (WeCom's
-    transcript only, no audio), ``location`` (latitude, longitude, name, address)."""
+    transcript only, no audio), ``location`` (latitude, longitude, name, address); a sticker, and any
+    other message type (the bot says in a private chat that it cannot read it)."""
     def remote(kind: str, body: object) -> Attachment | None:
         if not isinstance(body, dict) or not isinstance(body.get("url"), str) or not body["url"]:
             return None
@@ -64,4 +65,9 @@ def attachments_of(msg: dict, fetcher: Fetcher | None) -> tuple[Attachment, ...]
                 longitude=_number(loc.get("longitude", loc.get("lng", loc.get("lon")))),
                 address=str(loc.get("address") or loc.get("label") or "")[:300] or None,
                 title=str(loc.get("name") or "")[:100] or None))
+    elif mt in ("emotion", "sticker"):
+        found.append(Attachment(kind=STICKER))  # the bot stays quiet about it (bot.messages.SILENT_KINDS)
+    elif isinstance(mt, str) and mt not in ("text", "event", "stream") and isinstance(msg.get("from"), dict) \
+            and msg["from"].get("userid"):
+        found.append(Attachment(kind=UNKNOWN, title=mt[:40]))  # a type WeCom added: said so in private
     return tuple(a for a in found if a is not None)

@@ -20,6 +20,8 @@
 //               "Video", "Attachment", ...) overrides that. Also accepted by /say
 //               ("Location", "Url": the mock answers messageLocation/messageUrl with
 //               fixed payloads of its own);
+//   POST /location {"off": bool} make MessageLocation fail (a gateway that cannot read locations);
+//               otherwise it answers the mock's fixed place (39.995121, 116.334154, 海淀区成府路45号);
 //   GET  /sent  what the bot sent, in order: [{"id", "conversation", "text", "mentions",
 //               "file"?: {"name", "size", "sha256"}}];
 //   GET  /health {"loggedIn", "sent"}.
@@ -88,6 +90,15 @@ puppet.roomMemberRawPayload = async (roomId, contactId) => {
 // The mock answers messageImage with a QR code whatever was sent: serve the file itself.
 puppet.messageImage = async (messageId) => puppet.messageFile(messageId)
 
+// MessageLocation: the mock's fixed place, or (POST /location {"off": true}) a failure, as from a
+// gateway that cannot read locations.
+let locationOff = false
+const messageLocation = puppet.messageLocation.bind(puppet)
+puppet.messageLocation = async (messageId) => {
+  if (locationOff) throw new Error('location not supported here')
+  return messageLocation(messageId)
+}
+
 function conversationOf (body) {
   if (body.room) return mocker.RoomMock.load(body.room)
   return mocker.ContactMock.load(body.to || bot.id)
@@ -114,6 +125,7 @@ const routes = {
   'POST /file': body => ({
     id: inject(body, FileBox.fromBase64(body.base64, body.name)),
   }),
+  'POST /location': body => { locationOff = !!body.off; return { off: locationOff } },
   'GET /sent': () => sent,
   'GET /health': () => ({ loggedIn: puppet.isLoggedIn, sent: sent.length }),
 }

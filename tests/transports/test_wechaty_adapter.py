@@ -118,12 +118,23 @@ async def test_redelivered_message_id_is_handled_once(env):
     assert [m.msg_id for m in env.received] == [mid]
 
 
-async def test_stickers_red_packets_and_transfers_are_ignored_on_purpose(env):
+async def test_stickers_red_packets_chat_records_and_mini_programs_come_typed_for_the_bot_to_decide(env):
+    """The transport does not decide what to say about what the bot cannot read: each kind arrives
+    typed (handlers/attachments.py answers in private chats, stays quiet in groups); contact cards,
+    recalls and system notices carry nothing for the bot and are dropped here."""
+    from wechaty_puppet import MiniProgramPayload
+
     for kind in (MessageType.MESSAGE_TYPE_EMOTICON, MessageType.MESSAGE_TYPE_RED_ENVELOPE,
-                 MessageType.MESSAGE_TYPE_TRANSFER, MessageType.MESSAGE_TYPE_MINI_PROGRAM,
-                 MessageType.MESSAGE_TYPE_RECALLED):
+                 MessageType.MESSAGE_TYPE_TRANSFER, MessageType.MESSAGE_TYPE_CHAT_HISTORY):
         await env.puppet.inject_message(from_id="lisi", room_id=ROOM, text="[表情]", type=kind)
-    assert env.received == []
+    await env.puppet.inject_message(from_id="lisi", room_id=ROOM, text="", type=MessageType.MESSAGE_TYPE_MINI_PROGRAM,
+                                    url=MiniProgramPayload(title="社区团购"))
+    for kind in (MessageType.MESSAGE_TYPE_CONTACT, MessageType.MESSAGE_TYPE_RECALLED,
+                 MessageType.MESSAGE_TYPE_UNSPECIFIED):
+        await env.puppet.inject_message(from_id="lisi", room_id=ROOM, text="x", type=kind)
+    got = [(m.text, [(a.kind, a.title) for a in m.attachments]) for m in env.received]
+    assert got == [("", [("sticker", None)]), ("", [("money", None)]), ("", [("money", None)]),
+                   ("", [("chat_history", None)]), ("", [("mini_program", "社区团购")])]
 
 
 async def test_image_video_voice_and_file_come_as_attachments_read_through_the_filebox(env):

@@ -175,6 +175,9 @@ async def test_an_image_reaches_the_room_over_grpc(wx):
 async def test_a_gateway_restart_is_survived(wx):
     await say(wx, "zhaoayi", "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的", room=GRID_ROOM)
     assert len(await new_sends(wx)) == 1
+    # the gateway logs a send before the client has its answer: stopping it in between would leave
+    # that reply unconfirmed, and it would rightly be sent again after the reconnect (at least once)
+    await wait_for(lambda: wx.transport.health()["sent"] == 1)
     connects = wx.transport.connects
     await asyncio.to_thread(wx.gateway.stop)
     await wait_for(lambda: wx.transport.state != "online")
@@ -243,3 +246,139 @@ async def test_the_gateway_delivers_files_with_their_bytes(gateway):
         (MessageType.MESSAGE_TYPE_VIDEO, ("fire-lane.mp4", blob)),
         (MessageType.MESSAGE_TYPE_LOCATION, None),
     ]
+
+
+# -- issue 12 over gRPC: what residents send besides text, through the whole production path ------
+async def send_file(wx, sender: str, name: str, data: bytes, **kw) -> str:
+    return await asyncio.to_thread(wx.gateway.send_file, sender, name, data, **kw)
+
+
+async def stored(wx) -> list:
+    from bot.db.models_files import Attachment
+
+    async with wx.db.sessions() as session:
+        return list(await session.scalars(select(Attachment).order_by(Attachment.id)))
+
+
+async def reply_keys(wx) -> list[str]:
+    """The reply keys of what the bot said in the residents' group, in order."""
+    from bot.db.models import OutboxMessage
+
+    async with wx.db.sessions() as session:
+        return list(await session.scalars(select(OutboxMessage.reply_key).where(
+            OutboxMessage.room_id == "wx:" + GRID_ROOM).order_by(OutboxMessage.id)))
+
+
+async def test_a_residents_photo_over_grpc_joins_her_report_stored_clean(wx):
+    """Text, then a photo of it, from the same resident: the photo travels as a FileBox over gRPC,
+    is fetched, checked and cleaned (EXIF gone), stored, and sits on her ticket."""
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    from bot.files.store import store_for
+    from tests.media import jpeg
+
+    await say(wx, "zhaoayi", "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的", room=GRID_ROOM)
+    await new_sends(wx)
+    original = jpeg(640, 480)
+    assert b"Phone Model X" in original
+    await send_file(wx, "zhaoayi", "IMG_0001.jpg", original, room=GRID_ROOM, kind="Image")
+    (sent,) = await new_sends(wx)
+    t = await ticket(wx)
+    assert sent["conversation"] == GRID_ROOM and "照片已加到您的诉求 #1" in sent["text"], sent
+    (row,) = await stored(wx)
+    assert (row.ticket_id, row.kind, row.role, row.person_id, row.mime) == (
+        t.id, "image", "report", "wx:zhaoayi", "image/jpeg")
+    kept = await store_for(wx.settings).get(row.storage_key)
+    assert kept and hashlib.sha256(kept).hexdigest() == row.sha256 and b"Phone Model X" not in kept
+    with Image.open(io.BytesIO(kept)) as img:
+        assert img.size == (640, 480) and not img.getexif()
+    assert await reply_keys(wx) == ["ticket_opened", "photo_joined"]
+
+
+async def test_a_lone_photo_over_grpc_is_asked_about_and_the_answer_opens_the_ticket(wx):
+    from tests.media import jpeg
+
+    await send_file(wx, "sunxs", "IMG_0002.jpg", jpeg(), room=GRID_ROOM, kind="Image")
+    (sent,) = await new_sends(wx)
+    assert "这张照片是要反映什么问题" in sent["text"] and await ticket(wx) is None
+    (row,) = await stored(wx)
+    assert row.ticket_id is None and row.kind == "image"
+    await say(wx, "sunxs", "3号楼门口路灯坏了", room=GRID_ROOM)
+    await new_sends(wx)
+    t = await ticket(wx)
+    assert t is not None and t.reporter_id == "wx:sunxs"
+    assert [(r.ticket_id, r.kind) for r in await stored(wx)] == [(t.id, "image")]
+    keys = await reply_keys(wx)
+    assert keys[0] == "photo_ask" and "ticket_opened" in keys and "attachment_filed" in keys, keys
+
+
+async def test_voice_file_and_location_over_grpc_join_the_ticket(wx):
+    """The rest of what the mock can produce over gRPC: a voice (AUDIO, no transcript), a PDF
+    (ATTACHMENT) and a location, whose coordinates come from the gateway's MessageLocation call
+    (bot/transports/wechaty_location.py: python-wechaty 0.10.7 has none of its own)."""
+    from tests.media import AMR
+
+    await say(wx, "zhaoayi", "5号楼电梯坏了，老人下不了楼", room=GRID_ROOM)
+    await new_sends(wx)
+    await send_file(wx, "zhaoayi", "voice.amr", AMR, room=GRID_ROOM, kind="Audio")
+    await send_file(wx, "zhaoayi", "notice.pdf", b"%PDF-1.4\n" + b"x" * 200, room=GRID_ROOM, kind="Attachment")
+    await say(wx, "zhaoayi", "[位置]", room=GRID_ROOM, kind="Location")
+    sent = await new_sends(wx, 3)
+    t = await ticket(wx)
+    rows = await stored(wx)
+    assert [(r.kind, r.ticket_id) for r in rows] == [("voice", t.id), ("file", t.id), ("location", t.id)]
+    assert rows[0].mime == "audio/amr" and rows[1].mime == "application/pdf"
+    # the mock's fixed place (wechaty-puppet-mock 1.19.4 messageLocation)
+    assert (round(rows[2].latitude, 4), round(rows[2].longitude, 4)) == (39.9951, 116.3342)
+    assert "成府路45号" in rows[2].address and "成府路45号" in t.text
+    texts = [s["text"] for s in sent]
+    assert any("语音已加到您的诉求 #1" in x for x in texts) and any("文件已加到您的诉求 #1" in x for x in texts)
+    assert await reply_keys(wx) == ["ticket_opened", "attachment_joined", "attachment_joined", "location_joined"]
+
+
+@pytest.fixture
+async def no_location_call(wx):
+    await asyncio.to_thread(wx.gateway.call, "POST", "/location", {"off": True})
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(wx.gateway.call, "POST", "/location", {"off": False})
+
+
+async def test_a_gateway_that_cannot_read_locations_gives_the_address_text(wx, no_location_call):
+    """Where MessageLocation fails (older gateways), the message text is all there is: an address
+    is kept and names the building; a pin with no text asks for the building."""
+    await say(wx, "sunxs", "小区里消防通道被车堵了", room=GRID_ROOM)
+    await new_sends(wx)
+    await say(wx, "sunxs", "幸福里小区5号楼", room=GRID_ROOM, kind="Location")
+    (sent,) = await new_sends(wx)
+    assert "已记下诉求 #1 的位置：幸福里小区5号楼" in sent["text"], sent
+    (row,) = await stored(wx)
+    assert (row.latitude, row.address) == (None, "幸福里小区5号楼")
+    assert (await ticket(wx)).building == "5"
+    await say(wx, "sunxs", " ", room=GRID_ROOM, kind="Location")
+    (sent,) = await new_sends(wx)
+    assert "哪栋楼" in sent["text"] and len(await stored(wx)) == 1
+    assert (await reply_keys(wx))[-1] == "location_no_place"
+
+
+async def test_what_the_bot_cannot_read_over_grpc(wx):
+    """Stickers, red packets, link cards, mini programs and chat records over the real gRPC path:
+    quiet in the residents' group, a short answer in a private chat (a sticker: quiet anywhere)."""
+    for kind in ("Emoticon", "RedEnvelope", "Url", "MiniProgram", "ChatHistory"):
+        await say(wx, "zhaoayi", f"[{kind}]", room=GRID_ROOM, kind=kind)
+    await say(wx, "wangwu", "[Emoticon]", kind="Emoticon")
+    assert await new_sends(wx, 1, timeout=2.0) == []
+    for kind in ("RedEnvelope", "Url", "MiniProgram", "ChatHistory"):
+        await say(wx, "wangwu", f"[{kind}]", kind=kind)
+        (sent,) = await new_sends(wx)
+        assert sent["conversation"] == "wangwu", sent
+    from bot.db.models import OutboxMessage
+
+    async with wx.db.sessions() as session:
+        keys = list(await session.scalars(select(OutboxMessage.reply_key).order_by(OutboxMessage.id)))
+    assert keys == ["money_refused", "link_unread", "link_unread", "chat_history_unread"]
+    assert await stored(wx) == [] and await ticket(wx) is None

@@ -96,6 +96,12 @@ async def test_voice_is_read_through_its_transcript(bot, wecom):
     assert row.transcript.startswith("三号楼")
 
 
+async def test_a_voice_without_a_transcript_asks_for_words_and_keeps_nothing(bot, wecom):
+    await wecom("voice", {"voice": {"content": ""}})
+    assert await rows(bot) == [] and await bot.tickets() == []
+    assert [o.reply_key for o in await bot.outbox()] == ["voice_no_text"]
+
+
 async def test_a_download_that_does_not_decrypt_is_refused_and_nothing_kept(bot, wecom):
     await wecom("image", {"image": {"url": wecom.url("junk")}})
     assert await rows(bot) == [] and await bot.tickets() == []
@@ -107,7 +113,11 @@ def test_mapping_without_a_fetcher_and_ignored_kinds():
     base = {"msgid": "x", "chattype": "single", "from": {"userid": "u"}}
     m = to_incoming({**base, "msgtype": "image", "image": {"url": "https://example.invalid/a"}})
     assert m.text == "" and m.attachments[0].kind == "image" and m.attachments[0].fetch is None
-    assert to_incoming({**base, "msgtype": "emotion", "emotion": {}}) is None  # stickers: ignored on purpose
+    # a sticker and a type GridBot does not know come typed: the bot decides (test_attachments_odd_input)
+    assert [a.kind for a in to_incoming({**base, "msgtype": "emotion", "emotion": {}}).attachments] == ["sticker"]
+    assert [(a.kind, a.title) for a in to_incoming({**base, "msgtype": "card", "card": {}}).attachments] == [
+        ("unknown", "card")]
+    assert to_incoming({**base, "msgtype": "event", "event": {"eventtype": "enter_chat"}}) is None
     bad = to_incoming({**base, "msgtype": "location", "location": {"latitude": "north", "longitude": 1}})
     assert bad.attachments[0].latitude != bad.attachments[0].latitude  # NaN: refused by the bot
 

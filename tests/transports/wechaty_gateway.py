@@ -2,7 +2,7 @@
 
 ``install()`` runs ``npm ci`` for tests/gateway/package-lock.json into a cache
 directory named after the lock file's hash (once: later runs find it installed
-and touch no network). ``Gateway`` starts ``node server.js`` from there on
+and touch no network). ``Gateway`` starts this tree's ``server.js`` with those packages on
 127.0.0.1, restarts and stops it, and talks to its JSON control API (inject a
 message, read what the bot sent). See tests/gateway/server.js.
 
@@ -65,7 +65,6 @@ def install() -> Path:
             if proc.returncode != 0:
                 raise GatewayUnavailable(f"npm ci failed in {target}:\n{proc.stderr[-2000:]}")
             marker.write_text(f"installed in {time.monotonic() - started:.1f}s\n")
-        shutil.copyfile(SOURCE / "server.js", target / "server.js")  # cheap: edits apply at once
     return target
 
 
@@ -95,9 +94,13 @@ class Gateway:
                "GATEWAY_WORLD": json.dumps(self.world, ensure_ascii=False), "WECHATY_LOG": "warn"}
         started = time.monotonic()
         out = open(self.log, "ab")
-        # stdin stays open while this process lives: the gateway exits when it closes
-        self.proc = subprocess.Popen(["node", "server.js"], cwd=self.directory, env=env, stdin=subprocess.PIPE,
-                                     stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        # This checkout's server.js, with the shared install's packages (NODE_PATH): checkouts that
+        # share the cache never run each other's copy of the script. stdin stays open while this
+        # process lives: the gateway exits when it closes.
+        env["NODE_PATH"] = str(self.directory / "node_modules")
+        self.proc = subprocess.Popen(["node", str(SOURCE / "server.js")], cwd=self.directory, env=env,
+                                     stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
         out.close()
         while time.monotonic() - started < timeout:
             if self.proc.poll() is not None:

@@ -134,6 +134,9 @@ class MemoryPuppet(Puppet):
     async def message_url(self, message_id: str):
         return self.urls[message_id]
 
+    async def message_mini_program(self, message_id: str):
+        return self.urls[message_id]  # a MiniProgramPayload, passed as ``url=``
+
     # -- things that happen in WeChat ------------------------------------------------
     async def inject_message(self, *, from_id: str, text: str, room_id: str = "", mention_ids=(),
                              msg_id: str | None = None, type=MessageType.MESSAGE_TYPE_TEXT,
