@@ -61,6 +61,7 @@ class Ticket(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("community_id", "number", name="uq_ticket_community_number"),
         Index("ix_ticket_status", "community_id", "status"),
+        Index("ix_ticket_created", "community_id", "created_at"),  # a period's tickets (/统计, reports)
     )
     id: int | None = Field(default=None, primary_key=True)
     community_id: str = Field(foreign_key="community.id")
