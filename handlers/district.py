@@ -55,10 +55,15 @@ def _split(args: str) -> tuple[str, list[str]]:
     return (words[0], words[1:]) if words else ("", [])
 
 
-@router.command("departments", words=("部门",), roles=LEADERS, strong=True,
-                usage=("/部门", "/部门 新增 燃气 @燃气王工", "/部门 改名 城管 城管执法队", "/部门 联系人 城管 @刘科长"),
-                help="看本街道的部门；街道干部（和区里的干部）可新增部门、改名、换联系人，都留记录")
-async def departments_command(ctx: Context, session, actor: Actor, command: Command) -> None:
+@router.command("hierarchy", words=("部门", "辖区"), roles=LEADERS, strong=True,
+                usage=("/部门 新增 燃气 @燃气王工", "/辖区 绑定 安平里 新华街道", "/部门", "/部门 改名 城管 城管执法队",
+                       "/部门 联系人 城管 @刘科长", "/辖区", "/辖区 新增街道 红旗街道", "/辖区 街道改名 红旗街道 红星街道"),
+                help="「/部门」看本街道的部门，街道干部可新增、改名、换联系人；区里的干部用「/辖区」新增街道、改名、"
+                     "把社区划到街道；都留记录")
+async def hierarchy_command(ctx: Context, session, actor: Actor, command: Command) -> None:
+    if command.word.lstrip("/") == "辖区":
+        await jurisdiction(ctx, session, actor, command)
+        return
     action, rest = _split(command.args)
     if action in ("", "列表"):
         street = await streets.need_street(session=session, community_id=actor.community_id or "")
@@ -111,9 +116,6 @@ async def _name(session, person_id: str | None) -> str:
     return (await name_of(session=session, person_id=person_id) or person_id) if person_id else say("hier_no_contact")
 
 
-@router.command("jurisdiction", words=("辖区",), roles=LEADERS, strong=True,
-                usage=("/辖区", "/辖区 绑定 安平里 新华街道", "/辖区 新增街道 红旗街道", "/辖区 街道改名 红旗街道 红星街道"),
-                help="区里的干部：看全区的街道和社区，新增街道、给街道改名、把社区划到某个街道，都留记录")
 async def jurisdiction(ctx: Context, session, actor: Actor, command: Command) -> None:
     district = await hierarchy.district_to_edit(session=session, person_id=actor.person.id,
                                                 community_id=actor.community_id)

@@ -133,6 +133,16 @@ TEXT: dict[str, str] = {
     "list_order_text": "预约服务：{title}{note}",
     "list_order_ok": "已预约「{title}」，登记为 #{number}，{provider} 会联系您。查进度发「查询 {number}」。",
     "list_order_provider": "【服务预约 #{number}】{who} 预约了「{title}」：{note}\n办好后发「完成 {number} 说明」。",
+    # 三单 from a spreadsheet (gridbot import-lists; examples/lists.md)
+    "cli_lists_import": "从 .xlsx 表格导入一个社区的三单（服务、资源、需求清单），格式见 examples/lists.md，有一行不对就一个都不导入",
+    "cli_lists_import_file": "三单表格（.xlsx）",
+    "lists_import_empty": "表格里没有清单项。",
+    "lists_import_missing_columns": "表头缺少：{columns}（列名见 examples/lists.md）",
+    "lists_import_bad_kind": "清单「{value}」不认识，可填：服务、资源、需求",
+    "lists_import_needs_provider": "服务要填「提供人」（账号或本社区的姓名）",
+    "lists_import_duplicate": "「{value}」与第 {first} 行重复",
+    "lists_import_rejected": "表格有 {count} 处问题，一个都没有导入，请改好后重新导入：",
+    "lists_imported": "已导入三单：新增 {added} 项，更新 {updated} 项。",
     # Work units (双报到)
     "unit_report": "【{unit} {title} 党员双报到情况】{served}/{total} 人参与了服务：{items}",
     "unit_report_item": "\n· {name}：服务 {services} 次，活动 {activities} 次，积分 +{points}，评分 {rating}",
