@@ -114,3 +114,12 @@ async def test_the_districts_monthly_report(bot, monkeypatch):
     await tick(bot, local(first, 9, 20))
     assert len([r for r in private_to(await bot.outbox(), DISTRICT_OFFICER)
                 if r.cause and "district_monthly" in r.cause]) == 1  # once
+
+
+async def test_the_district_bench_runs_at_small_scale(tmp_path):
+    """bench/district_stats.py still drives the district's /统计 and report (figures are bench/'s job)."""
+    from bench.district_stats import run
+
+    result = await run(f"sqlite+aiosqlite:///{tmp_path}/bench.db", runs=1, seed=13, scale=0.02)
+    assert result["counts"]["streets"] == 7 and result["counts"]["department_tasks"] > 0
+    assert all(median > 0 for median, _ in result["figures"].values())

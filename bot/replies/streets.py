@@ -133,6 +133,11 @@ TEXT: dict[str, str] = {
     "list_order_text": "预约服务：{title}{note}",
     "list_order_ok": "已预约「{title}」，登记为 #{number}，{provider} 会联系您。查进度发「查询 {number}」。",
     "list_order_provider": "【服务预约 #{number}】{who} 预约了「{title}」：{note}\n办好后发「完成 {number} 说明」。",
+    "list_need_title": "{place}{category}",
+    "list_need_place": "{building}号楼 ",
+    "list_need_detail": "近 {days} 天诉求 {count} 件",
+    "list_needs_collected": "从诉求里汇总出反复出现的需求，新列入 {count} 项：{items}",
+    "list_needs_none": "近 90 天没有反复出现（同一楼栋同一类 3 次以上）的诉求。",
     # 三单 from a spreadsheet (gridbot import-lists; examples/lists.md)
     "cli_lists_import": "从 .xlsx 表格导入一个社区的三单（服务、资源、需求清单），格式见 examples/lists.md，有一行不对就一个都不导入",
     "cli_lists_import_file": "三单表格（.xlsx）",
