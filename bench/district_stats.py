@@ -6,14 +6,18 @@
 bench/district.py's district (119 communities, 470 groups, 12,000 members, 50,000 residents, a
 year of 30,000 tickets) gets the levels above it: one district with a district officer, 7 streets
 of ~17 communities with a street officer and 7 departments each, ~15% of the tickets handed to a
-department (a deadline of 3 days; most finished, some late, some still open) and ratings on most
-verified and closed tickets. Then, medians of ``--runs`` (3) after one warm-up:
+department (a deadline of 3 days; most finished, some late, some still open), ratings on most
+verified and closed tickets, a claim for every claimed ticket and 2 points for every verified one.
+Then, medians of ``--runs`` (3) after one warm-up:
 
 - ``/统计 本月 区``: the district officer's message through ``Runtime.dispatcher.handle`` (roles,
   parsing, the aggregate SQL, the reply text, the outbox row), this month so far;
 - the monthly report: figures for last month (a whole month, ~2,500 tickets) and the .xlsx bytes;
 - for comparison, ``/统计 本月 街道`` (one street) and the street's monthly .xlsx, which still read
-  their tickets row by row (the street report lists every ticket).
+  their tickets row by row (the street report lists every ticket), and with ``--compare`` the
+  district's figures computed the way the street's are (bot.services.rollup.street_figures for each
+  of the 7 streets: every ticket as an ORM row, per-community queries);
+- ``--no-index``: the same with ``ix_ticket_created`` dropped first (what the index is worth).
 A PostgreSQL URL's public schema is dropped and recreated.
 """
 from __future__ import annotations
@@ -32,7 +36,7 @@ from bench.district import Shape, build
 from bot import clock
 from bot.config import Settings
 from bot.db.migrate import upgrade
-from bot.db.models import Community, Person, Ticket
+from bot.db.models import Claim, Community, Person, PointsEntry, Ticket
 from bot.db.models_streets import Department, DepartmentTask, District, DistrictOfficer, Street, StreetOfficer
 from bot.messages import IncomingMessage
 from bot.runtime import Runtime
@@ -72,9 +76,17 @@ async def levels(runtime: Runtime, seed: int) -> dict[str, int]:
                 [c for c, s in street_of.items() if s == sid])).values(street_id=sid))
         await streets.expand_roles(session=session)
         tickets = (await session.execute(select(Ticket.id, Ticket.community_id, Ticket.status, Ticket.created_at,
-                                                Ticket.done_at).where(Ticket.community_id.in_(ids)).order_by(Ticket.id))).all()
-        tasks, rated = [], []
-        for tid, cid, status, created, done_at in tickets:
+                                                Ticket.done_at, Ticket.claimer_id, Ticket.claimed_at,
+                                                Ticket.verified_at).where(Ticket.community_id.in_(ids)).order_by(Ticket.id))).all()
+        tasks, rated, claims, points = [], [], [], []
+        for tid, cid, status, created, done_at, claimer, claimed_at, verified_at in tickets:
+            if claimer:  # the members' work behind the tickets: claims and the points of verified ones
+                claims.append({"ticket_id": tid, "person_id": claimer, "claimed_at": claimed_at or created,
+                               "ended_at": done_at, "outcome": "done" if done_at else "active"})
+            if claimer and verified_at:
+                points.append({"person_id": claimer, "community_id": cid, "amount": 2, "rule": "repair",
+                               "reason": "bench", "ticket_id": tid, "actor_id": None,
+                               "idempotency_key": f"bench:{tid}", "created_at": verified_at})
             if status in ("verified", "closed") and rng.random() < 0.7:
                 rated.append({"tid": tid, "r": rng.choice((3, 4, 4, 5, 5, 5))})
             if rng.random() >= 0.15 or status == "cancelled":
@@ -86,13 +98,15 @@ async def levels(runtime: Runtime, seed: int) -> dict[str, int]:
                           "created_at": created, "accepted_at": created + timedelta(hours=2), "done_at": finished,
                           "note": None, "report_by": None, "created_by": None, "replied_at": None, "reply": None,
                           "reported_at": None, "reminded_at": None, "alerted_at": None})
-        for start in range(0, len(tasks), 5000):
-            await session.execute(insert(DepartmentTask), tasks[start:start + 5000])
+        for model, rows in ((DepartmentTask, tasks), (Claim, claims), (PointsEntry, points)):
+            for start in range(0, len(rows), 5000):
+                await session.execute(insert(model), rows[start:start + 5000])
         if rated:
             await session.execute(update(Ticket.__table__).where(Ticket.__table__.c.id == bindparam("tid"))
                                   .values(rating=bindparam("r")), rated)
     runtime.db.cache.clear()
     return {"streets": STREETS, "departments": STREETS * len(DEPARTMENTS), "department_tasks": len(tasks),
+            "claims": len(claims), "points_entries": len(points),
             "rated": len(rated), "now": int(now.timestamp())}
 
 
@@ -106,7 +120,7 @@ async def _timed(runs: int, work) -> tuple[float, float]:
     return statistics.median(seconds), max(seconds)
 
 
-async def run(url: str, runs: int, seed: int, scale: float) -> dict:
+async def run(url: str, runs: int, seed: int, scale: float, compare: bool = False, no_index: bool = False) -> dict:
     settings = Settings(_env_file=None, database_url=url, transport="sim", scheduler_enabled=False)
     runtime = Runtime(settings)
     if url.startswith("postgresql"):
@@ -121,6 +135,9 @@ async def run(url: str, runs: int, seed: int, scale: float) -> dict:
         async with runtime.db.engine.connect() as conn:
             await (await conn.execution_options(isolation_level="AUTOCOMMIT")).execute(text("ANALYZE"))
     counts["build_seconds"] = round(time.perf_counter() - started, 1)
+    if no_index:
+        async with runtime.db.engine.begin() as conn:
+            await conn.execute(text("DROP INDEX ix_ticket_created"))
     now = clock.utcnow()
     first = clock.to_local(now).date().replace(day=1)
     prev = (first - timedelta(days=1)).replace(day=1)
@@ -154,6 +171,14 @@ async def run(url: str, runs: int, seed: int, scale: float) -> dict:
         "street /统计 上月 街道": await _timed(runs, lambda: say("/统计 上月 街道", "bench-s0-officer")),
         "street monthly report (上月, xlsx)": await _timed(runs, street_report),
     }
+
+    async def street_by_street() -> None:
+        async with runtime.db.sessions() as session:
+            for street in await session.scalars(select(Street).where(Street.district_id == "bench-qu")):
+                await rollup.street_figures(session=session, street=street, start=month[0], end=month[1], now=now)
+
+    if compare:
+        figures["district the street's way (7 × street_figures, 上月)"] = await _timed(runs, street_by_street)
     await runtime.db.dispose()
     return {"counts": counts, "figures": figures}
 
@@ -164,10 +189,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the district (default 1)")
     parser.add_argument("--pg", default=None, help="a PostgreSQL URL (its public schema is dropped)")
+    parser.add_argument("--compare", action="store_true", help="also time the district the street's way")
+    parser.add_argument("--no-index", action="store_true", help="drop ix_ticket_created first")
     args = parser.parse_args()
     url = args.pg or f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='district-stats-')}/bench.db"
-    result = asyncio.run(run(url, args.runs, args.seed, args.scale))
-    print("postgresql" if args.pg else "sqlite", result["counts"])
+    result = asyncio.run(run(url, args.runs, args.seed, args.scale, args.compare, args.no_index))
+    print("postgresql" if args.pg else "sqlite", "(without ix_ticket_created)" if args.no_index else "",
+          result["counts"])
     for name, (med, worst) in result["figures"].items():
         print(f"  {name}: median {med * 1000:.0f} ms (max {worst * 1000:.0f}) of {args.runs}")
 

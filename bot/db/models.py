@@ -106,6 +106,7 @@ class TicketEvent(SQLModel, table=True):
 
 
 class Claim(SQLModel, table=True):
+    __table_args__ = (Index("ix_claim_ended", "outcome", "ended_at"),)  # work finished in a period (/统计 区)
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     person_id: str = Field(foreign_key="person.id")
@@ -116,6 +117,8 @@ class Claim(SQLModel, table=True):
 
 class PointsEntry(SQLModel, table=True):
     """Append-only ledger; a correction is a reversing entry, never an edit."""
+
+    __table_args__ = (Index("ix_pointsentry_created", "community_id", "created_at"),)  # a period's points
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="person.id", index=True)

@@ -222,17 +222,22 @@ async def district_figures(*, session: AsyncSession, district: District, start: 
 
 async def _top_members(session: AsyncSession, ids: list[str], start: datetime, end: datetime,
                        top: int) -> list[tuple[str, int, int]]:
-    """The district's most active members: tickets completed in the period, then points earned."""
-    members = select(PersonRole.person_id).where(PersonRole.community_id.in_(ids), PersonRole.role == MEMBER)
+    """The district's most active members (people holding the member role): tickets of the district's
+    communities completed in the period, then points earned in them."""
+    def member(person_id):
+        """A member (somewhere): a correlated EXISTS on the person's roles. An IN over the district's
+        members made SQLite list all 12,000 first, and naming the 119 communities here probed each."""
+        return select(PersonRole.id).where(PersonRole.person_id == person_id, PersonRole.role == MEMBER).exists()
+
     done = (await session.execute(
         select(Claim.person_id, func.count().label("n")).join(Ticket, Ticket.id == Claim.ticket_id)
         .where(Ticket.community_id.in_(ids), Claim.outcome == "done", Claim.ended_at >= start, Claim.ended_at < end,
-               Claim.person_id.in_(members))
+               member(Claim.person_id))
         .group_by(Claim.person_id).order_by(func.count().desc(), Claim.person_id).limit(top * 4))).all()
     earned = (await session.execute(
         select(PointsEntry.person_id, func.sum(PointsEntry.amount))
         .where(PointsEntry.community_id.in_(ids), PointsEntry.created_at >= start, PointsEntry.created_at < end,
-               PointsEntry.person_id.in_(members))
+               member(PointsEntry.person_id))
         .group_by(PointsEntry.person_id).having(func.sum(PointsEntry.amount) > 0)
         .order_by(func.sum(PointsEntry.amount).desc(), PointsEntry.person_id).limit(top * 4))).all()
     counts = {p: int(n) for p, n in done}

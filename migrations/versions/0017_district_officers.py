@@ -4,8 +4,10 @@ monthly report)
 Revision ID: 0017
 Revises: 0011
 
-Hand-written. ``district_officer`` is new; ``ix_ticket_created`` (community_id, created_at) lets
-the district's roll-up read one month of 119 communities' tickets without scanning the year.
+Hand-written. ``district_officer`` is new; ``ix_ticket_created`` (community_id, created_at),
+``ix_pointsentry_created`` (community_id, created_at) and ``ix_claim_ended`` (outcome, ended_at)
+let the district's roll-up read one month of 119 communities' tickets, points and finished work
+without scanning the year.
 """
 import sqlalchemy as sa
 import sqlmodel
@@ -33,9 +35,13 @@ def upgrade() -> None:
     op.create_index("ix_district_officer_district_id", "district_officer", ["district_id"])
     op.create_index("ix_district_officer_person_id", "district_officer", ["person_id"])
     op.create_index("ix_ticket_created", "ticket", ["community_id", "created_at"])
+    op.create_index("ix_claim_ended", "claim", ["outcome", "ended_at"])
+    op.create_index("ix_pointsentry_created", "pointsentry", ["community_id", "created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_pointsentry_created", table_name="pointsentry")
+    op.drop_index("ix_claim_ended", table_name="claim")
     op.drop_index("ix_ticket_created", table_name="ticket")
     op.drop_index("ix_district_officer_person_id", table_name="district_officer")
     op.drop_index("ix_district_officer_district_id", table_name="district_officer")
