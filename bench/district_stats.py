@@ -13,10 +13,10 @@ Then, medians of ``--runs`` (3) after one warm-up:
 - ``/统计 本月 区``: the district officer's message through ``Runtime.dispatcher.handle`` (roles,
   parsing, the aggregate SQL, the reply text, the outbox row), this month so far;
 - the monthly report: figures for last month (a whole month, ~2,500 tickets) and the .xlsx bytes;
-- for comparison, ``/统计 本月 街道`` (one street) and the street's monthly .xlsx, which still read
-  their tickets row by row (the street report lists every ticket), and with ``--compare`` the
-  district's figures computed the way the street's are (bot.services.rollup.street_figures for each
-  of the 7 streets: every ticket as an ORM row, per-community queries);
+- ``/统计 上月 街道`` (one street, the same aggregates) and the street's monthly .xlsx (which also
+  lists every ticket of the month), and with ``--compare`` the district's figures the way a
+  community's are computed (bot.services.stats.figures for each of the 119 communities: every
+  ticket as an ORM row, per-community queries) — what the district would cost without the aggregates;
 - ``--no-index``: the same with ``ix_ticket_created`` dropped first (what the index is worth).
 A PostgreSQL URL's public schema is dropped and recreated.
 """
@@ -172,13 +172,13 @@ async def run(url: str, runs: int, seed: int, scale: float, compare: bool = Fals
         "street monthly report (上月, xlsx)": await _timed(runs, street_report),
     }
 
-    async def street_by_street() -> None:
+    async def community_by_community() -> None:
         async with runtime.db.sessions() as session:
-            for street in await session.scalars(select(Street).where(Street.district_id == "bench-qu")):
-                await rollup.street_figures(session=session, street=street, start=month[0], end=month[1], now=now)
+            for cid in await session.scalars(select(Community.id).where(Community.street_id.is_not(None))):
+                await stats.figures(session=session, community_id=cid, start=month[0], end=month[1], now=now)
 
     if compare:
-        figures["district the street's way (7 × street_figures, 上月)"] = await _timed(runs, street_by_street)
+        figures["district ticket by ticket (119 × stats.figures, 上月)"] = await _timed(runs, community_by_community)
     await runtime.db.dispose()
     return {"counts": counts, "figures": figures}
 
@@ -189,7 +189,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the district (default 1)")
     parser.add_argument("--pg", default=None, help="a PostgreSQL URL (its public schema is dropped)")
-    parser.add_argument("--compare", action="store_true", help="also time the district the street's way")
+    parser.add_argument("--compare", action="store_true", help="also time the district community by community")
     parser.add_argument("--no-index", action="store_true", help="drop ix_ticket_created first")
     args = parser.parse_args()
     url = args.pg or f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='district-stats-')}/bench.db"

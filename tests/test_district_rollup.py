@@ -61,6 +61,8 @@ async def test_the_district_offices_statistics(bot, monkeypatch):
 
 
 async def test_the_aggregates_agree_with_the_ticket_by_ticket_figures(bot, monkeypatch):
+    """The SQL aggregates (district and street) against bot.services.stats.figures, which reads each
+    community's tickets one by one."""
     await district(bot, monkeypatch)
     now = utcnow()
     start, end = stats.period("本月", now)
@@ -69,18 +71,24 @@ async def test_the_aggregates_agree_with_the_ticket_by_ticket_figures(bot, monke
                                                    start=start, end=end, now=now)
         sf = await rollup.street_figures(session=session, street=await session.get(Street, "xinhua"), start=start,
                                          end=end, now=now)
-    xinhua = next(s for s in df.streets if s.id == "xinhua")
-    t = sf.total
-    assert (xinhua.created, xinhua.claimed, xinhua.verified, xinhua.with_deadline, xinhua.overdue) == \
-           (t.created, t.claimed, t.verified, t.with_deadline, t.overdue)
-    # the database computes durations (SQLite's julianday reads milliseconds): equal to within a second
-    assert abs(xinhua.median_claim_minutes - t.median_claim_minutes) < 1 / 60
-    assert abs(xinhua.median_close_hours - t.median_close_hours) < 1 / 3600
-    assert xinhua.avg_rating == t.avg_rating == 5.0
-    assert xinhua.escalated == sum(r.handed for r in sf.departments) == 2
+        one_by_one = {c: await stats.figures(session=session, community_id=c, start=start, end=end, now=now)
+                      for c in ("xingfuli", "anping", "honglou")}
     by_community = {c.id: c for c in df.communities}
-    for community, f in sf.communities:
-        assert by_community[community.id].created == f.created and by_community[community.id].overdue == f.overdue
+    for cid, f in one_by_one.items():
+        row = by_community[cid]
+        assert (row.created, row.claimed, row.verified, row.with_deadline, row.overdue, row.avg_rating) == \
+               (f.created, f.claimed, f.verified, f.with_deadline, f.overdue, f.avg_rating), cid
+        # the database computes durations (SQLite's julianday reads milliseconds): equal to within a second
+        for mine, theirs, unit in ((row.median_claim_minutes, f.median_claim_minutes, 60),
+                                   (row.median_close_hours, f.median_close_hours, 3600)):
+            assert (mine is None) == (theirs is None) and (mine is None or abs(mine - theirs) < 1 / unit), cid
+        assert sorted((r.name, r.handed, r.finished, r.on_time, r.overdue) for r in row.departments) == \
+               sorted((r.name, r.handed, r.finished, r.on_time, r.overdue) for r in f.departments), cid
+    xinhua = next(s for s in df.streets if s.id == "xinhua")
+    assert xinhua.created == sf.total.created == one_by_one["xingfuli"].created + one_by_one["anping"].created == 3
+    assert xinhua.avg_rating == sf.total.avg_rating == 5.0
+    assert xinhua.escalated == sum(r.handed for r in sf.departments) == 2
+    assert [t.number for t in sf.total.tickets] == [1, 1, 2]  # the report's detail rows: 安平里 #1, 幸福里 #1 #2
     assert sorted((s, r.name, r.handed, r.on_time, r.overdue) for s, r in df.departments) == [
         ("新华街道", "供水", 1, 1, 0), ("新华街道", "城管", 1, 0, 1), ("红旗街道", "城管", 1, 0, 0)]
 

@@ -49,6 +49,7 @@ class AreaRow:
     escalated_overdue: int = 0
     claim_minutes: list[float] = field(default_factory=list, repr=False)
     close_hours: list[float] = field(default_factory=list, repr=False)
+    departments: list[DepartmentRow] = field(default_factory=list, repr=False)  # a community's, by department
 
     @property
     def overdue_rate(self) -> float | None:
@@ -70,6 +71,13 @@ class AreaRow:
     @property
     def median_close_hours(self) -> float | None:
         return median(self.close_hours) if self.close_hours else None
+
+    def figures(self, start: datetime, end: datetime) -> Figures:
+        """As a community's Figures (no ticket rows, no members) for the street's tables."""
+        return Figures(start, end, created=self.created, claimed=self.claimed, verified=self.verified,
+                       median_claim_minutes=self.median_claim_minutes, median_close_hours=self.median_close_hours,
+                       with_deadline=self.with_deadline, overdue=self.overdue, avg_rating=self.avg_rating,
+                       departments=list(self.departments))
 
     def add(self, other: "AreaRow") -> None:
         for name in ("created", "claimed", "verified", "with_deadline", "overdue", "rating_sum", "rated",
@@ -145,21 +153,48 @@ async def district_figures(*, session: AsyncSession, district: District, start: 
     places = (await session.execute(
         select(Community.id, Community.name, Street.id, Street.name).join(Street, Street.id == Community.street_id)
         .where(Street.district_id == district.id).order_by(Street.id, Community.id))).all()
-    streets: dict[str, AreaRow] = {}
+    every = (await session.execute(select(Street.id, Street.name).where(Street.district_id == district.id)
+                                   .order_by(Street.id))).all()
+    area = await area_figures(session=session, places=[tuple(p) for p in places], start=start, end=end, now=now,
+                              top=top, streets=[tuple(s) for s in every])
+    return DistrictFigures(district, area.total, list(area.streets.values()), list(area.communities.values()),
+                           area.departments)
+
+
+@dataclass
+class Area:
+    """Figures over some communities (a street's, a district's): the total, a row per street and per
+    community, and a row per department (with its street's name)."""
+
+    total: Figures
+    streets: dict[str, AreaRow]
+    communities: dict[str, AreaRow]
+    departments: list[tuple[str, DepartmentRow]]
+
+
+def _sum_into(into: DepartmentRow, row: DepartmentRow) -> None:
+    into.handed, into.finished = into.handed + row.handed, into.finished + row.finished
+    into.on_time, into.overdue = into.on_time + row.on_time, into.overdue + row.overdue
+
+
+async def area_figures(*, session: AsyncSession, places: list[tuple], start: datetime, end: datetime,
+                       now: datetime, top: int = 5, streets: list[tuple] = ()) -> Area:
+    """``places``: (community id, name, street id, street name) in the order the rows should have;
+    ``streets``: (id, name) of streets to list even with no community."""
+    street_rows: dict[str, AreaRow] = {}
     communities: dict[str, AreaRow] = {}
     street_of: dict[str, str] = {}
     for cid, cname, sid, sname in places:
-        streets.setdefault(sid, AreaRow(sid, sname))
+        street_rows.setdefault(sid, AreaRow(sid, sname))
         communities[cid] = AreaRow(cid, cname, street=sname)
         street_of[cid] = sid
-    for sid, sname in (await session.execute(select(Street.id, Street.name).where(
-            Street.district_id == district.id).order_by(Street.id))).all():
-        streets.setdefault(sid, AreaRow(sid, sname))  # a street with no community yet still has a row
+    for sid, sname in streets:
+        street_rows.setdefault(sid, AreaRow(sid, sname))  # a street with no community yet still has a row
     ids = list(communities)
     f = Figures(start, end)
-    result = DistrictFigures(district, f, list(streets.values()), list(communities.values()))
+    area = Area(f, dict(sorted(street_rows.items())), communities, [])
     if not ids:
-        return result
+        return area
     in_period = and_(Ticket.community_id.in_(ids), Ticket.created_at >= start, Ticket.created_at < end)
     live = and_(Ticket.deadline_at.is_not(None), Ticket.status != "cancelled")
     for cid, created, claimed, verified, with_deadline, overdue, rating_sum, rated in (await session.execute(
@@ -183,33 +218,31 @@ async def district_figures(*, session: AsyncSession, district: District, start: 
             row.close_hours.append(float(close) / 60)
     by_category = (await session.execute(select(Ticket.category, func.count()).where(in_period)
                                          .group_by(Ticket.category))).all()
-    transfers = and_(in_period, DepartmentTask.kind == departments.TRANSFER)
     done = DepartmentTask.status == departments.DONE
-    for cid, handed, on_time, late in (await session.execute(
-            select(Ticket.community_id, func.count(), _flag(and_(done, ~_task_late(now))), _flag(_task_late(now)))
-            .join(Ticket, Ticket.id == DepartmentTask.ticket_id).where(transfers)
-            .group_by(Ticket.community_id))).all():
-        row = communities[cid]
-        row.escalated, row.escalated_on_time, row.escalated_overdue = handed, int(on_time or 0), int(late or 0)
-    street_names = {s.id: s.name for s in streets.values()}
-    by_department: list[tuple[str, DepartmentRow]] = []
+    by_department: dict[str, tuple[str, DepartmentRow]] = {}
     by_name: dict[str, DepartmentRow] = {}
-    for _dep_id, name, sid, handed, finished, on_time, late in (await session.execute(
-            select(Department.id, Department.name, Department.street_id, func.count(), _flag(done),
-                   _flag(and_(done, ~_task_late(now))), _flag(_task_late(now)))
+    for cid, dep_id, name, sid, handed, finished, on_time, late in (await session.execute(
+            select(Ticket.community_id, Department.id, Department.name, Department.street_id, func.count(),
+                   _flag(done), _flag(and_(done, ~_task_late(now))), _flag(_task_late(now)))
             .join(DepartmentTask, DepartmentTask.department_id == Department.id)
-            .join(Ticket, Ticket.id == DepartmentTask.ticket_id).where(transfers)
-            .group_by(Department.id, Department.name, Department.street_id)
-            .order_by(Department.street_id, Department.name))).all():
+            .join(Ticket, Ticket.id == DepartmentTask.ticket_id)
+            .where(in_period, DepartmentTask.kind == departments.TRANSFER)
+            .group_by(Ticket.community_id, Department.id, Department.name, Department.street_id)
+            .order_by(Department.street_id, Department.name, Ticket.community_id))).all():
         row = DepartmentRow(name, handed, int(finished or 0), int(on_time or 0), int(late or 0))
-        by_department.append((street_names.get(sid, sid), row))
-        same = by_name.setdefault(name, DepartmentRow(name))
-        same.handed, same.finished = same.handed + row.handed, same.finished + row.finished
-        same.on_time, same.overdue = same.on_time + row.on_time, same.overdue + row.overdue
-    result.departments = by_department
-    whole = AreaRow(district.id, district.name)
+        community = communities[cid]
+        community.departments.append(row)
+        community.escalated += row.handed
+        community.escalated_on_time += row.on_time
+        community.escalated_overdue += row.overdue
+        street_name = street_rows[sid].name if sid in street_rows else sid
+        _sum_into(by_department.setdefault(dep_id, (street_name, DepartmentRow(name)))[1], row)
+        _sum_into(by_name.setdefault(name, DepartmentRow(name)), row)
+    area.departments = sorted(by_department.values(), key=lambda sr: (sr[0], sr[1].name))
+    whole = AreaRow("", "")
     for cid, row in communities.items():
-        streets[street_of[cid]].add(row)
+        row.departments.sort(key=lambda r: (-r.handed, r.name))
+        street_rows[street_of[cid]].add(row)
         whole.add(row)
     f.created, f.claimed, f.verified = whole.created, whole.claimed, whole.verified
     f.by_category = sorted(((c, n) for c, n in by_category), key=lambda kv: (-kv[1], kv[0]))
@@ -217,7 +250,7 @@ async def district_figures(*, session: AsyncSession, district: District, start: 
     f.with_deadline, f.overdue, f.avg_rating = whole.with_deadline, whole.overdue, whole.avg_rating
     f.departments = sorted(by_name.values(), key=lambda r: (-r.handed, r.name))
     f.top_members = await _top_members(session, ids, start, end, top)
-    return result
+    return area
 
 
 async def _top_members(session: AsyncSession, ids: list[str], start: datetime, end: datetime,
