@@ -26,10 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help=say("cli_migrate"), description=say("cli_migrate"))
     load = sub.add_parser("load", help=say("cli_load"), description=say("cli_load"))
     load.add_argument("file", metavar=say("cli_metavar_file"), help=say("cli_load_file"))
-    from bot import cli_members, cli_nlp
+    from bot import cli_lists, cli_members, cli_nlp
 
     runners = {"run": _run, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub),
-               **cli_nlp.add_parsers(sub)}
+               **cli_nlp.add_parsers(sub), **cli_lists.add_parsers(sub)}
     args = parser.parse_args(argv)
     try:
         settings = Settings()

@@ -36,6 +36,7 @@ from bot.services import (
     departments,
     digests,
     dispatching,
+    district_reports,
     followups,
     jobs,
     notices,
@@ -66,12 +67,13 @@ RULES: dict[str, Callable[..., Awaitable[jobs.Batch | None]]] = {
     "dept_alert": departments.alert_job,
     "whistle_check": departments.whistle_job,
     "street_monthly": street_reports.monthly,
+    "district_monthly": district_reports.monthly,
     "unit_monthly": units.monthly,
     "rollcall_remind": rollcall_jobs.remind,
     "wartime_summary": rollcall_jobs.wartime_summary,
 }
 # Sent late only within the grace period; after a longer outage they are dropped.
-DROPPABLE = {"daily", "weekly", "monthly", "notice", "street_monthly", "unit_monthly"}
+DROPPABLE = {"daily", "weekly", "monthly", "notice", "street_monthly", "district_monthly", "unit_monthly"}
 
 
 def validate(settings) -> None:

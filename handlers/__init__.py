@@ -14,6 +14,7 @@ def build_routers() -> list[Router]:
         conversation,
         corrections,
         demands,
+        district,
         lists,
         member,
         points,
@@ -33,7 +34,7 @@ def build_routers() -> list[Router]:
     return [secretary.router, street.router, proof.router, member.router, resident.router, points.router,
             registration.router, activities.router, shop.router, lists.router, units.router, console.router,
             common.router, schedule.router, rollcall.router, wartime.router, teams.router, conversation.router,
-            attachments.router, corrections.router, demands.router]
+            attachments.router, corrections.router, demands.router, district.router]
 
 
 def group_chatter(room, text: str) -> bool:

@@ -59,10 +59,20 @@ async def order(ctx: Context, session, actor: Actor, command: Command) -> None:
 
 
 @router.command("edit_list", words=("清单",), roles=STAFF, strong=True,
-                usage=(_EDIT_USAGE, "/清单 资源 添加 会议室 社区二楼 工作日可用", "/清单 需求 删除 2"),
-                help="维护三单：服务、资源、需求清单的添加和删除（服务要写提供人）")
+                usage=(_EDIT_USAGE, "/清单 资源 添加 会议室 社区二楼 工作日可用", "/清单 需求 删除 2", "/清单 需求 汇总"),
+                help="维护三单：服务、资源、需求清单的添加和删除（服务要写提供人）；「需求 汇总」把近 90 天同一楼栋同一类"
+                     "反复出现（3 次以上）的诉求列入需求清单")
 async def edit_list(ctx: Context, session, actor: Actor, command: Command) -> None:
     words = command.args.split()
+    if words[:2] == ["需求", "汇总"]:  # recurring needs collected from the tickets
+        from bot import clock
+
+        found = await lists.collect_needs(session=session, community_id=community_of(actor), now=clock.utcnow(),
+                                          actor_id=actor.person.id)
+        ctx.reply(say("list_needs_collected", count=sum(new for _, _, new in found), items="".join(
+            say("list_item", number=i.number, title=i.title, who="", detail=say("list_item_detail", detail=i.detail))
+            for i, _, _ in found)) if found else say("list_needs_none"))
+        return
     if len(words) < 3 or words[0] not in lists.KINDS or words[1] not in ("添加", "删除"):
         raise DomainError("err_usage", usage=_EDIT_USAGE)
     kind, community = lists.KINDS[words[0]], community_of(actor)

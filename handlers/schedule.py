@@ -21,6 +21,7 @@ from handlers.preview import PREVIEW_ACTIONS, start_preview
 
 router = Router("schedule")
 STREET_WORDS = ("街道", "全街道")
+DISTRICT_WORDS = ("区", "全区")
 _BARE_SCORE = re.compile(r"^([1-5])\s*(?:分|星)?\s*[。.!！]?$")
 _CANCEL = re.compile(r"^(?:取消|删除)\s*#?\s*(\d{1,9})$")
 
@@ -106,13 +107,18 @@ PREVIEW_ACTIONS["schedule"] = confirm_schedule
 
 
 @router.command("stats", words=("统计",), roles=STAFF,
-                usage=("/统计 本周", "/统计 本月", "/统计 本月 东区", "/统计 本月 街道"),
+                usage=("/统计 本周", "/统计 本月", "/统计 本月 东区", "/统计 本月 街道", "/统计 本月 区"),
                 help="诉求数量、分类、认领和办结用时、超期率、部门转办及按期率、评分、最活跃的党员"
-                     "（网格员看自己的网格；可只看一个网格；街道干部可看全街道和各社区）")
+                     "（网格员看自己的网格；可只看一个网格；街道干部可看全街道和各社区；区里的干部可看全区、各街道和各部门）")
 async def statistics(ctx: Context, session, actor: Actor, command: Command) -> None:
     now = clock.utcnow()
     community = community_of(actor)
     words = command.args.split()
+    if any(w in DISTRICT_WORDS for w in words):
+        from handlers.district import district_statistics
+
+        await district_statistics(ctx, actor, [w for w in words if w not in DISTRICT_WORDS], now)
+        return
     if any(w in STREET_WORDS for w in words):
         from handlers.street import street_statistics
 

@@ -246,7 +246,8 @@ async def street_statistics(ctx: Context, actor: Actor, words: list[str], now) -
             raise DomainError("stats_bad_word", word=token)
         word, span = token, found
     start, end = span
-    sf = await rollup.street_figures(session=ctx.session, street=street, start=start, end=end, now=now)
+    sf = await rollup.street_figures(session=ctx.session, street=street, start=start, end=end, now=now,
+                                     with_tickets=False)
     last = clock.to_local(min(end - timedelta(seconds=1), now))
     title = say("stats_title_street", street=street.name, word=word, start=clock.to_local(start).strftime("%m-%d"),
                 end=last.strftime("%m-%d"))

@@ -41,7 +41,7 @@ def test_load_rejects_a_bad_file(monkeypatch, tmp_path, capsys):
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBCOMMANDS = ["run", "migrate", "load", "import-members", "export-ledger", "export-statement", "export-rules",
-               "import-rules", "nlp"]
+               "import-rules", "nlp", "import-lists"]
 ENGLISH = ("usage:", "positional arguments", "options:", "show this help", "error:", "Traceback")
 
 

@@ -48,3 +48,17 @@ async def test_lists_stay_per_community(bot):
     await bot.say(SECRETARY, "/清单 服务 添加 理发 @李师傅", None)
     assert keys(await bot.say("sec-ma", "服务", None, name="马书记")) == ["list_empty"]  # 安平里's own list
     assert keys(await bot.say("res-qian", "预约 1", "room-anping", name="钱大爷")) == ["list_not_found"]
+
+
+async def test_recurring_needs_are_collected_from_the_tickets(bot):
+    """需求清单 "collected from tickets": a kind of problem that keeps coming back in one building."""
+    assert keys(await bot.say(SECRETARY, "/清单 需求 汇总", None)) == ["list_needs_none"]
+    for text in ("3号楼楼道灯坏了", "3号楼电梯按钮坏了", "3号楼单元门禁坏了", "5号楼门口垃圾没人清"):
+        await bot.say(RES_ZHAO, text, EAST)
+    collected = await bot.say(SECRETARY, "/清单 需求 汇总", None)
+    assert keys(collected) == ["list_needs_collected"] and "新列入 1 项" in texts(collected), texts(collected)
+    needs = texts(await bot.say(RES_ZHAO, "需求清单", EAST))
+    assert "1. 3号楼 设施报修 近 90 天诉求 3 件" in needs and "5号楼" not in needs
+    again = await bot.say(SECRETARY, "/清单 需求 汇总", None)  # refreshed, not listed twice
+    assert "新列入 0 项" in texts(again)
+    assert texts(await bot.say(RES_ZHAO, "需求清单", EAST)).count("3号楼") == 1

@@ -112,7 +112,8 @@ STAFF_SAMPLES = {
     "集结": "/集结 党员 明天上午9点 核酸检测点 3 协助执勤", "战时": "/战时 开启 防汛",
     "队伍": "/队伍 新建 防汛突击队 @李师傅", "改": "/改 1 纠纷",
 }
-LEADER_SAMPLES = {"转办": "/转办 1 城管 限3天", "吹哨": "/吹哨 1 城管 供水", "督办": "/督办 1"}
+LEADER_SAMPLES = {"转办": "/转办 1 城管 限3天", "吹哨": "/吹哨 1 城管 供水", "督办": "/督办 1",
+                  "部门": "/部门 新增 燃气"}
 DEPARTMENT_SAMPLES = {"受理": "受理 1", "回复": "回复 1 已派人", "办结": "办结 1 修好了"}
 MEMBER_SAMPLES = {"任务": "任务", "我的任务": "我的任务", "接单": "接单 1", "放弃": "放弃 1", "完成": "完成 1 修好了"}
 
@@ -296,6 +297,11 @@ SCOPE_CASES = [
     (OFFICER, HP_ROOM, "/转办 1 城管", "err_forbidden"),  # 和平里 is not in the street
     (OFFICER, None, "/督办 和平里 1", "dept_unknown_community"),
     (HP_SEC, None, "/转办 1 城管", "err_no_street"),
+    # editing the hierarchy: departments are the street's, streets and bindings the district's
+    (SECRETARY, None, "/部门 新增 燃气", "hier_not_officer"),
+    (OFFICER, None, "/部门 新增 燃气", "hier_department_added"),
+    (OFFICER, None, "/辖区 绑定 和平里 新华街道", "hier_not_district_officer"),
+    ("qu-li", None, "/辖区 绑定 和平里 新华街道", "hier_bound"),
 ]
 
 

@@ -61,6 +61,7 @@ class Ticket(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("community_id", "number", name="uq_ticket_community_number"),
         Index("ix_ticket_status", "community_id", "status"),
+        Index("ix_ticket_created", "community_id", "created_at"),  # a period's tickets (/统计, reports)
     )
     id: int | None = Field(default=None, primary_key=True)
     community_id: str = Field(foreign_key="community.id")
@@ -105,6 +106,7 @@ class TicketEvent(SQLModel, table=True):
 
 
 class Claim(SQLModel, table=True):
+    __table_args__ = (Index("ix_claim_ended", "outcome", "ended_at"),)  # work finished in a period (/统计 区)
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     person_id: str = Field(foreign_key="person.id")
@@ -115,6 +117,8 @@ class Claim(SQLModel, table=True):
 
 class PointsEntry(SQLModel, table=True):
     """Append-only ledger; a correction is a reversing entry, never an edit."""
+
+    __table_args__ = (Index("ix_pointsentry_created", "community_id", "created_at"),)  # a period's points
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="person.id", index=True)

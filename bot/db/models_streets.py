@@ -21,6 +21,18 @@ class District(SQLModel, table=True):
     name: str
 
 
+class DistrictOfficer(SQLModel, table=True):
+    """A district office account (区里的干部): the whole district's /统计 and monthly report, and the
+    hierarchy's edits (streets, departments, which street a community belongs to). Like a street
+    officer they hold ``street_officer`` in every community of the district (``expand_roles``)."""
+
+    __tablename__ = "district_officer"
+    __table_args__ = (UniqueConstraint("district_id", "person_id", name="uq_district_officer"),)
+    id: int | None = Field(default=None, primary_key=True)
+    district_id: str = Field(foreign_key="district.id", max_length=64, index=True)
+    person_id: str = Field(foreign_key="person.id", max_length=128, index=True)
+
+
 class Street(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
     name: str

@@ -69,6 +69,9 @@ async def plan(*, session: AsyncSession, now: datetime, settings) -> int:
             from bot.services import street_reports
 
             added += await street_reports.plan(session=session, part=part, due_at=at)
+            from bot.services import district_reports
+
+            added += await district_reports.plan(session=session, part=part, due_at=at)
             from bot.services import units
 
             added += await units.plan(session=session, part=part, due_at=at)

@@ -49,6 +49,41 @@ async def service(*, session: AsyncSession, community_id: str, number: int) -> L
     return item
 
 
+async def collect_needs(*, session: AsyncSession, community_id: str, now, days: int = 90, least: int = 3,
+                        actor_id: str) -> list[tuple[ListItem, int, bool]]:
+    """需求清单 from the tickets: each (building, category) reported ``least`` times or more in the last
+    ``days`` days becomes a need (or refreshes the one already listed). Returns (item, tickets, new)."""
+    from datetime import timedelta
+
+    from sqlalchemy import func
+
+    from bot.db.models import Ticket
+    from bot.replies import category_name, say
+
+    since = now - timedelta(days=days)
+    rows = (await session.execute(
+        select(Ticket.building, Ticket.category, func.count()).where(
+            Ticket.community_id == community_id, Ticket.created_at >= since, Ticket.status != "cancelled")
+        .group_by(Ticket.building, Ticket.category).having(func.count() >= least)
+        .order_by(func.count().desc(), Ticket.building, Ticket.category))).all()
+    out = []
+    for building, category, count in rows:
+        title = say("list_need_title", place=say("list_need_place", building=building) if building else "",
+                    category=category_name(category))
+        detail = say("list_need_detail", days=days, count=count)
+        item = await session.scalar(select(ListItem).where(
+            ListItem.community_id == community_id, ListItem.kind == "need", ListItem.title == title,
+            ListItem.active.is_(True)))
+        if item is not None:
+            item.detail = detail
+            out.append((item, count, False))
+            continue
+        out.append((await add(session=session, community_id=community_id, kind="need", title=title, detail=detail,
+                              provider_id=None, actor_id=actor_id), count, True))
+    await session.flush()
+    return out
+
+
 async def order(*, session: AsyncSession, item: ListItem, person_id: str, room_id: str | None, text: str):
     """A resident's 预约: a ticket assigned to the provider at once."""
     if item.provider_id == person_id:

@@ -4,21 +4,20 @@ plus department work (escalations by department and their on-time rate).
 - escalations: department tasks of kind ``transfer`` on the period's tickets;
 - finished on time: the department's 办结 came by its deadline; overdue: 办结 after it, or still not
   finished after it; the on-time rate is over the tasks whose outcome is known (finished, or overdue);
-- a street's figures are its communities' figures put together (medians over all their tickets).
+- a street's figures are its communities' figures put together (medians over all their tickets),
+  computed with aggregate SQL like the district's (bot.services.district_stats).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from statistics import median
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Community
+from bot.db.models import Community, Ticket
 from bot.db.models_streets import Department, DepartmentTask, Street
-from bot.services import departments, stats, streets
-from bot.services.deadlines import is_overdue
+from bot.services import departments, streets
 from bot.services.stats import Figures
 
 
@@ -68,39 +67,22 @@ async def department_rows(*, session: AsyncSession, ticket_ids: list[int],
     return ordered, {k: "、".join(dict.fromkeys(v)) for k, v in named.items()}
 
 
-def combine(parts: list[Figures], start: datetime, end: datetime, now: datetime, top: int = 5) -> Figures:
-    """Several communities' figures as one (recomputed from their tickets)."""
-    f = Figures(start, end)
-    f.tickets = [t for p in parts for t in p.tickets]
-    f.created = len(f.tickets)
-    counts: dict[str, int] = {}
-    for t in f.tickets:
-        counts[t.category] = counts.get(t.category, 0) + 1
-        f.by_status[t.status] = f.by_status.get(t.status, 0) + 1
-    f.by_category = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    claim = [(t.claimed_at - t.created_at).total_seconds() / 60 for t in f.tickets if t.claimed_at]
-    close = [(t.verified_at - t.created_at).total_seconds() / 3600 for t in f.tickets if t.verified_at]
-    f.claimed, f.verified = len(claim), len(close)
-    f.median_claim_minutes = median(claim) if claim else None
-    f.median_close_hours = median(close) if close else None
-    live = [t for t in f.tickets if t.deadline_at is not None and t.status != "cancelled"]
-    f.with_deadline, f.overdue = len(live), sum(1 for t in live if is_overdue(t, now))
-    ratings = [t.rating for t in f.tickets if t.rating is not None]
-    f.avg_rating = sum(ratings) / len(ratings) if ratings else None
-    f.top_members = sorted((m for p in parts for m in p.top_members), key=lambda m: (-m[1], -m[2], m[0]))[:top]
-    return f
-
-
 async def street_figures(*, session: AsyncSession, street: Street, start: datetime, end: datetime,
-                         now: datetime) -> StreetFigures:
-    parts = []
-    for community in await streets.communities_of(session=session, street_id=street.id):
-        parts.append((community, await stats.figures(session=session, community_id=community.id, start=start,
-                                                     end=end, now=now)))
-    total = combine([f for _, f in parts], start, end, now)
-    rows, named = await department_rows(session=session, ticket_ids=[t.id for t in total.tickets], now=now)
-    for _, f in parts:
-        f.departments = [r for r in (await department_rows(session=session, ticket_ids=[t.id for t in f.tickets],
-                                                           now=now))[0]]
-    total.departments = rows
-    return StreetFigures(street, total, parts, rows, named)
+                         now: datetime, with_tickets: bool = True) -> StreetFigures:
+    """The street's figures from aggregate SQL over its communities (bot.services.district_stats), plus
+    the period's tickets themselves for the report's detail sheet (``with_tickets``)."""
+    from bot.services import district_stats  # it builds on DepartmentRow here
+
+    communities = await streets.communities_of(session=session, street_id=street.id)
+    area = await district_stats.area_figures(
+        session=session, places=[(c.id, c.name, street.id, street.name) for c in communities],
+        start=start, end=end, now=now)
+    total = area.total
+    named: dict[int, str] = {}
+    if with_tickets and communities:
+        total.tickets = list(await session.scalars(select(Ticket).where(
+            Ticket.community_id.in_([c.id for c in communities]), Ticket.created_at >= start,
+            Ticket.created_at < end).order_by(Ticket.community_id, Ticket.number)))
+        _, named = await department_rows(session=session, ticket_ids=[t.id for t in total.tickets], now=now)
+    parts = [(c, area.communities[c.id].figures(start, end)) for c in communities]
+    return StreetFigures(street, total, parts, total.departments, named)

@@ -3,7 +3,10 @@
 The directory YAML gains two top-level lists besides ``communities`` (see bot/demo/demo.yaml):
 
     districts:
-      - {id: heping-qu, name: 和平区}
+      - id: heping-qu
+        name: 和平区
+        officers:                     # district office: staff in every community of the district
+          - {id: qu-li, name: 区网格中心李科长}
     streets:
       - id: xinhua
         name: 新华街道
@@ -25,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Community, PersonRole
-from bot.db.models_streets import Department, District, Street, StreetOfficer
+from bot.db.models_streets import Department, District, DistrictOfficer, Street, StreetOfficer
 from bot.errors import DomainError
 from bot.services import directory
 from bot.services.directory import DEPARTMENT, STREET_OFFICER
@@ -49,6 +52,13 @@ async def load_streets(*, session: AsyncSession, data: dict, fail) -> dict[str, 
             session.add(District(id=str(d["id"]), name=str(d["name"])))
         else:
             row.name = str(d["name"])
+        await session.flush()
+        for o in d.get("officers") or []:
+            _check(o, "区干部", fail)
+            await directory.ensure_person(session=session, person_id=str(o["id"]), name=str(o["name"]))
+            if await session.scalar(select(DistrictOfficer).where(DistrictOfficer.district_id == str(d["id"]),
+                                                                  DistrictOfficer.person_id == str(o["id"]))) is None:
+                session.add(DistrictOfficer(district_id=str(d["id"]), person_id=str(o["id"])))
         counts["districts"] += 1
     await session.flush()
     for s in data.get("streets") or []:
@@ -92,15 +102,20 @@ async def load_streets(*, session: AsyncSession, data: dict, fail) -> dict[str, 
 
 
 async def expand_roles(*, session: AsyncSession) -> None:
-    """Give every street officer and department contact their role in each community of their street."""
-    members = (await session.execute(select(Community.id, Community.street_id)
-                                     .where(Community.street_id.is_not(None)))).all()
+    """Give every street officer and department contact their role in each community of their street,
+    and every district officer a street officer's role in each community of their district."""
+    members = (await session.execute(select(Community.id, Community.street_id, Street.district_id)
+                                     .join(Street, Street.id == Community.street_id))).all()
     by_street: dict[str, list[str]] = {}
-    for community_id, street_id in members:
+    for community_id, street_id, _ in members:
         by_street.setdefault(street_id, []).append(community_id)
+    district_of = {street_id: district_id for _, street_id, district_id in members}
     for street_id, communities in by_street.items():
         people = [(o, STREET_OFFICER) for o in await session.scalars(
             select(StreetOfficer.person_id).where(StreetOfficer.street_id == street_id))]
+        if district_of.get(street_id) is not None:
+            people += [(o, STREET_OFFICER) for o in await session.scalars(
+                select(DistrictOfficer.person_id).where(DistrictOfficer.district_id == district_of[street_id]))]
         people += [(c, DEPARTMENT) for c in await session.scalars(
             select(Department.contact_id).where(Department.street_id == street_id,
                                                 Department.contact_id.is_not(None)))]

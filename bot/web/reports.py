@@ -68,6 +68,31 @@ async def street_xlsx(request: web.Request) -> web.Response:
     })
 
 
+async def district_xlsx(request: web.Request) -> web.Response:
+    """GET /api/reports/district/{district}/{yyyy-mm}.xlsx: the district's monthly report (issue 13).
+    Tables of figures only (per street, community, department): no ticket's text."""
+    from bot.db.models_streets import District
+    from bot.services import district_reports, district_stats
+    from bot.web.app import RUNTIME, json_error
+
+    district_id = bounds.identifier(request.match_info["district"], field="区 id", limit=bounds.COMMUNITY_ID_MAX)
+    year, month = bounds.month(request.match_info["month"])
+    start, end = stats.month_span(year, month)
+    async with request.app[RUNTIME].db.sessions() as session:
+        district = await session.get(District, district_id)
+        if district is None:
+            return json_error(404, say("web_district_not_found", district=district_id))
+        df = await district_stats.district_figures(session=session, district=district, start=start, end=end,
+                                                   now=utcnow())
+    body = district_reports.workbook(df, title=say("district_report_title", district=district.name, year=year,
+                                                   month=month))
+    filename = f"district-{re.sub(r'[^A-Za-z0-9._-]', '_', district_id)}-{year:04d}-{month:02d}.xlsx"
+    return web.Response(body=body, headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
 async def unit_xlsx(request: web.Request) -> web.Response:
     """GET /api/reports/unit/{unit}/{yyyy-mm}.xlsx: what a work unit's members did (issue 13)."""
     from bot.db.models_streets import WorkUnit
@@ -93,4 +118,5 @@ async def unit_xlsx(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/api/reports/unit/{unit}/{month}.xlsx", unit_xlsx)
     app.router.add_get("/api/reports/street/{street}/{month}.xlsx", street_xlsx)
+    app.router.add_get("/api/reports/district/{district}/{month}.xlsx", district_xlsx)
     app.router.add_get("/api/reports/{community}/{month}.xlsx", monthly_xlsx)
