@@ -22,6 +22,7 @@ def build_routers() -> list[Router]:
         rollcall,
         schedule,
         secretary,
+        several,
         shop,
         street,
         teams,
@@ -32,7 +33,7 @@ def build_routers() -> list[Router]:
     return [secretary.router, street.router, proof.router, member.router, resident.router, points.router,
             registration.router, activities.router, shop.router, lists.router, units.router, console.router,
             common.router, schedule.router, rollcall.router, wartime.router, teams.router, conversation.router,
-            attachments.router, demands.router]
+            attachments.router, demands.router, several.router]
 
 
 def group_chatter(room, text: str) -> bool:

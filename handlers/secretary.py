@@ -6,8 +6,9 @@ from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, departments, directory, outbox, people, points, rules, scope, tickets
+from bot.services import broadcast, departments, directory, multitask, outbox, people, points, rules, scope, tickets
 from bot.services.directory import STAFF, Actor
+from handlers import several
 from handlers.format import excerpt, say_about, tell_reporter
 from handlers.member import community_of, need_number, tell_residents
 from handlers.preview import PREVIEW_ACTIONS, start_preview
@@ -77,6 +78,9 @@ async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
     await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
     person = await people.find_assignee(session=session, community_id=community, token=target,
                                         mentions=ctx.msg.mentions)
+    if (need := await multitask.need_of(session=session, ticket_id=ticket.id)) is not None:
+        await several.assign_place(ctx, ticket, need, person.id, person.name)
+        return
     await tickets.assign(session=session, ticket=ticket, person_id=person.id, actor_id=actor.person.id)
     ctx.reply(say_about(ticket, "ticket_assigned_ok", number=number, claimer=person.name))
     ctx.tell(person.id, say_about(ticket, "ticket_assigned_claimer", number=number, by=actor.person.name,
@@ -97,6 +101,9 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
         raise DomainError("err_usage", usage=f"/验收 {number} 通过  或  /验收 {number} 驳回 原因")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
     await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
+    if (need := await multitask.need_of(session=session, ticket_id=ticket.id)) is not None:
+        await several.verify_parts(ctx, ticket, need, verdict, reason)  # each part on its own
+        return
     claimer = ticket.claimer_id
     found = await directory.name_of(session=session, person_id=claimer) if claimer else None
     claimer_name = found or "—"

@@ -6,10 +6,23 @@ Templates use ``str.format`` fields.
 """
 from __future__ import annotations
 
-from bot.replies import cli, console, conversation, core, delivery, files, members, mobilise, schedule, streets, web
+from bot.replies import (
+    cli,
+    console,
+    conversation,
+    core,
+    delivery,
+    files,
+    members,
+    mobilise,
+    schedule,
+    streets,
+    tasks,
+    web,
+)
 
 TEXT: dict[str, str] = {}
-for _module in (core, conversation, delivery, members, mobilise, schedule, streets, cli, web, files, console):
+for _module in (core, conversation, delivery, members, mobilise, schedule, streets, cli, web, files, console, tasks):
     _overlap = TEXT.keys() & _module.TEXT.keys()
     assert not _overlap, f"reply keys defined twice: {_overlap}"
     TEXT.update(_module.TEXT)
