@@ -6,7 +6,19 @@ from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, departments, directory, multitask, outbox, people, points, rules, scope, tickets
+from bot.services import (
+    broadcast,
+    departments,
+    directory,
+    multitask,
+    outbox,
+    people,
+    points,
+    rules,
+    scope,
+    teams,
+    tickets,
+)
 from bot.services.directory import STAFF, Actor
 from handlers import several
 from handlers.format import excerpt, say_about, tell_reporter
@@ -66,8 +78,9 @@ async def send_broadcast(ctx: Context, state: flows.State) -> None:
 PREVIEW_ACTIONS["broadcast"] = send_broadcast
 
 
-@router.command("assign", words=("派单", "指派"), roles=STAFF, number=True, strong=True, usage="/派单 12 @张三",
-                help="把任务派给本社区的党员志愿者（或网格员、书记），或改派")
+@router.command("assign", words=("派单", "指派"), roles=STAFF, number=True, strong=True,
+                usage=("/派单 12 @张三", "/派单 12 防汛突击队"),
+                help="把任务派给本社区的党员志愿者（或网格员、书记），或改派；写队名则交给该队，由队长分派")
 async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "/派单 12 @张三")
     target = command.rest.split()[0] if command.rest.split() else ""
@@ -75,6 +88,11 @@ async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
         raise DomainError("err_usage", usage="/派单 12 @张三")
     community = community_of(actor)
     ticket = await tickets.get_by_number(session=session, community_id=community, number=number)
+    if (team := await teams.find(session=session, community_id=community, name=target)) is not None:
+        from handlers.teams import send_to_team  # a team: its leader assigns within it
+
+        await send_to_team(ctx, session, actor, ticket, team)
+        return
     await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
     person = await people.find_assignee(session=session, community_id=community, token=target,
                                         mentions=ctx.msg.mentions)

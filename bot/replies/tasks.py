@@ -73,3 +73,8 @@ TEXT.update({
     "task_no_reason": "未说明原因",
     "task_reason_part": "{what} 多人任务中本人的部分",
 })
+TEXT.update({
+    "team_ticket_leader": "{by} 把 #{number} 交给了{team}：{excerpt}\n您是队长，请「分派 {number} @队员」派给队员。",
+    "team_ticket_member": "{by} 把 #{number} 交给了{team}：{excerpt}\n队长会在队内分派，也可以「接单 {number}」。",
+    "team_ticket_sent_ok": "已把 #{number} 交给{team}（队长 {leader}，{count} 人），由队长在队内分派。",
+})
