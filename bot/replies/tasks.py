@@ -78,3 +78,6 @@ TEXT.update({
     "team_ticket_member": "{by} 把 #{number} 交给了{team}：{excerpt}\n队长会在队内分派，也可以「接单 {number}」。",
     "team_ticket_sent_ok": "已把 #{number} 交给{team}（队长 {leader}，{count} 人），由队长在队内分派。",
 })
+TEXT.update({
+    "war_street_status_item": "{name}：战时状态中，{reason}（{at} 开始）",
+})
