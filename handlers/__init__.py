@@ -15,6 +15,7 @@ def build_routers() -> list[Router]:
         demands,
         lists,
         member,
+        participation,
         points,
         proof,
         registration,
@@ -33,7 +34,8 @@ def build_routers() -> list[Router]:
     return [secretary.router, street.router, proof.router, member.router, resident.router, points.router,
             registration.router, activities.router, shop.router, lists.router, units.router, console.router,
             common.router, schedule.router, rollcall.router, wartime.router, teams.router, conversation.router,
-            attachments.router, demands.router, several.router]
+            attachments.router, demands.router, several.router,
+            participation.router]
 
 
 def group_chatter(room, text: str) -> bool:

@@ -63,7 +63,7 @@ TEXT: dict[str, str] = {
     "part_item": "{name}：{count} 次（活动 {activities}，集结 {calls}，任务 {tasks}）",
     "part_all_ok": "全部达标。",
     "part_more": "……其余 {count} 人见表格。",
-    "part_link": "表格下载（{minutes} 分钟内有效）：{url}",
+    "part_link_plain": "全部名单（表格）：{url}",
     "xlsx_part_sheet": "参加次数",
     "xlsx_part_headers": "姓名|账号|活动|集结|任务|合计|最少|是否达标",
     "xlsx_part_yes": "达标",
@@ -80,4 +80,7 @@ TEXT.update({
 })
 TEXT.update({
     "war_street_status_item": "{name}：战时状态中，{reason}（{at} 开始）",
+})
+TEXT.update({
+    "web_bad_span": "时间段写法不对：{span}（应为 20260101-20260701）",
 })
