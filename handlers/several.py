@@ -135,7 +135,8 @@ async def verify_parts(ctx: Context, ticket, need: TaskNeed, verdict: str, rest:
         name = await directory.name_of(session=ctx.session, person_id=place.person_id) or place.person_id
         names.append(name)
         await points.post(session=ctx.session, person_id=place.person_id, community_id=ticket.community_id,
-                          amount=rule.points, rule=rule.rule, reason=say("task_reason_part", what=what),
+                          amount=rule.points, rule=rule.rule,
+                          reason=say("task_reason_part", what=what, hours=hours.hours_text(place.minutes or 0)),
                           idempotency_key=f"ticket:{ticket.id}:place:{place.person_id}:verified",
                           actor_id=ctx.actor.person.id, ticket_id=ticket.id)
         ctx.tell(place.person_id, say("task_checked_member", what=what, points=rule.points,

@@ -103,6 +103,8 @@ async def test_each_part_is_done_and_checked_on_its_own(bot):
     assert len({a for _, a in credited}) == 1 and credited[0][1] > 0  # the same rule for each
     assert ("任务", 120) in [(r.kind, r.minutes) for r in found if r.person_id == MEMBER_LI]
     assert keys(await bot.say(SECRETARY, f"/验收 {number} 通过", None)) == ["task_nothing_to_check"]
+    book = texts(await bot.say(MEMBER_LI, "我的存折", None))
+    assert "累计服务 2 小时" in book and "服务 2 小时" in book.split("累计服务 2 小时")[1]
 
 
 async def test_a_wish_for_several_and_a_secretary_adds_people(bot):
@@ -172,3 +174,17 @@ async def _no_more_than_places(bot: BotHarness, number: int, count: int) -> None
             TaskPlace.ticket_id == ticket.id, TaskPlace.status == "active"))
         claims = await session.scalar(select(func.count()).select_from(Claim).where(Claim.ticket_id == ticket.id))
     assert need.taken == held == claims == count
+
+
+async def test_the_last_two_parts_finished_at_once_make_the_ticket_done(bot):
+    number = await bot.open_ticket()
+    await bot.say(SECRETARY, f"/多人 {number} 2", None)
+    await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
+    await bot.say(MEMBER_CHEN, f"接单 {number}", MEMBERS)
+    await asyncio.gather(bot.say(MEMBER_LI, f"完成 {number} 好了", MEMBERS),
+                         bot.say(MEMBER_CHEN, f"完成 {number} 好了", MEMBERS))
+    assert (await bot.ticket(number)).status == "done"
+    await asyncio.gather(bot.say(SECRETARY, f"/验收 {number} 通过 @李师傅", None),
+                         bot.say(GRID_WORKER, f"/验收 {number} 通过 @陈老师", None))
+    assert (await bot.ticket(number)).status == "verified"
+    assert set((await places(bot, number)).values()) == {"verified"}

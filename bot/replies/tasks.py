@@ -71,7 +71,8 @@ TEXT: dict[str, str] = {
 }
 TEXT.update({
     "task_no_reason": "未说明原因",
-    "task_reason_part": "{what} 多人任务中本人的部分",
+    "task_reason_part": "{what} 多人任务本人的部分，服务 {hours} 小时",
+    "hours_title_task": "任务 #{number} {excerpt}",
 })
 TEXT.update({
     "team_ticket_leader": "{by} 把 #{number} 交给了{team}：{excerpt}\n您是队长，请「分派 {number} @队员」派给队员。",

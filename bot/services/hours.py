@@ -63,7 +63,8 @@ async def records(*, session: AsyncSession, person_id: str | None = None, commun
              for a, c, name in await session.execute(calls)]
     found += [Record(s.person_id, name, say("hours_kind_activity"), a.title, s.attended_at, s.left_at,
                      int(s.minutes), a.community_id) for s, a, name in await session.execute(acts)]
-    found += [Record(p.person_id, name, say("hours_kind_task"), f"#{t.number} {t.text[:30]}", p.claimed_at,
+    found += [Record(p.person_id, name, say("hours_kind_task"),
+                     say("hours_title_task", number=t.number, excerpt=" ".join(t.text.split())[:30]), p.claimed_at,
                      p.done_at or p.verified_at, int(p.minutes), t.community_id)
               for p, t, name in await session.execute(parts)]
     return sorted(found, key=lambda r: (r.end, r.person_id))

@@ -130,6 +130,14 @@ async def take(*, session: AsyncSession, ticket, need: TaskNeed, person_id: str,
     return need
 
 
+async def _lock(session: AsyncSession, need: TaskNeed, ticket) -> None:
+    """Hold the need's row until commit: the last two parts finished (or verified) at once are
+    counted one after the other, so one of them sees every part and moves the ticket on."""
+    await session.execute(update(TaskNeed).where(TaskNeed.id == need.id).values(places=TaskNeed.places)
+                          .execution_options(synchronize_session=False))
+    await tickets.refresh(session=session, ticket=ticket)
+
+
 async def _place(session: AsyncSession, ticket, person_id: str) -> TaskPlace:
     place = await session.scalar(select(TaskPlace).where(TaskPlace.ticket_id == ticket.id,
                                                          TaskPlace.person_id == person_id))
@@ -169,6 +177,7 @@ def stated_minutes(note: str) -> int | None:
 async def finish(*, session: AsyncSession, ticket, need: TaskNeed, person_id: str, note: str) -> tuple[int, int]:
     """Their part is done; returns (parts done, places). When every place is done the ticket is
     done and waits for 验收."""
+    await _lock(session, need, ticket)
     place = await _place(session, ticket, person_id)
     now = clock.utcnow()
     done = await session.execute(update(TaskPlace).where(TaskPlace.id == place.id, TaskPlace.status == ACTIVE)
@@ -200,6 +209,7 @@ async def check(*, session: AsyncSession, ticket, need: TaskNeed, actor_id: str,
                 person_ids: list[str] | None, points: int) -> list[TaskPlace]:
     """验收 the done parts (of ``person_ids``, or all): each is verified with its service time;
     returns them. The ticket is verified with the last part."""
+    await _lock(session, need, ticket)
     query = select(TaskPlace).where(TaskPlace.ticket_id == ticket.id, TaskPlace.status == DONE)
     if person_ids is not None:
         query = query.where(TaskPlace.person_id.in_(person_ids))

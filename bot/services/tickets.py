@@ -389,3 +389,8 @@ async def unfill(*, session: AsyncSession, ticket, actor_id: str) -> None:
 async def all_parts_done(*, session: AsyncSession, ticket, actor_id: str) -> None:
     await _transition(session=session, ticket=ticket, action="complete", actor_id=actor_id,
                       note="every part done", claimer_is=ticket.claimer_id)
+
+
+async def refresh(*, session: AsyncSession, ticket) -> None:
+    """Read the ticket's row again (after taking a lock another transaction may have waited on)."""
+    await _reload(session, ticket)
