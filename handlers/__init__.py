@@ -23,7 +23,6 @@ def build_routers() -> list[Router]:
         rollcall,
         schedule,
         secretary,
-        several,
         shop,
         street,
         teams,
@@ -34,8 +33,7 @@ def build_routers() -> list[Router]:
     return [secretary.router, street.router, proof.router, member.router, resident.router, points.router,
             registration.router, activities.router, shop.router, lists.router, units.router, console.router,
             common.router, schedule.router, rollcall.router, wartime.router, teams.router, conversation.router,
-            attachments.router, demands.router, several.router,
-            participation.router]
+            attachments.router, demands.router, participation.router]
 
 
 def group_chatter(room, text: str) -> bool:

@@ -1,6 +1,8 @@
 """Secretaries and grid workers: 广播 (with 确认), 派单, 验收. (加分/扣分 live in handlers/points.py.)"""
 from __future__ import annotations
 
+import re
+
 from bot import flows
 from bot.commands import Command
 from bot.dispatch import Context, Router
@@ -79,8 +81,9 @@ PREVIEW_ACTIONS["broadcast"] = send_broadcast
 
 
 @router.command("assign", words=("派单", "指派"), roles=STAFF, number=True, strong=True,
-                usage=("/派单 12 @张三", "/派单 12 防汛突击队"),
-                help="把任务派给本社区的党员志愿者（或网格员、书记），或改派；写队名则交给该队，由队长分派")
+                usage=("/派单 12 @张三", "/派单 12 防汛突击队", "/派单 12 5人"),
+                help="把任务派给本社区的党员志愿者（或网格员、书记），或改派；写队名则交给该队，由队长分派；"
+                     "写「5人」则是多人任务：各自「接单」到满为止（群里看到「已报名 3/5」），各自完成、分别验收记分")
 async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "/派单 12 @张三")
     target = command.rest.split()[0] if command.rest.split() else ""
@@ -88,6 +91,9 @@ async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
         raise DomainError("err_usage", usage="/派单 12 @张三")
     community = community_of(actor)
     ticket = await tickets.get_by_number(session=session, community_id=community, number=number)
+    if re.fullmatch(r"\d{1,4}人", target):  # /派单 12 5人: a task for several people
+        await several.set_places(ctx, session, actor, ticket, int(target[:-1]))
+        return
     if (team := await teams.find(session=session, community_id=community, name=target)) is not None:
         from handlers.teams import send_to_team  # a team: its leader assigns within it
 

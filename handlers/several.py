@@ -1,20 +1,16 @@
-"""Tasks for several people (issue 17): /多人 12 5 makes a ticket or a wish need 5 people; then
+"""Tasks for several people (issue 17): /派单 12 5人 makes a ticket or a wish need 5 people; then
 接单, 放弃, 完成 and /验收 of that ticket act on the speaker's own part (bot.services.multitask).
 The handlers of handlers.member and handlers.secretary hand such a ticket to the functions here."""
 from __future__ import annotations
 
-from bot.commands import Command
 from bot.db.models_tasks import TaskNeed
-from bot.dispatch import Context, Router
+from bot.dispatch import Context
 from bot.errors import DomainError
 from bot.replies import say
 from bot.replies.tickets import WISH_EVIDENCE
 from bot.services import directory, hours, multitask, people, points, rules, scope, tickets
-from bot.services.directory import SECRETARY, STAFF, Actor
+from bot.services.directory import SECRETARY, Actor
 from handlers.format import excerpt, say_about, tell_reporter
-
-router = Router("several")
-USAGE = "/多人 12 5"
 
 
 def label(ticket) -> str:
@@ -23,16 +19,8 @@ def label(ticket) -> str:
     return say(key, number=ticket.number)
 
 
-@router.command("several", words=("多人", "需要人数"), roles=STAFF, number=True, strong=True, usage=USAGE,
-                help="多人任务：诉求或微心愿需要几个人（搬运、值守），各自「接单」报名到满为止，"
-                     "各自完成，分别验收、各得积分；群里看到「已报名 3/5」")
-async def several_command(ctx: Context, session, actor: Actor, command: Command) -> None:
-    if command.number is None or not command.rest.strip().rstrip("人").isdigit():
-        raise DomainError("task_usage")
-    places = int(command.rest.strip().rstrip("人"))
-    if actor.community_id is None:
-        raise DomainError("err_no_community")
-    ticket = await tickets.get_by_number(session=session, community_id=actor.community_id, number=command.number)
+async def set_places(ctx: Context, session, actor: Actor, ticket, places: int) -> None:
+    """/派单 12 5人: the ticket (or wish) needs 5 people; its members' groups hear of it."""
     await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
     need = await multitask.set_places(session=session, ticket=ticket, places=places, actor_id=actor.person.id)
     what = label(ticket)

@@ -40,7 +40,7 @@ async def places(bot: BotHarness, number: int) -> dict[str, str]:
 
 async def three_place_ticket(bot: BotHarness) -> int:
     number = await bot.open_ticket("3号楼门口堆了一大堆建筑垃圾，需要人搬走")
-    out = await bot.say(SECRETARY, f"/多人 {number} 3", None)
+    out = await bot.say(SECRETARY, f"/派单 {number} 3人", None)
     assert keys(out)[0] == "task_places_ok", out
     assert any(r.room == MEMBERS and r.key == "task_places_room" and "0/3" in r.text for r in out)
     return number
@@ -109,7 +109,7 @@ async def test_each_part_is_done_and_checked_on_its_own(bot):
 
 async def test_a_wish_for_several_and_a_secretary_adds_people(bot):
     await bot.say(SECRETARY, "/心愿 发布 帮吴奶奶搬家", None)
-    out = await bot.say(SECRETARY, "/多人 1 2", None)
+    out = await bot.say(SECRETARY, "/派单 1 2人", None)
     assert "微心愿 1号 需要 2 人" in texts(out)
     out = await bot.say(SECRETARY, "/派单 1 @李师傅", None)
     assert "task_assigned_ok" in keys(out) and any(r.to == MEMBER_LI and r.key == "task_assigned_member" for r in out)
@@ -124,19 +124,19 @@ async def test_a_wish_for_several_and_a_secretary_adds_people(bot):
 
 async def test_bad_input_gets_a_clear_reply(bot):
     number = await bot.open_ticket()
-    assert keys(await bot.say(SECRETARY, f"/多人 {number} 1", None)) == ["task_places_range"]
-    assert keys(await bot.say(SECRETARY, f"/多人 {number} 很多", None)) == ["task_usage"]
-    assert keys(await bot.say(SECRETARY, "/多人 99 3", None)) == ["err_ticket_not_found"]
+    assert keys(await bot.say(SECRETARY, f"/派单 {number} 1人", None)) == ["task_places_range"]
+    assert keys(await bot.say(SECRETARY, f"/派单 {number} 0人", None)) == ["task_places_range"]
+    assert keys(await bot.say(SECRETARY, "/派单 99 3人", None)) == ["err_ticket_not_found"]
     await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
-    assert keys(await bot.say(SECRETARY, f"/多人 {number} 3", None)) == ["task_need_not_open"]
+    assert keys(await bot.say(SECRETARY, f"/派单 {number} 3人", None)) == ["task_need_not_open"]
     other = await three_place_ticket(bot)
     await bot.say(MEMBER_LI, f"接单 {other}", MEMBERS)
     await bot.say(MEMBER_CHEN, f"接单 {other}", MEMBERS)
-    assert keys(await bot.say(SECRETARY, f"/多人 {other} 1", None)) == ["task_places_range"]
+    assert keys(await bot.say(SECRETARY, f"/派单 {other} 1人", None)) == ["task_places_range"]
     assert keys(await bot.say(MEMBER_LIU, f"完成 {other}", MEMBERS)) == ["task_not_yours"]
     assert keys(await bot.say(SECRETARY, f"/验收 {other} 通过", None)) == ["task_nothing_to_check"]
     # fewer places: full now, claimed
-    assert "task_places_ok" in keys(await bot.say(SECRETARY, f"/多人 {other} 2", None))
+    assert "task_places_ok" in keys(await bot.say(SECRETARY, f"/派单 {other} 2人", None))
     assert (await bot.ticket(other)).status == "claimed"
     await bot.say(MEMBER_LI, f"完成 {other}", MEMBERS)
     assert keys(await bot.say(MEMBER_LI, f"放弃 {other}", MEMBERS)) == ["task_part_finished"]
@@ -156,7 +156,7 @@ async def test_two_ask_for_the_last_place_at_once(bot):
 
 async def test_thirty_ask_for_five_places_at_once(bot):
     number = await bot.open_ticket()
-    await bot.say(SECRETARY, f"/多人 {number} 5", None)
+    await bot.say(SECRETARY, f"/派单 {number} 5人", None)
     volunteers = await _add_members(bot, 30)
     results = await asyncio.gather(*(bot.say(v, f"接单 {number}", MEMBERS) for v in volunteers))
     assert sum("task_place_ok" in keys(r) for r in results) == 5
@@ -178,7 +178,7 @@ async def _no_more_than_places(bot: BotHarness, number: int, count: int) -> None
 
 async def test_the_last_two_parts_finished_at_once_make_the_ticket_done(bot):
     number = await bot.open_ticket()
-    await bot.say(SECRETARY, f"/多人 {number} 2", None)
+    await bot.say(SECRETARY, f"/派单 {number} 2人", None)
     await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
     await bot.say(MEMBER_CHEN, f"接单 {number}", MEMBERS)
     await asyncio.gather(bot.say(MEMBER_LI, f"完成 {number} 好了", MEMBERS),

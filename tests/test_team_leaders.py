@@ -34,7 +34,7 @@ async def test_a_ticket_goes_to_a_team_and_its_leader_assigns_it(bot):
 async def test_a_leader_fills_places_of_a_task_for_several(bot):
     await two_teams(bot)
     number = await bot.open_ticket()
-    await bot.say(SECRETARY, f"/多人 {number} 2", None)
+    await bot.say(SECRETARY, f"/派单 {number} 2人", None)
     assert "task_assigned_ok" in keys(await bot.say(MEMBER_LI, f"分派 {number} @刘大姐", MEMBERS))
     out = await bot.say(MEMBER_LI, f"分派 {number} @李师傅", MEMBERS)
     assert any(r.key == "task_full_room" for r in out)

@@ -6,7 +6,6 @@ TEXT: dict[str, str] = {
     # tasks for several people
     "task_label_ticket": "#{number}",
     "task_label_wish": "微心愿 {number}号",
-    "task_usage": "格式：/多人 12 5（诉求或微心愿需要 5 人，各自报名、完成、分别验收）",
     "task_places_range": "人数请写 {low} 到 {high} 之间的整数。",
     "task_need_not_open": "#{number} 已有人认领或已经办完，不能再改成多人任务。",
     "task_places_below_taken": "已有 {taken} 人报名，人数不能少于 {taken}。",
@@ -84,4 +83,9 @@ TEXT.update({
 })
 TEXT.update({
     "web_bad_span": "时间段写法不对：{span}（应为 20260101-20260701）",
+})
+TEXT.update({  # the rule table as a spreadsheet in the chat
+    "crule_export_link": "积分规则表（可修改分值、说明、状态后再「/积分规则 导入」）：{url}",
+    "crule_import_send": "请在 {minutes} 分钟内在这里发送修改好的积分规则表格（.xlsx）。",
+    "crule_imported_ok": "积分规则表已导入：新增 {added} 条，修改 {changed} 条，停用 {retired} 条。",
 })
