@@ -17,6 +17,7 @@ def build_routers() -> list[Router]:
         district,
         lists,
         member,
+        participation,
         points,
         proof,
         registration,
@@ -34,7 +35,7 @@ def build_routers() -> list[Router]:
     return [secretary.router, street.router, proof.router, member.router, resident.router, points.router,
             registration.router, activities.router, shop.router, lists.router, units.router, console.router,
             common.router, schedule.router, rollcall.router, wartime.router, teams.router, conversation.router,
-            attachments.router, corrections.router, demands.router, district.router]
+            attachments.router, corrections.router, demands.router, district.router, participation.router]
 
 
 def group_chatter(room, text: str) -> bool:

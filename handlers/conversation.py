@@ -9,7 +9,7 @@ from bot import flows
 from bot.commands import MEMBERS_ONLY, STAFF_ONLY, Command, looks_like_command
 from bot.dispatch import Context, Router
 from bot.replies import say
-from bot.services import tickets
+from bot.services import multitask, tickets
 from bot.services.directory import Actor
 from handlers.common import help_text
 from handlers.format import excerpt, location
@@ -63,6 +63,9 @@ async def done_in_words(ctx: Context, session, actor: Actor, text: str) -> None:
         await complete(ctx, session, actor, _command("complete", number, note))
         return
     rows = await tickets.claimed_by(session=session, community_id=community_of(actor), person_id=actor.person.id)
+    several = await multitask.needs_of(session=session, ticket_ids=[t.id for t in rows])
+    rows = [t for t in rows if t.id not in several] + await multitask.working_on(  # their part of a task for
+        session=session, community_id=community_of(actor), person_id=actor.person.id)  # several people
     if not rows:
         ctx.reply(say("done_nothing_claimed"))
     elif len(rows) == 1:

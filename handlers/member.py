@@ -6,9 +6,9 @@ from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.messages import Outgoing
 from bot.replies import say
-from bot.services import directory, duplicates, tickets
+from bot.services import directory, duplicates, multitask, tickets
 from bot.services.directory import GRID_WORKER, MEMBER, SECRETARY, Actor
-from handlers import proof
+from handlers import proof, several
 from handlers.format import excerpt, location, say_about, tell_reporter, ticket_fields
 
 router = Router("member")
@@ -39,11 +39,14 @@ async def list_tasks(ctx: Context, session, actor: Actor) -> None:
         return
     total = await tickets.count_open(session=session, community_id=community)
     lines = [say("task_list_header", count=total)]
+    needs = await multitask.needs_of(session=session, ticket_ids=[t.id for t in rows])
     for t in rows:
         f = ticket_fields(t)
         where = location(t)
+        need = needs.get(t.id)
+        mark = say("task_need_mark", taken=need.taken, places=need.places) if need else ""
         lines.append(say("task_list_item", number=t.number, category=f["category"],
-                         urgent_mark=f["urgent_mark"], location=f" {where}" if where else "",
+                         urgent_mark=f["urgent_mark"] + mark, location=f" {where}" if where else "",
                          excerpt=excerpt(t.text, 30)))
     lines.append(say("task_list_footer"))
     ctx.reply("\n".join(lines))
@@ -69,6 +72,9 @@ async def my_tasks(ctx: Context, session, actor: Actor) -> None:
 async def claim(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "接单 12")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    if (need := await multitask.need_of(session=session, ticket_id=ticket.id)) is not None:
+        await several.claim_place(ctx, ticket, need)  # a task for several people: one place
+        return
     await tickets.claim(session=session, ticket=ticket, person_id=actor.person.id)
     name = actor.person.name
     ctx.reply(say_about(ticket, "ticket_claimed_ok", number=number))
@@ -80,6 +86,9 @@ async def claim(ctx: Context, session, actor: Actor, command: Command) -> None:
 async def release(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "放弃 12")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
+    if (need := await multitask.need_of(session=session, ticket_id=ticket.id)) is not None:
+        await several.release_place(ctx, ticket, need)
+        return
     await tickets.release(session=session, ticket=ticket, person_id=actor.person.id)
     ctx.reply(say_about(ticket, "ticket_released_ok", number=number))
     fields = ticket_fields(ticket)
@@ -93,6 +102,9 @@ async def complete(ctx: Context, session, actor: Actor, command: Command) -> Non
     number = need_number(command, "完成 12 已更换灯泡")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
     note = command.rest or "已处理"
+    if (need := await multitask.need_of(session=session, ticket_id=ticket.id)) is not None:
+        await several.complete_part(ctx, ticket, need, note)
+        return
     await proof.check_before_done(ctx, ticket)
     await tickets.complete(session=session, ticket=ticket, person_id=actor.person.id, note=note)
     await proof.keep_result_photos(ctx, ticket)

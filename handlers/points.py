@@ -154,7 +154,8 @@ async def reverse(ctx: Context, session, actor: Actor, command: Command) -> None
 @router.command("rules", words=("积分规则", "积分细则"), usage="积分规则",
                 help="查看积分细则；书记可「/积分规则 设置 志愿劳动 3」「/积分规则 恢复 志愿劳动」，"
                      "社区自己的规则：「/积分规则 新增 完成实事承诺 2 说明」（每小时计分写 3/小时）、"
-                     "「改名 旧名 新名」「停用 名称」「历史 名称」，改动都留版本")
+                     "「改名 旧名 新名」「停用 名称」「历史 名称」，改动都留版本；「导出」得到表格链接，"
+                     "「导入」后发来改好的表格")
 async def rule_table(ctx: Context, session, actor: Actor, command: Command) -> None:
     community = community_of(actor)
     verb, *rest = command.args.split() or [""]

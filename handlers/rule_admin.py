@@ -1,4 +1,4 @@
-"""The community's own rules, under /积分规则: 新增, 改名, 设置 (a new value), 停用, 历史; and an
+"""The community's own rules, under /积分规则: 新增, 改名, 设置 (a new value), 停用, 历史, 导出, 导入; and an
 award under one (/加分 @张三 完成实事承诺, per hour: /加分 @张三 防汛值守 3小时)."""
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ from bot.replies import say
 from bot.services import custom_rules
 from bot.services.custom_rules import RETIRED
 from bot.services.directory import Actor
+from handlers import rule_file
 
-VERBS = ("新增", "添加", "改名", "重命名", "停用", "废止", "历史")
+VERBS = ("新增", "添加", "改名", "重命名", "停用", "废止", "历史", "导出", "导入")
 
 
 async def change(ctx: Context, session, actor: Actor, community: str, verb: str, rest: list[str]) -> None:
     """新增 名称 分值 [说明] · 改名 旧名 新名 · 停用 名称 · 历史 名称."""
     me = actor.person.id
+    if verb == "导出":  # the table as .xlsx, and back (handlers.rule_file)
+        await rule_file.export(ctx, community)
+        return
+    if verb == "导入":
+        await rule_file.start_import(ctx, actor, community)
+        return
     if verb in ("新增", "添加"):
         if len(rest) < 2:
             raise DomainError("err_usage", usage=say("crule_add_usage"))

@@ -1,13 +1,28 @@
 """Secretaries and grid workers: 广播 (with 确认), 派单, 验收. (加分/扣分 live in handlers/points.py.)"""
 from __future__ import annotations
 
+import re
+
 from bot import flows
 from bot.commands import Command
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import broadcast, departments, directory, outbox, people, points, rules, scope, tickets
+from bot.services import (
+    broadcast,
+    departments,
+    directory,
+    multitask,
+    outbox,
+    people,
+    points,
+    rules,
+    scope,
+    teams,
+    tickets,
+)
 from bot.services.directory import STAFF, Actor
+from handlers import several
 from handlers.format import excerpt, say_about, tell_reporter
 from handlers.member import community_of, need_number, tell_residents
 from handlers.preview import PREVIEW_ACTIONS, start_preview
@@ -65,8 +80,10 @@ async def send_broadcast(ctx: Context, state: flows.State) -> None:
 PREVIEW_ACTIONS["broadcast"] = send_broadcast
 
 
-@router.command("assign", words=("派单", "指派"), roles=STAFF, number=True, strong=True, usage="/派单 12 @张三",
-                help="把任务派给本社区的党员志愿者（或网格员、书记），或改派")
+@router.command("assign", words=("派单", "指派"), roles=STAFF, number=True, strong=True,
+                usage=("/派单 12 @张三", "/派单 12 防汛突击队", "/派单 12 5人"),
+                help="把任务派给本社区的党员志愿者（或网格员、书记），或改派；写队名则交给该队，由队长分派；"
+                     "写「5人」则是多人任务：各自「接单」到满为止（群里看到「已报名 3/5」），各自完成、分别验收记分")
 async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "/派单 12 @张三")
     target = command.rest.split()[0] if command.rest.split() else ""
@@ -74,9 +91,20 @@ async def assign(ctx: Context, session, actor: Actor, command: Command) -> None:
         raise DomainError("err_usage", usage="/派单 12 @张三")
     community = community_of(actor)
     ticket = await tickets.get_by_number(session=session, community_id=community, number=number)
+    if re.fullmatch(r"\d{1,4}人", target):  # /派单 12 5人: a task for several people
+        await several.set_places(ctx, session, actor, ticket, int(target[:-1]))
+        return
+    if (team := await teams.find(session=session, community_id=community, name=target)) is not None:
+        from handlers.teams import send_to_team  # a team: its leader assigns within it
+
+        await send_to_team(ctx, session, actor, ticket, team)
+        return
     await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
     person = await people.find_assignee(session=session, community_id=community, token=target,
                                         mentions=ctx.msg.mentions)
+    if (need := await multitask.need_of(session=session, ticket_id=ticket.id)) is not None:
+        await several.assign_place(ctx, ticket, need, person.id, person.name)
+        return
     await tickets.assign(session=session, ticket=ticket, person_id=person.id, actor_id=actor.person.id)
     ctx.reply(say_about(ticket, "ticket_assigned_ok", number=number, claimer=person.name))
     ctx.tell(person.id, say_about(ticket, "ticket_assigned_claimer", number=number, by=actor.person.name,
@@ -97,6 +125,9 @@ async def verify(ctx: Context, session, actor: Actor, command: Command) -> None:
         raise DomainError("err_usage", usage=f"/验收 {number} 通过  或  /验收 {number} 驳回 原因")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
     await scope.check_ticket(session=session, person_id=actor.person.id, roles=actor.roles, ticket=ticket)
+    if (need := await multitask.need_of(session=session, ticket_id=ticket.id)) is not None:
+        await several.verify_parts(ctx, ticket, need, verdict, reason)  # each part on its own
+        return
     claimer = ticket.claimer_id
     found = await directory.name_of(session=session, person_id=claimer) if claimer else None
     claimer_name = found or "—"

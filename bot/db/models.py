@@ -240,4 +240,5 @@ from bot.db import (  # noqa: E402,F401
     models_mobilise,
     models_schedule,
     models_streets,
+    models_tasks,
 )

@@ -57,6 +57,7 @@ class WartimeMode(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     ended_by: str | None = Field(default=None, foreign_key="person.id")
     ended_at: datetime | None = None
+    street_id: str | None = Field(default=None, max_length=64)  # set when the street switched it on
 
 
 class CommunityRule(SQLModel, table=True):

@@ -18,11 +18,13 @@ from bot.replies import (
     mobilise,
     schedule,
     streets,
+    tasks,
     web,
 )
 
 TEXT: dict[str, str] = {}
-for _module in (core, conversation, delivery, members, mobilise, schedule, streets, cli, web, files, console, learning):
+for _module in (core, conversation, delivery, members, mobilise, schedule, streets, cli, web, files, console, learning,
+                tasks):
     _overlap = TEXT.keys() & _module.TEXT.keys()
     assert not _overlap, f"reply keys defined twice: {_overlap}"
     TEXT.update(_module.TEXT)

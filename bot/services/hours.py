@@ -1,5 +1,6 @@
-"""Service hours (志愿服务时长): what roll calls (到岗 → 结束) and activities (签到 → 签退)
-recorded, per person; shown in 我的存折, in the ledger spreadsheet, and in a member's
+"""Service hours (志愿服务时长): what roll calls (到岗 → 结束), activities (签到 → 签退) and
+parts of tasks for several people (接单 → 完成, confirmed at 验收) recorded, per person; shown in
+我的存折, in the ledger spreadsheet, and in a member's
 half-year statement (.xlsx) with the points of the same period."""
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Community, Person, PointsEntry
+from bot.db.models import Community, Person, PointsEntry, Ticket
 from bot.db.models_members import Activity, ActivitySignup
 from bot.db.models_mobilise import RollCall, RollCallAnswer
+from bot.db.models_tasks import TaskPlace
 from bot.errors import DomainError
 from bot.replies import say
 from bot.services import rules
@@ -39,22 +41,32 @@ async def records(*, session: AsyncSession, person_id: str | None = None, commun
              .join(Person, Person.id == RollCallAnswer.person_id).where(RollCallAnswer.minutes.is_not(None)))
     acts = (select(ActivitySignup, Activity, Person.name).join(Activity, Activity.id == ActivitySignup.activity_id)
             .join(Person, Person.id == ActivitySignup.person_id).where(ActivitySignup.minutes.is_not(None)))
+    parts = (select(TaskPlace, Ticket, Person.name).join(Ticket, Ticket.id == TaskPlace.ticket_id)
+             .join(Person, Person.id == TaskPlace.person_id).where(TaskPlace.minutes.is_not(None)))
     if person_id is not None:
         calls = calls.where(RollCallAnswer.person_id == person_id)
         acts = acts.where(ActivitySignup.person_id == person_id)
+        parts = parts.where(TaskPlace.person_id == person_id)
     if community_id is not None:
         calls = calls.where(RollCall.community_id == community_id)
         acts = acts.where(Activity.community_id == community_id)
+        parts = parts.where(Ticket.community_id == community_id)
     if start is not None:
         calls, acts = calls.where(RollCall.closed_at >= start), acts.where(ActivitySignup.left_at >= start)
+        parts = parts.where(TaskPlace.verified_at >= start)
     if end is not None:
         calls, acts = calls.where(RollCall.closed_at < end), acts.where(ActivitySignup.left_at < end)
+        parts = parts.where(TaskPlace.verified_at < end)
     found = [Record(a.person_id, name, say("hours_kind_rollcall"), say("hours_title_rollcall", number=c.number,
                                                                           place=c.place),
                     a.arrived_at, c.closed_at, int(a.minutes), c.community_id)
              for a, c, name in await session.execute(calls)]
     found += [Record(s.person_id, name, say("hours_kind_activity"), a.title, s.attended_at, s.left_at,
                      int(s.minutes), a.community_id) for s, a, name in await session.execute(acts)]
+    found += [Record(p.person_id, name, say("hours_kind_task"),
+                     say("hours_title_task", number=t.number, excerpt=" ".join(t.text.split())[:30]), p.claimed_at,
+                     p.done_at or p.verified_at, int(p.minutes), t.community_id)
+              for p, t, name in await session.execute(parts)]
     return sorted(found, key=lambda r: (r.end, r.person_id))
 
 

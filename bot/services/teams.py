@@ -51,3 +51,15 @@ async def members(*, session: AsyncSession, team: Team) -> list[Person]:
 
 async def listing(*, session: AsyncSession, community_id: str) -> list[Team]:
     return list(await session.scalars(select(Team).where(Team.community_id == community_id).order_by(Team.id)))
+
+
+async def led_by(*, session: AsyncSession, community_id: str, leader_id: str) -> list[Team]:
+    return list(await session.scalars(select(Team).where(Team.community_id == community_id,
+                                                         Team.leader_id == leader_id).order_by(Team.id)))
+
+
+async def in_teams(*, session: AsyncSession, team_ids: list[int], person_id: str) -> bool:
+    if not team_ids:
+        return False
+    return await session.scalar(select(TeamMember.id).where(TeamMember.team_id.in_(team_ids),
+                                                            TeamMember.person_id == person_id).limit(1)) is not None

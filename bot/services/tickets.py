@@ -371,3 +371,26 @@ async def set_location(*, session: AsyncSession, ticket, building: str | None, u
     where = "".join(p for p in (f"{building}号楼" if building else "", f"{unit}单元" if unit else "",
                                 room_no or "", place or ""))
     await record_event(session=session, ticket_id=ticket.id, action="relocate", actor_id=actor_id, note=where)
+
+
+# Tasks for several people (bot.services.multitask): the ticket is claimed when its last place
+# is taken (its claimer is the first of them, who answers for it like a single claimer), open
+# again when a place is let go, done when every part is done.
+async def fill(*, session: AsyncSession, ticket, lead_id: str, actor_id: str) -> None:
+    await _transition(session=session, ticket=ticket, action="claim", actor_id=actor_id,
+                      note="all places taken", claimer_is=None, claimer_id=lead_id)
+
+
+async def unfill(*, session: AsyncSession, ticket, actor_id: str) -> None:
+    await _transition(session=session, ticket=ticket, action="release", actor_id=actor_id,
+                      note="a place let go", claimer_is=ticket.claimer_id, claimer_id=None)
+
+
+async def all_parts_done(*, session: AsyncSession, ticket, actor_id: str) -> None:
+    await _transition(session=session, ticket=ticket, action="complete", actor_id=actor_id,
+                      note="every part done", claimer_is=ticket.claimer_id)
+
+
+async def refresh(*, session: AsyncSession, ticket) -> None:
+    """Read the ticket's row again (after taking a lock another transaction may have waited on)."""
+    await _reload(session, ticket)

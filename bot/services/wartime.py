@@ -2,7 +2,9 @@
 tier at once), quiet hours are off for its automated messages, the dispatch tiers of tickets
 already waiting shrink to minutes (T1 10 min, T2 20 min from the start), roll calls go out at
 once with a 10-minute reminder, and the secretaries get an hourly summary until it ends.
-One open row per community: the row is the log (who, why, when it began and ended)."""
+One open row per community: the row is the log (who, why, when it began and ended).
+A street officer can switch it for the whole street (/战时 街道 开启 原因): one row per community of
+the street, marked with the street, so 「/战时 街道 结束」 ends exactly those."""
 from __future__ import annotations
 
 import logging
@@ -30,14 +32,15 @@ async def active(*, session: AsyncSession, community_id: str) -> WartimeMode | N
         .limit(1))
 
 
-async def start(*, session: AsyncSession, community_id: str, reason: str, actor_id: str) -> WartimeMode:
+async def start(*, session: AsyncSession, community_id: str, reason: str, actor_id: str,
+                street_id: str | None = None) -> WartimeMode:
     if not reason.strip():
         raise DomainError("war_usage")
     if await active(session=session, community_id=community_id) is not None:
         raise DomainError("war_already")
     now = clock.utcnow()
     mode = WartimeMode(community_id=community_id, reason=reason.strip()[:MAX_REASON], started_by=actor_id,
-                       started_at=now)
+                       started_at=now, street_id=street_id)
     session.add(mode)
     await session.flush()
     for kind, wait in (("escalate1", T1), ("escalate2", T2)):  # waiting tickets: tiers in minutes
@@ -81,3 +84,25 @@ async def figures(*, session: AsyncSession, community_id: str, since: datetime) 
         RollCall.community_id == community_id, RollCall.status == "open"))
     return {"opened": int(opened or 0), "waiting": int(waiting or 0), "working": int(working or 0),
             "calls": int(calls or 0)}
+
+
+async def start_street(*, session: AsyncSession, street_id: str, community_ids: list[str], reason: str,
+                       actor_id: str) -> list[WartimeMode]:
+    """战时 for every community of a street that is not in it already; returns the rows opened."""
+    if not reason.strip():
+        raise DomainError("war_usage")
+    opened = []
+    for community_id in community_ids:
+        if await active(session=session, community_id=community_id) is None:
+            opened.append(await start(session=session, community_id=community_id, reason=reason, actor_id=actor_id,
+                                      street_id=street_id))
+    if not opened:
+        raise DomainError("war_already")
+    return opened
+
+
+async def end_street(*, session: AsyncSession, street_id: str, actor_id: str) -> list[WartimeMode]:
+    """End what the street switched on (a community's own 战时 is its secretary's to end)."""
+    modes = list(await session.scalars(select(WartimeMode).where(
+        WartimeMode.street_id == street_id, WartimeMode.ended_at.is_(None)).order_by(WartimeMode.id)))
+    return [await end(session=session, community_id=m.community_id, actor_id=actor_id) for m in modes]

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.bounds import BadInput
 from bot.replies import say
-from bot.web import api, auth, files, reports, sim
+from bot.web import api, auth, files, participation, reports, rule_table, sim
 
 log = logging.getLogger(__name__)
 RUNTIME = web.AppKey("runtime", object)
@@ -79,6 +79,8 @@ def create_app(runtime) -> web.Application:
     exports.add_routes(app)
     reports.add_routes(app)  # monthly .xlsx (issue 5)
     files.add_routes(app)  # signed links to photos and files (issue 12)
+    participation.add_routes(app)  # 参加次数考核 (issue 17)
+    rule_table.add_routes(app)  # the rule table as .xlsx (issue 17)
     from bot.web.console import add_console  # the office console (issue 14)
     add_console(app, runtime.settings)
     app.add_routes(runtime.transport.web_routes())  # e.g. the WeCom callback
