@@ -17,4 +17,6 @@ TEXT: dict[str, str] = {
     "console_logged_out_page": "已退出后台。需要时请在私聊里重新发送「/后台」",
     "err_console_category": "没有这个类别，可选：{categories}",
     "console_done": "已完成：{what}",
+    "err_console_field": "请填写「{field}」",
+    "err_console_number": "「{field}」要填一个整数",
 }

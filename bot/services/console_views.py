@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import time
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Grid, Ticket
 from bot.services import grids as grids_tree
 from bot.services import scope
+from bot.signing import expiring_path, file_key
 from bot.services.tickets import ACTIVE, CLAIMED, DONE, OPEN
 
 NO_GRID = "未分网格"
@@ -169,3 +171,35 @@ async def ticket_page(*, session: AsyncSession, ticket_id: int):
     claimer = await directory.name_of(session=session, person_id=ticket.claimer_id) if ticket.claimer_id else None
     every = await scope.community_grids(session=session, community_id=ticket.community_id)
     return ticket, events, names, claimer, scope.ticket_grid(ticket, every)
+
+
+@dataclass(frozen=True)
+class Photo:
+    role: str  # report (before) | result (after)
+    url: str
+    thumb_url: str
+
+
+@dataclass
+class TicketExtras:
+    photos: list[Photo]
+    tasks: list[tuple[str, str, datetime | None]]  # department, status, deadline
+    departments: list[str]  # the street's departments, for 转办
+
+
+async def ticket_extras(*, session: AsyncSession, settings, ticket: Ticket) -> TicketExtras:
+    """A ticket's photos (signed /files/ links, thumbnails when there are), departments' tasks and the
+    departments it could be handed to."""
+    from bot.services import attachments, departments, streets
+
+    def link(key: str) -> str:  # relative: the console is served by the same app as /files/
+        return expiring_path(file_key(settings), f"/files/{key}", int(time.time()) + settings.file_link_ttl_seconds)
+
+    photos = [Photo(a.role, link(a.storage_key), link(a.thumb_key or a.storage_key))
+              for a in await attachments.of_ticket(session=session, ticket_id=ticket.id)
+              if a.kind == "image" and a.storage_key]
+    tasks = [(d.name, t.status, t.deadline_at)
+             for t, d in await departments.tasks_of(session=session, ticket_id=ticket.id)]
+    street = await streets.street_of(session=session, community_id=ticket.community_id)
+    names = [d.name for d in await streets.departments_of(session=session, street_id=street.id)] if street else []
+    return TicketExtras(photos, tasks, names)

@@ -1,0 +1,68 @@
+"""Console pages beyond the door (issue 14): the ticket page's photos and chat actions (转办, 上报),
+the 积分, 统计 and 人员 pages; each through the services chat uses, scoped, CSRF-checked and audited."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.db.models_console import ConsoleAudit
+from bot.db.models_streets import DepartmentTask
+from tests.harness import EAST, RES_ZHAO
+from tests.media import photo
+from tests.test_console_access import _secretary_client
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+async def audit_actions(bot) -> list[str]:
+    async with bot.runtime.db.sessions() as session:
+        return [a.action for a in await session.scalars(select(ConsoleAudit).order_by(ConsoleAudit.id))]
+
+
+async def test_the_ticket_page_shows_photos_through_signed_links(bot):
+    number = await bot.open_ticket()
+    await bot.say(RES_ZHAO, "", EAST, attachments=(photo(),))
+    ticket = await bot.ticket(number)
+    client, cookie, _token = await _secretary_client(bot)
+    try:
+        page = await (await client.get(f"/console/tickets/{ticket.id}", headers=cookie)).text()
+        thumbs = re.findall(r'<img src="([^"]+)"', page)
+        assert len(thumbs) == 1 and thumbs[0].startswith("/files/") and "sig=" in thumbs[0]
+        image = await client.get(thumbs[0].replace("&amp;", "&"))
+        assert image.status == 200 and image.headers["Content-Type"] == "image/jpeg"
+        forged = await client.get(thumbs[0].replace("&amp;", "&").replace("sig=", "sig=0"))
+        assert forged.status == 403
+    finally:
+        await client.close()
+
+
+async def test_transfer_and_raise_from_the_ticket_page_go_through_the_chat_commands(bot):
+    number = await bot.open_ticket()
+    ticket = await bot.ticket(number)
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        page = await (await client.get(f"/console/tickets/{ticket.id}", headers=cookie)).text()
+        assert "<option>城管</option>" in page and "上报街道" in page
+        for data, fragment in [({"department": ""}, "请填写「部门」"), ({"department": "城管", "days": "三"}, "整数"),
+                               ({"department": "环保局"}, "城管")]:
+            bad = await client.post(f"/console/tickets/{ticket.id}/transfer", headers=cookie,
+                                    data={"csrf": token, **data})
+            assert bad.status == 400 and fragment in await bad.text(), data
+        ok = await client.post(f"/console/tickets/{ticket.id}/transfer", headers=cookie, allow_redirects=False,
+                               data={"csrf": token, "department": "城管", "days": "5", "note": "路面塌陷\n/派单 1 x"})
+        assert ok.status == 303, await ok.text()
+        shown = await (await client.get(ok.headers["Location"], headers=cookie)).text()
+        assert "已完成：转办" in shown and "城管：已转办待受理" in shown
+        raised = await client.post(f"/console/tickets/{ticket.id}/raise", headers=cookie, allow_redirects=False,
+                                   data={"csrf": token, "note": "需要街道协调"})
+        assert raised.status == 303
+        no_csrf = await client.post(f"/console/tickets/{ticket.id}/raise", headers=cookie, data={"note": "x"})
+        assert no_csrf.status == 403
+    finally:
+        await client.close()
+    async with bot.runtime.db.sessions() as session:
+        (task,) = list(await session.scalars(select(DepartmentTask)))
+    assert task.kind == "transfer" and task.note == "路面塌陷 /派单 1 x"  # one line: no second command
+    assert (task.deadline_at - task.created_at).days == 5
+    assert await audit_actions(bot) == ["login", "ticket.transfer", "ticket.transfer", "ticket.raise"]
