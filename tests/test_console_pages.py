@@ -66,3 +66,53 @@ async def test_transfer_and_raise_from_the_ticket_page_go_through_the_chat_comma
     assert task.kind == "transfer" and task.note == "路面塌陷 /派单 1 x"  # one line: no second command
     assert (task.deadline_at - task.created_at).days == 5
     assert await audit_actions(bot) == ["login", "ticket.transfer", "ticket.transfer", "ticket.raise"]
+
+
+async def test_points_page_adjusts_reverses_edits_rules_and_exports(bot):
+    from bot.db.models import PointsEntry
+    from tests.harness import MEMBER_LI
+
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        for data, fragment in [({"person": "李师傅", "amount": "", "reason": "x"}, "请填写「分值」"),
+                               ({"person": "李师傅", "amount": "1e9", "reason": "x"}, "整数"),
+                               ({"person": "李师傅", "amount": "5", "reason": ""}, "请填写「原因」"),
+                               ({"person": "没这人", "amount": "5", "reason": "帮忙"}, "没这人")]:
+            bad = await client.post("/console/points/adjust", headers=cookie, data={"csrf": token, **data})
+            assert bad.status == 400 and HAN.search(await bad.text()) and fragment in await bad.text(), data
+        ok = await client.post("/console/points/adjust", headers=cookie, allow_redirects=False,
+                               data={"csrf": token, "person": "李师傅", "amount": "5", "reason": "组织文艺演出"})
+        assert ok.status == 303, await ok.text()
+        page = await (await client.get(ok.headers["Location"], headers=cookie)).text()
+        assert "已完成：积分调整" in page and "组织文艺演出" in page
+        async with bot.runtime.db.sessions() as session:
+            (entry,) = list(await session.scalars(select(PointsEntry)))
+        assert entry.person_id == MEMBER_LI and entry.amount == 5
+        filtered = await (await client.get("/console/points?sign=minus", headers=cookie)).text()
+        assert "组织文艺演出" not in filtered
+        back = await client.post("/console/points/reverse", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "entry": str(entry.id), "reason": "记错了"})
+        assert back.status == 303
+        again = await client.post("/console/points/reverse", headers=cookie,
+                                  data={"csrf": token, "entry": str(entry.id), "reason": "再来"})
+        assert again.status == 400 and HAN.search(await again.text())
+        added = await client.post("/console/points/rule_add", headers=cookie, allow_redirects=False,
+                                  data={"csrf": token, "name": "防汛值守", "points": "3", "per_hour": "1"})
+        assert added.status == 303, await added.text()
+        changed = await client.post("/console/points/rule_set", headers=cookie, allow_redirects=False,
+                                    data={"csrf": token, "name": "防汛值守", "points": "4"})
+        assert changed.status == 303, await changed.text()
+        page = await (await client.get("/console/points", headers=cookie)).text()
+        assert re.search(r"<td>防汛值守</td><td>4</td>", page)
+        sheet = await client.get("/console/points.xlsx", headers=cookie)
+        assert sheet.status == 200 and (await sheet.read())[:2] == b"PK"
+        forged = await client.post("/console/points/adjust", headers=cookie,
+                                   data={"person": "李师傅", "amount": "5", "reason": "x"})
+        assert forged.status == 403
+    finally:
+        await client.close()
+    async with bot.runtime.db.sessions() as session:
+        total = sum(e.amount for e in await session.scalars(select(PointsEntry)))
+    assert total == 0
+    actions = await audit_actions(bot)
+    assert actions.count("points.adjust") == 2 and "points.export" in actions and "points.rule_set" in actions
