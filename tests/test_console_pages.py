@@ -116,3 +116,29 @@ async def test_points_page_adjusts_reverses_edits_rules_and_exports(bot):
     assert total == 0
     actions = await audit_actions(bot)
     assert actions.count("points.adjust") == 2 and "points.export" in actions and "points.rule_set" in actions
+
+
+async def test_stats_page_has_each_chart_with_its_table_and_an_xlsx(bot):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    await bot.done_ticket()
+    client, cookie, _token = await _secretary_client(bot)
+    try:
+        page = await (await client.get("/console/stats?weeks=../../x", headers=cookie)).text()  # bad: 8 weeks
+        assert 'value="8" selected' in page and "/console/static/vendor/echarts.min.js" in page
+        for title in ("各类诉求（按周）", "认领、办完用时和超时率（按周）", "各网格", "各部门（转办、吹哨）", "评价分布"):
+            assert f">{title}</h2>" in page
+        category = page[page.find('id="chart-category"'):page.find('id="chart-speed"')]
+        assert 'data-chart="category"' in category and "<th scope=\"col\">设施报修</th>" in category
+        assert re.search(r"<td>1</td></tr>\s*</tbody>", category)  # this week: the one report
+        script = await client.get("/console/static/vendor/echarts.min.js")
+        assert script.status == 200 and len(await script.read()) > 500_000
+        sheet = await client.get("/console/stats.xlsx?weeks=4", headers=cookie)
+        assert sheet.status == 200
+        book = load_workbook(BytesIO(await sheet.read()))
+        assert book.sheetnames[0] == "各类诉求（按周）" and book.worksheets[0].max_row == 5  # heads + 4 weeks
+    finally:
+        await client.close()
+    assert "stats.export" in await audit_actions(bot)
