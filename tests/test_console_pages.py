@@ -142,3 +142,57 @@ async def test_stats_page_has_each_chart_with_its_table_and_an_xlsx(bot):
     finally:
         await client.close()
     assert "stats.export" in await audit_actions(bot)
+
+
+async def test_a_street_officer_switches_between_the_communities_of_their_street_only(bot):
+    from bot.db.models import Community, Person, PersonRole, Ticket
+    from bot.services import streets
+    from tests.test_console_access import client_of, csrf_of, link_for, login
+
+    async with bot.runtime.db.transaction() as session:
+        session.add(Community(id="heping", name="和平里社区", street_id="xinhua"))
+        session.add(Community(id="faraway", name="远方社区"))  # another street (none)
+        session.add(Person(id="res-he", name="和平居民"))
+        await session.flush()
+        session.add(PersonRole(person_id="res-he", community_id="heping", role="resident"))
+        session.add(Ticket(community_id="heping", number=1, text="和平里路灯坏了", reporter_id="res-he"))
+        far = Ticket(community_id="faraway", number=1, text="远方的事", reporter_id="res-he")
+        session.add(far)
+        await streets.expand_roles(session=session)
+        await session.flush()
+        far_id = far.id
+    await bot.open_ticket("幸福里3号楼楼道灯坏了")
+    client = client_of(bot)
+    await client.start_server()
+    try:
+        cookie = await login(client, await link_for(bot, "st-zhang"))
+        token = await csrf_of(client, cookie)
+        first = await (await client.get("/console/tickets", headers=cookie)).text()
+        assert '<option value="heping" >和平里社区</option>' in first and "远方社区" not in first
+
+        async def switch(community: str) -> str:
+            moved = await client.post("/console/place", headers=cookie, allow_redirects=False,
+                                      data={"csrf": token, "community": community})
+            assert moved.status == 303
+            picked = {"Cookie": cookie["Cookie"] + f"; gridbot_console_c={moved.cookies['gridbot_console_c'].value}"}
+            return await (await client.get("/console/tickets", headers=picked)).text()
+
+        there = await switch("heping")
+        assert "和平里路灯坏了" in there and "幸福里3号楼" not in there
+        bad = await client.post("/console/place", headers=cookie, data={"csrf": token, "community": "faraway"})
+        assert bad.status == 403
+        now = await switch("xingfuli")
+        assert "幸福里3号楼" in now and "和平里路灯坏了" not in now
+        cookie["Cookie"] += "; gridbot_console_c=xingfuli"
+        assert (await client.get(f"/console/tickets/{far_id}", headers=cookie)).status == 403
+        mine = (await bot.ticket(1)).id
+        raised = await client.post(f"/console/tickets/{mine}/raise", headers=cookie, allow_redirects=False,
+                                   data={"csrf": token, "note": "街道来看看"})
+        assert raised.status == 303, await raised.text()  # acted in 幸福里, not the officer's first community
+    finally:
+        await client.close()
+    from bot.db.models import TicketEvent
+
+    async with bot.runtime.db.sessions() as session:
+        done = list(await session.scalars(select(TicketEvent.action).where(TicketEvent.ticket_id == mine)))
+    assert "report_street" in done

@@ -2,18 +2,18 @@
 so templates cannot lazy-load. Visibility comes from bot.services.scope (grids a person sees)."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-import time
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Grid, Ticket
 from bot.services import grids as grids_tree
 from bot.services import scope
-from bot.signing import expiring_path, file_key
 from bot.services.tickets import ACTIVE, CLAIMED, DONE, OPEN
+from bot.signing import expiring_path, file_key
 
 NO_GRID = "未分网格"
 

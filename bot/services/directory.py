@@ -160,7 +160,8 @@ def offered_name(name: str | None, person_id: str) -> str | None:
 
 
 async def resolve_actor(
-    *, session: AsyncSession, person_id: str, name: str, room: Room | RoomInfo | None
+    *, session: AsyncSession, person_id: str, name: str, room: Room | RoomInfo | None,
+    community_hint: str | None = None,
 ) -> Actor:
     """Find or register the sender. A stranger in a grid group becomes a resident there.
 
@@ -168,7 +169,7 @@ async def resolve_actor(
     costs a few prepared statements; what was found is cached once the message's
     transaction has committed (a registration that rolls back is never cached)."""
     cache = cache_of(session)
-    room_community = room.community_id if room else None
+    room_community = room.community_id if room else community_hint  # the console's chosen community
     hit = cache.actor(person_id, room_community) if cache else None
     offered = offered_name(name, person_id)
     if hit is not None and (offered is None or hit.person.name == offered):

@@ -23,7 +23,7 @@ async def run(request: web.Request, text: str, ok_keys: frozenset[str] | set[str
     runtime = request.app[RUNTIME]
     me = viewer(request)
     msg = IncomingMessage(platform="console", msg_id=secrets.token_hex(12), sender_id=me.person_id,
-                          sender_name=me.name, text=text)
+                          sender_name=me.name, text=text, community_hint=me.community_id)
     rows = await runtime.dispatcher.handle(msg)
     answer = next((r for r in rows if r.to_person == me.person_id and r.room_id is None), None)
     ok = answer is not None and answer.reply_key in ok_keys

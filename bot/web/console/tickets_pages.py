@@ -88,7 +88,9 @@ async def ticket_detail(request: web.Request) -> web.Response:
         notice=say("console_done", what=DONE[request.query["ok"]]) if request.query.get("ok") in DONE else ""))
 
 
-def _chat_text(action: str, number: int, form) -> str:
+def _chat_text(action: str, number: int, form, place: str = "") -> str:
+    """The chat command for a button. ``place``: the community's name before the number, for the street's
+    commands (转办, 上报, 督办) sent by someone of several communities (「/上报 幸福里社区 1」)."""
     if action == "assign":
         who = chat.one_line(form.get("person"), 50).lstrip("@")
         if not who:
@@ -102,10 +104,10 @@ def _chat_text(action: str, number: int, form) -> str:
         if days and not days.isdigit():
             raise DomainError("err_console_number", field="期限（天）")
         note = chat.one_line(form.get("note"), 200)
-        return " ".join(w for w in ("/转办", str(number), department, f"限{days}天" if days else "", note) if w)
+        return " ".join(w for w in ("/转办", place, str(number), department, f"限{days}天" if days else "", note) if w)
     if action in ("raise", "supervise"):
         word = "/上报" if action == "raise" else "/督办"
-        return f"{word} {number} {chat.one_line(form.get('note'), 200)}".rstrip()
+        return " ".join(w for w in (word, place, str(number), chat.one_line(form.get("note"), 200)) if w)
     verdict = str(form.get("verdict", ""))
     if verdict == "通过":
         return f"/验收 {number} 通过"
@@ -141,7 +143,8 @@ async def ticket_action(request: web.Request) -> web.Response:
                                      target=f"ticket:{ticket.id}", detail=f"{old}->{form.get('category')}")
             return chat.back(f"/console/tickets/{ticket.id}?ok=category")
         try:
-            text = _chat_text(action, ticket.number, form)
+            place = dict(me.places).get(ticket.community_id, "")
+            text = _chat_text(action, ticket.number, form, place)
         except DomainError as refusal:
             return message_page(400, say(refusal.key, **refusal.fields))
     ok, answer = await chat.run(request, text, OK_KEYS[action], action=f"ticket.{action}",
