@@ -196,3 +196,101 @@ async def test_a_street_officer_switches_between_the_communities_of_their_street
     async with bot.runtime.db.sessions() as session:
         done = list(await session.scalars(select(TicketEvent.action).where(TicketEvent.ticket_id == mine)))
     assert "report_street" in done
+
+
+def roster_file(rows: list[list[str]]) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["姓名", "账号", "网格", "身份", "手机"])
+    for row in rows:
+        book.active.append(row)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def roles_of(bot, person_id: str) -> set[str]:
+    from bot.db.models import PersonRole
+
+    async with bot.runtime.db.sessions() as session:
+        return set(await session.scalars(select(PersonRole.role).where(PersonRole.person_id == person_id,
+                                                                       PersonRole.community_id == "xingfuli")))
+
+
+async def test_people_page_reviews_adds_retires_and_imports_a_roster_checked_first(bot):
+    from aiohttp import FormData
+
+    from tests.harness import RES_SUN
+
+    await bot.say(RES_SUN, "报到 3号楼 特长 理发", None)
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        page = await (await client.get("/console/people?months=99", headers=cookie)).text()
+        assert "待审核报到" in page and "孙先生" in page and "李师傅" in page and "6 个月未服务" in page
+        ok = await client.post("/console/people/review", headers=cookie, allow_redirects=False,
+                               data={"csrf": token, "person": "孙先生", "verdict": "通过"})
+        assert ok.status == 303, await ok.text()
+        assert "member" in await roles_of(bot, RES_SUN)
+        bad = await client.post("/console/people/add", headers=cookie,
+                                data={"csrf": token, "name": "新党员", "account": "bad id!"})
+        assert bad.status == 400 and "只能由字母" in await bad.text()
+        bad = await client.post("/console/people/add", headers=cookie,
+                                data={"csrf": token, "name": "新党员", "account": "wx-new", "grid": "99号楼"})
+        assert bad.status == 400 and "99号楼" in await bad.text()
+        added = await client.post("/console/people/add", headers=cookie, allow_redirects=False,
+                                  data={"csrf": token, "name": "新党员", "account": "wx-new", "grid": "3号楼"})
+        assert added.status == 303 and "member" in await roles_of(bot, "wx-new")
+        gone = await client.post("/console/people/retire", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "account": "wx-new"})
+        assert gone.status == 303 and await roles_of(bot, "wx-new") == set()
+        again = await client.post("/console/people/retire", headers=cookie, data={"csrf": token, "account": "wx-new"})
+        assert again.status == 400 and "不是本社区" in await again.text()
+
+        async def upload(data: bytes, mode: str):
+            form = FormData()
+            form.add_field("csrf", token)
+            form.add_field("mode", mode)
+            form.add_field("file", data, filename="roster.xlsx")
+            return await client.post("/console/people/roster", headers=cookie, data=form)
+
+        messy = roster_file([["甲", "wx-a", "3号楼", "党员", ""], ["乙", "wx-b", "99号楼", "书记", "123"]])
+        shown = await upload(messy, "import")
+        text = await shown.text()
+        assert shown.status == 400 and "第 3 行" in text and "99号楼" in text and "书记" in text and "123" in text
+        assert await roles_of(bot, "wx-a") == set()  # nothing written
+        clean = roster_file([["甲", "wx-a", "3号楼", "党员", ""], ["乙", "wx-b", "5号楼", "", "13800000000"]])
+        checked = await upload(clean, "check")
+        assert checked.status == 200 and "检查通过：共 2 行" in await checked.text()
+        assert await roles_of(bot, "wx-a") == set()
+        done = await upload(clean, "import")
+        assert done.status == 200 and "已导入 2 人" in await done.text()
+        assert await roles_of(bot, "wx-b") == {"member"}
+        junk = await upload(b"not a spreadsheet", "check")
+        assert junk.status == 400 and "文件打不开" in await junk.text()
+    finally:
+        await client.close()
+    actions = await audit_actions(bot)
+    assert actions.count("people.check") == 3 and actions.count("people.import") == 1
+    assert "people.add" in actions and "people.retire" in actions and "people.review" in actions
+
+
+async def test_a_grid_worker_sees_people_but_cannot_change_them(bot):
+    from tests.harness import GRID_WORKER
+    from tests.test_console_access import client_of, csrf_of, link_for, login
+
+    client = client_of(bot)
+    await client.start_server()
+    try:
+        cookie = await login(client, await link_for(bot, GRID_WORKER))
+        token = await csrf_of(client, cookie)
+        page = await (await client.get("/console/people", headers=cookie)).text()
+        assert "李师傅" in page and "陈老师" not in page  # 东区's member, not 西区's
+        assert "/console/people/add" not in page
+        refused = await client.post("/console/people/add", headers=cookie,
+                                    data={"csrf": token, "name": "新党员", "account": "wx-new"})
+        assert refused.status == 403 and "书记" in await refused.text()
+    finally:
+        await client.close()

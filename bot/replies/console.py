@@ -19,4 +19,12 @@ TEXT: dict[str, str] = {
     "console_done": "已完成：{what}",
     "err_console_field": "请填写「{field}」",
     "err_console_number": "「{field}」要填一个整数",
+    "console_roster_other_community": "社区「{value}」不是当前社区，只能导入本社区的成员",
+    "console_roster_role": "身份「{value}」不能在后台导入，请联系区里",
+    "console_roster_clean": "表格检查通过：共 {rows} 行，没有错误。确认无误后点「导入」。",
+    "console_roster_done": "已导入 {count} 人。",
+    "console_roster_errors": "表格有 {count} 处错误，没有导入任何人，请改好后重新上传：",
+    "console_roster_no_file": "请选择要上传的 .xlsx 表格",
+    "console_not_a_member": "这个人不是本社区的党员/志愿者",
+    "console_whole_community_only": "只有书记和街道干部可以修改人员",
 }

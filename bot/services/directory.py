@@ -93,6 +93,11 @@ def _forget(session: AsyncSession, person_id: str) -> None:
     mark_changed(session, person_id)
 
 
+def mark_person_changed(session: AsyncSession, person_id: str) -> None:
+    """A person's roles changed outside this module: drop what the cache holds of them."""
+    _forget(session, person_id)
+
+
 async def roles_of(*, session: AsyncSession, person_id: str, community_id: str) -> frozenset[str]:
     rows = await session.scalars(
         select(PersonRole.role).where(
