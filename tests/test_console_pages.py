@@ -294,3 +294,52 @@ async def test_a_grid_worker_sees_people_but_cannot_change_them(bot):
         assert refused.status == 403 and "书记" in await refused.text()
     finally:
         await client.close()
+
+
+async def test_activities_page_publishes_confirms_changes_quota_and_posts_a_wish(bot):
+    from datetime import timedelta
+
+    from bot import clock
+    from bot.db.models import PointsEntry
+
+    when = clock.to_local(clock.utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        for data, fragment in [({"title": "", "when": when, "place": "3号楼", "quota": "10", "points": "2"}, "标题"),
+                               ({"title": "清理楼道", "when": "明天", "place": "3号楼", "quota": "10", "points": "2"}, "时间"),
+                               ({"title": "清理楼道", "when": when, "place": "3号楼", "quota": "十", "points": "2"}, "整数"),
+                               ({"title": "清理楼道", "when": when, "place": "3号楼", "quota": "10", "points": "99"},
+                                "50")]:
+            bad = await client.post("/console/activities-new/publish", headers=cookie, data={"csrf": token, **data})
+            assert bad.status == 400 and fragment in await bad.text(), (data, await bad.text())
+        ok = await client.post("/console/activities-new/publish", headers=cookie, allow_redirects=False,
+                               data={"csrf": token, "title": "清理 楼道", "when": when, "place": "3号楼 门口",
+                                     "quota": "10", "points": "2"})
+        assert ok.status == 303, await ok.text()
+        listing = await (await client.get("/console/activities", headers=cookie)).text()
+        assert "清理楼道" in listing and "0/10" in listing
+        attended = await client.post("/console/activities/1/attend", headers=cookie, allow_redirects=False,
+                                     data={"csrf": token, "person": "李师傅"})
+        assert attended.status == 303, await attended.text()
+        roster = await (await client.get("/console/activities/1", headers=cookie)).text()
+        assert "李师傅" in roster and "工作人员确认" in roster
+        low = await client.post("/console/activities/1/quota", headers=cookie, data={"csrf": token, "quota": "0"})
+        assert low.status == 400 and HAN.search(await low.text())
+        quota = await client.post("/console/activities/1/quota", headers=cookie, allow_redirects=False,
+                                  data={"csrf": token, "quota": "20"})
+        assert quota.status == 303
+        refused = await client.post("/console/activities/1/cancel", headers=cookie, data={"csrf": token})
+        assert refused.status == 400 and "签到" in await refused.text()  # someone already earned points
+        missing = await client.get("/console/activities/99", headers=cookie)
+        assert missing.status == 404 and HAN.search(await missing.text())
+        wish = await client.post("/console/activities-new/wish", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "text": "为独居的吴奶奶买一台收音机"})
+        assert wish.status == 303
+        assert "吴奶奶买一台收音机" in await (await client.get("/console/activities", headers=cookie)).text()
+    finally:
+        await client.close()
+    async with bot.runtime.db.sessions() as session:
+        (entry,) = list(await session.scalars(select(PointsEntry)))
+    assert entry.person_id == "mem-li" and entry.amount == 2 and entry.actor_id == "sec-wang"
+    actions = await audit_actions(bot)
+    assert "activity.attend" in actions and "activity.wish" in actions and actions.count("activity.publish") == 2
