@@ -6,7 +6,6 @@ from __future__ import annotations
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot import clock
 from bot.errors import DomainError
 from bot.replies import say
 from bot.services import activities, console_activities, console_auth, people
