@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.db.models_console import ConsoleAudit
 from bot.db.models_streets import DepartmentTask
 from tests.harness import EAST, RES_ZHAO
+from tests.harness import SECRETARY as SECRETARY_
 from tests.media import photo
 from tests.test_console_access import _secretary_client
 
@@ -343,3 +344,40 @@ async def test_activities_page_publishes_confirms_changes_quota_and_posts_a_wish
     assert entry.person_id == "mem-li" and entry.amount == 2 and entry.actor_id == "sec-wang"
     actions = await audit_actions(bot)
     assert "activity.attend" in actions and "activity.wish" in actions and actions.count("activity.publish") == 2
+
+
+async def test_the_board_names_only_members_who_agreed_and_opens_by_its_signed_link_only(bot):
+    from tests.harness import GRID_WORKER, MEMBER_CHEN, MEMBER_LI
+    from tests.test_console_access import csrf_of, link_for, login
+
+    await bot.open_ticket("3号楼门口的垃圾好几天没人清理了")
+    await bot.say(SECRETARY_, "/加分 @李师傅 5 组织文艺演出", None)
+    await bot.say(SECRETARY_, "/加分 @陈老师 3 普法讲座", None)
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        page = await (await client.get("/console/board", headers=cookie)).text()
+        link = re.search(r'value="http://[^/"]+(/board/xingfuli/[0-9a-f]+)"', page).group(1)
+        assert "还没有同意张榜的成员" in page and "李师傅" not in page
+        assert re.search(r'<span class="name">3号楼</span><b>1</b>', page)  # the building with the open report
+        agreed = await client.post("/console/board/consent", headers=cookie, allow_redirects=False,
+                                   data={"csrf": token, "account": MEMBER_LI, "agreed": "1"})
+        assert agreed.status == 303
+        not_member = await client.post("/console/board/consent", headers=cookie,
+                                       data={"csrf": token, "account": "res-zhao", "agreed": "1"})
+        assert not_member.status == 400 and "不是本社区" in await not_member.text()
+        public = await client.get(link)  # no cookie
+        text = await public.text()
+        assert public.status == 200 and "李师傅" in text and "陈老师" not in text
+        assert "垃圾" not in text and "赵阿姨" not in text  # no ticket text, no resident
+        assert (await client.get(link[:-2] + "00")).status == 404
+        assert (await client.get(link.replace("xingfuli", "anping"))).status == 404
+        withdrawn = await client.post("/console/board/consent", headers=cookie, allow_redirects=False,
+                                      data={"csrf": token, "account": MEMBER_LI, "agreed": "0"})
+        assert withdrawn.status == 303 and "李师傅" not in await (await client.get(link)).text()
+        worker = await login(client, await link_for(bot, GRID_WORKER))
+        refused = await client.post("/console/board/consent", headers=worker,
+                                    data={"csrf": await csrf_of(client, worker), "account": MEMBER_CHEN, "agreed": "1"})
+        assert refused.status == 403
+    finally:
+        await client.close()
+    assert (await audit_actions(bot)).count("board.consent") == 2  # agreed, withdrawn (a refusal writes nothing)

@@ -27,4 +27,5 @@ TEXT: dict[str, str] = {
     "console_roster_no_file": "请选择要上传的 .xlsx 表格",
     "console_not_a_member": "这个人不是本社区的党员/志愿者",
     "console_whole_community_only": "只有书记和街道干部可以修改人员",
+    "console_board_invalid": "大屏链接无效，请在后台「大屏」页复制新的链接",
 }

@@ -21,7 +21,16 @@ def add_console(app: web.Application, settings) -> bool:
     if console_auth.secret_of(settings) is None:
         log.warning("console not started: TRANSPORT=%s needs CONSOLE_SECRET", settings.transport)
         return False
-    from bot.web.console import access, activities_pages, pages, people_pages, points_pages, stats_pages, tickets_pages
+    from bot.web.console import (
+        access,
+        activities_pages,
+        board_pages,
+        pages,
+        people_pages,
+        points_pages,
+        stats_pages,
+        tickets_pages,
+    )
 
     env = aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("bot.web.console", "templates"),
                                autoescape=jinja2.select_autoescape(default=True))
@@ -35,5 +44,6 @@ def add_console(app: web.Application, settings) -> bool:
     stats_pages.add_routes(app)
     people_pages.add_routes(app)
     activities_pages.add_routes(app)
+    board_pages.add_routes(app)
     app.router.add_static("/console/static/", pages.STATIC, name="console_static")
     return True

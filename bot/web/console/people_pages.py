@@ -10,14 +10,14 @@ from aiohttp import web
 from bot import clock
 from bot.errors import DomainError
 from bot.replies import ROLE_NAMES, say
-from bot.services import console_auth, console_people, registration
+from bot.services import console_auth, console_board, console_people, registration
 from bot.web.console import chat
 from bot.web.console.access import page_error, viewer
 from bot.web.console.pages import context, message_page
 
 MONTHS = (1, 3, 6, 12)
 MAX_ROSTER = 2 * 1024 * 1024
-DONE = {"review": "审核", "add": "添加成员", "retire": "停用成员"}
+DONE = {"review": "审核", "add": "添加成员", "retire": "停用成员", "consent": "张榜同意"}
 
 
 def _months(request: web.Request) -> int:
@@ -35,10 +35,11 @@ async def people_page(request: web.Request, *, roster: console_people.RosterChec
                                            allowed=me.scopes.grids_in(me.community_id), months=months,
                                            now=clock.utcnow())
         pending = await registration.pending(session=session, community_id=me.community_id)
+        agreed = await console_board.consented(session=session, community_id=me.community_id)
     done = request.query.get("ok", "")
     return aiohttp_jinja2.render_template("people.html", request, context(
         request, "people", people=data, pending=pending, months=months, choices=MONTHS, roles=ROLE_NAMES,
-        can_change=me.scopes.grids_in(me.community_id) is None, roster=roster,
+        can_change=me.scopes.grids_in(me.community_id) is None, roster=roster, agreed=agreed,
         notice=say("console_done", what=DONE[done]) if done in DONE else ""))
 
 
