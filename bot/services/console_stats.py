@@ -29,6 +29,15 @@ class Table:
     heads: list[str]
     rows: list[list] = field(default_factory=list)
     kind: str = "bar"  # bar | stack | line | pie
+    # What the chart draws (the table shows every column): column indexes on the left axis and on
+    # the right one (another unit), with the axes' names; empty ``left``: every column but the first.
+    left: list[int] = field(default_factory=list)
+    right: list[int] = field(default_factory=list)
+    units: tuple[str, str] = ("", "")
+
+    def chart(self) -> dict:
+        return {"heads": self.heads, "rows": self.rows, "left": self.left or list(range(1, len(self.heads))),
+                "right": self.right, "units": list(self.units)}
 
 
 @dataclass
@@ -99,9 +108,11 @@ async def charts(*, session: AsyncSession, community_id: str, allowed: frozenset
                  [[label, *(counts[i] for counts in by_category.values())] for i, label in enumerate(labels)],
                  "stack"),
            Table("speed", "认领、办完用时和超时率（按周）", ["周（起）", *heads[1:]],
-                 [acc.row(label) for acc, label in zip(per_week, labels, strict=True)], "line"),
+                 [acc.row(label) for acc, label in zip(per_week, labels, strict=True)], "line",
+                 left=[2, 3], right=[4], units=("小时", "%")),
            Table("grid", "各网格", ["网格", *heads[1:]],
-                 [acc.row(name) for name, acc in sorted(by_grid.items(), key=lambda kv: -kv[1].count)])]
+                 [acc.row(name) for name, acc in sorted(by_grid.items(), key=lambda kv: -kv[1].count)],
+                 left=[1], right=[4], units=("件", "%"))]
     from bot.services.rollup import department_rows
 
     deps = (await department_rows(session=session, ticket_ids=[t.id for t in tickets], now=now))[0]
