@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from bot import clock
 from bot.db.models import PersonRole, Ticket
 from tests.harness import EAST, RES_ZHAO, SECRETARY, keys
 from tests.media import photo
-from tests.test_console_browser import CHROMIUM, LINK, SHOTS, _labels_everywhere, _serve, browser_needed  # noqa: F401
+from tests.test_console_browser import CHROMIUM, LINK, SHOTS, _labels_everywhere, _serve, require_browser
 from tests.test_console_pages import roster_file
+
+
+@pytest.fixture
+def browser_needed():
+    require_browser()
 
 # Distinct characters draw distinct bitmaps with a CJK font; without one, each is the same empty box.
 CJK_RENDERED = """() => {
