@@ -16,7 +16,7 @@ from tests.test_web_fuzz import EXAMPLES, FUZZ, NUMBERISH, ODD_TEXT, SEGMENT, de
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PAGES = ["/console/", "/console/tickets", "/console/points", "/console/points.xlsx", "/console/stats",
-         "/console/stats.xlsx", "/console/people", "/console/activities", "/console/activities/1", "/console/board"]
+         "/console/stats.xlsx", "/console/people", "/console/shop", "/console/activities", "/console/activities/1", "/console/board"]
 FORMS = {
     "/console/tickets/{t}/assign": ["person"], "/console/tickets/{t}/verify": ["verdict", "reason"],
     "/console/tickets/{t}/transfer": ["department", "days", "note"], "/console/tickets/{t}/raise": ["note"],
@@ -30,12 +30,16 @@ FORMS = {
     "/console/activities-new/wish": ["text"], "/console/activities/1/quota": ["quota"],
     "/console/activities/1/cancel": ["reason"], "/console/activities/1/attend": ["person"],
     "/console/board/consent": ["account", "agreed"], "/console/place": ["community"],
+    "/console/shop/list": ["name", "price", "stock"], "/console/shop/restock": ["item", "count"],
+    "/console/shop/delist": ["item"], "/console/shop/collect": ["code"], "/console/shop/void": ["code"],
+    "/console/shop/stars": ["period"],
 }
 VALUE = st.one_of(SEGMENT, NUMBERISH, ODD_TEXT, st.sampled_from(["李师傅", "通过", "驳回", "城管", "award", "deduct",
                                                                  "志愿劳动", "1", "0", "import", "check",
-                                                                 "2026-12-31T09:00", "mem-li", "xingfuli", ""]))
+                                                                 "2026-12-31T09:00", "mem-li", "xingfuli", "",
+                                                                 "2026上半年", "2025下半年", "issued"]))
 QUERY_KEYS = st.sampled_from(["status", "category", "grid", "start", "end", "q", "overdue", "name", "sign", "weeks",
-                              "months", "ok"])
+                              "months", "ok", "department", "period"])
 
 
 @pytest.fixture

@@ -58,6 +58,10 @@ async def test_transfer_and_raise_from_the_ticket_page_go_through_the_chat_comma
         raised = await client.post(f"/console/tickets/{ticket.id}/raise", headers=cookie, allow_redirects=False,
                                    data={"csrf": token, "note": "需要街道协调"})
         assert raised.status == 303
+        listed = await (await client.get("/console/tickets?department=城管", headers=cookie)).text()
+        assert f"/console/tickets/{ticket.id}" in listed
+        other = await (await client.get("/console/tickets?department=供水", headers=cookie)).text()
+        assert f"/console/tickets/{ticket.id}" not in other and "没有符合条件的诉求" in other
         no_csrf = await client.post(f"/console/tickets/{ticket.id}/raise", headers=cookie, data={"note": "x"})
         assert no_csrf.status == 403
     finally:
@@ -105,6 +109,7 @@ async def test_points_page_adjusts_reverses_edits_rules_and_exports(bot):
         assert changed.status == 303, await changed.text()
         page = await (await client.get("/console/points", headers=cookie)).text()
         assert re.search(r"<td>防汛值守</td><td>4</td>", page)
+        assert "防汛值守（2 个版本）" in page and "第 1 版" in page and "第 2 版" in page  # the rule's history
         sheet = await client.get("/console/points.xlsx", headers=cookie)
         assert sheet.status == 200 and (await sheet.read())[:2] == b"PK"
         forged = await client.post("/console/points/adjust", headers=cookie,
@@ -381,3 +386,62 @@ async def test_the_board_names_only_members_who_agreed_and_opens_by_its_signed_l
     finally:
         await client.close()
     assert (await audit_actions(bot)).count("board.consent") == 2  # agreed, withdrawn (a refusal writes nothing)
+
+
+async def test_shop_lists_restocks_collects_and_star_rating_previews_then_publishes(bot):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from bot import clock
+    from bot.db.models import PointsEntry
+    from bot.db.models_members import StarRating, Voucher
+    from bot.services import console_shop, ranking
+
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        for data, fragment in [({"name": "洗衣液", "price": "", "stock": "3"}, "价格"),
+                               ({"name": "洗衣液", "price": "五", "stock": "3"}, "整数")]:
+            bad = await client.post("/console/shop/list", headers=cookie, data={"csrf": token, **data})
+            assert bad.status == 400 and fragment in await bad.text()
+        listed = await client.post("/console/shop/list", headers=cookie, allow_redirects=False,
+                                   data={"csrf": token, "name": "洗衣液", "price": "5", "stock": "3"})
+        assert listed.status == 303, await listed.text()
+        restocked = await client.post("/console/shop/restock", headers=cookie, allow_redirects=False,
+                                      data={"csrf": token, "item": "1", "count": "2"})
+        assert restocked.status == 303
+        await bot.say("sec-wang", "/加分 @李师傅 10 组织文艺演出", None)
+        await bot.say("mem-li", "兑换 1", None)
+        async with bot.runtime.db.sessions() as session:
+            (voucher,) = list(await session.scalars(select(Voucher)))
+        page = await (await client.get("/console/shop?status=issued", headers=cookie)).text()
+        assert voucher.code in page and "<td>5</td><td>4</td>" in page.replace("\n", "")  # 3 + 2 - 1 left
+        wrong = await client.post("/console/shop/collect", headers=cookie, data={"csrf": token, "code": "XXXX"})
+        assert wrong.status == 400 and HAN.search(await wrong.text())
+        collected = await client.post("/console/shop/collect", headers=cookie, allow_redirects=False,
+                                      data={"csrf": token, "code": voucher.code})
+        assert collected.status == 303
+        again = await client.post("/console/shop/void", headers=cookie, data={"csrf": token, "code": voucher.code})
+        assert again.status == 400  # collected: no longer void-able
+        # 星级评定 of the last half-year that has ended: 李师傅's points moved into it.
+        label = console_shop.half_years(clock.utcnow())[0]
+        period = ranking.half_year(label)
+        async with bot.runtime.db.transaction() as session:
+            await session.execute(update(PointsEntry).values(created_at=period.start + timedelta(days=30)))
+        preview = await (await client.get(f"/console/shop?period={label}", headers=cookie)).text()
+        assert "李师傅" in preview and "在各群公布" in preview
+        bogus = await client.post("/console/shop/stars", headers=cookie, data={"csrf": token, "period": "1999上半年"})
+        assert bogus.status == 400
+        published = await client.post("/console/shop/stars", headers=cookie, allow_redirects=False,
+                                      data={"csrf": token, "period": label})
+        assert published.status == 303, await published.text()
+        twice = await (await client.get(f"/console/shop?period={label}", headers=cookie)).text()
+        assert "已经公布过了" in twice
+    finally:
+        await client.close()
+    async with bot.runtime.db.sessions() as session:
+        assert [v.status for v in await session.scalars(select(Voucher))] == ["collected"]
+        assert list(await session.scalars(select(StarRating.person_id).where(StarRating.stars > 0))) == ["mem-li"]
+        assert sum(e.amount for e in await session.scalars(select(PointsEntry))) == 5
+    actions = await audit_actions(bot)
+    assert {"shop.list", "shop.restock", "shop.collect", "shop.void", "stars.preview", "stars.publish"} <= set(actions)

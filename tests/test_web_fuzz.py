@@ -122,7 +122,8 @@ def path(template: str) -> st.SearchStrategy[str]:
         "/console/points/{action}": st.tuples(SEGMENT), "/console/people/{action}": st.tuples(SEGMENT),
         "/console/activities/{number}": st.tuples(SEGMENT), "/console/activities/{number}/attend": st.tuples(SEGMENT),
         "/console/activities/{number}/{action}": st.tuples(SEGMENT, SEGMENT),
-        "/console/activities-new/{action}": st.tuples(SEGMENT), "/board/{community}/{signature}": st.tuples(SEGMENT, SEGMENT),
+        "/console/activities-new/{action}": st.tuples(SEGMENT), "/console/shop/{action}": st.tuples(SEGMENT),
+        "/board/{community}/{signature}": st.tuples(SEGMENT, SEGMENT),
     }.get(template, st.just(()))
 
     def fill(values: tuple) -> str:
@@ -160,7 +161,8 @@ ROUTES = {
     ("GET", "/console/activities/{number}"): "get", ("POST", "/console/activities/{number}/attend"): "form",
     ("POST", "/console/activities/{number}/{action}"): "form", ("POST", "/console/activities-new/{action}"): "form",
     ("GET", "/console/board"): "get", ("POST", "/console/board/consent"): "form", ("POST", "/console/place"): "form",
-    ("GET", "/board/{community}/{signature}"): "get",
+    ("GET", "/board/{community}/{signature}"): "get", ("GET", "/console/shop"): "get",
+    ("POST", "/console/shop/stars"): "form", ("POST", "/console/shop/{action}"): "form",
 }
 
 

@@ -81,6 +81,30 @@ async def balances(*, session: AsyncSession, community_id: str, limit: int = 500
                                                                         limit=limit)]
 
 
+@dataclass(frozen=True)
+class RuleVersion:
+    version: int
+    name: str
+    points: int
+    unit: str
+    retired: bool
+    at: datetime
+
+
+async def rule_history(*, session: AsyncSession, community_id: str) -> list[tuple[str, list[RuleVersion]]]:
+    """Every rule the community added, retired ones too, each with all its versions (its current name)."""
+    from bot.db.models_mobilise import CommunityRule
+
+    by_key: dict[int, list[RuleVersion]] = {}
+    names: dict[int, str] = {}
+    for r in await session.scalars(select(CommunityRule).where(CommunityRule.community_id == community_id)
+                                   .order_by(CommunityRule.rule_key, CommunityRule.version)):
+        by_key.setdefault(r.rule_key, []).append(RuleVersion(r.version, r.name, r.points, custom_rules.unit_of(r),
+                                                             r.status == custom_rules.RETIRED, r.created_at))
+        names[r.rule_key] = r.name
+    return [(names[k], versions) for k, versions in by_key.items()]
+
+
 async def rule_table(*, session: AsyncSession, community_id: str) -> list[RuleLine]:
     lines = [RuleLine(r.name, r.points, r.unit, "changed" if r.overridden else "default")
              for r in await rules.table(session=session, community_id=community_id)]

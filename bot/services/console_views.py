@@ -112,6 +112,7 @@ class Filters:
     end: date | None = None
     text: str = ""
     overdue: bool = False
+    department: str = ""  # a department of the street the ticket was handed to (转办 or 吹哨)
 
 
 async def ticket_list(*, session: AsyncSession, community_id: str, allowed: frozenset[int] | None,
@@ -131,6 +132,11 @@ async def ticket_list(*, session: AsyncSession, community_id: str, allowed: froz
         query = query.where(Ticket.created_at < _midnight(filters.end + timedelta(days=1)))
     if filters.overdue:
         query = query.where(Ticket.deadline_at < now, Ticket.status.in_((OPEN, CLAIMED)))
+    if filters.department:
+        from bot.db.models_streets import Department, DepartmentTask
+
+        query = query.where(Ticket.id.in_(select(DepartmentTask.ticket_id).join(
+            Department, Department.id == DepartmentTask.department_id).where(Department.name == filters.department)))
     if filters.grid is not None:
         wanted = next((g for g in every if g.id == filters.grid), None)
         inside = grids_tree.subtree(wanted, every) if wanted else set()
@@ -154,6 +160,14 @@ def _midnight(day: date) -> datetime:
     from bot.services.stats import local_midnight
 
     return local_midnight(day)
+
+
+async def department_names(*, session: AsyncSession, community_id: str) -> list[str]:
+    """The departments of the community's street (for 转办 and the list's filter)."""
+    from bot.services import streets
+
+    street = await streets.street_of(session=session, community_id=community_id)
+    return [d.name for d in await streets.departments_of(session=session, street_id=street.id)] if street else []
 
 
 async def ticket_page(*, session: AsyncSession, ticket_id: int):
@@ -190,7 +204,7 @@ class TicketExtras:
 async def ticket_extras(*, session: AsyncSession, settings, ticket: Ticket) -> TicketExtras:
     """A ticket's photos (signed /files/ links, thumbnails when there are), departments' tasks and the
     departments it could be handed to."""
-    from bot.services import attachments, departments, streets
+    from bot.services import attachments, departments
 
     def link(key: str) -> str:  # relative: the console is served by the same app as /files/
         return expiring_path(file_key(settings), f"/files/{key}", int(time.time()) + settings.file_link_ttl_seconds)
@@ -200,6 +214,4 @@ async def ticket_extras(*, session: AsyncSession, settings, ticket: Ticket) -> T
               if a.kind == "image" and a.storage_key]
     tasks = [(d.name, t.status, t.deadline_at)
              for t, d in await departments.tasks_of(session=session, ticket_id=ticket.id)]
-    street = await streets.street_of(session=session, community_id=ticket.community_id)
-    names = [d.name for d in await streets.departments_of(session=session, street_id=street.id)] if street else []
-    return TicketExtras(photos, tasks, names)
+    return TicketExtras(photos, tasks, await department_names(session=session, community_id=ticket.community_id))

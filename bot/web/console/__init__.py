@@ -28,6 +28,7 @@ def add_console(app: web.Application, settings) -> bool:
         pages,
         people_pages,
         points_pages,
+        shop_pages,
         stats_pages,
         tickets_pages,
     )
@@ -41,6 +42,7 @@ def add_console(app: web.Application, settings) -> bool:
     pages.add_routes(app)
     tickets_pages.add_routes(app)
     points_pages.add_routes(app)
+    shop_pages.add_routes(app)
     stats_pages.add_routes(app)
     people_pages.add_routes(app)
     activities_pages.add_routes(app)

@@ -37,9 +37,10 @@ async def points_page(request: web.Request) -> web.Response:
         lines = await console_points.ledger(session=session, community_id=me.community_id, filters=filters)
         board = await console_points.balances(session=session, community_id=me.community_id)
         table = await console_points.rule_table(session=session, community_id=me.community_id)
+        history = await console_points.rule_history(session=session, community_id=me.community_id)
     done = request.query.get("ok", "")
     return aiohttp_jinja2.render_template("points.html", request, context(
-        request, "points", lines=lines, board=board, rules=table, filters=filters,
+        request, "points", lines=lines, board=board, rules=table, filters=filters, history=history,
         notice=say("console_done", what=DONE[done]) if done in DONE else ""))
 
 

@@ -40,7 +40,8 @@ def _filters(query) -> console_views.Filters:
         category=query.get("category", "") if query.get("category", "") in CATEGORY_NAMES else "",
         grid=int(grid) if grid.isdigit() and len(grid) < 10 else None,
         start=_day(query.get("start", "")), end=_day(query.get("end", "")),
-        text=query.get("q", "").strip()[:50], overdue=query.get("overdue") == "1")
+        text=query.get("q", "").strip()[:50], overdue=query.get("overdue") == "1",
+        department=query.get("department", "").strip()[:30])
 
 
 async def ticket_list(request: web.Request) -> web.Response:
@@ -54,8 +55,10 @@ async def ticket_list(request: web.Request) -> web.Response:
                                                 allowed=me.scopes.grids_in(community), filters=filters,
                                                 now=clock.utcnow())
         grids = await scope.community_grids(session=session, community_id=community)
+        departments = await console_views.department_names(session=session, community_id=community)
     return aiohttp_jinja2.render_template("tickets.html", request, context(
-        request, "tickets", rows=lines, filters=filters, grids=[g for g in grids if g.level == "estate"]))
+        request, "tickets", rows=lines, filters=filters, grids=[g for g in grids if g.level == "estate"],
+        departments=departments))
 
 
 async def _load(request: web.Request, session):
