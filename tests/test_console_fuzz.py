@@ -16,11 +16,13 @@ from tests.test_web_fuzz import EXAMPLES, FUZZ, NUMBERISH, ODD_TEXT, SEGMENT, de
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PAGES = ["/console/", "/console/tickets", "/console/points", "/console/points.xlsx", "/console/stats",
-         "/console/stats.xlsx", "/console/people", "/console/shop", "/console/activities", "/console/activities/1", "/console/board"]
+         "/console/stats.xlsx", "/console/people", "/console/shop", "/console/notices",
+         "/console/activities", "/console/activities/1", "/console/board"]
 FORMS = {
     "/console/tickets/{t}/assign": ["person"], "/console/tickets/{t}/verify": ["verdict", "reason"],
     "/console/tickets/{t}/transfer": ["department", "days", "note"], "/console/tickets/{t}/raise": ["note"],
-    "/console/tickets/{t}/category": ["category"],
+    "/console/tickets/{t}/category": ["category"], "/console/tickets/{t}/whistle": ["department"],
+    "/console/tickets/{t}/supervise": [],
     "/console/points/adjust": ["direction", "person", "amount", "reason"], "/console/points/reverse": ["entry", "reason"],
     "/console/points/rule_set": ["name", "points"], "/console/points/rule_add": ["name", "points", "per_hour", "note"],
     "/console/points/rule_retire": ["name"], "/console/people/review": ["person", "verdict", "reason"],
@@ -32,7 +34,9 @@ FORMS = {
     "/console/board/consent": ["account", "agreed"], "/console/place": ["community"],
     "/console/shop/list": ["name", "price", "stock"], "/console/shop/restock": ["item", "count"],
     "/console/shop/delist": ["item"], "/console/shop/collect": ["code"], "/console/shop/void": ["code"],
-    "/console/shop/stars": ["period"],
+    "/console/shop/stars": ["period"], "/console/notices/broadcast/preview": ["scope", "content"],
+    "/console/notices/schedule/preview": ["when", "scope", "content"], "/console/notices/decide": ["go"],
+    "/console/notices/unschedule": ["number"],
 }
 VALUE = st.one_of(SEGMENT, NUMBERISH, ODD_TEXT, st.sampled_from(["李师傅", "通过", "驳回", "城管", "award", "deduct",
                                                                  "志愿劳动", "1", "0", "import", "check",

@@ -62,15 +62,25 @@ async def test_transfer_and_raise_from_the_ticket_page_go_through_the_chat_comma
         assert f"/console/tickets/{ticket.id}" in listed
         other = await (await client.get("/console/tickets?department=供水", headers=cookie)).text()
         assert f"/console/tickets/{ticket.id}" not in other and "没有符合条件的诉求" in other
+        whistled = await client.post(f"/console/tickets/{ticket.id}/whistle", headers=cookie, allow_redirects=False,
+                                     data=[("csrf", token), ("department", "城管"), ("department", "供水")])
+        assert whistled.status == 303, await whistled.text()
+        nobody = await client.post(f"/console/tickets/{ticket.id}/whistle", headers=cookie, data={"csrf": token})
+        assert nobody.status == 400 and "吹哨召集的部门" in await nobody.text()
+        chased = await client.post(f"/console/tickets/{ticket.id}/supervise", headers=cookie, allow_redirects=False,
+                                   data={"csrf": token})
+        assert chased.status == 303, await chased.text()
         no_csrf = await client.post(f"/console/tickets/{ticket.id}/raise", headers=cookie, data={"note": "x"})
         assert no_csrf.status == 403
     finally:
         await client.close()
     async with bot.runtime.db.sessions() as session:
-        (task,) = list(await session.scalars(select(DepartmentTask)))
+            task, *whistled_tasks = list(await session.scalars(select(DepartmentTask).order_by(DepartmentTask.id)))
     assert task.kind == "transfer" and task.note == "路面塌陷 /派单 1 x"  # one line: no second command
     assert (task.deadline_at - task.created_at).days == 5
-    assert await audit_actions(bot) == ["login", "ticket.transfer", "ticket.transfer", "ticket.raise"]
+    assert [t.kind for t in whistled_tasks] == ["whistle", "whistle"]
+    assert await audit_actions(bot) == ["login", "ticket.transfer", "ticket.transfer", "ticket.raise",
+                                        "ticket.whistle", "ticket.supervise"]
 
 
 async def test_points_page_adjusts_reverses_edits_rules_and_exports(bot):
@@ -445,3 +455,50 @@ async def test_shop_lists_restocks_collects_and_star_rating_previews_then_publis
         assert sum(e.amount for e in await session.scalars(select(PointsEntry))) == 5
     actions = await audit_actions(bot)
     assert {"shop.list", "shop.restock", "shop.collect", "shop.void", "stars.preview", "stars.publish"} <= set(actions)
+
+
+async def test_notices_preview_as_in_chat_then_confirm_or_cancel(bot):
+    from bot.db.models_schedule import ScheduledNotice
+
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        page = await (await client.get("/console/notices", headers=cookie)).text()
+        assert "<option>东区</option>" in page and "<option>3号楼</option>" in page
+        empty = await client.post("/console/notices/broadcast/preview", headers=cookie,
+                                  data={"csrf": token, "scope": "全体", "content": ""})
+        assert empty.status == 400 and "通知内容" in await empty.text()
+        bad = await client.post("/console/notices/broadcast/preview", headers=cookie,
+                                data={"csrf": token, "scope": "火星", "content": "开会"})
+        assert bad.status == 400 and "火星" in await bad.text()
+        shown = await client.post("/console/notices/broadcast/preview", headers=cookie,
+                                  data={"csrf": token, "scope": "东区", "content": "明天上午9点在活动室开会"})
+        text = await shown.text()
+        assert shown.status == 200 and "东区网格群" in text and "请确认" in text
+        sent = await client.post("/console/notices/decide", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "go": "1"})
+        assert sent.status == 303 and sent.headers["Location"].endswith("ok=sent"), await sent.text()
+        again = await client.post("/console/notices/decide", headers=cookie, data={"csrf": token, "go": "1"})
+        assert again.status == 400 and HAN.search(await again.text())  # nothing waits any more
+        await client.post("/console/notices/schedule/preview", headers=cookie,
+                          data={"csrf": token, "when": "每周一 9:00", "scope": "党员", "content": "周例会"})
+        made = await client.post("/console/notices/decide", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "go": "1"})
+        assert made.headers["Location"].endswith("ok=created"), await made.text()
+        listed = await (await client.get("/console/notices", headers=cookie)).text()
+        assert "周例会" in listed
+        await client.post("/console/notices/schedule/preview", headers=cookie,
+                          data={"csrf": token, "when": "每天 8:00", "scope": "全体", "content": "不要了"})
+        dropped = await client.post("/console/notices/decide", headers=cookie, allow_redirects=False,
+                                    data={"csrf": token, "go": "0"})
+        assert dropped.headers["Location"].endswith("ok=cancelled")
+        async with bot.runtime.db.sessions() as session:
+            (notice,) = list(await session.scalars(select(ScheduledNotice)))
+        off = await client.post("/console/notices/unschedule", headers=cookie, allow_redirects=False,
+                                data={"csrf": token, "number": str(notice.id)})
+        assert off.status == 303
+    finally:
+        await client.close()
+    told = {m.room_id for m in await bot.outbox() if m.reply_key == "broadcast_notice"}
+    assert told == {EAST}
+    actions = await audit_actions(bot)
+    assert actions.count("notice.confirm") == 3 and "notice.unschedule" in actions

@@ -123,7 +123,7 @@ def path(template: str) -> st.SearchStrategy[str]:
         "/console/activities/{number}": st.tuples(SEGMENT), "/console/activities/{number}/attend": st.tuples(SEGMENT),
         "/console/activities/{number}/{action}": st.tuples(SEGMENT, SEGMENT),
         "/console/activities-new/{action}": st.tuples(SEGMENT), "/console/shop/{action}": st.tuples(SEGMENT),
-        "/board/{community}/{signature}": st.tuples(SEGMENT, SEGMENT),
+        "/board/{community}/{signature}": st.tuples(SEGMENT, SEGMENT), "/console/notices/{kind}/preview": st.tuples(SEGMENT),
     }.get(template, st.just(()))
 
     def fill(values: tuple) -> str:
@@ -163,6 +163,8 @@ ROUTES = {
     ("GET", "/console/board"): "get", ("POST", "/console/board/consent"): "form", ("POST", "/console/place"): "form",
     ("GET", "/board/{community}/{signature}"): "get", ("GET", "/console/shop"): "get",
     ("POST", "/console/shop/stars"): "form", ("POST", "/console/shop/{action}"): "form",
+    ("GET", "/console/notices"): "get", ("POST", "/console/notices/decide"): "form",
+    ("POST", "/console/notices/unschedule"): "form", ("POST", "/console/notices/{kind}/preview"): "form",
 }
 
 

@@ -162,6 +162,13 @@ def _midnight(day: date) -> datetime:
     return local_midnight(day)
 
 
+async def notice_scopes(*, session: AsyncSession, community_id: str) -> list[str]:
+    """What a notice can be sent to, as /广播 and /定时 read it: 全体, 党员, each estate and building."""
+    every = await scope.community_grids(session=session, community_id=community_id)
+    return ["全体", "党员", *(g.name for g in every if g.level == "estate"),
+            *(g.name for g in every if g.level == "building")]
+
+
 async def department_names(*, session: AsyncSession, community_id: str) -> list[str]:
     """The departments of the community's street (for 转办 and the list's filter)."""
     from bot.services import streets

@@ -18,6 +18,13 @@ from bot.web.console.access import viewer
 async def run(request: web.Request, text: str, ok_keys: frozenset[str] | set[str], *, action: str,
               target: str) -> tuple[bool, str]:
     """Send ``text`` as the viewer; (succeeded, the bot's answer)."""
+    key, answer = await ask(request, text, ok_keys, action=action, target=target)
+    return key is not None, answer
+
+
+async def ask(request: web.Request, text: str, ok_keys: frozenset[str] | set[str], *, action: str,
+              target: str) -> tuple[str | None, str]:
+    """Send ``text`` as the viewer; (the answer's reply key when it is one of ``ok_keys``, else None; its text)."""
     from bot.web.app import RUNTIME
 
     runtime = request.app[RUNTIME]
@@ -26,11 +33,12 @@ async def run(request: web.Request, text: str, ok_keys: frozenset[str] | set[str
                           sender_name=me.name, text=text, community_hint=me.community_id)
     rows = await runtime.dispatcher.handle(msg)
     answer = next((r for r in rows if r.to_person == me.person_id and r.room_id is None), None)
-    ok = answer is not None and answer.reply_key in ok_keys
+    key = answer.reply_key if answer is not None and answer.reply_key in ok_keys else None
+    ok = key is not None
     async with runtime.db.transaction() as session:
         await console_auth.audit(session=session, person_id=me.person_id, action=action, target=target,
                                  detail=text if ok else f"refused: {text}")
-    return ok, (answer.text if answer is not None else "")
+    return key, (answer.text if answer is not None else "")
 
 
 def one_line(value: object, limit: int) -> str:

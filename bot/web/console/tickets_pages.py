@@ -19,11 +19,11 @@ from bot.web.console.access import page_error, viewer
 from bot.web.console.pages import context, message_page
 
 DONE = {"assign": "派单", "verify": "验收", "category": "改类别", "transfer": "转办", "raise": "上报街道",
-        "supervise": "督办"}
+        "supervise": "督办", "whistle": "吹哨"}
 # action → the chat reply keys that mean it worked
 OK_KEYS = {"assign": {"ticket_assigned_ok"}, "verify": {"ticket_verified_ok", "ticket_rejected_ok"},
            "transfer": {"dept_transfer_ok"}, "raise": {"dept_raised_ok", "dept_raised_no_officer"},
-           "supervise": {"dept_supervise_ok"}}
+           "supervise": {"dept_supervise_ok"}, "whistle": {"dept_whistle_ok"}}
 
 
 def _day(value: str) -> date | None:
@@ -108,6 +108,11 @@ def _chat_text(action: str, number: int, form, place: str = "") -> str:
             raise DomainError("err_console_number", field="期限（天）")
         note = chat.one_line(form.get("note"), 200)
         return " ".join(w for w in ("/转办", place, str(number), department, f"限{days}天" if days else "", note) if w)
+    if action == "whistle":
+        names = [chat.one_line(n, 30).replace(" ", "") for n in form.getall("department", [])][:10]
+        if not any(names):
+            raise DomainError("err_console_field", field="吹哨召集的部门")
+        return " ".join(w for w in ("/吹哨", place, str(number), *names) if w)
     if action in ("raise", "supervise"):
         word = "/上报" if action == "raise" else "/督办"
         return " ".join(w for w in (word, place, str(number), chat.one_line(form.get("note"), 200)) if w)
