@@ -502,3 +502,40 @@ async def test_notices_preview_as_in_chat_then_confirm_or_cancel(bot):
     assert told == {EAST}
     actions = await audit_actions(bot)
     assert actions.count("notice.confirm") == 3 and "notice.unschedule" in actions
+
+
+PAGES = ("/console/", "/console/tickets", "/console/points", "/console/shop", "/console/stats", "/console/people",
+         "/console/activities", "/console/notices", "/console/board")
+
+
+async def test_every_page_needs_a_session_and_shows_only_the_viewers_community(bot):
+    from bot import clock
+    from bot.db.models import Person, PersonRole
+    from bot.services import console_auth
+    from tests.test_console_access import client_of, login, second_community
+
+    await second_community(bot)
+    async with bot.runtime.db.transaction() as session:
+        session.add(Person(id="mem-he", name="和平党员"))
+        await session.flush()
+        session.add(PersonRole(person_id="mem-he", community_id="heping", role="member"))
+    await bot.say(SECRETARY_, "/加分 @李师傅 5 幸福里的演出", None)
+    await bot.say(SECRETARY_, "/活动 发布 幸福里活动 后天上午9点 3号楼 10 2", None)
+    await bot.say(SECRETARY_, "/商品 上架 幸福里洗衣液 5 3", None)
+    mine = ("幸福里的演出", "幸福里活动", "幸福里洗衣液", "李师傅", "幸福里社区")
+    async with client_of(bot) as client:
+        for page in PAGES:
+            assert (await client.get(page)).status == 401, page
+        for who, sees in (("sec-wang", True), ("sec-he", False)):
+            async with bot.runtime.db.transaction() as session:
+                url = await console_auth.issue_link(session=session, settings=bot.runtime.settings, person_id=who,
+                                                    now=clock.utcnow())
+            cookie = await login(client, url[url.index("/console"):])
+            seen = set()
+            for page in PAGES:
+                resp = await client.get(page, headers=cookie)
+                assert resp.status == 200, (who, page)
+                text = await resp.text()
+                seen |= {m for m in mine if m in text}
+            assert (seen == set(mine)) if sees else not seen, (who, seen)
+
