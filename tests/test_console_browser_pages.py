@@ -16,7 +16,7 @@ from bot.db.models import PersonRole, Ticket
 from tests.harness import EAST, RES_ZHAO, SECRETARY, keys
 from tests.media import photo
 from tests.test_console_browser import CHROMIUM, LINK, SHOTS, _labels_everywhere, _serve, require_browser
-from tests.test_console_pages import roster_file
+from tests.test_console_pages_more import roster_file
 
 
 @pytest.fixture
