@@ -1,8 +1,8 @@
 """The console's daily tasks in Chromium (issue 14, item 4), as a secretary would click them: log in
 by link, find the overdue ticket and escalate it to the street (its photo shown), verify another, award
 points and edit a rule, import a roster with a bad row (errors shown, nothing written), see the charts
-drawn and download the .xlsx, publish an activity, record a member's agreement and open the office
-screen's public board. Every page: labels on every control, Chinese rendered with a real CJK font,
+drawn and download the .xlsx, publish an activity, send a notice after its preview, list a shop item,
+record a member's agreement and open the office screen's public board. Every page: labels on every control, Chinese rendered with a real CJK font,
 a screenshot in docs/console/. Browser set-up as in tests/test_console_browser.py (no download)."""
 from __future__ import annotations
 
@@ -118,6 +118,23 @@ async def test_a_secretarys_day_in_the_console_in_chromium(bot, browser_needed):
             await page.get_by_role("button", name="发布到各群").click()
             assert "已完成：发布活动" in await page.get_by_role("status").inner_text()
             await _check_page(page, "activities")
+            # 通知: a broadcast to 东区, previewed with the bot's own words, then 确认.
+            await page.get_by_role("link", name="通知", exact=True).click()
+            await page.get_by_label("范围", exact=True).select_option("东区")
+            await page.get_by_label("通知内容").fill("明天上午9点在活动室开会")
+            await page.get_by_role("button", name="预览").first.click()
+            assert "东区网格群" in await page.get_by_role("status").inner_text()
+            await _check_page(page, "notices")
+            await page.get_by_role("button", name="确认", exact=True).click()
+            assert "已完成：通知已开始发送" in await page.get_by_role("status").inner_text()
+            # 超市和星级: list an item.
+            await page.get_by_role("link", name="超市和星级", exact=True).click()
+            await page.get_by_label("商品名称").fill("洗衣液")
+            await page.get_by_label("价格（积分）").fill("5")
+            await page.get_by_label("数量", exact=True).fill("20")
+            await page.get_by_role("button", name="上架").click()
+            assert "洗衣液" in await page.locator("table.items").inner_text()
+            await _check_page(page, "shop")
             # 大屏: record 李师傅's agreement on 人员, then the public board names him (and no one else).
             await page.get_by_role("link", name="人员", exact=True).click()
             await page.get_by_role("button", name="李师傅：记录同意张榜").click()
