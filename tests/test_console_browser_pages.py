@@ -3,7 +3,8 @@ by link, find the overdue ticket and escalate it to the street (its photo shown)
 points and edit a rule, import a roster with a bad row (errors shown, nothing written), see the charts
 drawn and download the .xlsx, publish an activity, send a notice after its preview, list a shop item,
 record a member's agreement and open the office screen's public board. Every page: labels on every
-control, Chinese rendered with a real CJK font, a screenshot in docs/console/. Browser set-up as in tests/test_console_browser.py (no download)."""
+control, Chinese rendered with a real CJK font, a screenshot in docs/console/. Browser set-up as in
+tests/test_console_browser.py (no download)."""
 from __future__ import annotations
 
 from datetime import timedelta
