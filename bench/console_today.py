@@ -67,7 +67,8 @@ async def fill(runtime: Runtime, count: int, active: float, seed: int) -> None:
 
 
 PAGES = ("/console/", "/console/tickets", "/console/tickets?overdue=1", "/console/points", "/console/shop",
-         "/console/stats", "/console/stats?weeks=52", "/console/people", "/console/activities", "/console/board")
+         "/console/stats", "/console/stats?weeks=52", "/console/people", "/console/activities", "/console/notices",
+         "/console/board")
 
 
 async def run(url: str, count: int, active: float, runs: int, seed: int,
