@@ -120,7 +120,7 @@ async def test_a_secretarys_day_in_the_console_in_chromium(bot, browser_needed):
             assert "已完成：发布活动" in await page.get_by_role("status").inner_text()
             await _check_page(page, "activities")
             # 通知: a broadcast to 东区, previewed with the bot's own words, then 确认.
-            await page.get_by_role("link", name="通知", exact=True).click()
+            await page.get_by_role("link", name="通知和应急", exact=True).click()
             await page.get_by_label("范围", exact=True).select_option("东区")
             await page.get_by_label("通知内容").fill("明天上午9点在活动室开会")
             await page.get_by_role("button", name="预览").first.click()

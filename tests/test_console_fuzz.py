@@ -36,7 +36,9 @@ FORMS = {
     "/console/shop/delist": ["item"], "/console/shop/collect": ["code"], "/console/shop/void": ["code"],
     "/console/shop/stars": ["period"], "/console/notices/broadcast/preview": ["scope", "content"],
     "/console/notices/schedule/preview": ["when", "scope", "content"], "/console/notices/decide": ["go"],
-    "/console/notices/unschedule": ["number"],
+    "/console/notices/unschedule": ["number"], "/console/emergency/war_on": ["reason"],
+    "/console/emergency/war_off": [], "/console/emergency/closed": ["number"],
+    "/console/notices/rollcall/preview": ["scope", "when", "place", "quota", "content", "urgent"],
 }
 VALUE = st.one_of(SEGMENT, NUMBERISH, ODD_TEXT, st.sampled_from(["李师傅", "通过", "驳回", "城管", "award", "deduct",
                                                                  "志愿劳动", "1", "0", "import", "check",

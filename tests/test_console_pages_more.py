@@ -337,3 +337,47 @@ async def test_every_page_needs_a_session_and_shows_only_the_viewers_community(b
                 seen |= {m for m in mine if m in text}
             assert (seen == set(mine)) if sees else not seen, (who, seen)
 
+
+
+async def test_emergency_wartime_and_a_roll_call_from_the_console(bot):
+    from bot.db.models_mobilise import RollCall, WartimeMode
+
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        empty = await client.post("/console/emergency/war_on", headers=cookie, data={"csrf": token, "reason": ""})
+        assert empty.status == 400 and "战时原因" in await empty.text()
+        on = await client.post("/console/emergency/war_on", headers=cookie, allow_redirects=False,
+                               data={"csrf": token, "reason": "防汛红色预警"})
+        assert on.status == 303, await on.text()
+        page = await (await client.get("/console/notices", headers=cookie)).text()
+        assert "战时状态：防汛红色预警" in page and "结束战时状态" in page
+        bad = await client.post("/console/notices/rollcall/preview", headers=cookie,
+                                data={"csrf": token, "scope": "党员", "when": "明天上午9点", "place": "东门",
+                                      "quota": "三", "content": "协助执勤"})
+        assert bad.status == 400 and "人数" in await bad.text()
+        shown = await client.post("/console/notices/rollcall/preview", headers=cookie,
+                                  data={"csrf": token, "scope": "党员", "when": "明天上午9点", "place": "东门",
+                                        "quota": "3", "content": "协助执勤"})
+        assert shown.status == 200 and "集结预览" in await shown.text(), await shown.text()
+        sent = await client.post("/console/notices/decide", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "go": "1"})
+        assert sent.headers["Location"].endswith("ok=called"), await sent.text()
+        page = await (await client.get("/console/notices", headers=cookie)).text()
+        assert "集结 1号" in page and "东门" in page
+        closed = await client.post("/console/emergency/closed", headers=cookie, allow_redirects=False,
+                                   data={"csrf": token, "number": "1"})
+        assert closed.status == 303, await closed.text()
+        off = await client.post("/console/emergency/war_off", headers=cookie, allow_redirects=False,
+                                data={"csrf": token})
+        assert off.status == 303
+        again = await client.post("/console/emergency/war_off", headers=cookie, data={"csrf": token})
+        assert again.status == 400 and HAN.search(await again.text())
+    finally:
+        await client.close()
+    async with bot.runtime.db.sessions() as session:
+        (mode,) = list(await session.scalars(select(WartimeMode)))
+        (call,) = list(await session.scalars(select(RollCall)))
+    assert mode.ended_at is not None and call.status != "open"
+    actions = await audit_actions(bot)
+    assert {"emergency.war_on", "notice.rollcall.preview", "notice.confirm", "emergency.closed",
+            "emergency.war_off"} <= set(actions)

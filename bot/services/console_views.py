@@ -169,6 +169,21 @@ async def notice_scopes(*, session: AsyncSession, community_id: str) -> list[str
             *(g.name for g in every if g.level == "building")]
 
 
+@dataclass
+class Emergency:
+    wartime: tuple[str, datetime] | None  # (reason, since) while 战时 is on
+    calls: list[tuple[int, str, datetime, str]]  # open roll calls: number, place, when, tally
+
+
+async def emergency(*, session: AsyncSession, community_id: str) -> Emergency:
+    from bot.services import rollcalls, wartime
+
+    mode = await wartime.active(session=session, community_id=community_id)
+    calls = [(c.number, c.place, c.starts_at, rollcalls.tally_text(c, await rollcalls.tally(session=session, call=c)))
+             for c in await rollcalls.open_calls(session=session, community_id=community_id)]
+    return Emergency((mode.reason, mode.started_at) if mode else None, calls)
+
+
 async def department_names(*, session: AsyncSession, community_id: str) -> list[str]:
     """The departments of the community's street (for 转办 and the list's filter)."""
     from bot.services import streets
