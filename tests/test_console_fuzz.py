@@ -16,7 +16,7 @@ from tests.test_web_fuzz import EXAMPLES, FUZZ, NUMBERISH, ODD_TEXT, SEGMENT, de
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PAGES = ["/console/", "/console/tickets", "/console/points", "/console/points.xlsx", "/console/stats",
-         "/console/stats.xlsx", "/console/people", "/console/shop", "/console/notices",
+         "/console/stats.xlsx", "/console/people", "/console/shop", "/console/notices", "/console/lists",
          "/console/activities", "/console/activities/1", "/console/board"]
 FORMS = {
     "/console/tickets/{t}/assign": ["person"], "/console/tickets/{t}/verify": ["verdict", "reason"],
@@ -38,6 +38,9 @@ FORMS = {
     "/console/notices/schedule/preview": ["when", "scope", "content"], "/console/notices/decide": ["go"],
     "/console/notices/unschedule": ["number"], "/console/emergency/war_on": ["reason"],
     "/console/emergency/war_off": [], "/console/emergency/closed": ["number"],
+    "/console/lists/add": ["kind", "title", "provider", "detail"], "/console/lists/remove": ["kind", "number"],
+    "/console/lists/team": ["name", "leader"], "/console/lists/join": ["name", "people"],
+    "/console/lists/photo": ["category", "required"],
     "/console/notices/rollcall/preview": ["scope", "when", "place", "quota", "content", "urgent"],
 }
 VALUE = st.one_of(SEGMENT, NUMBERISH, ODD_TEXT, st.sampled_from(["李师傅", "通过", "驳回", "城管", "award", "deduct",

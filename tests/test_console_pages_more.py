@@ -303,7 +303,7 @@ async def test_notices_preview_as_in_chat_then_confirm_or_cancel(bot):
 
 
 PAGES = ("/console/", "/console/tickets", "/console/points", "/console/shop", "/console/stats", "/console/people",
-         "/console/activities", "/console/notices", "/console/board")
+         "/console/activities", "/console/notices", "/console/lists", "/console/board")
 
 
 async def test_every_page_needs_a_session_and_shows_only_the_viewers_community(bot):
@@ -381,3 +381,44 @@ async def test_emergency_wartime_and_a_roll_call_from_the_console(bot):
     actions = await audit_actions(bot)
     assert {"emergency.war_on", "notice.rollcall.preview", "notice.confirm", "emergency.closed",
             "emergency.war_off"} <= set(actions)
+
+
+async def test_lists_teams_and_photo_rules_through_the_chat_commands(bot):
+    from bot.services import attachments
+
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        no_provider = await client.post("/console/lists/add", headers=cookie,
+                                        data={"csrf": token, "kind": "service", "title": "理发"})
+        assert no_provider.status == 400 and HAN.search(await no_provider.text())
+        added = await client.post("/console/lists/add", headers=cookie, allow_redirects=False,
+                                  data={"csrf": token, "kind": "service", "title": "理发", "provider": "李师傅",
+                                        "detail": "每周六上午"})
+        assert added.status == 303, await added.text()
+        need = await client.post("/console/lists/add", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "kind": "need", "title": "轮椅"})
+        assert need.status == 303
+        page = await (await client.get("/console/lists", headers=cookie)).text()
+        assert "理发" in page and "每周六上午" in page and "<td>李师傅</td>" in page and "轮椅" in page
+        gone = await client.post("/console/lists/remove", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "kind": "need", "number": "1"})
+        assert gone.status == 303
+        bad_kind = await client.post("/console/lists/add", headers=cookie,
+                                     data={"csrf": token, "kind": "x", "title": "轮椅"})
+        assert bad_kind.status == 400
+        team = await client.post("/console/lists/team", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "name": "防汛突击队", "leader": "李师傅"})
+        assert team.status == 303, await team.text()
+        joined = await client.post("/console/lists/join", headers=cookie, allow_redirects=False,
+                                   data={"csrf": token, "name": "防汛突击队", "people": "陈老师 刘大姐"})
+        assert joined.status == 303, await joined.text()
+        photo = await client.post("/console/lists/photo", headers=cookie, allow_redirects=False,
+                                  data={"csrf": token, "category": "repair", "required": "1"})
+        assert photo.status == 303, await photo.text()
+        page = await (await client.get("/console/lists", headers=cookie)).text()
+        assert "防汛突击队（队长 李师傅）" in page and "陈老师" in page and "轮椅" not in page
+    finally:
+        await client.close()
+    async with bot.runtime.db.sessions() as session:
+        assert await attachments.photo_required(session=session, community_id="xingfuli", category="repair")
+    assert (await audit_actions(bot)).count("lists.add") == 3

@@ -124,7 +124,7 @@ def path(template: str) -> st.SearchStrategy[str]:
         "/console/activities/{number}/{action}": st.tuples(SEGMENT, SEGMENT),
         "/console/activities-new/{action}": st.tuples(SEGMENT), "/console/shop/{action}": st.tuples(SEGMENT),
         "/board/{community}/{signature}": st.tuples(SEGMENT, SEGMENT), "/console/notices/{kind}/preview": st.tuples(SEGMENT),
-        "/console/emergency/{action}": st.tuples(SEGMENT),
+        "/console/emergency/{action}": st.tuples(SEGMENT), "/console/lists/{action}": st.tuples(SEGMENT),
     }.get(template, st.just(()))
 
     def fill(values: tuple) -> str:
@@ -166,7 +166,8 @@ ROUTES = {
     ("POST", "/console/shop/stars"): "form", ("POST", "/console/shop/{action}"): "form",
     ("GET", "/console/notices"): "get", ("POST", "/console/notices/decide"): "form",
     ("POST", "/console/notices/unschedule"): "form", ("POST", "/console/notices/{kind}/preview"): "form",
-    ("POST", "/console/emergency/{action}"): "form",
+    ("POST", "/console/emergency/{action}"): "form", ("GET", "/console/lists"): "get",
+    ("POST", "/console/lists/{action}"): "form",
 }
 
 

@@ -25,6 +25,7 @@ def add_console(app: web.Application, settings) -> bool:
         access,
         activities_pages,
         board_pages,
+        lists_pages,
         notices_pages,
         pages,
         people_pages,
@@ -48,6 +49,7 @@ def add_console(app: web.Application, settings) -> bool:
     people_pages.add_routes(app)
     activities_pages.add_routes(app)
     board_pages.add_routes(app)
+    lists_pages.add_routes(app)
     notices_pages.add_routes(app)
     app.router.add_static("/console/static/", pages.STATIC, name="console_static")
     return True
