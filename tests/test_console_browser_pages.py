@@ -2,8 +2,8 @@
 by link, find the overdue ticket and escalate it to the street (its photo shown), verify another, award
 points and edit a rule, import a roster with a bad row (errors shown, nothing written), see the charts
 drawn and download the .xlsx, publish an activity, send a notice after its preview, list a shop item,
-record a member's agreement and open the office screen's public board. Every page: labels on every
-control, Chinese rendered with a real CJK font, a screenshot in docs/console/. Browser set-up as in
+record a member's agreement and open the office screen's public board; every page fits a phone's width.
+Every page: labels on every control, Chinese rendered with a real CJK font, a screenshot in docs/console/. Browser set-up as in
 tests/test_console_browser.py (no download)."""
 from __future__ import annotations
 
@@ -148,6 +148,15 @@ async def test_a_secretarys_day_in_the_console_in_chromium(bot, browser_needed):
             assert "李师傅" in board and "陈老师" not in board
             assert await screen.evaluate(CJK_RENDERED)
             await screen.screenshot(path=str(SHOTS / "board.png"), full_page=True)
+            # A phone: every page fits its width (wide tables scroll inside their own box).
+            phone = await browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+            await phone.context.add_cookies(await page.context.cookies())
+            for path in ("/console/", "/console/tickets", "/console/points", "/console/shop", "/console/stats",
+                         "/console/people", "/console/activities", "/console/notices", "/console/lists",
+                         "/console/board"):
+                await phone.goto(base + path)
+                wide = await phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert wide <= 1, (path, wide)
             await browser.close()
     finally:
         await server.close()
