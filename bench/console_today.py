@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.console_today                      # SQLite, 10,000 tickets, 10% in progress
     .venv/bin/python -m bench.console_today --active 1.0          # every ticket in progress (worst case)
     .venv/bin/python -m bench.console_today --pg postgresql+asyncpg://postgres@127.0.0.1:5432/h14
+    .venv/bin/python -m bench.console_today --all                 # every console page, not only 今日
 
 The demo community gets N tickets over the last 180 days spread over its six buildings (a share
 ``--active`` still open/claimed/done, a tenth of those urgent, a third of those past their
@@ -65,7 +66,14 @@ async def fill(runtime: Runtime, count: int, active: float, seed: int) -> None:
         await session.execute(update(Community).where(Community.id == "xingfuli").values(last_ticket_no=count))
 
 
-async def run(url: str, count: int, active: float, runs: int, seed: int) -> dict:
+PAGES = ("/console/", "/console/tickets", "/console/tickets?overdue=1", "/console/points", "/console/shop",
+         "/console/stats", "/console/stats?weeks=52", "/console/people", "/console/activities", "/console/notices",
+         "/console/board")
+
+
+async def run(url: str, count: int, active: float, runs: int, seed: int,
+              pages: tuple[str, ...] = ("/console/",)) -> dict:
+    """Fill a fresh database, sign a secretary in once, time each page; 今日's figures at the top level."""
     settings = Settings(_env_file=None, database_url=url, transport="sim", scheduler_enabled=False)
     runtime = Runtime(settings)
     if url.startswith("postgresql"):
@@ -80,22 +88,25 @@ async def run(url: str, count: int, active: float, runs: int, seed: int) -> dict
                                              now=clock.utcnow())
     app = create_app(runtime)
     app.middlewares.insert(0, server_timing)
-    server_ms, round_ms = [], []
+    timed: dict[str, dict] = {}
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         login = await client.get(link[link.index("/console"):], allow_redirects=False)
         cookie = {"Cookie": f"{COOKIE}={login.cookies[COOKIE].value}"}
-        for i in range(runs + 1):
-            started = time.perf_counter()
-            resp = await client.get("/console/", headers=cookie)
-            body = await resp.text()
-            elapsed = (time.perf_counter() - started) * 1000
-            assert resp.status == 200 and "今日" in body, resp.status
-            if i:  # the first request warms caches and templates
-                server_ms.append(float(resp.headers["Server-Timing"].split("dur=")[1]))
-                round_ms.append(elapsed)
+        for page in pages:
+            server_ms, round_ms = [], []
+            for i in range(runs + 1):
+                started = time.perf_counter()
+                resp = await client.get(page, headers=cookie)
+                await resp.read()
+                elapsed = (time.perf_counter() - started) * 1000
+                assert resp.status == 200, (page, resp.status)
+                if i:  # the first request warms caches and templates
+                    server_ms.append(float(resp.headers["Server-Timing"].split("dur=")[1]))
+                    round_ms.append(elapsed)
+            timed[page] = {"server_median_ms": statistics.median(server_ms), "server_max_ms": max(server_ms),
+                           "round_trip_median_ms": statistics.median(round_ms)}
     await runtime.db.dispose()
-    return {"tickets": count, "active": active, "runs": runs, "server_median_ms": statistics.median(server_ms),
-            "server_max_ms": max(server_ms), "round_trip_median_ms": statistics.median(round_ms)}
+    return {"tickets": count, "active": active, "runs": runs, "pages": timed, **timed[pages[0]]}
 
 
 def main() -> None:
@@ -105,13 +116,20 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--pg", default=None, help="a PostgreSQL URL (its public schema is dropped)")
+    parser.add_argument("--all", action="store_true", help="time every console page, not only 今日")
     args = parser.parse_args()
     if args.pg:
         url = args.pg
     else:
         url = f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='console-bench-')}/bench.db"
-    result = asyncio.run(run(url, args.tickets, args.active, args.runs, args.seed))
     db = "postgresql" if args.pg else "sqlite"
+    if args.all:
+        every = asyncio.run(run(url, args.tickets, args.active, args.runs, args.seed, PAGES))
+        print(f"{db}: {args.tickets:,} tickets ({args.active:.0%} in progress), {args.runs} runs, server median (max):")
+        for page, r in every["pages"].items():
+            print(f"  {page:<28} {r['server_median_ms']:7.1f} ms ({r['server_max_ms']:.1f})")
+        return
+    result = asyncio.run(run(url, args.tickets, args.active, args.runs, args.seed))
     print(f"{db}: 今日 with {result['tickets']:,} tickets ({result['active']:.0%} in progress), {result['runs']} runs: "
           f"server median {result['server_median_ms']:.1f} ms (max {result['server_max_ms']:.1f}), "
           f"round trip median {result['round_trip_median_ms']:.1f} ms")

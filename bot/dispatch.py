@@ -247,7 +247,8 @@ class Dispatcher:
             if msg.room_id is not None and room is None:
                 return []  # a group the bot was not told about: stay quiet
             actor = await directory.resolve_actor(
-                session=session, person_id=msg.sender_id, name=msg.sender_name, room=room
+                session=session, person_id=msg.sender_id, name=msg.sender_name, room=room,
+                community_hint=msg.community_hint,
             )
             command = parse_command(quoted_claim(msg.quoted_text, text) or text)
             if command is not None and len(text) > MAX_COMMAND_LENGTH:

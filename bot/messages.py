@@ -74,6 +74,9 @@ class IncomingMessage:
     quoted_text: str | None = None
     received_at: datetime | None = None
     attachments: tuple[Attachment, ...] = ()
+    # Set by the office console only (never a transport): a private message acting in this community,
+    # for staff of several (a street officer); the person's roles there decide as usual.
+    community_hint: str | None = None
 
     @property
     def is_private(self) -> bool:

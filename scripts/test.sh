@@ -46,6 +46,22 @@ if ! "$PY" -m tests.transports.wechaty_gateway; then
   fi
 fi
 
+echo "== browser for the console tests (Debian's chromium and fonts-noto-cjk; Playwright downloads nothing)"
+browser_rc=0
+if ! command -v "${CHROMIUM:-/usr/bin/chromium}" >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    { apt-get install -y --no-install-recommends chromium fonts-noto-cjk >/dev/null 2>&1 ||
+      { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium fonts-noto-cjk >/dev/null; }; } ||
+      browser_rc=1
+  else
+    browser_rc=1
+  fi
+  if [ $browser_rc -ne 0 ]; then
+    # tests/test_console_browser*.py fail under CI=true without it, and skip (with the reason) elsewhere
+    echo "WARNING: no Chromium at ${CHROMIUM:-/usr/bin/chromium} (apt-get install chromium fonts-noto-cjk)" >&2
+  fi
+fi
+
 echo "== tests on SQLite"
 GRIDBOT_TEST_DB=sqlite "$PY" -m pytest -p no:cacheprovider "$@"
 sqlite_rc=$?

@@ -122,6 +122,12 @@ def path(template: str) -> st.SearchStrategy[str]:
         "/console/login/{token}": st.tuples(SEGMENT),
         "/console/tickets/{ticket_id}": st.tuples(SEGMENT),
         "/console/tickets/{ticket_id}/{action}": st.tuples(SEGMENT, SEGMENT),
+        "/console/points/{action}": st.tuples(SEGMENT), "/console/people/{action}": st.tuples(SEGMENT),
+        "/console/activities/{number}": st.tuples(SEGMENT), "/console/activities/{number}/attend": st.tuples(SEGMENT),
+        "/console/activities/{number}/{action}": st.tuples(SEGMENT, SEGMENT),
+        "/console/activities-new/{action}": st.tuples(SEGMENT), "/console/shop/{action}": st.tuples(SEGMENT),
+        "/board/{community}/{signature}": st.tuples(SEGMENT, SEGMENT), "/console/notices/{kind}/preview": st.tuples(SEGMENT),
+        "/console/emergency/{action}": st.tuples(SEGMENT), "/console/lists/{action}": st.tuples(SEGMENT),
     }.get(template, st.just(()))
 
     def fill(values: tuple) -> str:
@@ -154,6 +160,20 @@ ROUTES = {
     ("GET", "/console/login/"): "get", ("GET", "/console/login/{token}"): "get",
     ("GET", "/console/tickets"): "get", ("GET", "/console/tickets/{ticket_id}"): "get",
     ("POST", "/console/logout"): "form", ("POST", "/console/tickets/{ticket_id}/{action}"): "form",
+    # The console's other pages (issue 14, h14): 积分, 统计, 人员, 活动, 大屏 and the public board.
+    ("GET", "/console/points"): "get", ("GET", "/console/points.xlsx"): "get", ("POST", "/console/points/{action}"): "form",
+    ("GET", "/console/stats"): "get", ("GET", "/console/stats.xlsx"): "get", ("GET", "/console/people"): "get",
+    ("POST", "/console/people/review"): "form", ("POST", "/console/people/roster"): "form",
+    ("POST", "/console/people/{action}"): "form", ("GET", "/console/activities"): "get",
+    ("GET", "/console/activities/{number}"): "get", ("POST", "/console/activities/{number}/attend"): "form",
+    ("POST", "/console/activities/{number}/{action}"): "form", ("POST", "/console/activities-new/{action}"): "form",
+    ("GET", "/console/board"): "get", ("POST", "/console/board/consent"): "form", ("POST", "/console/place"): "form",
+    ("GET", "/board/{community}/{signature}"): "get", ("GET", "/console/shop"): "get",
+    ("POST", "/console/shop/stars"): "form", ("POST", "/console/shop/{action}"): "form",
+    ("GET", "/console/notices"): "get", ("POST", "/console/notices/decide"): "form",
+    ("POST", "/console/notices/unschedule"): "form", ("POST", "/console/notices/{kind}/preview"): "form",
+    ("POST", "/console/emergency/{action}"): "form", ("GET", "/console/lists"): "get",
+    ("POST", "/console/lists/{action}"): "form",
 }
 
 

@@ -41,3 +41,13 @@ class ConsoleAudit(SQLModel, table=True):
     target: str | None = Field(default=None, max_length=200)
     detail: str | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ConsoleBoardConsent(SQLModel, table=True):
+    """A member who agreed to be named on the community's public 张榜 / 大屏 (recorded by staff in the
+    console, e.g. from the 报到 form). Without a row, the public board leaves the person out."""
+
+    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=128)
+    community_id: str = Field(foreign_key="community.id", primary_key=True, max_length=64)
+    recorded_by: str = Field(foreign_key="person.id", max_length=128)
+    agreed_at: datetime = Field(default_factory=utcnow)

@@ -2,6 +2,7 @@
 so templates cannot lazy-load. Visibility comes from bot.services.scope (grids a person sees)."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -12,6 +13,7 @@ from bot.db.models import Grid, Ticket
 from bot.services import grids as grids_tree
 from bot.services import scope
 from bot.services.tickets import ACTIVE, CLAIMED, DONE, OPEN
+from bot.signing import expiring_path, file_key
 
 NO_GRID = "未分网格"
 
@@ -110,6 +112,7 @@ class Filters:
     end: date | None = None
     text: str = ""
     overdue: bool = False
+    department: str = ""  # a department of the street the ticket was handed to (转办 or 吹哨)
 
 
 async def ticket_list(*, session: AsyncSession, community_id: str, allowed: frozenset[int] | None,
@@ -129,6 +132,11 @@ async def ticket_list(*, session: AsyncSession, community_id: str, allowed: froz
         query = query.where(Ticket.created_at < _midnight(filters.end + timedelta(days=1)))
     if filters.overdue:
         query = query.where(Ticket.deadline_at < now, Ticket.status.in_((OPEN, CLAIMED)))
+    if filters.department:
+        from bot.db.models_streets import Department, DepartmentTask
+
+        query = query.where(Ticket.id.in_(select(DepartmentTask.ticket_id).join(
+            Department, Department.id == DepartmentTask.department_id).where(Department.name == filters.department)))
     if filters.grid is not None:
         wanted = next((g for g in every if g.id == filters.grid), None)
         inside = grids_tree.subtree(wanted, every) if wanted else set()
@@ -154,6 +162,36 @@ def _midnight(day: date) -> datetime:
     return local_midnight(day)
 
 
+async def notice_scopes(*, session: AsyncSession, community_id: str) -> list[str]:
+    """What a notice can be sent to, as /广播 and /定时 read it: 全体, 党员, each estate and building."""
+    every = await scope.community_grids(session=session, community_id=community_id)
+    return ["全体", "党员", *(g.name for g in every if g.level == "estate"),
+            *(g.name for g in every if g.level == "building")]
+
+
+@dataclass
+class Emergency:
+    wartime: tuple[str, datetime] | None  # (reason, since) while 战时 is on
+    calls: list[tuple[int, str, datetime, str]]  # open roll calls: number, place, when, tally
+
+
+async def emergency(*, session: AsyncSession, community_id: str) -> Emergency:
+    from bot.services import rollcalls, wartime
+
+    mode = await wartime.active(session=session, community_id=community_id)
+    calls = [(c.number, c.place, c.starts_at, rollcalls.tally_text(c, await rollcalls.tally(session=session, call=c)))
+             for c in await rollcalls.open_calls(session=session, community_id=community_id)]
+    return Emergency((mode.reason, mode.started_at) if mode else None, calls)
+
+
+async def department_names(*, session: AsyncSession, community_id: str) -> list[str]:
+    """The departments of the community's street (for 转办 and the list's filter)."""
+    from bot.services import streets
+
+    street = await streets.street_of(session=session, community_id=community_id)
+    return [d.name for d in await streets.departments_of(session=session, street_id=street.id)] if street else []
+
+
 async def ticket_page(*, session: AsyncSession, ticket_id: int):
     """A ticket and its timeline with actors' names, or None."""
     from bot.services import directory, tickets
@@ -169,3 +207,33 @@ async def ticket_page(*, session: AsyncSession, ticket_id: int):
     claimer = await directory.name_of(session=session, person_id=ticket.claimer_id) if ticket.claimer_id else None
     every = await scope.community_grids(session=session, community_id=ticket.community_id)
     return ticket, events, names, claimer, scope.ticket_grid(ticket, every)
+
+
+@dataclass(frozen=True)
+class Photo:
+    role: str  # report (before) | result (after)
+    url: str
+    thumb_url: str
+
+
+@dataclass
+class TicketExtras:
+    photos: list[Photo]
+    tasks: list[tuple[str, str, datetime | None]]  # department, status, deadline
+    departments: list[str]  # the street's departments, for 转办
+
+
+async def ticket_extras(*, session: AsyncSession, settings, ticket: Ticket) -> TicketExtras:
+    """A ticket's photos (signed /files/ links, thumbnails when there are), departments' tasks and the
+    departments it could be handed to."""
+    from bot.services import attachments, departments
+
+    def link(key: str) -> str:  # relative: the console is served by the same app as /files/
+        return expiring_path(file_key(settings), f"/files/{key}", int(time.time()) + settings.file_link_ttl_seconds)
+
+    photos = [Photo(a.role, link(a.storage_key), link(a.thumb_key or a.storage_key))
+              for a in await attachments.of_ticket(session=session, ticket_id=ticket.id)
+              if a.kind == "image" and a.storage_key]
+    tasks = [(d.name, t.status, t.deadline_at)
+             for t, d in await departments.tasks_of(session=session, ticket_id=ticket.id)]
+    return TicketExtras(photos, tasks, await department_names(session=session, community_id=ticket.community_id))

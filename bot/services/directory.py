@@ -93,6 +93,11 @@ def _forget(session: AsyncSession, person_id: str) -> None:
     mark_changed(session, person_id)
 
 
+def mark_person_changed(session: AsyncSession, person_id: str) -> None:
+    """A person's roles changed outside this module: drop what the cache holds of them."""
+    _forget(session, person_id)
+
+
 async def roles_of(*, session: AsyncSession, person_id: str, community_id: str) -> frozenset[str]:
     rows = await session.scalars(
         select(PersonRole.role).where(
@@ -160,7 +165,8 @@ def offered_name(name: str | None, person_id: str) -> str | None:
 
 
 async def resolve_actor(
-    *, session: AsyncSession, person_id: str, name: str, room: Room | RoomInfo | None
+    *, session: AsyncSession, person_id: str, name: str, room: Room | RoomInfo | None,
+    community_hint: str | None = None,
 ) -> Actor:
     """Find or register the sender. A stranger in a grid group becomes a resident there.
 
@@ -168,7 +174,7 @@ async def resolve_actor(
     costs a few prepared statements; what was found is cached once the message's
     transaction has committed (a registration that rolls back is never cached)."""
     cache = cache_of(session)
-    room_community = room.community_id if room else None
+    room_community = room.community_id if room else community_hint  # the console's chosen community
     hit = cache.actor(person_id, room_community) if cache else None
     offered = offered_name(name, person_id)
     if hit is not None and (offered is None or hit.person.name == offered):

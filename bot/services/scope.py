@@ -112,7 +112,7 @@ async def check_rooms(*, session: AsyncSession, person_id: str, roles: frozenset
 @dataclass(frozen=True)
 class StaffScope:
     community_id: str
-    role: str  # SECRETARY | GRID_WORKER
+    role: str  # SECRETARY | STREET_OFFICER | GRID_WORKER
     grid_ids: frozenset[int] | None  # None: the whole community (a grid worker: the grids and below)
 
 
@@ -151,10 +151,10 @@ class Scopes:
 async def staff_scopes(*, session: AsyncSession, person_id: str) -> Scopes:
     """Every staff scope a person holds today (empty: not staff anywhere)."""
     rows = list(await session.execute(select(PersonRole.community_id, PersonRole.role, PersonRole.grid_id).where(
-        PersonRole.person_id == person_id, PersonRole.role.in_((SECRETARY, GRID_WORKER)))))
+        PersonRole.person_id == person_id, PersonRole.role.in_((SECRETARY, GRID_WORKER, STREET_OFFICER)))))
     items: list[StaffScope] = []
     for community_id, role, _grid in rows:
-        if role == SECRETARY:
+        if role in WHOLE_COMMUNITY:  # a secretary; a street officer in each community of their street
             items.append(StaffScope(community_id, role, None))
     for community_id in sorted({c for c, role, _ in rows if role == GRID_WORKER}):
         mine = await worker_grids(session=session, person_id=person_id, community_id=community_id)

@@ -22,6 +22,7 @@ from bot.replies import say
 from bot.services import console_auth, directory, scope
 
 COOKIE = "gridbot_console"
+PLACE_COOKIE = "gridbot_console_c"  # the community chosen by someone with several (not secret: checked each time)
 PUBLIC = ("/console/login/", "/console/static/")
 
 
@@ -31,10 +32,8 @@ class Viewer:
     name: str
     csrf: str
     scopes: scope.Scopes
-
-    @property
-    def community_id(self) -> str:
-        return self.scopes.communities[0]
+    community_id: str  # the community the pages show and act in: one of scopes.communities
+    places: tuple[tuple[str, str], ...] = ()  # (id, name) of every community, when there are several
 
 
 VIEWER = web.RequestKey("console_viewer", Viewer)
@@ -67,8 +66,13 @@ def middleware(settings):
                 return page_error(401, "console_login_needed")
             scopes = await scope.staff_scopes(session=session, person_id=row.person_id)
             name = await directory.name_of(session=session, person_id=row.person_id) or row.person_id
-        if not scopes.items:
-            return page_error(403, "console_forbidden")
+            if not scopes.items:
+                return page_error(403, "console_forbidden")
+            mine = scopes.communities
+            chosen = request.cookies.get(PLACE_COOKIE, "")
+            current = chosen if chosen in mine else mine[0]
+            places = tuple([(c, await directory.community_name(session=session, community_id=c) or c)
+                            for c in mine]) if len(mine) > 1 else ()
         if request.method == "POST":
             origin = request.headers.get("Origin")
             if origin is not None and URL(origin).host != request.url.host:
@@ -77,7 +81,7 @@ def middleware(settings):
             given = str(form.get("csrf", ""))
             if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), row.csrf.encode()):
                 return page_error(403, "console_csrf")
-        request[VIEWER] = Viewer(row.person_id, name, row.csrf, scopes)
+        request[VIEWER] = Viewer(row.person_id, name, row.csrf, scopes, current, places)
         response = await handler(request)
         response.headers.setdefault("Cache-Control", "no-store")
         # same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on form posts.
@@ -120,6 +124,17 @@ async def logout(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def choose_place(request: web.Request) -> web.StreamResponse:
+    """A street officer (several communities) picks the community the pages show."""
+    me = viewer(request)
+    wanted = str((await request.post()).get("community", ""))
+    if wanted not in me.scopes.communities:
+        return page_error(403, "console_forbidden")
+    response = web.Response(status=303, headers={"Location": "/console/"})
+    response.set_cookie(PLACE_COOKIE, wanted, httponly=True, samesite="Lax", path="/console")
+    return response
+
+
 async def bye(request: web.Request) -> web.Response:
     return page_error(200, "console_logged_out_page")
 
@@ -127,4 +142,5 @@ async def bye(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/console/login/{token}", login)
     app.router.add_post("/console/logout", logout)
+    app.router.add_post("/console/place", choose_place)
     app.router.add_get("/console/login/", bye)

@@ -17,7 +17,13 @@ URGENCY_NAMES = {"urgent": "紧急", "normal": "一般", "low": "不急"}
 ACTION_NAMES = {"create": "提交", "claim": "认领", "assign": "派单", "release": "放弃", "complete": "办完",
                 "verify": "验收通过", "reject": "验收驳回", "cancel": "撤销", "close": "办结", "escalate": "升级推送",
                 "overdue": "超时", "plus_one": "又有人反映", "relocate": "改位置", "recategorize": "改类别",
+                "transfer": "转办", "dept_accept": "部门受理", "dept_reply": "部门回复", "dept_done": "部门办结",
+                "dept_complete": "部门办结", "dept_report": "部门报到", "raise": "上报街道", "whistle": "吹哨",
+                "supervise": "督办", "rate": "评价", "report_street": "上报街道", "alert_street": "提醒街道",
+                "urge": "催办", "whistle_missed": "部门未报到",
                 "urgency": "改紧急程度"}
+TASK_NAMES = {"assigned": "已转办待受理", "accepted": "已受理", "done": "已办结", "summoned": "已吹哨待报到",
+              "reported": "已报到", "withdrawn": "已撤回"}
 
 
 def local_time(value: datetime | None) -> str:
@@ -43,7 +49,7 @@ def _escape(text: str) -> str:
 def context(request: web.Request, page: str, **values) -> dict:
     me = viewer(request)
     return {"me": me, "page": page, "status_names": STATUS_NAMES, "category_names": CATEGORY_NAMES,
-            "urgency_names": URGENCY_NAMES, "action_names": ACTION_NAMES, "csrf": me.csrf, **values}
+            "urgency_names": URGENCY_NAMES, "action_names": ACTION_NAMES, "task_names": TASK_NAMES, "csrf": me.csrf, **values}
 
 
 async def today(request: web.Request) -> web.Response:

@@ -1,10 +1,10 @@
-"""Console pages: 诉求 (a filtered list), one ticket with its timeline, and the staff actions.
+"""Console pages: 诉求 (a filtered list), one ticket with its timeline and photos, and the staff actions.
 
-Actions go through the services the chat commands use (bot.services.tickets, people, scope);
-every one is checked against the viewer's scope and written to the audit log."""
+派单, 验收 (通过/驳回), 转办, 上报 and 督办 send the chat command on the person's behalf (bot.web.console.chat:
+the same handler, scope checks, points and notices as in chat); 改类别 has no chat command and goes
+through bot.services.console_actions. Every action is checked against the viewer's scope and audited."""
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 import aiohttp_jinja2
@@ -12,13 +12,18 @@ from aiohttp import web
 
 from bot import clock
 from bot.errors import DomainError
-from bot.messages import IncomingMessage
 from bot.replies import CATEGORY_NAMES, STATUS_NAMES, say
 from bot.services import console_actions, console_auth, console_views, scope
+from bot.web.console import chat
 from bot.web.console.access import page_error, viewer
 from bot.web.console.pages import context, message_page
 
-DONE = {"assign": "派单", "verify": "验收", "category": "改类别"}
+DONE = {"assign": "派单", "verify": "验收", "category": "改类别", "transfer": "转办", "raise": "上报街道",
+        "supervise": "督办", "whistle": "吹哨"}
+# action → the chat reply keys that mean it worked
+OK_KEYS = {"assign": {"ticket_assigned_ok"}, "verify": {"ticket_verified_ok", "ticket_rejected_ok"},
+           "transfer": {"dept_transfer_ok"}, "raise": {"dept_raised_ok", "dept_raised_no_officer"},
+           "supervise": {"dept_supervise_ok"}, "whistle": {"dept_whistle_ok"}}
 
 
 def _day(value: str) -> date | None:
@@ -35,7 +40,8 @@ def _filters(query) -> console_views.Filters:
         category=query.get("category", "") if query.get("category", "") in CATEGORY_NAMES else "",
         grid=int(grid) if grid.isdigit() and len(grid) < 10 else None,
         start=_day(query.get("start", "")), end=_day(query.get("end", "")),
-        text=query.get("q", "").strip()[:50], overdue=query.get("overdue") == "1")
+        text=query.get("q", "").strip()[:50], overdue=query.get("overdue") == "1",
+        department=query.get("department", "").strip()[:30])
 
 
 async def ticket_list(request: web.Request) -> web.Response:
@@ -49,8 +55,10 @@ async def ticket_list(request: web.Request) -> web.Response:
                                                 allowed=me.scopes.grids_in(community), filters=filters,
                                                 now=clock.utcnow())
         grids = await scope.community_grids(session=session, community_id=community)
+        departments = await console_views.department_names(session=session, community_id=community)
     return aiohttp_jinja2.render_template("tickets.html", request, context(
-        request, "tickets", rows=lines, filters=filters, grids=[g for g in grids if g.level == "estate"]))
+        request, "tickets", rows=lines, filters=filters, grids=[g for g in grids if g.level == "estate"],
+        departments=departments))
 
 
 async def _load(request: web.Request, session):
@@ -71,35 +79,49 @@ async def _load(request: web.Request, session):
 async def ticket_detail(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME
 
-    async with request.app[RUNTIME].db.sessions() as session:
+    runtime = request.app[RUNTIME]
+    async with runtime.db.sessions() as session:
         found, refused = await _load(request, session)
-    if refused is not None:
-        return refused
-    ticket, events, names, claimer, _place = found
+        if refused is not None:
+            return refused
+        ticket, events, names, claimer, _place = found
+        extra = await console_views.ticket_extras(session=session, settings=runtime.settings, ticket=ticket)
     return aiohttp_jinja2.render_template("ticket.html", request, context(
-        request, "tickets", t=ticket, events=events, names=names, claimer=claimer,
+        request, "tickets", t=ticket, events=events, names=names, claimer=claimer, extra=extra,
         notice=say("console_done", what=DONE[request.query["ok"]]) if request.query.get("ok") in DONE else ""))
 
 
-# Chat commands the console's buttons send on the person's behalf: the same handler, scope checks,
-# points and notices as typed in chat (the bot's answer also lands in the person's private chat).
-CHAT_ACTIONS = {"assign": "派单", "verify": "验收"}
-OK_KEYS = {"ticket_assigned_ok", "ticket_verified_ok", "ticket_rejected_ok"}
-
-
-def _chat_text(action: str, number: int, form) -> str:
+def _chat_text(action: str, number: int, form, place: str = "") -> str:
+    """The chat command for a button. ``place``: the community's name before the number, for the street's
+    commands (转办, 上报, 督办) sent by someone of several communities (「/上报 幸福里社区 1」)."""
     if action == "assign":
-        who = " ".join(str(form.get("person", "")).split())[:50].lstrip("@")
+        who = chat.one_line(form.get("person"), 50).lstrip("@")
         if not who:
-            raise DomainError("err_usage", usage="派给：填写党员或网格员的名字")
+            raise DomainError("err_console_field", field="派给（名字）")
         return f"/派单 {number} {who}"
+    if action == "transfer":
+        department = chat.one_line(form.get("department"), 30)
+        days = chat.one_line(form.get("days"), 3)
+        if not department:
+            raise DomainError("err_console_field", field="部门")
+        if days and not days.isdigit():
+            raise DomainError("err_console_number", field="期限（天）")
+        note = chat.one_line(form.get("note"), 200)
+        return " ".join(w for w in ("/转办", place, str(number), department, f"限{days}天" if days else "", note) if w)
+    if action == "whistle":
+        names = [chat.one_line(n, 30).replace(" ", "") for n in form.getall("department", [])][:10]
+        if not any(names):
+            raise DomainError("err_console_field", field="吹哨召集的部门")
+        return " ".join(w for w in ("/吹哨", place, str(number), *names) if w)
+    if action in ("raise", "supervise"):
+        word = "/上报" if action == "raise" else "/督办"
+        return " ".join(w for w in (word, place, str(number), chat.one_line(form.get("note"), 200)) if w)
     verdict = str(form.get("verdict", ""))
     if verdict == "通过":
         return f"/验收 {number} 通过"
     if verdict == "驳回":
-        reason = " ".join(str(form.get("reason", "")).split())[:200]
-        return f"/验收 {number} 驳回 {reason}".rstrip()
-    raise DomainError("err_usage", usage="验收：通过 或 驳回")
+        return f"/验收 {number} 驳回 {chat.one_line(form.get('reason'), 200)}".rstrip()
+    raise DomainError("err_console_field", field="验收结论（通过或驳回）")
 
 
 async def ticket_action(request: web.Request) -> web.Response:
@@ -108,7 +130,7 @@ async def ticket_action(request: web.Request) -> web.Response:
     me = viewer(request)
     form = await request.post()
     action = request.match_info["action"]
-    if action not in (*CHAT_ACTIONS, "category"):
+    if action not in (*OK_KEYS, "category"):
         return page_error(404, "console_forbidden")
     runtime = request.app[RUNTIME]
     async with runtime.db.transaction() as session:
@@ -127,22 +149,17 @@ async def ticket_action(request: web.Request) -> web.Response:
                 return message_page(400, say(refusal.key, **refusal.fields))
             await console_auth.audit(session=session, person_id=me.person_id, action="ticket.category",
                                      target=f"ticket:{ticket.id}", detail=f"{old}->{form.get('category')}")
-            return web.Response(status=303, headers={"Location": f"/console/tickets/{ticket.id}?ok=category"})
+            return chat.back(f"/console/tickets/{ticket.id}?ok=category")
         try:
-            text = _chat_text(action, ticket.number, form)
+            place = dict(me.places).get(ticket.community_id, "")
+            text = _chat_text(action, ticket.number, form, place)
         except DomainError as refusal:
             return message_page(400, say(refusal.key, **refusal.fields))
-    msg = IncomingMessage(platform="console", msg_id=secrets.token_hex(12), sender_id=me.person_id,
-                          sender_name=me.name, text=text)
-    rows = await runtime.dispatcher.handle(msg)
-    answer = next((r for r in rows if r.to_person == me.person_id and r.room_id is None), None)
-    ok = answer is not None and answer.reply_key in OK_KEYS
-    async with runtime.db.transaction() as session:
-        await console_auth.audit(session=session, person_id=me.person_id, action=f"ticket.{action}",
-                                 target=f"ticket:{ticket.id}", detail=text if ok else f"refused: {text}")
+    ok, answer = await chat.run(request, text, OK_KEYS[action], action=f"ticket.{action}",
+                                target=f"ticket:{ticket.id}")
     if not ok:
-        return message_page(400, answer.text if answer is not None else say("console_forbidden"))
-    return web.Response(status=303, headers={"Location": f"/console/tickets/{ticket.id}?ok={action}"})
+        return message_page(400, answer or say("console_forbidden"))
+    return chat.back(f"/console/tickets/{ticket.id}?ok={action}")
 
 
 def add_routes(app: web.Application) -> None:

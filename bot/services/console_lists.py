@@ -1,0 +1,48 @@
+"""What the console's 清单和队伍 page reads (issue 14): the three lists (三单), the teams with their
+members, and which categories need an after-photo before 完成. Changes go through the chat commands
+(/清单, /队伍, /验收照片), see bot.web.console.lists_pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.replies import CATEGORY_NAMES
+from bot.services import attachments, directory, lists, teams
+
+KINDS = {"service": "服务清单", "resource": "资源清单", "need": "需求清单"}
+
+
+@dataclass(frozen=True)
+class ListLine:
+    number: int
+    title: str
+    detail: str
+    provider: str
+
+
+async def three_lists(*, session: AsyncSession, community_id: str) -> dict[str, list[ListLine]]:
+    out: dict[str, list[ListLine]] = {}
+    for kind in KINDS:
+        rows = []
+        for item in await lists.items(session=session, community_id=community_id, kind=kind):
+            provider = await directory.name_of(session=session, person_id=item.provider_id) if item.provider_id else ""
+            rows.append(ListLine(item.number, item.title, item.detail or "", provider or ""))
+        out[kind] = rows
+    return out
+
+
+async def team_lines(*, session: AsyncSession, community_id: str) -> list[tuple[str, str, list[str]]]:
+    """(team, leader, members' names)."""
+    out = []
+    for team in await teams.listing(session=session, community_id=community_id):
+        people = await teams.members(session=session, team=team)
+        leader = next((p.name for p in people if p.id == team.leader_id), "—")
+        out.append((team.name, leader, [p.name for p in people]))
+    return out
+
+
+async def photo_rules(*, session: AsyncSession, community_id: str) -> list[tuple[str, str, bool]]:
+    """(category code, name, an after-photo is required) for every category."""
+    return [(code, name, await attachments.photo_required(session=session, community_id=community_id,
+                                                          category=code)) for code, name in CATEGORY_NAMES.items()]
