@@ -257,21 +257,16 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
                     samples.append((t - t_measure, rss_mb(pid), age, n))
                     cpu.append((t, cpu_seconds(pid), len(latencies)))
 
-        lag_max: list[float] = []
-        lag_hist: list[dict[float, float]] = []  # cumulative bucket counts at the window's start and end
+        lags: list[dict] = []  # /metrics scrapes of the loop lag, from the window's start
 
         async def lag_sampler() -> None:
             while time.monotonic() < t_end:
                 await asyncio.sleep(2.0)
-                if time.monotonic() < t_measure:
-                    continue
-                got = await loop_lag(http, base)
-                if got is None:
-                    return
-                lag_max.append(got[0])
-                lag_hist[1:] = [got[1]]
-                if len(lag_hist) == 1:
-                    lag_hist.insert(0, got[1])
+                if time.monotonic() >= t_measure:
+                    got = await loop_lag(base)
+                    if got is None:
+                        return
+                    lags.append(got)
 
         sampling = asyncio.create_task(sampler())
         lagging = asyncio.create_task(lag_sampler())
@@ -304,7 +299,7 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
         "rss_spread_mb": round(max(rss) - min(rss), 1) if rss else 0.0,
         "rss_slope_mb_per_min": round(_slope([s[0] / 60 for s in samples], rss), 2) if len(rss) > 2 else 0.0,
         "errors": errors, "outcomes": dict(sorted(state.outcomes.items())),
-        **_lag_figures(lag_max, lag_hist),
+        **_lag_figures(lags),
         **({"cpu_s": round(cpu[-1][1] - cpu[0][1], 1), "cpu_share": round((cpu[-1][1] - cpu[0][1]) / (cpu[-1][0] - cpu[0][0]), 2),
             "cpu_ms_per_req": round((cpu[-1][1] - cpu[0][1]) * 1000 / max(1, cpu[-1][2] - cpu[0][2]), 2)}
            if len(cpu) > 1 else {}),
@@ -312,36 +307,49 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
     }
 
 
-async def loop_lag(http, base: str) -> tuple[float, dict[float, float]] | None:
-    """The bot's own event-loop lag (bot/loop_lag.py) from /metrics: the max of the last 10 s
-    and the histogram's cumulative bucket counts; None when the bot does not export them."""
+LAG_NAMES = ("lag", "busy")  # bot/loop_lag.py: the wake-up overshoot, and the part of it spent on our CPU
+
+
+async def loop_lag(base: str) -> dict[str, tuple[float, dict[float, float]]] | None:
+    """The bot's own event-loop lag (bot/loop_lag.py) from /metrics: for ``lag`` and ``busy``, the
+    max of the last 10 s and the histogram's cumulative bucket counts; None when not exported.
+    Its own connection: the clients' pool is busy."""
+    import aiohttp
     from prometheus_client.parser import text_string_to_metric_families
 
-    async with http.get(f"{base}/metrics", headers={"Host": base.split("//", 1)[1]}) as r:
+    async with aiohttp.ClientSession() as http, http.get(f"{base}/metrics") as r:
         if r.status != 200:
+            print(f"    /metrics answered {r.status}", file=sys.stderr)
             return None
         text = await r.text()
-    peak, buckets = None, {}
+    found: dict[str, tuple[float, dict[float, float]]] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
-            if sample.name == "gridbot_event_loop_lag_max_seconds":
-                peak = sample.value
-            elif sample.name == "gridbot_event_loop_lag_seconds_bucket":
-                buckets[float(sample.labels["le"])] = sample.value
-    return None if peak is None else (peak, buckets)
+            for name in LAG_NAMES:
+                if sample.name == f"gridbot_event_loop_{name}_max_seconds":
+                    found[name] = (sample.value, found.get(name, (0.0, {}))[1])
+                elif sample.name == f"gridbot_event_loop_{name}_seconds_bucket":
+                    found.setdefault(name, (0.0, {}))[1][float(sample.labels["le"])] = sample.value
+    return found if len(found) == len(LAG_NAMES) else None
 
 
-def _lag_figures(peaks: list[float], hist: list[dict[float, float]]) -> dict:
-    """Loop lag over the measured window: the largest 10-s max seen, the p99 (as the upper bound of
-    its histogram bucket) and how many 10 ms probe sleeps woke more than 50 ms late."""
-    if not peaks or len(hist) < 2:
+def _lag_figures(samples: list[dict]) -> dict:
+    """Loop lag over the measured window, from the first and last scrape and the maxima between:
+    the largest 10-s max seen, the p99 (as the upper bound of its histogram bucket) and how many
+    10 ms probe sleeps woke more than 50 ms late; for the wall overshoot and the busy part."""
+    if len(samples) < 2:
         return {}
-    start, end = hist
-    delta = {le: end[le] - start.get(le, 0.0) for le in sorted(end)}
-    total = delta.get(float("inf"), 0.0)
-    p99 = next((le for le, n in delta.items() if total and n >= 0.99 * total), float("inf"))
-    return {"loop_lag_max_ms": round(max(peaks) * 1000, 1), "loop_lag_p99_ms_le": round(p99 * 1000, 1),
-            "loop_lag_over_50ms": int(total - delta.get(0.05, 0.0)), "loop_lag_probes": int(total)}
+    figures = {}
+    for name in LAG_NAMES:
+        start, end = samples[0][name][1], samples[-1][name][1]
+        delta = {le: end[le] - start.get(le, 0.0) for le in sorted(end)}
+        total = delta.get(float("inf"), 0.0)
+        p99 = next((le for le, n in delta.items() if total and n >= 0.99 * total), float("inf"))
+        figures.update({f"loop_{name}_max_ms": round(max(s[name][0] for s in samples[1:]) * 1000, 1),
+                        f"loop_{name}_p99_ms_le": round(p99 * 1000, 1),
+                        f"loop_{name}_over_50ms": int(total - delta.get(0.05, 0.0))})
+    figures["loop_probes"] = int(samples[-1]["lag"][1][float("inf")] - samples[0]["lag"][1][float("inf")])
+    return figures
 
 
 def _slope(xs: list[float], ys: list[float]) -> float:
@@ -396,7 +404,8 @@ def _check(r: dict) -> list[str]:
 
 COLUMNS = ("db", "req_per_s", "p50_ms", "p99_ms", "max_ms", "oldest_due_max_s", "due_rows_at_stop",
            "drained_after_s", "rss_first_mb", "rss_last_mb", "rss_spread_mb", "rss_slope_mb_per_min",
-           "loop_lag_max_ms", "loop_lag_p99_ms_le", "loop_lag_over_50ms", "cpu_share", "cpu_ms_per_req")
+           "loop_lag_max_ms", "loop_lag_p99_ms_le", "loop_busy_max_ms", "loop_busy_p99_ms_le", "loop_busy_over_50ms",
+           "cpu_share", "cpu_ms_per_req")
 
 
 def print_table(rows: list[dict]) -> None:
