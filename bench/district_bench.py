@@ -59,19 +59,19 @@ async def fresh(backend: str, pg_url: str, tmpdir: str) -> str:
 
 
 def run_load(url: str, path: str, code: str) -> dict:
+    """One ``gridbot load`` under /usr/bin/time: a child forked from this (large) process would
+    report this process's peak RSS as its own."""
     env = {**bot_env(url, 0), "PYTHONPATH": code}
     load_before = os.getloadavg()[0]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "load", path], cwd=tempfile.mkdtemp(), env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    out = proc.stdout.read().decode() if proc.stdout else ""
-    if status != 0:
-        raise RuntimeError(f"gridbot load failed: {out}")
-    return {"wall_s": round(wall, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
-            "rss_mb": round(usage.ru_maxrss / 1024), "load_avg": f"{load_before:.1f}-{os.getloadavg()[0]:.1f}",
-            "output": out.strip().splitlines()[-1] if out.strip() else ""}
+    times = os.path.join(tempfile.mkdtemp(), "time")
+    proc = subprocess.run(["/usr/bin/time", "-o", times, "-f", "%e %U %S %M", sys.executable, "-m", "bot.cli", "load",
+                           path], cwd=tempfile.mkdtemp(), env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"gridbot load failed: {proc.stdout} {proc.stderr}")
+    wall, user, system, rss_kb = open(times).read().split()[-4:]
+    out = proc.stdout.strip()
+    return {"wall_s": float(wall), "cpu_s": round(float(user) + float(system), 1), "rss_mb": round(int(rss_kb) / 1024),
+            "load_avg": f"{load_before:.1f}-{os.getloadavg()[0]:.1f}", "output": out.splitlines()[-1] if out else ""}
 
 
 async def run_startup(url: str, settle: float, code: str) -> dict:

@@ -101,3 +101,26 @@ async def test_the_district_file_loads_complete_and_correct(bot):
     # And a resident of the loaded district reports in one of its groups.
     replies = await bot.say("dp-r000000", "1号楼2单元水管爆了，水流了一地", room="d000-r0000")
     assert any("#1" in r.text for r in replies), replies
+
+
+async def test_a_grid_named_twice_ends_where_its_last_mention_puts_it(bot):
+    """As when the file was written row by row: the last mention of a grid gives its parent,
+    level and number; a file nesting a grid inside itself loads (its parents are set afterwards)."""
+    from bot.services import loader
+
+    db = bot.runtime.db
+    data = {"communities": [{"id": "dx", "name": "重名社区", "grids": [
+        {"name": "东区", "level": "estate", "children": [{"name": "1号楼", "level": "building", "building_no": 1}]},
+        {"name": "西区", "level": "estate", "children": [{"name": "1号楼", "level": "building", "building_no": 9}]},
+        {"name": "乙", "level": "estate", "children": [{"name": "甲", "level": "building", "children": [
+            {"name": "乙", "level": "unit"}]}]},
+    ]}]}
+    async with db.transaction() as session:
+        counts = await loader.load(session=session, data=data)
+    assert counts["grids"] == 7  # mentions
+    async with db.sessions() as session:
+        grids = {g.name: g for g in await session.scalars(select(Grid).where(Grid.community_id == "dx"))}
+    assert set(grids) == {"东区", "西区", "1号楼", "甲", "乙"}
+    assert grids["1号楼"].parent_id == grids["西区"].id and grids["1号楼"].building_no == "9"
+    assert grids["甲"].parent_id == grids["乙"].id and grids["乙"].parent_id == grids["甲"].id
+    assert grids["乙"].level == "unit"
