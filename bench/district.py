@@ -174,6 +174,9 @@ def _prune(nodes: list[dict]) -> None:
 
 
 # (status, share): a year's tickets are mostly finished; the last weeks' still open or in hand.
+# Older than ACTIVE, every ticket is closed or cancelled: otherwise the scheduler spends its first
+# half hour on a year of overdue reminders and follow-ups no real district would have waiting.
+ACTIVE = timedelta(days=14)
 STATUSES = (("closed", 0.55), ("verified", 0.3), ("done", 0.04), ("claimed", 0.04), ("open", 0.04),
             ("cancelled", 0.03))
 TEXTS = (("repair", "{b}号楼{u}单元楼道灯坏了"), ("repair", "{b}号楼电梯坏了"), ("sanitation", "{b}号楼门口垃圾没人清"),
@@ -189,6 +192,8 @@ def _tickets(rng: random.Random, shape: Shape, communities: list[dict], units: d
         category, template = rng.choice(TEXTS)
         building, unit = rng.randint(1, shape.estates * shape.buildings), rng.randint(1, shape.units)
         created = now - timedelta(days=rng.uniform(0, 365))
+        if status not in ("closed", "cancelled") and now - created > ACTIVE:
+            status = "closed"  # a ticket is not open, or verified and awaiting its follow-up, for months
         finished = created + timedelta(hours=rng.uniform(2, 96))
         claimer = None if status in ("open", "cancelled") else f"dp-m{rng.randrange(max(1, shape.members)):06d}"
         rows.append({
