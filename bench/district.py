@@ -19,7 +19,7 @@ import argparse
 import asyncio
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import func, insert, select, text
@@ -58,14 +58,13 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
-async def build(db: Database, shape: Shape = Shape(), *, seed: int = 16) -> dict[str, int]:
-    """Write the district into ``db`` (schema already upgraded); returns row counts by table."""
+def generate(shape: Shape = Shape(), *, seed: int = 16, first_grid_id: int = 1) -> dict[str, list[dict]]:
+    """The district's rows by table (grid ids from ``first_grid_id``), deterministic for a seed."""
     rng = random.Random(seed)
     now = utcnow()
     communities = [{"id": f"d{c:03d}", "name": f"{STREETS[c % 5]}{c}号社区", "last_ticket_no": 0}
                    for c in range(shape.communities)]
-    async with db.transaction() as session:
-        next_grid = int(await session.scalar(select(func.coalesce(func.max(Grid.id), 0)))) + 1
+    next_grid = first_grid_id
     grids: list[dict] = []
     estates: dict[str, list[int]] = {}
     buildings: dict[str, list[int]] = {}
@@ -113,19 +112,71 @@ async def build(db: Database, shape: Shape = Shape(), *, seed: int = 16) -> dict
         cid = communities[r % len(communities)]["id"]
         person(f"dp-r{r:06d}", cid, "resident", rng.choice(units[cid]))
     tickets = _tickets(rng, shape, communities, units, now)
+    return {"community": communities, "grid": grids, "room": rooms, "person": people, "person_role": roles,
+            "ticket": tickets}
+
+
+async def build(db: Database, shape: Shape = Shape(), *, seed: int = 16) -> dict[str, int]:
+    """Write the district into ``db`` (schema already upgraded); returns row counts by table."""
     async with db.transaction() as session:
-        for table, rows in ((Community, communities), (Grid, grids), (Room, rooms), (Person, people),
-                            (PersonRole, roles), (Ticket, tickets)):
-            for start in range(0, len(rows), CHUNK):
-                await session.execute(insert(table), rows[start:start + CHUNK])
+        first_grid = int(await session.scalar(select(func.coalesce(func.max(Grid.id), 0)))) + 1
+    rows = generate(shape, seed=seed, first_grid_id=first_grid)
+    async with db.transaction() as session:
+        for table, name in ((Community, "community"), (Grid, "grid"), (Room, "room"), (Person, "person"),
+                            (PersonRole, "person_role"), (Ticket, "ticket")):
+            for start in range(0, len(rows[name]), CHUNK):
+                await session.execute(insert(table), rows[name][start:start + CHUNK])
         if session.bind.dialect.name == "postgresql":  # explicit grid ids: move the sequence past them
             await session.execute(text("SELECT setval(pg_get_serial_sequence('grid', 'id'), (SELECT max(id) FROM grid))"))
     db.cache.clear()  # rooms and roles changed behind the directory cache
-    return {"communities": len(communities), "grids": len(grids), "rooms": len(rooms), "people": len(people),
-            "person_roles": len(roles), "tickets": len(tickets)}
+    return {"communities": len(rows["community"]), "grids": len(rows["grid"]), "rooms": len(rows["room"]),
+            "people": len(rows["person"]), "person_roles": len(rows["person_role"]), "tickets": len(rows["ticket"])}
+
+
+def document(shape: Shape = Shape(), *, seed: int = 16) -> dict:
+    """The same district (without tickets) as a ``gridbot load`` file (bot/services/loader.py)."""
+    rows = generate(shape, seed=seed)
+    names = {g["id"]: g["name"] for g in rows["grid"]}
+    tree: dict[int | None, list[dict]] = {}
+    by_community: dict[str, dict] = {}
+    for c in rows["community"]:
+        by_community[c["id"]] = {"id": c["id"], "name": c["name"], "street": f"ds{int(c['id'][1:]) % 8}",
+                                 "grids": [], "rooms": [], "people": []}
+    for g in rows["grid"]:
+        node = {"name": g["name"], "level": g["level"]}
+        if g["building_no"] is not None:
+            node["building_no"] = g["building_no"]
+        tree[g["id"]] = node.setdefault("children", [])
+        (by_community[g["community_id"]]["grids"] if g["parent_id"] is None else tree[g["parent_id"]]).append(node)
+    for r in rows["room"]:
+        room = {"id": r["id"], "name": r["name"], "kind": r["kind"]}
+        if r["grid_id"] is not None:
+            room["grid"] = names[r["grid_id"]]
+        by_community[r["community_id"]]["rooms"].append(room)
+    for p, role in zip(rows["person"], rows["person_role"]):
+        entry = {"id": p["id"], "name": p["name"], "roles": [role["role"]]}
+        if role["grid_id"] is not None:
+            entry["grid"] = names[role["grid_id"]]
+        by_community[role["community_id"]]["people"].append(entry)
+    for c in by_community.values():  # leaves without children
+        _prune(c["grids"])
+    streets = [{"id": f"ds{k}", "name": f"{STREETS[k % 5]}{k}街道", "district": "dd"}
+               for k in range(min(8, len(rows["community"])))]
+    return {"districts": [{"id": "dd", "name": "生成区"}], "streets": streets, "communities": list(by_community.values())}
+
+
+def _prune(nodes: list[dict]) -> None:
+    for node in nodes:
+        if node["children"]:
+            _prune(node["children"])
+        else:
+            del node["children"]
 
 
 # (status, share): a year's tickets are mostly finished; the last weeks' still open or in hand.
+# Older than ACTIVE, every ticket is closed or cancelled: otherwise the scheduler spends its first
+# half hour on a year of overdue reminders and follow-ups no real district would have waiting.
+ACTIVE = timedelta(days=14)
 STATUSES = (("closed", 0.55), ("verified", 0.3), ("done", 0.04), ("claimed", 0.04), ("open", 0.04),
             ("cancelled", 0.03))
 TEXTS = (("repair", "{b}号楼{u}单元楼道灯坏了"), ("repair", "{b}号楼电梯坏了"), ("sanitation", "{b}号楼门口垃圾没人清"),
@@ -141,6 +192,8 @@ def _tickets(rng: random.Random, shape: Shape, communities: list[dict], units: d
         category, template = rng.choice(TEXTS)
         building, unit = rng.randint(1, shape.estates * shape.buildings), rng.randint(1, shape.units)
         created = now - timedelta(days=rng.uniform(0, 365))
+        if status not in ("closed", "cancelled") and now - created > ACTIVE:
+            status = "closed"  # a ticket is not open, or verified and awaiting its follow-up, for months
         finished = created + timedelta(hours=rng.uniform(2, 96))
         claimer = None if status in ("open", "cancelled") else f"dp-m{rng.randrange(max(1, shape.members)):06d}"
         rows.append({
@@ -158,23 +211,39 @@ def _tickets(rng: random.Random, shape: Shape, communities: list[dict], units: d
     return rows
 
 
-async def _main(url: str, scale: float) -> None:
+async def _main(url: str, shape: Shape) -> None:
     db = Database(url)
     try:
         await upgrade(db.engine)
         start = time.perf_counter()
-        counts = await build(db, Shape().scaled(scale))
+        counts = await build(db, shape)
         print({**counts, "seconds": round(time.perf_counter() - start, 1)})
     finally:
         await db.dispose()
 
 
+def write_file(path: str, shape: Shape, *, seed: int = 16) -> None:
+    import yaml
+
+    with open(path, "w", encoding="utf-8") as f:
+        yaml.dump(document(shape, seed=seed), f, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                  allow_unicode=True, sort_keys=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", required=True, help="DATABASE_URL of an empty (or demo-only) database")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--url", help="DATABASE_URL of an empty (or demo-only) database")
+    target.add_argument("--file", help="write a `gridbot load` file (YAML, no tickets) instead")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the district (default 1)")
+    parser.add_argument("--buildings", type=int, default=Shape.buildings, help="buildings per estate")
+    parser.add_argument("--units", type=int, default=Shape.units, help="units per building")
     args = parser.parse_args()
-    asyncio.run(_main(args.url, args.scale))
+    shape = replace(Shape().scaled(args.scale), buildings=args.buildings, units=args.units)
+    if args.file:
+        write_file(args.file, shape)
+    else:
+        asyncio.run(_main(args.url, shape))
 
 
 if __name__ == "__main__":

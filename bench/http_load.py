@@ -38,7 +38,7 @@ from bench.mix import COMMUNITY, EXTRA_MEMBERS, State, script
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PG_ADMIN_DSN = os.environ.get("GRIDBOT_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
-PG_DB = "gridbot_bench_http"
+PG_DB = os.environ.get("GRIDBOT_BENCH_HTTP_DB", "gridbot_bench_http")  # dropped and created per run
 TARGETS = {"sqlite": {"p99_ms": 100.0}, "postgres": {"p99_ms": 150.0},
            "oldest_due_s": 5.0, "rss_spread_mb": 10.0}
 
@@ -91,6 +91,19 @@ async def load_community(url: str) -> None:
         await db.dispose()
 
 
+async def add_district(url: str, scale: float) -> None:
+    """The generated district (bench/district.py: 119 communities, 62,000 people, a year of
+    tickets at scale 1) beside the demo community the clients talk to."""
+    from bench.district import Shape, build
+    from bot.db.engine import Database
+
+    db = Database(url)
+    try:
+        await build(db, Shape().scaled(scale))
+    finally:
+        await db.dispose()
+
+
 def bot_env(url: str, port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GRIDBOT_", "DATABASE_", "HTTP_", "API_"))}
     env.update(PYTHONPATH=REPO, DATABASE_URL=url, TRANSPORT="sim", HTTP_HOST="127.0.0.1", HTTP_PORT=str(port),
@@ -127,6 +140,13 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (the machine is shared: wall rates are noisy)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --------------------------------------------------------------------------- the outbox, from outside
@@ -226,6 +246,7 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
                 state.update(kind, sender, number, [m["text"] for m in payload.get("replies", [])])
 
         samples: list[tuple[float, float, float, int]] = []  # (t since measuring, rss MB, oldest due s, due rows)
+        cpu: list[tuple[float, float, int]] = []  # (t, the bot's CPU seconds, requests measured so far)
 
         async def sampler() -> None:
             while time.monotonic() < t_end:
@@ -234,11 +255,25 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
                 age, n = await probe.oldest_due()
                 if t >= t_measure:
                     samples.append((t - t_measure, rss_mb(pid), age, n))
+                    cpu.append((t, cpu_seconds(pid), len(latencies)))
+
+        lags: list[dict] = []  # /metrics scrapes of the loop lag, from the window's start
+
+        async def lag_sampler() -> None:
+            while time.monotonic() < t_end:
+                await asyncio.sleep(2.0)
+                if time.monotonic() >= t_measure:
+                    got = await loop_lag(base)
+                    if got is None:
+                        return
+                    lags.append(got)
 
         sampling = asyncio.create_task(sampler())
+        lagging = asyncio.create_task(lag_sampler())
         await asyncio.gather(*(client() for _ in range(clients)))
         stopped = time.monotonic()
         await sampling
+        await lagging
         age_at_stop, due_at_stop = await probe.oldest_due()
         drained_after = None
         while time.monotonic() - stopped < 120:
@@ -264,8 +299,57 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
         "rss_spread_mb": round(max(rss) - min(rss), 1) if rss else 0.0,
         "rss_slope_mb_per_min": round(_slope([s[0] / 60 for s in samples], rss), 2) if len(rss) > 2 else 0.0,
         "errors": errors, "outcomes": dict(sorted(state.outcomes.items())),
+        **_lag_figures(lags),
+        **({"cpu_s": round(cpu[-1][1] - cpu[0][1], 1), "cpu_share": round((cpu[-1][1] - cpu[0][1]) / (cpu[-1][0] - cpu[0][0]), 2),
+            "cpu_ms_per_req": round((cpu[-1][1] - cpu[0][1]) * 1000 / max(1, cpu[-1][2] - cpu[0][2]), 2)}
+           if len(cpu) > 1 else {}),
         "p99_ms_by_kind": {k: round(_pct(sorted(v), 0.99) * 1000, 1) for k, v in sorted(by_kind.items())},
     }
+
+
+LAG_NAMES = ("lag", "busy")  # bot/loop_lag.py: the wake-up overshoot, and the part of it spent on our CPU
+
+
+async def loop_lag(base: str) -> dict[str, tuple[float, dict[float, float]]] | None:
+    """The bot's own event-loop lag (bot/loop_lag.py) from /metrics: for ``lag`` and ``busy``, the
+    max of the last 10 s and the histogram's cumulative bucket counts; None when not exported.
+    Its own connection: the clients' pool is busy."""
+    import aiohttp
+    from prometheus_client.parser import text_string_to_metric_families
+
+    async with aiohttp.ClientSession() as http, http.get(f"{base}/metrics") as r:
+        if r.status != 200:
+            print(f"    /metrics answered {r.status}", file=sys.stderr)
+            return None
+        text = await r.text()
+    found: dict[str, tuple[float, dict[float, float]]] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            for name in LAG_NAMES:
+                if sample.name == f"gridbot_event_loop_{name}_max_seconds":
+                    found[name] = (sample.value, found.get(name, (0.0, {}))[1])
+                elif sample.name == f"gridbot_event_loop_{name}_seconds_bucket":
+                    found.setdefault(name, (0.0, {}))[1][float(sample.labels["le"])] = sample.value
+    return found if len(found) == len(LAG_NAMES) else None
+
+
+def _lag_figures(samples: list[dict]) -> dict:
+    """Loop lag over the measured window, from the first and last scrape and the maxima between:
+    the largest 10-s max seen, the p99 (as the upper bound of its histogram bucket) and how many
+    10 ms probe sleeps woke more than 50 ms late; for the wall overshoot and the busy part."""
+    if len(samples) < 2:
+        return {}
+    figures = {}
+    for name in LAG_NAMES:
+        start, end = samples[0][name][1], samples[-1][name][1]
+        delta = {le: end[le] - start.get(le, 0.0) for le in sorted(end)}
+        total = delta.get(float("inf"), 0.0)
+        p99 = next((le for le, n in delta.items() if total and n >= 0.99 * total), float("inf"))
+        figures.update({f"loop_{name}_max_ms": round(max(s[name][0] for s in samples[1:]) * 1000, 1),
+                        f"loop_{name}_p99_ms_le": round(p99 * 1000, 1),
+                        f"loop_{name}_over_50ms": int(total - delta.get(0.05, 0.0))})
+    figures["loop_probes"] = int(samples[-1]["lag"][1][float("inf")] - samples[0]["lag"][1][float("inf")])
+    return figures
 
 
 def _slope(xs: list[float], ys: list[float]) -> float:
@@ -281,6 +365,8 @@ async def run_one(backend: str, args) -> dict:
     tmpdir = tempfile.mkdtemp(prefix="gridbot-http-db-")
     url = await fresh_database(backend, tmpdir)
     await load_community(url)
+    if args.district:
+        await add_district(url, args.district)
     port = _free_port()
     log_path = os.path.join(tempfile.gettempdir(), f"gridbot-http-load-{backend}.log")
     open(log_path, "w").close()
@@ -317,7 +403,9 @@ def _check(r: dict) -> list[str]:
 
 
 COLUMNS = ("db", "req_per_s", "p50_ms", "p99_ms", "max_ms", "oldest_due_max_s", "due_rows_at_stop",
-           "drained_after_s", "rss_first_mb", "rss_last_mb", "rss_spread_mb", "rss_slope_mb_per_min")
+           "drained_after_s", "rss_first_mb", "rss_last_mb", "rss_spread_mb", "rss_slope_mb_per_min",
+           "loop_lag_max_ms", "loop_lag_p99_ms_le", "loop_busy_max_ms", "loop_busy_p99_ms_le", "loop_busy_over_50ms",
+           "cpu_share", "cpu_ms_per_req")
 
 
 def print_table(rows: list[dict]) -> None:
@@ -348,6 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--runs", type=int, default=1, help="runs per database; medians printed when > 1")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--district", type=float, default=0.0,
+                        help="also load the generated district at this scale (1 = 119 communities)")
     parser.add_argument("--load-only", metavar="URL", help="only post to a bot already running there (profiling)")
     args = parser.parse_args(argv)
     if args.load_only:

@@ -18,6 +18,7 @@ Names (all prefixed ``gridbot_``):
     tickets{community,status}              gauge
     outbox_rows{status}                    gauge: pending, sending, retrying, failed
     outbox_oldest_due_age_seconds          gauge
+    event_loop_lag_seconds, event_loop_lag_max_seconds   bot/loop_lag.py
 """
 from __future__ import annotations
 

@@ -19,22 +19,20 @@ The format (see examples/community.yaml for a full one):
 
 Streets, districts and departments above the communities: see bot/services/streets.py.
 
-Loading is idempotent: rows are matched by id (grids by name) and updated.
+Loading is idempotent: rows are matched by id (grids by name) and updated. The whole file is
+checked first, then written in bulk (bot/services/loader_bulk.py).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.directory_cache import cache_of, mark_changed
 from bot.db.hooks import after_commit
-from bot.db.models import Community, Grid, Room
-from bot.db.models_streets import Street
 from bot.replies import say
-from bot.services import directory, streets, units
+from bot.services import directory, loader_bulk, loader_yaml, streets, units
 
 GRID_LEVELS = ("estate", "building", "unit")
 ROOM_KINDS = ("grid", "members")
@@ -50,7 +48,7 @@ class LoadError(ValueError):
 
 def read_file(path: str | Path) -> dict:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = loader_yaml.safe_load(Path(path).read_text(encoding="utf-8"))  # a district's file in seconds
     except (OSError, yaml.YAMLError) as exc:
         raise LoadError("load_unreadable", path=path, error=getattr(exc, "strerror", None) or exc) from exc
     if not isinstance(data, dict) or not isinstance(data.get("communities"), list):
@@ -66,84 +64,80 @@ async def load(*, session: AsyncSession, data: dict) -> dict[str, int]:
     mark_changed(session)
     counts = {"communities": 0, "grids": 0, "rooms": 0, "people": 0}
     counts.update(await streets.load_streets(session=session, data=data, fail=_fail))
+    plan = loader_bulk.Plan()
     for c in data["communities"]:
-        _require(c, ("id", "name"), "community")
-        street_id = str(c["street"]) if c.get("street") is not None else None
-        if street_id is not None and await session.get(Street, street_id) is None:
-            raise LoadError("load_unknown_street", community=c["id"], street=street_id)
-        community = await session.get(Community, str(c["id"]))
-        if community is None:
-            community = Community(id=str(c["id"]), name=c["name"], street_id=street_id)
-            session.add(community)
-        else:
-            community.name = c["name"]
-            if "street" in c:
-                community.street_id = street_id
-        await session.flush()
-        counts["communities"] += 1
-        grids: dict[str, Grid] = {}
-        for g in c.get("grids") or []:
-            await _load_grid(session, community.id, g, None, grids, counts)
-        for r in c.get("rooms") or []:
-            _require(r, ("id", "name", "kind"), "room")
-            if r["kind"] not in ROOM_KINDS:
-                raise LoadError("load_bad_room_kind", room=r["id"], valid="、".join(ROOM_KINDS))
-            grid = _grid_ref(grids, r.get("grid"), f"{say('load_what_room')}「{r['id']}」")
-            room = await session.get(Room, str(r["id"]))
-            values = dict(community_id=community.id, name=r["name"], kind=r["kind"],
-                          grid_id=grid.id if grid else None)
-            if room is None:
-                session.add(Room(id=str(r["id"]), **values))
-            else:
-                for key, value in values.items():
-                    setattr(room, key, value)
-            counts["rooms"] += 1
-        for p in c.get("people") or []:
-            _require(p, ("id", "name", "roles"), "person")
-            await directory.ensure_person(session=session, person_id=str(p["id"]), name=p["name"])
-            grid = _grid_ref(grids, p.get("grid"), f"{say('load_what_person')}「{p['id']}」")
-            for role in p["roles"]:
-                if role not in directory.ROLES:
-                    raise LoadError("load_bad_role", person=p["id"], role=role, valid="、".join(directory.ROLES))
-                await directory.add_role(session=session, person_id=str(p["id"]), community_id=community.id,
-                                         role=role, grid_id=grid.id if grid else None, skills=p.get("skills"))
-            counts["people"] += 1
-        await session.flush()
+        _plan_community(plan, c, counts)
+    street = await loader_bulk.unknown_street(session, plan)
+    if street is not None:
+        community = next(c["id"] for c in data["communities"] if str(c.get("street")) == street)
+        raise LoadError("load_unknown_street", community=community, street=street)
+    await loader_bulk.write(session, plan)
     await streets.expand_roles(session=session)
     counts["units"] = await units.load_units(session=session, data=data, fail=_fail)
     return counts
+
+
+def _plan_community(plan: loader_bulk.Plan, c, counts: dict[str, int]) -> None:
+    """Check one community of the file and add its rows to the plan (nothing is written yet)."""
+    _require(c, ("id", "name"), "community")
+    cid = str(c["id"])
+    entry = plan.communities.setdefault(cid, {})
+    entry["name"] = c["name"]
+    if "street" in c:
+        entry["street_id"] = str(c["street"]) if c["street"] is not None else None
+        if c["street"] is not None:
+            plan.streets.add(str(c["street"]))
+    counts["communities"] += 1
+    grids: set[str] = set()  # the grids this entry names: what its rooms and people may refer to
+    for g in c.get("grids") or []:
+        _plan_grid(plan, cid, g, None, grids, counts)
+    for r in c.get("rooms") or []:
+        _require(r, ("id", "name", "kind"), "room")
+        if r["kind"] not in ROOM_KINDS:
+            raise LoadError("load_bad_room_kind", room=r["id"], valid="、".join(ROOM_KINDS))
+        grid = _grid_ref(grids, r.get("grid"), f"{say('load_what_room')}「{r['id']}」")
+        plan.rooms[str(r["id"])] = {"community_id": cid, "name": r["name"], "kind": r["kind"], "grid": grid}
+        counts["rooms"] += 1
+    for p in c.get("people") or []:
+        _require(p, ("id", "name", "roles"), "person")
+        pid = str(p["id"])
+        plan.people[pid] = str(p["name"] or pid)[:64]
+        grid = _grid_ref(grids, p.get("grid"), f"{say('load_what_person')}「{p['id']}」")
+        for role in p["roles"]:
+            if role not in directory.ROLES:
+                raise LoadError("load_bad_role", person=p["id"], role=role, valid="、".join(directory.ROLES))
+            row = plan.roles.setdefault((pid, cid, role), {"grid": None, "skills": None})
+            if grid is not None:
+                row["grid"] = grid
+            if p.get("skills") is not None:
+                row["skills"] = p["skills"]
+        counts["people"] += 1
 
 
 def _fail(key: str, **fields: object) -> None:
     raise LoadError(key, **fields)
 
 
-async def _load_grid(session, community_id, g, parent, grids, counts) -> None:
+def _plan_grid(plan: loader_bulk.Plan, community_id: str, g, parent: str | None, grids: set[str],
+               counts: dict[str, int]) -> None:
     _require(g, ("name", "level"), "grid")
     if g["level"] not in GRID_LEVELS:
         raise LoadError("load_bad_level", grid=g["name"], valid="、".join(GRID_LEVELS))
-    grid = await session.scalar(select(Grid).where(Grid.community_id == community_id, Grid.name == g["name"]))
+    name = str(g["name"])
     building_no = str(g["building_no"]) if g.get("building_no") is not None else None
-    if grid is None:
-        grid = Grid(community_id=community_id, name=g["name"], level=g["level"],
-                    parent_id=parent.id if parent else None, building_no=building_no)
-        session.add(grid)
-        await session.flush()
-    else:
-        grid.level, grid.building_no = g["level"], building_no
-        grid.parent_id = parent.id if parent else None
-    grids[g["name"]] = grid
+    plan.grids[(community_id, name)] = {"level": g["level"], "building_no": building_no, "parent": parent}
+    grids.add(name)
     counts["grids"] += 1
     for child in g.get("children") or []:
-        await _load_grid(session, community_id, child, grid, grids, counts)
+        _plan_grid(plan, community_id, child, name, grids, counts)
 
 
-def _grid_ref(grids: dict[str, Grid], name, where: str) -> Grid | None:
+def _grid_ref(grids: set[str], name, where: str) -> str | None:
     if name is None:
         return None
-    if name not in grids:
+    if str(name) not in grids:
         raise LoadError("load_unknown_grid", where=where, grid=name)
-    return grids[name]
+    return str(name)
 
 
 def _require(item, keys, what) -> None:

@@ -38,6 +38,17 @@ class _Only:
         return self.collector.collect()
 
 
+async def _loop_lag(app: web.Application):
+    """The event-loop lag probe (bot/loop_lag.py) runs while the web server does."""
+    from bot.loop_lag import LoopLagProbe
+
+    probe = LoopLagProbe()
+    probe.start()
+    yield
+    await probe.stop()
+
+
 def add_routes(app: web.Application) -> None:
     app[COLLECTOR] = metrics.DatabaseCollector()
     app.router.add_get("/metrics", get_metrics)
+    app.cleanup_ctx.append(_loop_lag)
