@@ -372,7 +372,10 @@ class WechatyTransport(Transport):
             raise
         except Exception as exc:  # noqa: BLE001 - puppet/network failures
             self.last_error = f"send: {exc!r}"
-            raise SendError(f"wechaty send failed: {exc!r}", retryable=True) from exc
+            # "发送消息过于频繁": the platform limits this account (shared/notes/wechaty.md)
+            limited = any(word in str(exc) for word in ("频繁", "too frequent", "rate limit"))
+            raise SendError(f"wechaty send failed: {exc!r}", retryable=True,
+                            account_state="limited" if limited else None) from exc
         self.sent += 1
         self._delivered.add(idempotency_key)
 

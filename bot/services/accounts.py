@@ -1,0 +1,280 @@
+"""Accounts (issue 16): which account sends each outbox row, and what happens when one fails.
+
+Binding (``bind``, called by ``outbox.enqueue``): a row for a room goes to an account
+present in that room and online; among those, in this order
+1. the account that already has active rows in the conversation (its order is kept);
+2. for a batch to three rooms or more (a broadcast), the account with the fewest rows of
+   this batch so far: rooms with the fewest choices are placed first, so 470 rooms over
+   10 accounts come out about 47 each;
+3. the account the message being answered came in through (``CURRENT``);
+4. the room's preferred account, then the lowest id.
+A private message goes to the account that heard the person (``CURRENT``), else one
+present in a room of the person's community. With no account online in a room the row
+still goes to a present account (preferably its preferred one) and waits there.
+Rows nothing is known about go to the 'default' account, which a process started
+without ``ACCOUNTS`` drives (a single-account deployment behaves as before).
+
+Failure (``set_state``): an account that logs out, is limited or banned has its pending
+rows moved, per room, to another online account present in the same room (``reroute``,
+also run every few seconds by each process for rows that were in flight); rows with no
+such account wait, in order, for it to come back. The staff of the communities it serves
+are told through another account; with none online, the log says so (the operator's
+console) and ``/healthz`` shows the state.
+"""
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from contextvars import ContextVar
+from datetime import datetime
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import utcnow
+from bot.db.models import OutboxMessage, PersonRole, Room
+from bot.db.models_accounts import DEFAULT_ACCOUNT, ONLINE, STATES, Account, RoomAccount
+from bot.db.upsert import insert_ignore
+from bot.messages import Outgoing
+
+log = logging.getLogger(__name__)
+
+# The account the message being handled came in through (set by the runtime per inbound message).
+CURRENT: ContextVar[str | None] = ContextVar("gridbot_account", default=None)
+ACTIVE = ("pending", "sending")
+STAFF_ROLES = ("secretary", "grid_worker")
+SPREAD_FROM = 3  # a batch to this many rooms or more is spread across the accounts present
+
+
+# -- records -----------------------------------------------------------------------
+async def register(*, session: AsyncSession, account_id: str, platform: str, name: str | None = None,
+                   credentials: str | None = None, driven_by: str | None = None) -> Account:
+    """Create the account if new; record who drives it now (its state is kept)."""
+    account = await session.get(Account, account_id)
+    if account is None:
+        account = Account(id=account_id, platform=platform, name=name or account_id, credentials=credentials)
+        session.add(account)
+    else:
+        account.platform, account.credentials = platform, credentials or account.credentials
+        if name:
+            account.name = name
+    account.driven_by = driven_by
+    await session.flush()
+    return account
+
+
+async def place(*, session: AsyncSession, room_id: str, account_id: str, preferred: bool = False,
+                source: str = "loaded") -> None:
+    """Record ``account_id`` as present in ``room_id`` (the preferred one there if ``preferred``)."""
+    if await session.get(Account, account_id) is None:
+        session.add(Account(id=account_id, platform="any", name=account_id))
+        await session.flush()
+    row = await session.get(RoomAccount, (room_id, account_id))
+    if row is None:
+        session.add(RoomAccount(room_id=room_id, account_id=account_id, preferred=preferred, source=source))
+    else:
+        row.preferred = preferred or row.preferred
+    await session.flush()
+
+
+async def seen(*, session: AsyncSession, room_id: str, account_id: str) -> bool:
+    """An account heard a message in a room: it is present there (learned from the platform)."""
+    return await insert_ignore(session, RoomAccount.__table__, {
+        "room_id": room_id, "account_id": account_id, "preferred": False, "source": "platform", "since": utcnow()})
+
+
+async def leave(*, session: AsyncSession, room_id: str, account_id: str) -> None:
+    row = await session.get(RoomAccount, (room_id, account_id))
+    if row is not None:
+        await session.delete(row)
+
+
+async def listing(*, session: AsyncSession) -> list[Account]:
+    return list(await session.scalars(select(Account).order_by(Account.id)))
+
+
+# -- binding -----------------------------------------------------------------------
+async def bind(*, session: AsyncSession, rows: list[dict], exclude: str | None = None) -> None:
+    """Fill ``account_id`` of outbox rows about to be inserted (see the module doc)."""
+    if not rows:
+        return
+    current = CURRENT.get()
+    room_ids = {r["room_id"] for r in rows if r["room_id"]}
+    present: dict[str, list[tuple[str, bool, str]]] = {}
+    if room_ids:
+        result = await session.execute(
+            select(RoomAccount.room_id, RoomAccount.account_id, RoomAccount.preferred, Account.state)
+            .join(Account, Account.id == RoomAccount.account_id).where(RoomAccount.room_id.in_(room_ids)))
+        for room_id, account_id, preferred, state in result.all():
+            present.setdefault(room_id, []).append((account_id, preferred, state))
+    private = [r for r in rows if not r["room_id"]]
+    if not present and (not private or current is not None) and exclude is None:
+        for r in rows:  # nothing known about accounts here: one account, as before accounts existed
+            r["account_id"] = current or DEFAULT_ACCOUNT
+        return
+    sticky = await _sticky(session, {r["conversation"] for r in rows})
+    fallback: list[str] | None = None
+
+    async def any_online() -> list[str]:
+        nonlocal fallback
+        if fallback is None:
+            fallback = list(await session.scalars(
+                select(Account.id).where(Account.state == ONLINE, Account.driven_by.is_not(None))
+                .order_by(Account.id)))
+            if exclude:
+                fallback = [a for a in fallback if a != exclude]
+        return fallback
+
+    spread = len(room_ids) >= SPREAD_FROM
+    load: Counter[str] = Counter()
+    room_rows = [r for r in rows if r["room_id"]]
+    if spread:  # the most constrained rooms first
+        room_rows.sort(key=lambda r: len(_usable(present.get(r["room_id"], []), exclude)))
+    for r in room_rows:
+        here = present.get(r["room_id"], [])
+        usable = _usable(here, exclude)
+        stuck = sticky.get(r["conversation"])
+        if stuck is not None and (stuck in usable or (not usable and any(a == stuck for a, _, _ in here))):
+            choice = stuck
+        elif usable:
+            preferred = {a for a, p, _ in here if p}
+            choice = min(usable, key=lambda a: (load[a] if spread else 0, a != current, a not in preferred, a))
+        elif here:  # nobody online in the room: wait on its preferred (or first) account
+            choice = min(here, key=lambda h: (not h[1], h[0]))[0]
+        else:
+            online = await any_online()
+            choice = current if current and current != exclude else (online[0] if online else DEFAULT_ACCOUNT)
+        r["account_id"] = choice
+        load[choice] += 1
+    if private:
+        communities = await _person_accounts(session, {r["to_person"] for r in private if r["to_person"]}, exclude)
+        for r in private:
+            stuck = sticky.get(r["conversation"])
+            mine = communities.get(r["to_person"], [])
+            if stuck is not None and stuck != exclude:
+                choice = stuck
+            elif current is not None and current != exclude:
+                choice = current
+            elif mine:
+                choice = mine[0]
+            else:
+                online = await any_online()
+                choice = online[0] if online else DEFAULT_ACCOUNT
+            r["account_id"] = choice
+
+
+def _usable(here: list[tuple[str, bool, str]], exclude: str | None) -> list[str]:
+    return [a for a, _, state in here if state == ONLINE and a != exclude]
+
+
+async def _sticky(session: AsyncSession, conversations: set[str]) -> dict[str, str]:
+    """conversation → the account of its latest active row."""
+    result = await session.execute(
+        select(OutboxMessage.conversation, OutboxMessage.account_id)
+        .where(OutboxMessage.conversation.in_(conversations), OutboxMessage.status.in_(ACTIVE))
+        .order_by(OutboxMessage.id))
+    return dict(result.all())
+
+
+async def _person_accounts(session: AsyncSession, people: set[str], exclude: str | None) -> dict[str, list[str]]:
+    """person → online accounts present in rooms of the communities they hold a role in."""
+    if not people:
+        return {}
+    result = await session.execute(
+        select(PersonRole.person_id, RoomAccount.account_id).distinct()
+        .join(Room, Room.community_id == PersonRole.community_id)
+        .join(RoomAccount, RoomAccount.room_id == Room.id)
+        .join(Account, and_(Account.id == RoomAccount.account_id, Account.state == ONLINE))
+        .where(PersonRole.person_id.in_(people)).order_by(RoomAccount.account_id))
+    found: dict[str, list[str]] = {}
+    for person, account in result.all():
+        if account != exclude:
+            found.setdefault(person, []).append(account)
+    return found
+
+
+# -- failure ---------------------------------------------------------------------------
+async def set_state(*, session: AsyncSession, account_id: str, state: str, reason: str | None = None,
+                    now: datetime | None = None) -> bool:
+    """Record a new state; on a change, move or hold its rows and tell the staff. True if it changed."""
+    if state not in STATES:
+        raise ValueError(f"unknown account state {state!r}")
+    now = now or utcnow()
+    result = await session.execute(
+        update(Account).where(Account.id == account_id, Account.state != state)
+        .values(state=state, state_reason=(reason or "")[:200] or None, state_since=now)
+        .returning(Account.id))
+    if result.first() is None:
+        return False
+    log.warning("account %s is now %s%s", account_id, state, f" ({reason})" if reason else "")
+    if state != ONLINE:
+        moved = await reroute(session=session, account_id=account_id)
+        await _alert(session, account_id, "account_down_" + state, moved=moved)
+    else:
+        await _alert(session, account_id, "account_back")
+    return True
+
+
+async def reroute(*, session: AsyncSession, account_id: str) -> int:
+    """Move the pending rows of a failed account, per room, to another online account present
+    there (a waiting retry goes at once). Rows being sent stay; rows with no alternative wait."""
+    convs = list((await session.execute(
+        select(OutboxMessage.room_id).distinct()
+        .where(OutboxMessage.account_id == account_id, OutboxMessage.status == "pending",
+               OutboxMessage.room_id.is_not(None)))).scalars())
+    if not convs:
+        return 0
+    result = await session.execute(
+        select(RoomAccount.room_id, RoomAccount.account_id, RoomAccount.preferred)
+        .join(Account, Account.id == RoomAccount.account_id)
+        .where(RoomAccount.room_id.in_(convs), Account.state == ONLINE, RoomAccount.account_id != account_id)
+        .order_by(RoomAccount.account_id))
+    options: dict[str, list[tuple[str, bool]]] = {}
+    for room_id, other, preferred in result.all():
+        options.setdefault(room_id, []).append((other, preferred))
+    load: Counter[str] = Counter()
+    moved = 0
+    for room_id in sorted(options, key=lambda r: len(options[r])):
+        target = min(options[room_id], key=lambda o: (load[o[0]], not o[1], o[0]))[0]
+        done = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.account_id == account_id, OutboxMessage.status == "pending",
+                   OutboxMessage.conversation == room_id)
+            .values(account_id=target, next_attempt_at=None).execution_options(synchronize_session=False))
+        load[target] += done.rowcount or 0
+        moved += done.rowcount or 0
+    if moved:
+        log.warning("account %s: %d waiting message(s) moved to %s", account_id, moved, dict(load))
+    return moved
+
+
+async def reroute_failed(*, session: AsyncSession) -> int:
+    """``reroute`` every account that is not online (each process runs this every few seconds)."""
+    down = list(await session.scalars(select(Account.id).where(Account.state != ONLINE)))
+    return sum([await reroute(session=session, account_id=a) for a in down])
+
+
+async def _alert(session: AsyncSession, account_id: str, key: str, *, moved: int = 0) -> int:
+    from bot.replies import say
+    from bot.services import outbox
+
+    account = await session.get(Account, account_id)
+    staff = list(await session.scalars(
+        select(PersonRole.person_id).distinct()
+        .join(Room, Room.community_id == PersonRole.community_id)
+        .join(RoomAccount, RoomAccount.room_id == Room.id)
+        .where(RoomAccount.account_id == account_id, PersonRole.role.in_(STAFF_ROLES))
+        .order_by(PersonRole.person_id)))
+    waiting = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.account_id == account_id, OutboxMessage.status == "pending")
+        .limit(1))
+    text = say(key, name=account.name if account else account_id, moved=moved,
+               waiting=say("account_waiting") if waiting is not None else "")
+    others = [a for a in await session.scalars(
+        select(Account.id).where(Account.state == ONLINE, Account.driven_by.is_not(None))) if a != account_id]
+    if not staff or not others:
+        log.error("account alert (no other account online to send it, or no staff): %s", text)
+        return 0
+    rows = await outbox.enqueue(session=session, messages=[Outgoing(text=text, to=p) for p in staff],
+                                cause=f"account:{account_id}:{key}", exclude_account=account_id)
+    return len(rows)
