@@ -108,9 +108,9 @@ async def bind(*, session: AsyncSession, rows: list[dict], exclude: str | None =
         for room_id, account_id, preferred, state in result.all():
             present.setdefault(room_id, []).append((account_id, preferred, state))
     private = [r for r in rows if not r["room_id"]]
-    if not present and (not private or current is not None) and exclude is None:
-        for r in rows:  # nothing known about accounts here: one account, as before accounts existed
-            r["account_id"] = current or DEFAULT_ACCOUNT
+    if not present and current is not None and exclude is None:
+        for r in rows:  # nothing known about these rooms: the account that heard the message
+            r["account_id"] = current
         return
     sticky = await _sticky(session, {r["conversation"] for r in rows})
     fallback: list[str] | None = None
@@ -127,25 +127,35 @@ async def bind(*, session: AsyncSession, rows: list[dict], exclude: str | None =
 
     spread = len(room_ids) >= SPREAD_FROM
     load: Counter[str] = Counter()
-    room_rows = [r for r in rows if r["room_id"]]
+    groups: dict[str, list[dict]] = {}  # a conversation's rows in this batch go to one account
+    for r in rows:
+        if r["room_id"]:
+            groups.setdefault(r["conversation"], []).append(r)
+    order = list(groups.values())
     if spread:  # the most constrained rooms first
-        room_rows.sort(key=lambda r: len(_usable(present.get(r["room_id"], []), exclude)))
-    for r in room_rows:
-        here = present.get(r["room_id"], [])
+        order.sort(key=lambda g: len(_usable(present.get(g[0]["room_id"], []), exclude)))
+    free: list[tuple[list[dict], list[str]]] = []  # groups that could go to more than one account
+    for group in order:
+        here = present.get(group[0]["room_id"], [])
         usable = _usable(here, exclude)
-        stuck = sticky.get(r["conversation"])
+        stuck = sticky.get(group[0]["conversation"])
         if stuck is not None and (stuck in usable or (not usable and any(a == stuck for a, _, _ in here))):
             choice = stuck
         elif usable:
             preferred = {a for a, p, _ in here if p}
             choice = min(usable, key=lambda a: (load[a] if spread else 0, a != current, a not in preferred, a))
+            if len(usable) > 1:
+                free.append((group, usable))
         elif here:  # nobody online in the room: wait on its preferred (or first) account
             choice = min(here, key=lambda h: (not h[1], h[0]))[0]
         else:
             online = await any_online()
             choice = current if current and current != exclude else (online[0] if online else DEFAULT_ACCOUNT)
-        r["account_id"] = choice
-        load[choice] += 1
+        for r in group:
+            r["account_id"] = choice
+        load[choice] += len(group)
+    if spread:
+        _balance(free, load)
     if private:
         communities = await _person_accounts(session, {r["to_person"] for r in private if r["to_person"]}, exclude)
         for r in private:
@@ -161,6 +171,53 @@ async def bind(*, session: AsyncSession, rows: list[dict], exclude: str | None =
                 online = await any_online()
                 choice = online[0] if online else DEFAULT_ACCOUNT
             r["account_id"] = choice
+
+
+def _balance(free: list[tuple[list[dict], list[str]]], load: Counter[str]) -> None:
+    """Even out the accounts' shares of a broadcast: while some account has at least two rows
+    more than another it can reach through a chain of rooms (a room on the first that the
+    second is also in, or on an account in between …), move one room along that chain.
+    Greedy placement alone leaves an account shared by several communities with the most.
+    Only single-row rooms move (a broadcast's); each move lowers the sum of squared loads."""
+    singles = [(group, usable) for group, usable in free if len(group) == 1]
+    for _ in range(len(singles) + 1):
+        by_account: dict[str, list[tuple[list[dict], list[str]]]] = {}
+        for item in singles:
+            by_account.setdefault(item[0][0]["account_id"], []).append(item)
+        path = None
+        for start in sorted(by_account, key=lambda a: -load[a]):
+            path = _chain(start, by_account, load)
+            if path is not None:
+                break
+        if path is None:
+            return
+        for group, target in path:
+            source = group[0]["account_id"]
+            group[0]["account_id"] = target
+            load[source] -= 1
+            load[target] += 1
+
+
+def _chain(start: str, by_account: dict, load: Counter[str]) -> list[tuple[list[dict], str]] | None:
+    """Breadth-first from ``start`` to an account with at least two rows fewer: the moves."""
+    came: dict[str, tuple[str, list[dict]] | None] = {start: None}
+    queue = [start]
+    for account in queue:
+        for group, usable in by_account.get(account, []):
+            for other in usable:
+                if other in came:
+                    continue
+                came[other] = (account, group)
+                if load[other] + 2 <= load[start]:
+                    moves = []
+                    node = other
+                    while came[node] is not None:
+                        prev, g = came[node]
+                        moves.append((g, node))
+                        node = prev
+                    return moves
+                queue.append(other)
+    return None
 
 
 def _usable(here: list[tuple[str, bool, str]], exclude: str | None) -> list[str]:
