@@ -1,4 +1,4 @@
-"""`gridbot run | migrate | load FILE | import-members FILE | export-ledger COMMUNITY FILE | export-statement PERSON FILE`.
+"""`gridbot run | web | migrate | load FILE | import-members FILE | export-ledger COMMUNITY FILE | export-statement PERSON FILE`.
 
 Everything it prints is Chinese (bot/replies/cli.py); errors go to stderr with exit code 2, never a traceback.
 """
@@ -22,12 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True, metavar=say("cli_commands_metavar"),
                                 help=say("cli_commands_help"))
     sub.add_parser("run", help=say("cli_run"), description=say("cli_run"))
+    sub.add_parser("web", help=say("cli_web"), description=say("cli_web"))
     sub.add_parser("migrate", help=say("cli_migrate"), description=say("cli_migrate"))
     load = sub.add_parser("load", help=say("cli_load"), description=say("cli_load"))
     load.add_argument("file", metavar=say("cli_metavar_file"), help=say("cli_load_file"))
     from bot import cli_members
 
-    runners = {"run": _run, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub)}
+    runners = {"run": _run, "web": _web, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub)}
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -53,12 +54,19 @@ def _config_error(message: str) -> int:
     return 2
 
 
-async def _run(settings: Settings, _args) -> int:
+async def _web(settings: Settings, args) -> int:
+    """The web app (console, read API, /metrics) and the scheduler, driving no account (issue 16)."""
+    from bot.fleet import NoTransport
+
+    return await _run(settings, args, transport=NoTransport())
+
+
+async def _run(settings: Settings, _args, transport=None) -> int:
     from bot.runtime import Runtime
 
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, transport=transport)
     try:
-        await runtime.start()
+        await runtime.start(drive=transport is None)
     except BaseException:
         await runtime.stop()  # what did start (sender, scheduler) stops cleanly before we report
         raise

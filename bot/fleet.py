@@ -85,6 +85,23 @@ def observed_state(transport: Transport) -> str | None:
     return None  # connecting, backoff: the reconnect loop is on it
 
 
+class NoTransport(Transport):
+    """``gridbot web``: the web app without a platform account; sends nothing."""
+
+    name = "web"
+
+    async def start(self, on_message) -> None:
+        return None
+
+    async def send(self, message, idempotency_key: str | None = None) -> None:
+        from bot.transports.base import SendError
+
+        raise SendError("this process drives no account", retryable=True)
+
+    def health(self) -> dict:
+        return {"transport": self.name, "started": False}
+
+
 class Watcher:
     """Keeps the account rows in step with the transports (see the module doc)."""
 
@@ -118,10 +135,11 @@ class Watcher:
         self._task = asyncio.create_task(self._run(), name="account-watcher")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        if self._task is None:
+            return  # never started (gridbot web): it drives nothing
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        self._task = None
         try:
             async with self.db.transaction() as session:
                 for account_id in self.transports:

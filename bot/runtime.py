@@ -128,7 +128,8 @@ class Runtime:
         log.info("loaded the demo community")
         return True
 
-    async def start(self, *, serve_http: bool = True) -> None:
+    async def start(self, *, serve_http: bool = True, drive: bool = True) -> None:
+        """``drive=False`` (``gridbot web``): the web app and the scheduler, no platform account."""
         import nlp
 
         if serve_http:
@@ -148,12 +149,13 @@ class Runtime:
             from bot.web.auth import describe_exposure
 
             log.info("%s", describe_exposure(self.settings))
-        await self.watcher.register(self.owners, self.credentials)
-        for account_id, t in self.transports.items():
-            await t.start(self.inbound_for(account_id))
-        for sender in self.senders.values():
-            sender.start()
-        self.watcher.start()
+        if drive:
+            await self.watcher.register(self.owners, self.credentials)
+            for account_id, t in self.transports.items():
+                await t.start(self.inbound_for(account_id))
+            for sender in self.senders.values():
+                sender.start()
+            self.watcher.start()
         if self.settings.scheduler_enabled:
             self.scheduler.start()
 

@@ -25,6 +25,7 @@ TEXT: dict[str, str] = {
     "cli_description": "网格通 GridBot：社区网格群的值班助手。以下子命令读取 .env 或环境变量里的设置（说明见 .env.example）。",
     "cli_run": "启动网格通：聊天通道、网页（模拟器和只读接口）和发件任务",
     "cli_migrate": "把数据库结构升级到最新版本",
+    "cli_web": "只启动网页（后台、只读接口、监控指标）和定时任务，不连接聊天账号（多进程部署用）",
     "cli_load": "从 YAML 文件导入社区、网格、群和人员（格式见 examples/community.yaml）",
     "cli_load_file": "社区 YAML 文件",
     "cli_import": "从 .xlsx 表格导入党员/志愿者名册（有一行不对就一个都不导入；格式见 examples/roster.md）",
