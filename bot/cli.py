@@ -22,10 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True, metavar=say("cli_commands_metavar"),
                                 help=say("cli_commands_help"))
     sub.add_parser("run", help=say("cli_run"), description=say("cli_run"))
-    sub.add_parser("web", help=say("cli_web"), description=say("cli_web"))
     sub.add_parser("migrate", help=say("cli_migrate"), description=say("cli_migrate"))
     load = sub.add_parser("load", help=say("cli_load"), description=say("cli_load"))
     load.add_argument("file", metavar=say("cli_metavar_file"), help=say("cli_load_file"))
+    sub.add_parser("web", help=say("cli_web"), description=say("cli_web"))
     from bot import cli_members
 
     runners = {"run": _run, "web": _web, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub)}

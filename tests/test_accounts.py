@@ -218,3 +218,39 @@ async def test_a_notice_to_60_groups_over_6_accounts_on_a_fake_clock(database_ur
     r = await notice(bot.runtime.db, rooms=60, communities=4, limits=limits)
     assert report(r), r
     assert max(r["per_account"].values()) - min(r["per_account"].values()) <= 2
+
+
+async def test_a_process_driving_two_accounts_answers_through_the_one_that_heard(database_url):
+    """``gridbot run`` with ACCOUNTS: a transport and a sender per account, states in /healthz."""
+    import asyncio
+
+    from bot.config import Settings
+    from bot.runtime import Runtime
+    from tests.conftest import BACKEND, _truncate_all
+
+    settings = Settings(_env_file=None, database_url=database_url, transport="sim", accounts=f"{A},{B}",
+                        scheduler_enabled=False, account_check_seconds=0.1)
+    runtime = Runtime(settings)
+    if BACKEND == "postgres":
+        await _truncate_all(runtime.db)
+    await runtime.load_demo_if_empty()
+    await runtime.start(serve_http=False)
+    try:
+        health = await runtime.health()
+        assert [(a["id"], a["state"]) for a in health["accounts"]] == [(A, ONLINE), (B, ONLINE)]
+        assert [s["owner"] for s in health["senders"]] == [f"account:{A}", f"account:{B}"]
+        msg = IncomingMessage(platform="sim", msg_id="two-1", sender_id=RES_ZHAO, sender_name="赵阿姨",
+                              text="1号楼2单元楼道灯坏了好几天了", room_id=EAST)
+        await runtime.transports[B].inbound(msg)
+        for _ in range(200):
+            if runtime.transports[B].sends:
+                break
+            await asyncio.sleep(0.02)
+        assert runtime.transports[B].sends >= 1 and runtime.transports[A].sends == 0
+        # A's platform reports a logout: the watcher records it and A's sender pauses
+        runtime.transports[A].health = lambda: {"transport": "sim", "state": "logged_out"}
+        await runtime.watcher.check()
+        assert runtime.senders[A].paused() and not runtime.senders[B].paused()
+        assert [a["state"] for a in (await runtime.health())["accounts"]] == [LOGGED_OUT, ONLINE]
+    finally:
+        await runtime.stop()
