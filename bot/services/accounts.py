@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 CURRENT: ContextVar[str | None] = ContextVar("gridbot_account", default=None)
 ACTIVE = ("pending", "sending")
 STAFF_ROLES = ("secretary", "grid_worker")
+# Staff are told on the account's platform: person ids carry its prefix (bot.transports.*).
+PERSON_PREFIX = {"wechaty": "wx:", "wecom": "wecom:"}
 SPREAD_FROM = 3  # a batch to this many rooms or more is spread across the accounts present
 
 
@@ -316,11 +318,13 @@ async def _alert(session: AsyncSession, account_id: str, key: str, *, moved: int
     from bot.services import outbox
 
     account = await session.get(Account, account_id)
+    prefix = PERSON_PREFIX.get(account.platform if account else "", "")
     staff = list(await session.scalars(
         select(PersonRole.person_id).distinct()
         .join(Room, Room.community_id == PersonRole.community_id)
         .join(RoomAccount, RoomAccount.room_id == Room.id)
-        .where(RoomAccount.account_id == account_id, PersonRole.role.in_(STAFF_ROLES))
+        .where(RoomAccount.account_id == account_id, PersonRole.role.in_(STAFF_ROLES),
+               PersonRole.person_id.startswith(prefix))
         .order_by(PersonRole.person_id)))
     waiting = await session.scalar(
         select(OutboxMessage.id).where(OutboxMessage.account_id == account_id, OutboxMessage.status == "pending")

@@ -217,6 +217,13 @@ class WechatyTransport(Transport):
 
     async def _connect(self, bot: Any) -> None:
         await bot.init_puppet()
+        # python-wechaty's Contact/Room/Tag pools are class attributes shared by the per-bot
+        # subclasses, so with two accounts in one process a room both sit in would be said
+        # through whichever bot loaded it first: each bot gets pools of its own (issue 16).
+        for name in ("Contact", "ContactSelf", "Room", "Tag"):
+            cls = getattr(bot, name, None)
+            if cls is not None:
+                cls._pool = {}
         await bot.init_puppet_event_bridge(bot.puppet)
         await bot.puppet.start()  # blocks while connected
 
