@@ -254,3 +254,23 @@ async def test_a_process_driving_two_accounts_answers_through_the_one_that_heard
         assert [a["state"] for a in (await runtime.health())["accounts"]] == [LOGGED_OUT, ONLINE]
     finally:
         await runtime.stop()
+
+
+async def test_metrics_show_each_accounts_state_and_backlog(bot):
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.web.app import create_app
+    from tests.test_metrics import scrape, value
+
+    db = bot.runtime.db
+    await world(db)
+    await queue(db, [Outgoing(text=f"w{i}", room_id=WEST) for i in range(3)] + [Outgoing(text="m", room_id=MEMBERS)])
+    async with db.transaction() as session:
+        await accounts.set_state(session=session, account_id=A, state=LOGGED_OUT)
+    async with TestClient(TestServer(create_app(bot.runtime))) as client:
+        samples = await scrape(client)
+    assert value(samples, "gridbot_account_state", account=A, state=LOGGED_OUT) == 1
+    assert value(samples, "gridbot_account_state", account=B, state=ONLINE) == 1
+    assert value(samples, "gridbot_account_outbox_pending", account=A) == 3
+    assert value(samples, "gridbot_account_outbox_pending", account=B) >= 1  # its row, and the alerts
+    assert ("gridbot_account_oldest_due_age_seconds", (("account", A),)) in samples
