@@ -146,6 +146,7 @@ class Watcher:
                     account = await session.get(Account, account_id)
                     if account is not None:
                         account.driven_by = None
+            accounts.forget_driven()
         except Exception:  # noqa: BLE001 - stopping anyway; a stale driven_by only widens a fallback
             log.warning("could not clear driven_by of %s", list(self.transports))
 

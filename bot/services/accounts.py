@@ -24,9 +24,12 @@ console) and ``/healthz`` shows the state.
 from __future__ import annotations
 
 import logging
+import time
+import weakref
 from collections import Counter
 from contextvars import ContextVar
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -62,6 +65,7 @@ async def register(*, session: AsyncSession, account_id: str, platform: str, nam
             account.name = name
     account.driven_by = driven_by
     await session.flush()
+    forget_driven()
     return account
 
 
@@ -110,22 +114,17 @@ async def bind(*, session: AsyncSession, rows: list[dict], exclude: str | None =
         for room_id, account_id, preferred, state in result.all():
             present.setdefault(room_id, []).append((account_id, preferred, state))
     private = [r for r in rows if not r["room_id"]]
-    if not present and current is not None and exclude is None:
-        for r in rows:  # nothing known about these rooms: the account that heard the message
-            r["account_id"] = current
+    if not present and not private and exclude is None:
+        # Nothing known about these rooms (a single-account deployment: always): the account
+        # that heard the message, else one online.
+        online = await _driven(session)
+        for r in rows:
+            r["account_id"] = current or (online[0] if online else DEFAULT_ACCOUNT)
         return
     sticky = await _sticky(session, {r["conversation"] for r in rows})
-    fallback: list[str] | None = None
 
     async def any_online() -> list[str]:
-        nonlocal fallback
-        if fallback is None:
-            fallback = list(await session.scalars(
-                select(Account.id).where(Account.state == ONLINE, Account.driven_by.is_not(None))
-                .order_by(Account.id)))
-            if exclude:
-                fallback = [a for a in fallback if a != exclude]
-        return fallback
+        return [a for a in await _driven(session) if a != exclude]
 
     spread = len(room_ids) >= SPREAD_FROM
     load: Counter[str] = Counter()
@@ -222,6 +221,28 @@ def _chain(start: str, by_account: dict, load: Counter[str]) -> list[tuple[list[
     return None
 
 
+# Online accounts some process drives, per database, for a moment: the fallback of most rows
+# in a single-account deployment, read once every few seconds instead of per message.
+_DRIVEN: "weakref.WeakKeyDictionary[Any, tuple[float, list[str]]]" = weakref.WeakKeyDictionary()
+DRIVEN_TTL = 2.0
+
+
+async def _driven(session: AsyncSession) -> list[str]:
+    key = session.bind  # the engine: another database (or a test's fresh one) has its own entry
+    cached = _DRIVEN.get(key)
+    if cached is not None and time.monotonic() - cached[0] < DRIVEN_TTL:
+        return cached[1]
+    found = list(await session.scalars(
+        select(Account.id).where(Account.state == ONLINE, Account.driven_by.is_not(None)).order_by(Account.id)))
+    _DRIVEN[key] = (time.monotonic(), found)
+    return found
+
+
+def forget_driven() -> None:
+    """Account records changed in this process: read them afresh."""
+    _DRIVEN.clear()
+
+
 def _usable(here: list[tuple[str, bool, str]], exclude: str | None) -> list[str]:
     return [a for a, _, state in here if state == ONLINE and a != exclude]
 
@@ -265,6 +286,7 @@ async def set_state(*, session: AsyncSession, account_id: str, state: str, reaso
         .returning(Account.id))
     if result.first() is None:
         return False
+    forget_driven()
     log.warning("account %s is now %s%s", account_id, state, f" ({reason})" if reason else "")
     if state != ONLINE:
         moved = await reroute(session=session, account_id=account_id)
