@@ -31,11 +31,12 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
 from bot.db.models import OutboxMessage, PersonRole, Room
+from bot.db.prepared import Prepared, any_of
 from bot.db.models_accounts import DEFAULT_ACCOUNT, ONLINE, STATES, Account, RoomAccount
 from bot.db.upsert import insert_ignore
 from bot.messages import Outgoing
@@ -49,6 +50,18 @@ STAFF_ROLES = ("secretary", "grid_worker")
 # Staff are told on the account's platform: person ids carry its prefix (bot.transports.*).
 PERSON_PREFIX = {"wechaty": "wx:", "wecom": "wecom:"}
 SPREAD_FROM = 3  # a batch to this many rooms or more is spread across the accounts present
+
+
+_RA, _AC = RoomAccount.__table__, Account.__table__
+_PRESENT = Prepared(select(_RA.c.room_id, _RA.c.account_id, _RA.c.preferred, _AC.c.state)
+                    .select_from(_RA.join(_AC, _AC.c.id == _RA.c.account_id))
+                    .where(_RA.c.room_id == bindparam("room_id")))
+_OB = OutboxMessage.__table__
+_STICKY = Prepared(select(_OB.c.account_id).where(_OB.c.conversation == bindparam("conversation"),
+                                                  any_of(_OB.c.status, ACTIVE))
+                   .order_by(_OB.c.id.desc()).limit(1))
+_ANY_PLACED = Prepared(select(_RA.c.room_id).limit(1))
+_DRIVEN_NOW = Prepared(select(_AC.c.id).where(_AC.c.state == ONLINE, _AC.c.driven_by.is_not(None)).order_by(_AC.c.id))
 
 
 # -- records -----------------------------------------------------------------------
@@ -81,18 +94,23 @@ async def place(*, session: AsyncSession, room_id: str, account_id: str, preferr
     else:
         row.preferred = preferred or row.preferred
     await session.flush()
+    forget_driven()
 
 
 async def seen(*, session: AsyncSession, room_id: str, account_id: str) -> bool:
     """An account heard a message in a room: it is present there (learned from the platform)."""
-    return await insert_ignore(session, RoomAccount.__table__, {
+    added = await insert_ignore(session, RoomAccount.__table__, {
         "room_id": room_id, "account_id": account_id, "preferred": False, "source": "platform", "since": utcnow()})
+    if added:
+        forget_driven()
+    return added
 
 
 async def leave(*, session: AsyncSession, room_id: str, account_id: str) -> None:
     row = await session.get(RoomAccount, (room_id, account_id))
     if row is not None:
         await session.delete(row)
+        forget_driven()
 
 
 async def listing(*, session: AsyncSession) -> list[Account]:
@@ -105,26 +123,34 @@ async def bind(*, session: AsyncSession, rows: list[dict], exclude: str | None =
     if not rows:
         return
     current = CURRENT.get()
+    online, placed = await _known(session)
+    if not placed and exclude is None:
+        # No account is recorded in any room (a single-account deployment: always): the
+        # account that heard the message, else one online; one cached read, no query.
+        for r in rows:
+            r["account_id"] = current or (online[0] if online else DEFAULT_ACCOUNT)
+        return
     room_ids = {r["room_id"] for r in rows if r["room_id"]}
     present: dict[str, list[tuple[str, bool, str]]] = {}
-    if room_ids:
-        result = await session.execute(
+    if len(room_ids) == 1:  # most messages: one compiled statement (bot.db.prepared)
+        found = (await _PRESENT.run(session, {"room_id": next(iter(room_ids))})).rows
+    elif room_ids:
+        found = (await session.execute(
             select(RoomAccount.room_id, RoomAccount.account_id, RoomAccount.preferred, Account.state)
-            .join(Account, Account.id == RoomAccount.account_id).where(RoomAccount.room_id.in_(room_ids)))
-        for room_id, account_id, preferred, state in result.all():
-            present.setdefault(room_id, []).append((account_id, preferred, state))
+            .join(Account, Account.id == RoomAccount.account_id).where(RoomAccount.room_id.in_(room_ids)))).all()
+    else:
+        found = []
+    for room_id, account_id, preferred, state in found:
+        present.setdefault(room_id, []).append((account_id, preferred, state))
     private = [r for r in rows if not r["room_id"]]
-    if not present and not private and exclude is None:
-        # Nothing known about these rooms (a single-account deployment: always): the account
-        # that heard the message, else one online.
-        online = await _driven(session)
+    if not present and not private and exclude is None:  # nothing known about these rooms
         for r in rows:
             r["account_id"] = current or (online[0] if online else DEFAULT_ACCOUNT)
         return
     sticky = await _sticky(session, {r["conversation"] for r in rows})
 
     async def any_online() -> list[str]:
-        return [a for a in await _driven(session) if a != exclude]
+        return [a for a in online if a != exclude]
 
     spread = len(room_ids) >= SPREAD_FROM
     load: Counter[str] = Counter()
@@ -221,26 +247,27 @@ def _chain(start: str, by_account: dict, load: Counter[str]) -> list[tuple[list[
     return None
 
 
-# Online accounts some process drives, per database, for a moment: the fallback of most rows
-# in a single-account deployment, read once every few seconds instead of per message.
-_DRIVEN: "weakref.WeakKeyDictionary[Any, tuple[float, list[str]]]" = weakref.WeakKeyDictionary()
-DRIVEN_TTL = 2.0
+# Per database, for a moment: the online accounts some process drives (the fallback) and
+# whether any account is recorded in any room. Read once every few seconds, not per message:
+# a single-account deployment then binds every row without a query.
+_KNOWN: "weakref.WeakKeyDictionary[Any, tuple[float, list[str], bool]]" = weakref.WeakKeyDictionary()
+KNOWN_TTL = 2.0
 
 
-async def _driven(session: AsyncSession) -> list[str]:
+async def _known(session: AsyncSession) -> tuple[list[str], bool]:
     key = session.bind  # the engine: another database (or a test's fresh one) has its own entry
-    cached = _DRIVEN.get(key)
-    if cached is not None and time.monotonic() - cached[0] < DRIVEN_TTL:
-        return cached[1]
-    found = list(await session.scalars(
-        select(Account.id).where(Account.state == ONLINE, Account.driven_by.is_not(None)).order_by(Account.id)))
-    _DRIVEN[key] = (time.monotonic(), found)
-    return found
+    cached = _KNOWN.get(key)
+    if cached is not None and time.monotonic() - cached[0] < KNOWN_TTL:
+        return cached[1], cached[2]
+    online = (await _DRIVEN_NOW.run(session)).scalars()
+    placed = (await _ANY_PLACED.run(session)).scalar() is not None
+    _KNOWN[key] = (time.monotonic(), online, placed)
+    return online, placed
 
 
 def forget_driven() -> None:
     """Account records changed in this process: read them afresh."""
-    _DRIVEN.clear()
+    _KNOWN.clear()
 
 
 def _usable(here: list[tuple[str, bool, str]], exclude: str | None) -> list[str]:
@@ -249,6 +276,10 @@ def _usable(here: list[tuple[str, bool, str]], exclude: str | None) -> list[str]
 
 async def _sticky(session: AsyncSession, conversations: set[str]) -> dict[str, str]:
     """conversation → the account of its latest active row."""
+    if len(conversations) == 1:
+        conversation = next(iter(conversations))
+        account = (await _STICKY.run(session, {"conversation": conversation})).scalar()
+        return {conversation: account} if account is not None else {}
     result = await session.execute(
         select(OutboxMessage.conversation, OutboxMessage.account_id)
         .where(OutboxMessage.conversation.in_(conversations), OutboxMessage.status.in_(ACTIVE))
