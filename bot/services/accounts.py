@@ -36,8 +36,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utcnow
 from bot.db.models import OutboxMessage, PersonRole, Room
-from bot.db.prepared import Prepared, any_of
 from bot.db.models_accounts import DEFAULT_ACCOUNT, ONLINE, STATES, Account, RoomAccount
+from bot.db.prepared import Prepared, any_of
 from bot.db.upsert import insert_ignore
 from bot.messages import Outgoing
 
