@@ -26,9 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     load = sub.add_parser("load", help=say("cli_load"), description=say("cli_load"))
     load.add_argument("file", metavar=say("cli_metavar_file"), help=say("cli_load_file"))
     sub.add_parser("web", help=say("cli_web"), description=say("cli_web"))
-    from bot import cli_members
+    from bot import cli_accounts, cli_members
 
-    runners = {"run": _run, "web": _web, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub)}
+    runners = {"run": _run, "web": _web, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub),
+               **cli_accounts.add_parsers(sub)}
     args = parser.parse_args(argv)
     try:
         settings = Settings()

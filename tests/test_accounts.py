@@ -274,3 +274,25 @@ async def test_metrics_show_each_accounts_state_and_backlog(bot):
     assert value(samples, "gridbot_account_outbox_pending", account=A) == 3
     assert value(samples, "gridbot_account_outbox_pending", account=B) >= 1  # its row, and the alerts
     assert ("gridbot_account_oldest_due_age_seconds", (("account", A),)) in samples
+
+
+def test_accounts_are_loaded_from_a_file_and_listed(monkeypatch, tmp_path, capsys):
+    from bot.cli import main
+    from tests.conftest import BACKEND
+
+    if BACKEND == "postgres":  # the CLI's own database; the suite's PostgreSQL pass covers the service
+        return
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/gb.db")
+    path = tmp_path / "accounts.yaml"
+    path.write_text("accounts:\n  - id: wx-east\n    name: 东区网格通\n    rooms: [wx:a@chatroom, wx:b@chatroom]\n"
+                    "    preferred: [wx:a@chatroom]\n  - id: wx-west\n    rooms: [wx:b@chatroom]\n", encoding="utf-8")
+    assert main(["accounts", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "已导入账号 2 个，所在群 3 处。" in out
+    assert "wx-east（wechaty）：online，在 2 个群，其中 1 个为首选" in out
+    assert main(["accounts", str(path)]) == 0  # again: nothing doubles
+    assert "wx-west（wechaty）：online，在 1 个群，其中 0 个为首选" in capsys.readouterr().out
+    path.write_text("accounts:\n  - id: default\n", encoding="utf-8")
+    assert main(["accounts", str(path)]) == 2
+    assert "第 1 个账号的编号「default」不能用" in capsys.readouterr().err

@@ -50,6 +50,7 @@ STAFF_ROLES = ("secretary", "grid_worker")
 # Staff are told on the account's platform: person ids carry its prefix (bot.transports.*).
 PERSON_PREFIX = {"wechaty": "wx:", "wecom": "wecom:"}
 SPREAD_FROM = 3  # a batch to this many rooms or more is spread across the accounts present
+_KEEP = KEEP = object()  # register(driven_by=KEEP): leave who drives it as it is
 
 
 _RA, _AC = RoomAccount.__table__, Account.__table__
@@ -66,8 +67,9 @@ _DRIVEN_NOW = Prepared(select(_AC.c.id).where(_AC.c.state == ONLINE, _AC.c.drive
 
 # -- records -----------------------------------------------------------------------
 async def register(*, session: AsyncSession, account_id: str, platform: str, name: str | None = None,
-                   credentials: str | None = None, driven_by: str | None = None) -> Account:
-    """Create the account if new; record who drives it now (its state is kept)."""
+                   credentials: str | None = None, driven_by: Any = None) -> Account:
+    """Create the account if new; record who drives it now (its state is kept; ``driven_by=KEEP``
+    leaves that alone too: loading a file)."""
     account = await session.get(Account, account_id)
     if account is None:
         account = Account(id=account_id, platform=platform, name=name or account_id, credentials=credentials)
@@ -76,7 +78,8 @@ async def register(*, session: AsyncSession, account_id: str, platform: str, nam
         account.platform, account.credentials = platform, credentials or account.credentials
         if name:
             account.name = name
-    account.driven_by = driven_by
+    if driven_by is not _KEEP:
+        account.driven_by = driven_by
     await session.flush()
     forget_driven()
     return account
@@ -113,8 +116,15 @@ async def leave(*, session: AsyncSession, room_id: str, account_id: str) -> None
         forget_driven()
 
 
-async def listing(*, session: AsyncSession) -> list[Account]:
-    return list(await session.scalars(select(Account).order_by(Account.id)))
+async def rooms_by_account(*, session: AsyncSession) -> list[tuple[str, str, str, int, int]]:
+    """(account, platform, state, rooms it is in, rooms it is preferred in), every account."""
+    from sqlalchemy import case, func
+
+    counts = {a: (int(n), int(p or 0)) for a, n, p in (await session.execute(
+        select(RoomAccount.account_id, func.count(), func.sum(case((RoomAccount.preferred, 1), else_=0)))
+        .group_by(RoomAccount.account_id))).all()}
+    return [(a.id, a.platform, a.state, *counts.get(a.id, (0, 0)))
+            for a in await session.scalars(select(Account).order_by(Account.id))]
 
 
 # -- binding -----------------------------------------------------------------------
