@@ -179,7 +179,7 @@ class OutboxSender:
             if self.db.sqlite:
                 older_than = None if at_start else self.wall() - self.lease
                 rows = await outbox.stale(session=session, older_than=older_than,
-                                          owner=None if at_start else self.owner)
+                                          owner=None if at_start else self.owner, account=self.account)
             else:
                 others = [o for o in await outbox.claimers(session=session) if o is not None and o != self.owner]
                 dead = await dead_owners(session=session, owners=others)

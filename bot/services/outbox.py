@@ -389,10 +389,14 @@ async def release(*, session: AsyncSession, row_ids: list[int], owner: str) -> N
         )
 
 
-async def stale(*, session: AsyncSession, older_than: datetime | None, owner: str | None) -> list[OutboxMessage]:
+async def stale(*, session: AsyncSession, older_than: datetime | None, owner: str | None,
+                account: str | None = None) -> list[OutboxMessage]:
     """Rows in 'sending' not held by ``owner`` (``None``: every one), claimed before
-    ``older_than`` if given (SQLite: at start every row, later a lease)."""
+    ``older_than`` if given (SQLite: at start every row, later a lease); only ``account``'s
+    rows if given (one process drives several accounts, each sender recovers its own)."""
     query = select(OutboxMessage).where(OutboxMessage.status == "sending")
+    if account is not None:
+        query = query.where(OutboxMessage.account_id == account)
     if owner is not None:
         query = query.where(or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != owner))
     if older_than is not None:
