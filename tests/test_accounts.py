@@ -296,3 +296,33 @@ def test_accounts_are_loaded_from_a_file_and_listed(monkeypatch, tmp_path, capsy
     path.write_text("accounts:\n  - id: default\n", encoding="utf-8")
     assert main(["accounts", str(path)]) == 2
     assert "第 1 个账号的编号「default」不能用" in capsys.readouterr().err
+
+
+async def test_migration_0019_binds_existing_rows_to_the_default_account(tmp_path):
+    """Rows queued before accounts existed are the 'default' account's, which a process without
+    ACCOUNTS drives; the migration also goes down and up again. (SQLite: a file of its own.)"""
+    from alembic import command
+    from sqlalchemy import text
+
+    from bot.db.engine import make_engine
+    from bot.db.migrate import alembic_config, upgrade
+
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/old.db")
+    await upgrade(engine, "0011")
+    async with engine.begin() as conn:
+        await conn.execute(text("INSERT INTO outboxmessage (room_id, conversation, text, mentions, status, attempts, "
+                                "parts_sent, created_at) VALUES ('r', 'r', 'old', '[]', 'pending', 0, 0, "
+                                "CURRENT_TIMESTAMP)"))
+    await upgrade(engine)
+    async with engine.begin() as conn:
+        assert (await conn.execute(text("SELECT account_id FROM outboxmessage"))).all() == [("default",)]
+        assert (await conn.execute(text("SELECT id, state FROM account"))).all() == [("default", "online")]
+    config = alembic_config()
+
+    def down(sync_conn) -> None:
+        config.attributes["connection"] = sync_conn
+        command.downgrade(config, "0011")
+    async with engine.begin() as conn:
+        await conn.run_sync(down)
+    await upgrade(engine)
+    await engine.dispose()
