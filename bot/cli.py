@@ -1,5 +1,5 @@
-"""`gridbot run | migrate | load FILE | import-members FILE | export-ledger COMMUNITY FILE | export-statement PERSON FILE
-| nlp retrain | nlp export-corrections FILE` (and the rule table's, bot/cli_members.py).
+"""`gridbot run | web | migrate | load FILE | import-members FILE | export-ledger COMMUNITY FILE | export-statement PERSON FILE
+| nlp retrain | nlp export-corrections FILE | import-lists COMMUNITY FILE | accounts [FILE]` (and the rule table's, bot/cli_members.py).
 
 Everything it prints is Chinese (bot/replies/cli.py); errors go to stderr with exit code 2, never a traceback.
 """
@@ -26,10 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help=say("cli_migrate"), description=say("cli_migrate"))
     load = sub.add_parser("load", help=say("cli_load"), description=say("cli_load"))
     load.add_argument("file", metavar=say("cli_metavar_file"), help=say("cli_load_file"))
-    from bot import cli_lists, cli_members, cli_nlp
+    sub.add_parser("web", help=say("cli_web"), description=say("cli_web"))
+    from bot import cli_accounts, cli_lists, cli_members, cli_nlp
 
-    runners = {"run": _run, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub),
-               **cli_nlp.add_parsers(sub), **cli_lists.add_parsers(sub)}
+    runners = {"run": _run, "web": _web, "migrate": _migrate, "load": _load, **cli_members.add_parsers(sub),
+               **cli_nlp.add_parsers(sub), **cli_lists.add_parsers(sub), **cli_accounts.add_parsers(sub)}
     args = parser.parse_args(argv)
     try:
         settings = Settings()
@@ -55,12 +56,19 @@ def _config_error(message: str) -> int:
     return 2
 
 
-async def _run(settings: Settings, _args) -> int:
+async def _web(settings: Settings, args) -> int:
+    """The web app (console, read API, /metrics) and the scheduler, driving no account (issue 16)."""
+    from bot.fleet import NoTransport
+
+    return await _run(settings, args, transport=NoTransport())
+
+
+async def _run(settings: Settings, _args, transport=None) -> int:
     from bot.runtime import Runtime
 
-    runtime = Runtime(settings)
+    runtime = Runtime(settings, transport=transport)
     try:
-        await runtime.start()
+        await runtime.start(drive=transport is None)
     except BaseException:
         await runtime.stop()  # what did start (sender, scheduler) stops cleanly before we report
         raise

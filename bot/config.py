@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     console_link_minutes: int = 10
     console_links_per_hour: int = 5  # per person
     console_session_hours: int = 8
+    # --- Accounts (issue 16, bot/fleet.py) --------------------------------------------------
+    # The platform accounts this process drives: "wx-east,wx-west" (secrets from WX_EAST_TOKEN,
+    # WX_EAST_ENDPOINT …; "wx-east:EAST" reads EAST_TOKEN …). Empty: the one 'default' account.
+    accounts: str = ""
+    account_check_seconds: float = 2.0  # how often account states are checked and failed rows moved
+    account_limited_minutes: float = 30.0  # a limited account pauses this long, then tries again
 
     # --- Learning from corrections and a large model's second opinion (issue 11) ----------------
     # gridbot nlp retrain learns a kind of correction (a category, 紧急, a place) once a community

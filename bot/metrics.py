@@ -19,6 +19,9 @@ Names (all prefixed ``gridbot_``):
     outbox_rows{status}                    gauge: pending, sending, retrying, failed
     outbox_oldest_due_age_seconds          gauge
     event_loop_lag_seconds, event_loop_lag_max_seconds   bot/loop_lag.py
+    account_state{account,state}           gauge, 1 (online, logged_out, limited, banned)
+    account_outbox_pending{account}        gauge, rows due to be sent by each account
+    account_oldest_due_age_seconds{account} gauge
 """
 from __future__ import annotations
 
@@ -90,3 +93,17 @@ class DatabaseCollector(Collector):
         yield GaugeMetricFamily("gridbot_scheduler_oldest_due_seconds",
                                 "Age of the oldest due scheduled job not run yet (scheduler lag)",
                                 value=snap["oldest_job_seconds"])
+        # Per platform account (issue 16): its state, its backlog, how long its oldest due row has waited.
+        state = GaugeMetricFamily("gridbot_account_state", "1 for the state each account is in",
+                                  labels=["account", "state"])
+        backlog = GaugeMetricFamily("gridbot_account_outbox_pending", "Rows due to be sent, by account",
+                                    labels=["account"])
+        oldest = GaugeMetricFamily("gridbot_account_oldest_due_age_seconds",
+                                   "Age of the oldest row due to be sent, by account", labels=["account"])
+        for account, account_state, count, age in snap.get("accounts", []):
+            state.add_metric([account, account_state], 1)
+            backlog.add_metric([account], count)
+            oldest.add_metric([account], age)
+        yield state
+        yield backlog
+        yield oldest

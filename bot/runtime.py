@@ -8,15 +8,17 @@ from importlib import resources
 from aiohttp import web
 from sqlalchemy import func, select
 
+from bot import fleet
 from bot.config import Settings
 from bot.db.engine import Database
 from bot.db.migrate import upgrade
 from bot.db.models import Community
+from bot.db.models_accounts import DEFAULT_ACCOUNT
 from bot.dispatch import Dispatcher
 from bot.scheduler import Scheduler
 from bot.sender import OutboxSender
 from bot.sender_owner import default_owner
-from bot.services import loader, outbox, welcome
+from bot.services import accounts, loader, outbox, welcome
 from bot.transports.base import Transport
 from bot.transports.ratelimit import Clock
 
@@ -53,21 +55,61 @@ class Runtime:
         self.settings = settings
         self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size,
                                 cache_people=settings.directory_cache_people)
-        self.transport = transport or make_transport(settings)
+        # The accounts this process drives (issue 16, bot/fleet.py): a transport and a sender each.
+        driven = fleet.specs(settings.accounts) if transport is None else []
+        if driven:
+            self.transports = {s.id: fleet.make_account_transport(settings, s, make_transport) for s in driven}
+            owners = {s.id: f"account:{s.id}" for s in driven}
+            self.credentials = {s.id: s.credentials for s in driven}
+        else:
+            self.transports = {DEFAULT_ACCOUNT: transport or make_transport(settings)}
+            owners = {DEFAULT_ACCOUNT: settings.outbox_owner or default_owner(settings.transport, settings.http_port)}
+            self.credentials = {}
+        self.transport = next(iter(self.transports.values()))  # inbound web routes, the simulator
         self.dispatcher = Dispatcher(self.db, settings, build_routers(), chatter=group_chatter)
-        self.sender = OutboxSender(
-            self.db, self.transport, clock=clock, max_attempts=settings.outbox_max_attempts,
+        self.senders = {account_id: OutboxSender(
+            self.db, t, clock=clock, max_attempts=settings.outbox_max_attempts,
             backoff_base=settings.outbox_backoff_seconds, backoff_max=settings.outbox_backoff_max_seconds,
             lease_seconds=settings.outbox_lease_seconds, on_restart=settings.outbox_on_restart,
-            owner=settings.outbox_owner or default_owner(settings.transport, settings.http_port),
-        )
-        self.dispatcher.on_sent = self.sender.wake
-        self.sender.load_file = functools.partial(_outgoing_file, self.db, settings)
-        if self.transport.on_room_join is None:
-            self.transport.on_room_join = self.on_room_join
+            owner=owners[account_id], account=account_id,
+        ) for account_id, t in self.transports.items()}
+        self.sender = next(iter(self.senders.values()))
+        self.watcher = fleet.Watcher(self.db, settings, self.transports, self.wake)
+        self.owners = owners
+        for account_id, sender in self.senders.items():
+            sender.load_file = functools.partial(_outgoing_file, self.db, settings)
+            sender.paused = self.watcher.paused(account_id)
+            sender.on_account_state = self.watcher.reporter(account_id)
+            if driven:
+                sender.lock.exclusive = True  # one live sender per account
+        self.dispatcher.on_sent = self.wake
+        for t in self.transports.values():
+            if t.on_room_join is None:
+                t.on_room_join = self.on_room_join
+        self._learned: set[tuple[str, str]] = set()
         self._site_runner: web.AppRunner | None = None
         # Lifecycle automation (issue 5): one periodic tick over durable due items.
-        self.scheduler = Scheduler(self.db, settings, on_sent=self.sender.wake)
+        self.scheduler = Scheduler(self.db, settings, on_sent=self.wake)
+
+    def wake(self) -> None:
+        for sender in self.senders.values():
+            sender.wake()
+
+    def inbound_for(self, account_id: str):
+        """The inbound handler of one account's transport: replies prefer that account, and a
+        room it hears a message in is recorded as one it is present in."""
+        async def handle(message):
+            token = accounts.CURRENT.set(account_id)
+            try:
+                key = (message.room_id, account_id)
+                if message.room_id and account_id != DEFAULT_ACCOUNT and key not in self._learned:
+                    async with self.db.transaction() as session:
+                        await accounts.seen(session=session, room_id=message.room_id, account_id=account_id)
+                    self._learned.add(key)
+                return await self.dispatcher.handle(message)
+            finally:
+                accounts.CURRENT.reset(token)
+        return handle
 
     async def prepare(self) -> None:
         """Upgrade the schema; on the simulator, load the demo community into an empty database."""
@@ -86,7 +128,8 @@ class Runtime:
         log.info("loaded the demo community")
         return True
 
-    async def start(self, *, serve_http: bool = True) -> None:
+    async def start(self, *, serve_http: bool = True, drive: bool = True) -> None:
+        """``drive=False`` (``gridbot web``): the web app and the scheduler, no platform account."""
         import nlp
 
         if serve_http:
@@ -106,8 +149,13 @@ class Runtime:
             from bot.web.auth import describe_exposure
 
             log.info("%s", describe_exposure(self.settings))
-        await self.transport.start(self.dispatcher.handle)
-        self.sender.start()
+        if drive:
+            await self.watcher.register(self.owners, self.credentials)
+            for account_id, t in self.transports.items():
+                await t.start(self.inbound_for(account_id))
+            for sender in self.senders.values():
+                sender.start()
+            self.watcher.start()
         if self.settings.scheduler_enabled:
             self.scheduler.start()
 
@@ -115,8 +163,11 @@ class Runtime:
         if self._site_runner:
             await self._site_runner.cleanup()
         await self.scheduler.stop()
-        await self.sender.stop()
-        await self.transport.stop()
+        await self.watcher.stop()
+        for sender in self.senders.values():
+            await sender.stop()
+        for t in self.transports.values():
+            await t.stop()
         await self.db.dispose()
 
     async def on_room_join(self, event) -> None:
@@ -125,7 +176,7 @@ class Runtime:
             rows = await welcome.welcome(session=session, room_id=event.room_id,
                                          newcomers=list(event.members), bot_joined=event.bot_joined)
         if rows:
-            self.sender.wake()
+            self.wake()
 
     async def health(self) -> dict:
         async with self.db.sessions() as session:
@@ -133,7 +184,15 @@ class Runtime:
         from bot import health
 
         transport = self.transport.health()
-        accounts = health.accounts(transport)
-        return {"ok": True, "transport": transport, "accounts": accounts,
-                "accounts_online": sum(a["state"] == health.ONLINE for a in accounts),
-                "outbox_backlog": backlog["pending"], "outbox": backlog, "sender": self.sender.health()}
+        found = []
+        for account_id, t in self.transports.items():
+            for entry in health.accounts(t.health()):
+                if account_id != DEFAULT_ACCOUNT:
+                    entry = {**entry, "id": account_id,
+                             "state": self.watcher.states.get(account_id, entry["state"])
+                             if entry["state"] == health.ONLINE else entry["state"]}
+                found.append(entry)
+        return {"ok": True, "transport": transport, "accounts": found,
+                "accounts_online": sum(a["state"] == health.ONLINE for a in found),
+                "outbox_backlog": backlog["pending"], "outbox": backlog, "sender": self.sender.health(),
+                "senders": [s.health() for s in self.senders.values()]}

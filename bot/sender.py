@@ -36,8 +36,12 @@ silently and nothing already marked sent is repeated.
 
 Several processes on one PostgreSQL: claims use ``FOR UPDATE SKIP LOCKED`` and
 re-check the conversation head under the lock, so no row is sent twice and no
-room's order is broken. Rate limits are per process, i.e. run one process per
-platform account.
+room's order is broken. Accounts (issue 16): a sender drives one platform account
+(``account``) and claims only the rows bound to it (``bot.services.accounts``); its
+rate limits are that account's. A process drives several accounts with one sender each.
+While ``paused()`` says so (the account is logged out or limited) it claims nothing;
+a ``SendError`` carrying an ``account_state`` (the platform said "too often") is
+reported through ``on_account_state``.
 """
 from __future__ import annotations
 
@@ -67,11 +71,14 @@ class OutboxSender:
         limits: SendLimits | None = None, owner: str | None = None, max_attempts: int = 6,
         backoff_base: float = 5.0, backoff_max: float = 900.0, lease_seconds: float = 120.0,
         on_restart: str = "resend", poll_seconds: float = 1.0, batch: int = 200,
-        recover_seconds: float = 2.0, linger_seconds: float = 0.05,
+        recover_seconds: float = 2.0, linger_seconds: float = 0.05, account: str | None = None,
     ) -> None:
         if on_restart not in ("resend", "fail"):
             raise ValueError("on_restart must be 'resend' or 'fail'")
         self.db, self.transport = db, transport
+        self.account = account  # None: every row, whatever its account (tools, tests)
+        self.paused: Callable[[], bool] = lambda: False
+        self.on_account_state: Callable[[str, str], Awaitable[None]] | None = None
         # attachment id → OutgoingFile (the runtime sets it: bot.services.attachments.outgoing_file)
         self.load_file: Callable[[int], Awaitable[OutgoingFile | None]] | None = None
         self.clock = clock or MonotonicClock()
@@ -131,7 +138,7 @@ class OutboxSender:
                 # Also while busy: a dead sender's rows must not wait for a quiet moment.
                 self._next_recover = loop.time() + self.recover_seconds
                 await self._guarded(self._check_and_recover)
-            busy = await self._guarded(self.run_once) if self.lock.held else 0
+            busy = await self._guarded(self.run_once) if self.lock.held and not self.paused() else 0
             if busy:
                 if busy < self.batch and self.linger_seconds:
                     # Under load every inbound message wakes the sender; letting a few
@@ -172,7 +179,7 @@ class OutboxSender:
             if self.db.sqlite:
                 older_than = None if at_start else self.wall() - self.lease
                 rows = await outbox.stale(session=session, older_than=older_than,
-                                          owner=None if at_start else self.owner)
+                                          owner=None if at_start else self.owner, account=self.account)
             else:
                 others = [o for o in await outbox.claimers(session=session) if o is not None and o != self.owner]
                 dead = await dead_owners(session=session, owners=others)
@@ -211,7 +218,7 @@ class OutboxSender:
     async def _refresh(self, conversation: str | None = None) -> None:
         async with self.db.sessions() as session:
             rows = await outbox.heads(session=session, now=self.wall(), limit=self.batch,
-                                      conversation=conversation)
+                                      conversation=conversation, account=self.account)
         if conversation is None:
             self._candidates = {r.id: r for r in rows}
             self._stale = False
@@ -241,7 +248,8 @@ class OutboxSender:
             del self._candidates[row.id]
             await self.throttle.wait(row.conversation, self._rate_key(_outgoing(row, row.text, 0)))
             async with self.db.transaction() as session:
-                claimed = await outbox.claim(session=session, row_id=row.id, owner=self.owner, now=self.wall())
+                claimed = await outbox.claim(session=session, row_id=row.id, owner=self.owner, now=self.wall(),
+                                             account=self.account)
                 # Checked again now, in the claim's transaction: a held offer may be stale.
                 kept = await guards.drop_stale(session=session, rows=[claimed]) if claimed else []
             if claimed is None:
@@ -260,7 +268,8 @@ class OutboxSender:
         mark them sent together in one more. A crash can then leave up to ``batch`` rows in
         'sending', not just one. A row that fails gives back the rest of its conversation's run."""
         async with self.db.transaction() as session:
-            claimed = await outbox.claim_runs(session=session, owner=self.owner, limit=self.batch, now=self.wall())
+            claimed = await outbox.claim_runs(session=session, owner=self.owner, limit=self.batch, now=self.wall(),
+                                              account=self.account)
             kept = await guards.drop_stale(session=session, rows=claimed)
         self.counters["dropped"] += len(claimed) - len(kept)
         if not claimed:
@@ -332,6 +341,9 @@ class OutboxSender:
                         await outbox.mark_part(session=session, row_id=row.id, parts_sent=done)
         except Exception as exc:  # noqa: BLE001 - SendError, or a transport bug: both are retried
             await self._failed(row, exc, done)
+            state = getattr(exc, "account_state", None)
+            if state and self.on_account_state is not None:
+                await self.on_account_state(state, str(exc))
             return False
         self._marks.append((row.id, done))
         self.counters["sent"] += 1
@@ -375,7 +387,7 @@ class OutboxSender:
         return delay * (1 + self.rng.uniform(-0.1, 0.1))
 
     def health(self) -> dict:
-        return {"owner": self.owner, "running": self._task is not None and not self._task.done(),
+        return {"owner": self.owner, "account": self.account, "running": self._task is not None and not self._task.done(),
                 **self.counters, "last_error": self.last_error}
 
 

@@ -54,6 +54,7 @@ class OwnerLock:
 
     def __init__(self, db: Database, owner: str) -> None:
         self.db, self.owner = db, owner
+        self.exclusive = False  # True: never fall back to a fresh id (see ``acquire``)
         self._conn: AsyncConnection | None = None
 
     @property
@@ -80,6 +81,8 @@ class OwnerLock:
             if asyncio.get_running_loop().time() >= deadline:
                 break
             await asyncio.sleep(0.1)
+        if self.exclusive:  # an account's sender: wait for the live one to go, never send beside it
+            raise RuntimeError(f"outbox owner {self.owner!r} is held by another live process; waiting")
         fresh = f"{self.owner}:{uuid.uuid4().hex[:6]}"
         log.error("outbox owner %r is held by another live process; this one sends as %r "
                   "(set OUTBOX_OWNER to a distinct name per process)", self.owner, fresh)

@@ -171,6 +171,7 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_conversation", "conversation", "status", "id"),
         # Only the rows that can hold a conversation up (bot.services.outbox.BLOCKER).
         Index("ix_outbox_blockers", "conversation", "id", postgresql_where=_BLOCKER_SQL, sqlite_where=_BLOCKER_SQL),
+        Index("ix_outbox_account", "account_id", "status", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)  # the sequence number
     room_id: str | None = None
@@ -198,6 +199,8 @@ class OutboxMessage(SQLModel, table=True):
     image_id: int | None = None  # a photo (attachment id) sent with the text (issue 12)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+    # The platform account that sends it (bot.db.models_accounts), bound at enqueue time.
+    account_id: str = Field(default="default", max_length=64, sa_column_kwargs={"server_default": "default"})
 
 
 class PendingAction(SQLModel, table=True):
@@ -232,6 +235,7 @@ class TicketWatcher(SQLModel, table=True):
 # Tables of other areas live in their own modules; importing them here puts every
 # table on SQLModel.metadata for Alembic and the tests.
 from bot.db import (  # noqa: E402,F401
+    models_accounts,
     models_console,
     models_files,
     models_learning,

@@ -13,3 +13,14 @@ TEXT: dict[str, str] = {
         "发「查询 编号」看进度，发「帮助」看更多。"
     ),
 }
+TEXT.update({
+    # Accounts (issue 16): an account that stops sending, and its return; said to the staff it serves.
+    "account_down_logged_out": "【账号掉线】机器人账号「{name}」已退出登录，请尽快重新登录。"
+                               "其他账号也在的群已改由其他账号发送（{moved} 条）。{waiting}",
+    "account_down_limited": "【账号限流】机器人账号「{name}」被平台限制发送，暂停发送一段时间。"
+                            "其他账号也在的群已改由其他账号发送（{moved} 条）。{waiting}",
+    "account_down_banned": "【账号封禁】机器人账号「{name}」已被封禁，请联系管理员。"
+                           "其他账号也在的群已改由其他账号发送（{moved} 条）。{waiting}",
+    "account_waiting": "只有它在的群的消息会保留，账号恢复后按顺序补发。",
+    "account_back": "【账号恢复】机器人账号「{name}」已恢复，积压的消息正在按顺序补发。",
+})

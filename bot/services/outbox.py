@@ -75,9 +75,12 @@ def guard_columns(guard: Guard | None) -> dict:
 
 async def enqueue(
     *, session: AsyncSession, messages: Iterable[Outgoing], cause: str | None,
-    not_before: datetime | None = None,
+    not_before: datetime | None = None, exclude_account: str | None = None,
 ) -> list[Queued]:
-    """Write messages to the outbox in one statement; ids follow the given order."""
+    """Write messages to the outbox in one statement; ids follow the given order. Each row is
+    bound to the account that will send it (``bot.services.accounts.bind``; never ``exclude_account``)."""
+    from bot.services import accounts
+
     now = utcnow()
     rows = [
         {
@@ -89,6 +92,7 @@ async def enqueue(
         }
         for m in messages
     ]
+    await accounts.bind(session=session, rows=rows, exclude=exclude_account)
     await _INSERT.run_many(session, rows)
     return [Queued(r["room_id"], r["to_person"], r["text"], r["mentions"], cause, r["reply_key"], r["image_id"])
             for r in rows]
@@ -197,8 +201,9 @@ def _is_head(now: datetime):
 
 
 async def heads(*, session: AsyncSession, now: datetime | None = None, limit: int = 200,
-                conversation: str | None = None) -> list[OutboxMessage]:
-    """Rows that may be sent now: conversation heads that are pending and due."""
+                conversation: str | None = None, account: str | None = None) -> list[OutboxMessage]:
+    """Rows that may be sent now: conversation heads that are pending and due (of ``account``, if given).
+    The head test spans every account: a conversation's order holds across a change of account."""
     now = now or utcnow()
     query = (
         select(OutboxMessage)
@@ -208,6 +213,8 @@ async def heads(*, session: AsyncSession, now: datetime | None = None, limit: in
     )
     if conversation is not None:
         query = query.where(OutboxMessage.conversation == conversation)
+    if account is not None:
+        query = query.where(OutboxMessage.account_id == account)
     return list(await session.scalars(query.order_by(OutboxMessage.id).limit(limit)))
 
 
@@ -244,7 +251,7 @@ async def _mark_sending(session: AsyncSession, rows: list[OutboxMessage], owner:
 
 
 async def claim_runs(*, session: AsyncSession, owner: str, limit: int = 200,
-                     now: datetime | None = None) -> list[OutboxMessage]:
+                     now: datetime | None = None, account: str | None = None) -> list[OutboxMessage]:
     """Claim the first ``limit`` sendable rows by id: pending, due, and nothing earlier in
     their conversation being sent or waiting for a retry. Per conversation that is a run
     of consecutive rows from its head, so a busy room drains many rows per round, not
@@ -258,6 +265,8 @@ async def claim_runs(*, session: AsyncSession, owner: str, limit: int = 200,
     On PostgreSQL another sender may hold (``SKIP LOCKED``) or have just claimed an
     earlier row of a conversation; the claim then keeps, per conversation, only the
     rows before the first due, active row it did not claim itself, and gives the rest back.
+    With ``account`` only that account's rows are claimed; another account's earlier
+    pending row in a conversation then holds it up too (checked the same way, on both databases).
     """
     now = now or utcnow()
     blocked = await _blocked_from(session, now)
@@ -266,11 +275,14 @@ async def claim_runs(*, session: AsyncSession, owner: str, limit: int = 200,
     query = select(OutboxMessage).where(OutboxMessage.status == "pending", _due(now), _ready(now))
     if behind:
         query = query.where(~or_(*behind))
+    if account is not None:
+        query = query.where(OutboxMessage.account_id == account)
     rows = list(await session.scalars(
         query.order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True, of=OutboxMessage)
     ))
     await _mark_sending(session, rows, owner, now)
-    if rows and session.bind.dialect.name != "sqlite":  # SQLite: one writer, the select above is exact
+    # SQLite has one writer, so without an account filter the select above is exact.
+    if rows and (account is not None or session.bind.dialect.name != "sqlite"):
         first_foreign = dict((await session.execute(
             select(OutboxMessage.conversation, func.min(OutboxMessage.id))
             .where(OutboxMessage.conversation.in_({r.conversation for r in rows}),
@@ -287,14 +299,15 @@ async def claim_runs(*, session: AsyncSession, owner: str, limit: int = 200,
 
 
 # -- the sender's writes -------------------------------------------------------------
-async def claim(*, session: AsyncSession, row_id: int, owner: str, now: datetime | None = None) -> OutboxMessage | None:
-    """Take a row for sending if it is still a pending, due head; None if someone else has it."""
-    rows = await claim_many(session=session, row_ids=[row_id], owner=owner, now=now)
+async def claim(*, session: AsyncSession, row_id: int, owner: str, now: datetime | None = None,
+                account: str | None = None) -> OutboxMessage | None:
+    """Take a row for sending if it is still a pending, due head (of ``account``); None if someone else has it."""
+    rows = await claim_many(session=session, row_ids=[row_id], owner=owner, now=now, account=account)
     return rows[0] if rows else None
 
 
 async def claim_many(*, session: AsyncSession, row_ids: list[int], owner: str,
-                     now: datetime | None = None) -> list[OutboxMessage]:
+                     now: datetime | None = None, account: str | None = None) -> list[OutboxMessage]:
     """Take those of ``row_ids`` that are still pending, due conversation heads, in id order.
 
     PostgreSQL: ``FOR UPDATE SKIP LOCKED`` so concurrent senders never wait on or
@@ -305,7 +318,7 @@ async def claim_many(*, session: AsyncSession, row_ids: list[int], owner: str,
         select(OutboxMessage)
         .where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == "pending", _due(now))
         .where(or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
-        .where(_is_head(now))
+        .where(_is_head(now), *([OutboxMessage.account_id == account] if account is not None else []))
         .order_by(OutboxMessage.id)
         .with_for_update(skip_locked=True, of=OutboxMessage)
     ))
@@ -376,10 +389,14 @@ async def release(*, session: AsyncSession, row_ids: list[int], owner: str) -> N
         )
 
 
-async def stale(*, session: AsyncSession, older_than: datetime | None, owner: str | None) -> list[OutboxMessage]:
+async def stale(*, session: AsyncSession, older_than: datetime | None, owner: str | None,
+                account: str | None = None) -> list[OutboxMessage]:
     """Rows in 'sending' not held by ``owner`` (``None``: every one), claimed before
-    ``older_than`` if given (SQLite: at start every row, later a lease)."""
+    ``older_than`` if given (SQLite: at start every row, later a lease); only ``account``'s
+    rows if given (one process drives several accounts, each sender recovers its own)."""
     query = select(OutboxMessage).where(OutboxMessage.status == "sending")
+    if account is not None:
+        query = query.where(OutboxMessage.account_id == account)
     if owner is not None:
         query = query.where(or_(OutboxMessage.claimed_by.is_(None), OutboxMessage.claimed_by != owner))
     if older_than is not None:

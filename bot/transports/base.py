@@ -14,11 +14,13 @@ InboundHandler = Callable[[IncomingMessage], Awaitable[Any]]
 
 
 class SendError(Exception):
-    """A send failed. ``retryable`` says whether trying again may help."""
+    """A send failed. ``retryable`` says whether trying again may help; ``account_state``
+    (``"limited"``, ``"logged_out"``, ``"banned"``) that the account itself can no longer send."""
 
-    def __init__(self, message: str, *, retryable: bool = True) -> None:
+    def __init__(self, message: str, *, retryable: bool = True, account_state: str | None = None) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.account_state = account_state
 
 
 @dataclass(frozen=True, slots=True)

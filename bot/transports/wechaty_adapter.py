@@ -217,6 +217,13 @@ class WechatyTransport(Transport):
 
     async def _connect(self, bot: Any) -> None:
         await bot.init_puppet()
+        # python-wechaty's Contact/Room/Tag pools are class attributes shared by the per-bot
+        # subclasses, so with two accounts in one process a room both sit in would be said
+        # through whichever bot loaded it first: each bot gets pools of its own (issue 16).
+        for name in ("Contact", "ContactSelf", "Room", "Tag"):
+            cls = getattr(bot, name, None)
+            if cls is not None:
+                cls._pool = {}
         await bot.init_puppet_event_bridge(bot.puppet)
         await bot.puppet.start()  # blocks while connected
 
@@ -372,7 +379,10 @@ class WechatyTransport(Transport):
             raise
         except Exception as exc:  # noqa: BLE001 - puppet/network failures
             self.last_error = f"send: {exc!r}"
-            raise SendError(f"wechaty send failed: {exc!r}", retryable=True) from exc
+            # "发送消息过于频繁": the platform limits this account (shared/notes/wechaty.md)
+            limited = any(word in str(exc) for word in ("频繁", "too frequent", "rate limit"))
+            raise SendError(f"wechaty send failed: {exc!r}", retryable=True,
+                            account_state="limited" if limited else None) from exc
         self.sent += 1
         self._delivered.add(idempotency_key)
 

@@ -24,7 +24,8 @@
 //               otherwise it answers the mock's fixed place (39.995121, 116.334154, 海淀区成府路45号);
 //   GET  /sent  what the bot sent, in order: [{"id", "conversation", "text", "mentions",
 //               "file"?: {"name", "size", "sha256"}}];
-//   GET  /health {"loggedIn", "sent"}.
+//   GET  /health {"loggedIn", "sent"};
+//   POST /logout, POST /login  the bot's account logs out, and back in.
 // Prints "GATEWAY READY <grpc port>" once the gRPC server listens.
 'use strict'
 
@@ -127,6 +128,9 @@ const routes = {
   }),
   'POST /location': body => { locationOff = !!body.off; return { off: locationOff } },
   'GET /sent': () => sent,
+  // The account logs out (a QR code would be needed again), and logs back in.
+  'POST /logout': async () => { await puppet.logout(); return { loggedIn: puppet.isLoggedIn } },
+  'POST /login': async () => { mocker.login(bot); return { loggedIn: true } },
   'GET /health': () => ({ loggedIn: puppet.isLoggedIn, sent: sent.length }),
 }
 
@@ -143,8 +147,13 @@ const control = http.createServer((req, res) => {
       status = 500
       result = { error: String(e && e.stack || e) }
     }
-    res.writeHead(status, { 'content-type': 'application/json' })
-    res.end(JSON.stringify(result))
+    Promise.resolve(result).then(value => {
+      res.writeHead(status, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(value))
+    }, e => {
+      res.writeHead(500, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ error: String(e && e.stack || e) }))
+    })
   })
 })
 
