@@ -42,11 +42,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(("\n" if i else "") + f"== {path}")
             evaluate_main(path, "--errors" in argv[1:])
         return 0
+    if cmd == "train":
+        from nlp.train import main as train_main
+
+        return train_main(argv[1:])
     if cmd == "bench":
         from nlp.bench import main as bench_main
 
         return bench_main(argv[1:])
-    sys.stderr.write("usage: python -m nlp classify | evaluate FILE.jsonl... [--errors] | bench\n")
+    sys.stderr.write("usage: python -m nlp classify | evaluate [FILE.jsonl...] [--errors] | train | bench\n")
     return 2
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from nlp.classifier import classify
+from nlp.classifier import classify, classify_uncached
 from nlp.lexicon import CATEGORIES
 from nlp.types import Classification
 
@@ -31,9 +31,11 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def evaluate(rows: list[Row]) -> dict[str, Any]:
-    """Compute all scores; predictions of "unsure" count as not-demand for intent."""
-    preds = [classify(r["text"]) for r in rows]
+def evaluate(rows: list[Row], use_model: bool = True) -> dict[str, Any]:
+    """Compute all scores; predictions of "unsure" count as not-demand for intent.
+
+    ``use_model=False``: the rules alone (the learned model is left out)."""
+    preds = [classify(r["text"]) if use_model else classify_uncached(r["text"], use_model=False) for r in rows]
     out: dict[str, Any] = {"n": len(rows)}
     # Intent (gold unsure not scored); predicted unsure is not a ticket.
     intent: dict[str, tuple[float, float, float]] = {}
