@@ -1,4 +1,8 @@
-"""Command line: python -m nlp classify | evaluate FILE.jsonl... [--errors] | bench.
+"""Command line: python -m nlp classify | evaluate [FILE.jsonl...] [--errors] | train | bench.
+
+``evaluate`` with no file reports every labelled set in tests/nlp/corpus (rules alone and rules
++ model side by side) and the combined held-out split with its confusion table; ``train`` refits
+nlp/data/model.json.gz (nlp/train.py, needs scikit-learn).
 
 ``evaluate`` scores each file: a classification file (taxonomy.md) or a file of labelled
 duplicate pairs (tests/nlp/duplicates.jsonl: {"a", "b", "same"}), which prints duplicate
@@ -33,10 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     cmd = argv[0] if argv else ""
     if cmd == "classify":
         return _classify_stream(sys.stdin, sys.stdout)
-    if cmd == "evaluate" and len(argv) >= 2:
+    if cmd == "evaluate":
         from nlp.evaluate import main as evaluate_main
+        from nlp.evaluate import main_all
 
         paths = [a for a in argv[1:] if not a.startswith("--")]
+        if not paths:  # every labelled set in the repo, and the held-out split
+            return main_all("--errors" in argv[1:])
         for i, path in enumerate(paths):
             if len(paths) > 1:
                 print(("\n" if i else "") + f"== {path}")

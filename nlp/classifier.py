@@ -9,7 +9,7 @@ from typing import Protocol
 
 from nlp import model
 from nlp.adjusters import Scores
-from nlp.combine import ASK_THRESHOLD, DEMAND_THRESHOLD, combine
+from nlp.combine import ASK_THRESHOLD, DEMAND_THRESHOLD, blocked, combine
 from nlp.lexicon import load_lexicon
 from nlp.location import extract
 from nlp.normalize import normalize
@@ -129,8 +129,8 @@ def classify_uncached(text: str, use_model: bool = True) -> Classification:
     if s is None:
         return rules
     mdl = model.load() if use_model else None
-    if mdl is None:
-        return rules
+    if mdl is None or (rules.intent == "chat" and blocked(s)):
+        return rules  # a notice, forward, advert, thanks...: the model could not make it a demand
     return combine(rules, s, mdl.view(head), head, mdl.thresholds)
 
 

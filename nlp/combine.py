@@ -18,8 +18,6 @@ model file; these are the defaults.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 from nlp import danger
 from nlp.adjusters import Scores
 from nlp.model import ModelView
@@ -54,26 +52,26 @@ def blocked(s: Scores) -> bool:
             or bool(BLOCKING_CHAT.intersection(s.chat)))
 
 
-def _category(s: Scores, mv: ModelView, th: dict[str, float]) -> tuple[str, tuple[str, ...], bool]:
+def _category(rules: Classification, s: Scores, mv: ModelView,
+              th: dict[str, float]) -> tuple[str, tuple[str, ...], bool]:
     """The category, its evidence, and whether the model chose it over the rules."""
-    rules_cat, evidence = pick_category(s)
-    cats = {k: v for k, v in s.categories.items() if not k.startswith("_")}
-    if s.urgent_cat:
-        cats[s.urgent_cat] = cats.get(s.urgent_cat, 0.0) + 3.5
-    top = max(cats.values(), default=0.0)
-    probs = mv.categories()
+    if rules.category is not None:
+        rules_cat, evidence = rules.category, rules.evidence
+    else:
+        rules_cat, evidence = pick_category(s)
     if s.urgent_cat:
         return rules_cat, evidence, False  # the danger's own category
+    cats = {k: v for k, v in s.categories.items() if not k.startswith("_")}
+    top = max(cats.values(), default=0.0)
     if top >= th["cat_strong"]:
         near = [c for c, v in cats.items() if v >= top - th["tie"]]
         if len(near) < 2:
             return rules_cat, evidence, False
+        probs = mv.categories()
         pick = max(near, key=lambda c: probs.get(c, 0.0))  # a tie between explicit words
     else:
         pick = mv.category()[0]
-    if probs.get(pick, 0.0) < th["cat_p"]:
-        return rules_cat, evidence, False
-    if pick == rules_cat:
+    if mv.categories().get(pick, 0.0) < th["cat_p"] or pick == rules_cat:
         return rules_cat, evidence, False
     return pick, tuple(s.evidence.get(pick, ())) + evidence[len(s.evidence.get(rules_cat, ())):], True
 
@@ -104,21 +102,24 @@ def combine(rules: Classification, s: Scores, mv: ModelView, text: str, th: dict
     tags = [f"模型:需求{mv.demand:.2f}"]
     if intent == "chat":
         ev = rules.evidence if rules.intent == "chat" else ()
-        return replace(rules, intent="chat", category=None, urgency=None, confidence=conf,
-                       evidence=_with(ev, tags, changed))
-    category, evidence, model_cat = _category(s, mv, th)
+        return Classification("chat", None, None, conf, rules.building, rules.unit, rules.room,
+                              _with(ev, tags, changed))
+    category, evidence, model_cat = _category(rules, s, mv, th)
     if model_cat:
         changed.append("类别")
-    if s.urgent and s.urgent_cues:
+    if s.urgent and s.urgent_cues and rules.category is None:
         evidence = tuple(dict.fromkeys(evidence + tuple(s.urgent_cues)))
     urgent = s.urgent
     if raise_urgency(s, mv, text, th):
         urgent = True
         changed.append("紧急")
-    tags.append(f"模型:类别{category}{mv.categories().get(category, 0.0):.2f}")
+    if mv.asked_category:
+        tags.append(f"模型:类别{category}{mv.categories().get(category, 0.0):.2f}")
     tags.append(f"模型:紧急{mv.urgent:.2f}")
-    return replace(rules, intent=intent, category=category, urgency="urgent" if urgent else "normal",
-                   confidence=conf, evidence=_with(evidence, tags, changed))
+    if not changed and rules.intent != "chat" and intent == rules.intent:
+        category, urgent, evidence = rules.category, rules.urgency == "urgent", rules.evidence
+    return Classification(intent, category, "urgent" if urgent else "normal", conf, rules.building, rules.unit,
+                          rules.room, _with(evidence, tags, changed))
 
 
 def _with(evidence: tuple[str, ...], tags: list[str], changed: list[str]) -> tuple[str, ...]:

@@ -3,17 +3,20 @@
 ``python -m nlp train`` (nlp/train.py, scikit-learn) fits it on the labelled sets in the repo and
 writes ``nlp/data/model.json.gz``; here it is only read and applied, with no numpy or sklearn.
 
-Features: the set of character 1-, 2- and 3-grams of the normalised text (digits folded to 0,
-start and end marked), each worth 1/sqrt(number of grams), so a text's vector has length 1.
-Every gram the model kept maps to one tuple ``(demand weight, urgent weight, category weights)``:
-scoring a text is one dict lookup per gram and a few sums.
+Features: the character 1-, 2- and 3-grams of the normalised text (digits folded to 0, start and
+end marked), each occurrence worth 1/sqrt(number of grams). Every gram the model kept maps to one
+tuple ``(demand weight, urgent weight, row)``: scoring a text is one dict lookup per gram and two
+sums; the twelve category sums are done only when the combination asks for a category.
 """
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import math
+import sys
 import threading
+from array import array
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
@@ -24,20 +27,21 @@ MAX_CHARS = 300  # n-grams of the first 300 normalised characters (bounded work)
 _START, _END = "\x02", "\x03"
 _DIGITS = str.maketrans("123456789", "000000000")
 
-# gram -> (demand weight, urgent weight, category weights or None)
-Weights = tuple[float, float, "tuple[float, ...] | None"]
+# gram -> (demand weight, urgent weight, row in the category columns); weights are stored as ints
+Weights = tuple[int, int, int]
 _first = itemgetter(0)
 _second = itemgetter(1)
+_third = itemgetter(2)
 
 
-def grams(text: str) -> set[str]:
-    """The character 1-3 grams of ``text`` (already normalised), as the model sees them."""
+def grams(text: str) -> list[str]:
+    """The character 1-3 grams of ``text`` (already normalised), as the model sees them.
+
+    A gram that occurs twice counts twice; the last "trigram" is the closing bigram again,
+    which costs nothing and is the same in training and here."""
     t = _START + text[:MAX_CHARS].translate(_DIGITS) + _END
-    bi = list(map(str.__add__, t, t[1:]))
-    out = set(t)
-    out.update(bi)
-    out.update(map(str.__add__, bi, t[2:]))
-    return out
+    r = range(len(t) - 1)
+    return [*t, *[t[i:i + 2] for i in r], *[t[i:i + 3] for i in r]]
 
 
 def _sigmoid(x: float) -> float:
@@ -47,19 +51,19 @@ def _sigmoid(x: float) -> float:
 @dataclass(frozen=True, slots=True)
 class Model:
     weights: dict[str, Weights]
+    scale: float  # stored int -> weight
     demand_bias: float
     urgent_bias: float
     categories: tuple[str, ...]
     category_bias: tuple[float, ...]
+    category_columns: tuple[array[int], ...]  # per category, its weight for each gram row
     thresholds: dict[str, float]
     meta: dict[str, Any]
 
     def view(self, text: str) -> ModelView:
         g = grams(text)
-        get = self.weights.get
-        hits = [w for w in map(get, g) if w is not None]
-        scale = 1.0 / math.sqrt(len(g)) if g else 0.0
-        return ModelView(self, hits, scale)
+        hits = list(filter(None, map(self.weights.get, g)))
+        return ModelView(self, hits, self.scale / math.sqrt(len(g)))
 
 
 class ModelView:
@@ -76,17 +80,18 @@ class ModelView:
     def categories(self) -> dict[str, float]:
         """Category probabilities (softmax over the classes)."""
         if self._cats is None:
-            m = self._model
-            z = list(m.category_bias)
-            s = self._scale
-            for _, _, cw in self._hits:
-                if cw is not None:
-                    z = [a + s * b for a, b in zip(z, cw)]
+            m, s = self._model, self._scale
+            rows = list(map(_third, self._hits))
+            z = [b + s * sum(map(col.__getitem__, rows)) for b, col in zip(m.category_bias, m.category_columns)]
             top = max(z)
             e = [math.exp(v - top) for v in z]
             total = sum(e)
             self._cats = {c: v / total for c, v in zip(m.categories, e)}
         return self._cats
+
+    @property
+    def asked_category(self) -> bool:
+        return self._cats is not None
 
     def category(self) -> tuple[str, float]:
         cats = self.categories()
@@ -94,22 +99,37 @@ class ModelView:
         return best, cats[best]
 
 
+def _ints(b64: str) -> array[int]:
+    a = array("h")
+    a.frombytes(base64.b64decode(b64))
+    if sys.byteorder != "little":
+        a.byteswap()
+    return a
+
+
+def pack(values: list[int]) -> str:
+    """Ints as base64 of little-endian int16 (what ``from_dict`` reads); clipped to its range."""
+    a = array("h", [max(-32767, min(32767, v)) for v in values])
+    if sys.byteorder != "little":
+        a.byteswap()
+    return base64.b64encode(a.tobytes()).decode("ascii")
+
+
 def from_dict(raw: dict[str, Any]) -> Model:
+    grams_ = raw["grams"].split("\n")
     cats = tuple(raw["categories"])
-    n = len(cats)
-    weights: dict[str, Weights] = {}
-    cw_all = raw["category_weights"]
-    for i, g in enumerate(raw["grams"]):
-        cw = cw_all[i]
-        weights[g] = (raw["demand_weights"][i], raw["urgent_weights"][i],
-                      tuple(cw) if cw and len(cw) == n else None)
-    return Model(weights, raw["demand_bias"], raw["urgent_bias"], cats, tuple(raw["category_bias"]),
-                 dict(raw.get("thresholds", {})), dict(raw.get("meta", {})))
+    n = len(grams_)
+    flat = _ints(raw["category_weights"])
+    columns = tuple(flat[k * n:(k + 1) * n] for k in range(len(cats)))
+    weights = dict(zip(grams_, zip(_ints(raw["demand_weights"]), _ints(raw["urgent_weights"]), range(n))))
+    scale = 1.0 / raw["int_scale"]
+    return Model(weights, scale, raw["demand_bias"], raw["urgent_bias"], cats, tuple(raw["category_bias"]),
+                 columns, dict(raw.get("thresholds", {})), dict(raw.get("meta", {})))
 
 
 def read(path: Path = MODEL_PATH) -> dict[str, Any]:
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        raw: dict[str, Any] = json.load(fh)
+    with gzip.open(path, "rb") as fh:
+        raw: dict[str, Any] = json.loads(fh.read())
     return raw
 
 

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from nlp.model import MODEL_PATH, grams
+from nlp.model import MODEL_PATH, grams, pack
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "nlp" / "corpus"
@@ -25,7 +25,7 @@ MAX_FEATURES = 30000  # the grams with the largest weights are kept
 MIN_WEIGHT = 0.02  # weights below this are dropped (they move a score by < 0.005)
 C = {"demand": 8.0, "urgent": 8.0, "category": 8.0}
 FOLDS = 5
-DIGITS = 3  # weights are stored rounded
+INT_SCALE = 1000  # weights are stored as ints, to 0.001
 
 
 def training_files() -> list[Path]:
@@ -56,10 +56,11 @@ def _matrix(texts: list[str], vocab: dict[str, int]) -> Any:
     indptr, indices, data = [0], [], []
     for t in texts:
         g = grams(t)
-        v = 1.0 / math.sqrt(len(g)) if g else 0.0
-        cols = sorted(vocab[x] for x in g if x in vocab)
+        v = 1.0 / math.sqrt(len(g))
+        counts = Counter(vocab[x] for x in g if x in vocab)
+        cols = sorted(counts)
         indices += cols
-        data += [v] * len(cols)
+        data += [v * counts[c] for c in cols]
         indptr.append(len(indices))
     return csr_matrix((data, indices, indptr), shape=(len(texts), len(vocab)))
 
@@ -71,7 +72,7 @@ def fit(rows: list[dict[str, Any]], min_df: int = MIN_DF, max_features: int = MA
     texts = [model_text(r["text"]) for r in rows]
     df: Counter[str] = Counter()
     for t in texts:
-        df.update(grams(t))
+        df.update(set(grams(t)))
     vocab_list = sorted(g for g, n in df.items() if n >= min_df)
     vocab = {g: i for i, g in enumerate(vocab_list)}
     x = _matrix(texts, vocab)
@@ -100,22 +101,21 @@ def _fit(rows: list[dict[str, Any]], x: Any, vocab_list: list[str], lr: dict[str
     keep = sorted(keep)[:max_features]
     keep.sort(key=lambda k: k[1])
 
-    def r(v: float) -> float:
-        return round(float(v), DIGITS)
+    def q(v: float) -> int:
+        return int(round(float(v) * INT_SCALE))
 
-    cat_rows: list[list[float]] = []
-    for _, _, j in keep:
-        col = [r(cw[k][j]) for k in range(len(cats))]
-        cat_rows.append(col if any(abs(v) >= MIN_WEIGHT for v in col) else [])
+    kept = [g for _, g, _ in keep]
+    assert not any("\n" in g for g in kept)  # normalised text has no line breaks
     return {
-        "grams": [g for _, g, _ in keep],
-        "demand_weights": [r(dw[j]) for _, _, j in keep],
-        "urgent_weights": [r(uw[j]) for _, _, j in keep],
-        "category_weights": cat_rows,
-        "demand_bias": r(d.intercept_[0]),
-        "urgent_bias": r(u.intercept_[0]),
+        "grams": "\n".join(kept),
+        "int_scale": INT_SCALE,
+        "demand_weights": pack([q(dw[j]) for _, _, j in keep]),
+        "urgent_weights": pack([q(uw[j]) for _, _, j in keep]),
+        "category_weights": pack([q(cw[k][j]) for k in range(len(cats)) for _, _, j in keep]),
+        "demand_bias": round(float(d.intercept_[0]), 4),
+        "urgent_bias": round(float(u.intercept_[0]), 4),
         "categories": cats,
-        "category_bias": [r(v) for v in c.intercept_],
+        "category_bias": [round(float(v), 4) for v in c.intercept_],
     }
 
 
@@ -148,7 +148,7 @@ def build(paths: list[Path] | None = None, tune: bool = True) -> dict[str, Any]:
         thresholds = tune_thresholds(rows, out_of_fold(rows))
     raw["thresholds"] = thresholds
     raw["meta"] = {"data_sha1": sha, "files": [p.name for p in (paths or training_files())], "rows": len(rows),
-                   "min_df": MIN_DF, "max_features": MAX_FEATURES, "C": C, "features": "char 1-3 grams, binary, L2"}
+                   "min_df": MIN_DF, "max_features": MAX_FEATURES, "C": C, "features": "char 1-3 grams, counts / sqrt(number of grams)"}
     return raw
 
 
@@ -162,7 +162,7 @@ def write(raw: dict[str, Any], path: Path = MODEL_PATH) -> None:
 def main(argv: list[str]) -> int:
     raw = build(tune="--no-tune" not in argv)
     write(raw)
-    print(f"model: {len(raw['grams'])} grams, {MODEL_PATH.stat().st_size / 1024:.0f} KB -> {MODEL_PATH}")
+    print(f"model: {raw['grams'].count(chr(10)) + 1} grams, {MODEL_PATH.stat().st_size / 1024:.0f} KB -> {MODEL_PATH}")
     print(f"trained on {raw['meta']['rows']} messages, data sha1 {raw['meta']['data_sha1'][:12]}")
     print("thresholds: " + json.dumps(raw["thresholds"], sort_keys=True))
     return 0

@@ -52,11 +52,11 @@ def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, f
     demands = []
     for r, c, s, head, v in items:
         if r["intent"] == "demand" and decide(c.intent, c.confidence, s, v.demand, th)[0] == "demand":
-            demands.append((r, s, head, v))
+            demands.append((r, c, s, head, v))
     best, best_n = None, -1
     for values in product(GRID["cat_strong"], GRID["cat_p"], GRID["tie"]):
         trial = th | dict(zip(("cat_strong", "cat_p", "tie"), values))
-        n = sum(_category(s, v, trial)[0] == r["category"] for r, s, _, v in demands)
+        n = sum(_category(c, s, v, trial)[0] == r["category"] for r, c, s, _, v in demands)
         if n > best_n:
             best, best_n = values, n
     th.update(zip(("cat_strong", "cat_p", "tie"), best or ()))
@@ -64,7 +64,7 @@ def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, f
     for value in GRID["urgent"]:
         trial = th | {"urgent": value}
         n = 0
-        for r, s, head, v in demands:
+        for r, _, s, head, v in demands:
             urgent = s.urgent or raise_urgency(s, v, head, trial)
             gold = r.get("urgency") == "urgent"
             n += (2 if gold else 1) * (urgent == gold)  # a missed emergency costs twice a false alarm
