@@ -9,7 +9,9 @@ from typing import Protocol
 
 from nlp import model
 from nlp.adjusters import Scores
-from nlp.combine import ASK_THRESHOLD, DEMAND_THRESHOLD, blocked, combine
+from nlp.combine import ASK_THRESHOLD as ASK_THRESHOLD
+from nlp.combine import DEMAND_THRESHOLD as DEMAND_THRESHOLD
+from nlp.combine import blocked, combine
 from nlp.lexicon import load_lexicon
 from nlp.location import extract
 from nlp.normalize import normalize

@@ -6,7 +6,8 @@ are sure of:
   when it is confident and nothing in the text makes the danger past, feared or pretend; it
   never lowers it, and never touches a danger the rules found;
 - demand: the model can turn chat or unsure into a demand when confident and no rule found a
-  notice, forward, advert, thanks, a fixed fault or a question about opening hours; it can turn
+  notice or forward by its form, a planned outage, news from elsewhere, a fixed fault or a question
+  about opening hours (notice, advert or thanks words alone ask it to be surer); it can turn
   a weak demand into a question (unsure) only when very confident and nothing urgent is said;
 - category: an explicit category word (a rule score of at least ``cat_strong``) wins; the model
   picks when the rules have none or only weak evidence, and breaks near ties between them.
@@ -26,6 +27,7 @@ from nlp.types import Classification
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "up": 0.8,  # chat -> demand
+    "up_doubtful": 1.01,  # chat or unsure -> demand despite notice, advert or thanks words (1.01: never)
     "unsure_up": 0.6,  # unsure -> demand
     "unsure_down": 0.1,  # unsure -> chat
     "down": 0.03,  # weak demand -> unsure
@@ -40,7 +42,9 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 BLOCKING_RULES = frozenset({"notice_form", "hours_question", "scheduled", "elsewhere"})
 # Rules that read a fault into words that look like chat (sarcasm, "fixed but broken again"): the model cannot undo them.
 COMPLAINT_RULES = frozenset({"sarcasm", "relapse", "weary", "ads_complaint", "notice_missed"})
-BLOCKING_CHAT = frozenset({"notice", "forward", "ads", "resolved", "thanks", "reassure", "question_notice", "offer"})
+BLOCKING_CHAT = frozenset({"forward", "resolved", "reassure", "question_notice"})
+# Chat words that also turn up in complaints ("整改通知贴了也没修", "有没有优惠"): the model needs more to overrule them.
+DOUBTFUL_CHAT = frozenset({"notice", "ads", "thanks", "offer"})
 MAX_EVIDENCE = 12
 # The bands (nlp.classifier re-exports them): >= DEMAND_THRESHOLD opens a ticket, below ASK_THRESHOLD is chat.
 DEMAND_THRESHOLD = 0.6
@@ -48,8 +52,9 @@ ASK_THRESHOLD = 0.4
 
 
 def blocked(s: Scores) -> bool:
+    """A rule found the message passes something on or closes something (several notice words: a staff notice)."""
     return (bool(BLOCKING_RULES.intersection(s.fired)) or s.scheduled
-            or bool(BLOCKING_CHAT.intersection(s.chat)))
+            or bool(BLOCKING_CHAT.intersection(s.chat)) or len(set(s.chat.get("notice", ()))) >= 2)
 
 
 def _category(rules: Classification, s: Scores, mv: ModelView,
@@ -79,7 +84,11 @@ def _category(rules: Classification, s: Scores, mv: ModelView,
 def decide(intent: str, conf: float, s: Scores, p: float, th: dict[str, float]) -> tuple[str, float, str | None]:
     """The demand decision: (intent, confidence, what the model changed or None)."""
     if intent != "demand" and not blocked(s):
-        if p >= th["up"] or (intent == "unsure" and p >= th["unsure_up"]):
+        if DOUBTFUL_CHAT.intersection(s.chat):
+            flip = p >= th["up_doubtful"]
+        else:
+            flip = p >= th["up"] or (intent == "unsure" and p >= th["unsure_up"])
+        if flip:
             return "demand", max(conf, p, DEMAND_THRESHOLD), "需求"
     if s.urgent or s.danger or COMPLAINT_RULES.intersection(s.fired):
         return intent, conf, None
@@ -117,7 +126,8 @@ def combine(rules: Classification, s: Scores, mv: ModelView, text: str, th: dict
         tags.append(f"模型:类别{category}{mv.categories().get(category, 0.0):.2f}")
     tags.append(f"模型:紧急{mv.urgent:.2f}")
     if not changed and rules.intent != "chat" and intent == rules.intent:
-        category, urgent, evidence = rules.category, rules.urgency == "urgent", rules.evidence
+        return Classification(intent, rules.category, rules.urgency, conf, rules.building, rules.unit,
+                              rules.room, _with(rules.evidence, tags, changed))
     return Classification(intent, category, "urgent" if urgent else "normal", conf, rules.building, rules.unit,
                           rules.room, _with(evidence, tags, changed))
 

@@ -15,6 +15,7 @@ from nlp.combine import DEFAULT_THRESHOLDS, _category, decide, raise_urgency
 
 GRID: dict[str, tuple[float, ...]] = {
     "up": (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6),
+    "up_doubtful": (1.01, 0.99, 0.98, 0.95, 0.9),
     "unsure_up": (0.9, 0.8, 0.7, 0.6, 0.5, 0.4),
     "unsure_down": (0.0, 0.05, 0.1, 0.2, 0.3),
     "down": (0.0, 0.02, 0.05),  # only when very sure
@@ -48,6 +49,7 @@ def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, f
         th.update(zip(keys, best or ()))
 
     intent_right(("up", "unsure_up", "unsure_down"))
+    intent_right(("up_doubtful",))
     intent_right(("down", "weak"))
     demands = []
     for r, c, s, head, v in items:
