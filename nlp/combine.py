@@ -12,6 +12,7 @@ are sure of:
 - category: an explicit category word (a rule score of at least ``cat_strong``) wins; the model
   picks when the rules have none or only weak evidence, and breaks near ties between them.
 
+When the rules are certain (``certain``) the model is not asked, and the evidence says ``模型:未用``.
 What the model did is added to the evidence 查询 shows: ``模型:需求0.93`` and, when it
 changed the decision, ``模型改判:需求`` / ``模型改判:类别`` / ``模型改判:紧急``.
 The thresholds are tuned by cross-validation on the training sets (nlp/tune.py) and stored in the
@@ -32,6 +33,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "unsure_down": 0.1,  # unsure -> chat
     "down": 0.03,  # weak demand -> unsure
     "weak": 0.8,  # a rules demand below this confidence is weak
+    "sure": 0.9,  # a rules demand this confident with an explicit category word: the model is not asked
     "urgent": 0.85,  # normal -> urgent
     "cat_strong": 2.0,  # a rules category score this high is an explicit word
     "cat_p": 0.5,  # the model's category is taken when at least this sure
@@ -46,9 +48,22 @@ BLOCKING_CHAT = frozenset({"forward", "resolved", "reassure", "question_notice"}
 # Chat words that also turn up in complaints ("整改通知贴了也没修", "有没有优惠"): the model needs more to overrule them.
 DOUBTFUL_CHAT = frozenset({"notice", "ads", "thanks", "offer"})
 MAX_EVIDENCE = 12
+UNASKED = ("模型:未用",)  # the evidence of a result the rules were certain of
 # The bands (nlp.classifier re-exports them): >= DEMAND_THRESHOLD opens a ticket, below ASK_THRESHOLD is chat.
 DEMAND_THRESHOLD = 0.6
 ASK_THRESHOLD = 0.4
+
+
+def certain(rules: Classification, s: Scores, th: dict[str, float]) -> bool:
+    """The rules are sure: a confident demand with one explicit category word on top, or an urgent danger.
+
+    The model could change nothing here but its own guess of urgency, so it is not asked (it costs time)."""
+    if rules.intent != "demand" or rules.confidence < th["sure"]:
+        return False
+    if s.urgent and s.urgent_cat:
+        return True  # the danger's own category, and urgency can only stay
+    top = s.best
+    return top >= th["cat_strong"] and sum(1 for k, v in s.categories.items() if v >= top and k[0] != "_") == 1
 
 
 def blocked(s: Scores) -> bool:

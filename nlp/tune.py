@@ -11,7 +11,7 @@ from __future__ import annotations
 from itertools import product
 from typing import Any
 
-from nlp.combine import DEFAULT_THRESHOLDS, _category, decide, raise_urgency
+from nlp.combine import DEFAULT_THRESHOLDS, _category, certain, decide, raise_urgency
 
 GRID: dict[str, tuple[float, ...]] = {
     "up": (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6),
@@ -66,8 +66,8 @@ def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, f
     for value in GRID["urgent"]:
         trial = th | {"urgent": value}
         n = 0
-        for r, _, s, head, v in demands:
-            urgent = s.urgent or raise_urgency(s, v, head, trial)
+        for r, c, s, head, v in demands:
+            urgent = s.urgent or (not certain(c, s, trial) and raise_urgency(s, v, head, trial))
             gold = r.get("urgency") == "urgent"
             n += (2 if gold else 1) * (urgent == gold)  # a missed emergency costs twice a false alarm
         if n > best_n:

@@ -170,9 +170,16 @@ def test_notices_and_forwards_stay_chat(text: str) -> None:
 
 
 def test_the_evidence_shows_the_models_share() -> None:
-    c = nlp.classify("3号楼楼道灯坏了 麻烦派人来修一下")
-    assert c.intent == "demand"
+    # the rules alone are unsure; the model's reading and its change are both in the evidence
+    text = "门口那块地能不能种点花 现在光秃秃的"
+    c = nlp.classify(text)
     tags = [e for e in c.evidence if e.startswith("模型")]
-    assert tags and tags[0].startswith("模型:需求") and not any(e.startswith("模型改判") for e in tags)
-    assert classify_uncached("3号楼楼道灯坏了 麻烦派人来修一下", use_model=False).evidence == c.evidence[:len(
-        c.evidence) - len(tags)]
+    assert tags[0].startswith("模型:需求") and "模型改判:需求" in tags
+    assert float(tags[0].removeprefix("模型:需求")) >= 0.5
+    # a demand the rules are certain of: the model is not asked, and the evidence says so
+    sure = nlp.classify("3号楼楼道灯坏了 麻烦派人来修一下")
+    assert sure.intent == "demand" and sure.evidence[-1] == "模型:未用"
+    assert classify_uncached("3号楼楼道灯坏了 麻烦派人来修一下", use_model=False).evidence == sure.evidence[:-1]
+    # a demand the rules are not certain of: the model's share, and no change
+    plain = nlp.classify("电动车老是停在单元门口 麻烦管一管")
+    assert plain.intent == "demand" and any(e.startswith("模型:需求") for e in plain.evidence), plain
