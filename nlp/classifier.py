@@ -11,7 +11,7 @@ from nlp import model
 from nlp.adjusters import Scores
 from nlp.combine import ASK_THRESHOLD as ASK_THRESHOLD
 from nlp.combine import DEMAND_THRESHOLD as DEMAND_THRESHOLD
-from nlp.combine import UNASKED, blocked, certain, combine
+from nlp.combine import UNASKED, blocked, certain, combine, only_chat
 from nlp.lexicon import load_lexicon
 from nlp.location import extract
 from nlp.normalize import normalize
@@ -131,8 +131,8 @@ def classify_uncached(text: str, use_model: bool = True) -> Classification:
     if s is None:
         return rules
     mdl = model.load() if use_model else None
-    if mdl is None or (rules.intent == "chat" and blocked(s)):
-        return rules  # a notice, forward, planned outage...: the model could not make it a demand
+    if mdl is None or (rules.intent == "chat" and (blocked(s) or only_chat(s))):
+        return rules  # a notice, forward, planned outage, "收到": the model would not make it a demand
     if certain(rules, s, mdl.thresholds):
         return Classification(rules.intent, rules.category, rules.urgency, rules.confidence, rules.building,
                               rules.unit, rules.room, rules.evidence + UNASKED)

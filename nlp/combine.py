@@ -67,9 +67,22 @@ def certain(rules: Classification, s: Scores, th: dict[str, float]) -> bool:
 
 
 def blocked(s: Scores) -> bool:
-    """A rule found the message passes something on or closes something (several notice words: a staff notice)."""
-    return (bool(BLOCKING_RULES.intersection(s.fired)) or s.scheduled
-            or bool(BLOCKING_CHAT.intersection(s.chat)) or len(set(s.chat.get("notice", ()))) >= 2)
+    """A rule found the message passes something on or closes something (several notice words: a staff
+    notice; several advert words: an advert)."""
+    return (bool(BLOCKING_RULES.intersection(s.fired)) or s.scheduled or bool(BLOCKING_CHAT.intersection(s.chat))
+            or len(set(s.chat.get("notice", ()))) >= 2 or len(set(s.chat.get("ads", ()))) >= 2)
+
+
+def unasked(rules: Classification, s: Scores, th: dict[str, float]) -> bool:
+    """The model is not asked: it could not or would not change the rules' result."""
+    return (rules.intent == "chat" and (blocked(s) or only_chat(s))) or certain(rules, s, th)
+
+
+def only_chat(s: Scores) -> bool:
+    """Chat words and nothing else: no category word, request, complaint or alarm ("收到", "哈哈哈 笑死").
+
+    None of the training messages like this is a demand, and the model turned none of them into one."""
+    return bool(s.chat) and s.best == 0 and not (s.requests or s.complaints or s.urgent or s.danger)
 
 
 def _category(rules: Classification, s: Scores, mv: ModelView,

@@ -14,6 +14,7 @@ import base64
 import gzip
 import json
 import math
+import re
 import sys
 import threading
 from array import array
@@ -25,7 +26,7 @@ from typing import Any
 MODEL_PATH = Path(__file__).parent / "data" / "model.json.gz"
 MAX_CHARS = 300  # n-grams of the first 300 normalised characters (bounded work)
 _START, _END = "\x02", "\x03"
-_DIGITS = str.maketrans("123456789", "000000000")
+_DIGIT = re.compile(r"[1-9]")
 
 # gram -> (demand weight, urgent weight, row in the category columns); weights are stored as ints
 Weights = tuple[int, int, int]
@@ -39,7 +40,7 @@ def grams(text: str) -> list[str]:
 
     A gram that occurs twice counts twice; the last "trigram" is the closing bigram again,
     which costs nothing and is the same in training and here."""
-    t = _START + text[:MAX_CHARS].translate(_DIGITS) + _END
+    t = _START + _DIGIT.sub("0", text[:MAX_CHARS]) + _END
     r = range(len(t) - 1)
     return [*t, *[t[i:i + 2] for i in r], *[t[i:i + 3] for i in r]]
 

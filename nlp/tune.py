@@ -11,7 +11,7 @@ from __future__ import annotations
 from itertools import product
 from typing import Any
 
-from nlp.combine import DEFAULT_THRESHOLDS, _category, certain, decide, raise_urgency
+from nlp.combine import DEFAULT_THRESHOLDS, _category, certain, decide, raise_urgency, unasked
 
 GRID: dict[str, tuple[float, ...]] = {
     "up": (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6),
@@ -42,7 +42,7 @@ def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, f
             for r, c, s, _, v in items:
                 if r["intent"] == "unsure":
                     continue
-                got = decide(c.intent, c.confidence, s, v.demand, trial)[0]
+                got = c.intent if unasked(c, s, trial) else decide(c.intent, c.confidence, s, v.demand, trial)[0]
                 n += (got == "demand") == (r["intent"] == "demand")
             if n > best_n:
                 best, best_n = values, n
@@ -53,7 +53,8 @@ def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, f
     intent_right(("down", "weak"))
     demands = []
     for r, c, s, head, v in items:
-        if r["intent"] == "demand" and decide(c.intent, c.confidence, s, v.demand, th)[0] == "demand":
+        got = c.intent if unasked(c, s, th) else decide(c.intent, c.confidence, s, v.demand, th)[0]
+        if r["intent"] == "demand" and got == "demand":
             demands.append((r, c, s, head, v))
     best, best_n = None, -1
     for values in product(GRID["cat_strong"], GRID["cat_p"], GRID["tie"]):
