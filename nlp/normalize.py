@@ -32,7 +32,6 @@ _CN_ADDR = re.compile(
 # A run of three or four plain digit characters right after an address word
 # (七号楼三零一 -> 7号楼301).
 _CN_ROOM = re.compile(r"(?<=[楼栋幢座元-])\s*([零〇○一幺二两三四五六七八九]{3,4})")
-_SPACE = re.compile(r"\s+")
 # Any character _WIDTH maps (full-width ASCII, the ideographic space, dashes).
 _WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH) + "]")
 
@@ -164,4 +163,4 @@ def normalize(text: str) -> str:
         text = typo_re.sub(lambda m: typos[m.group(0)], text)
     text = _CN_ADDR.sub(_num_sub, text)
     text = _CN_ROOM.sub(_num_sub, text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # runs of whitespace to one space, trimmed (as _SPACE.sub + strip, in C)
