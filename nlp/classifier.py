@@ -7,6 +7,11 @@ import tempfile
 import threading
 from typing import Protocol
 
+from nlp import model
+from nlp.adjusters import Scores
+from nlp.combine import ASK_THRESHOLD as ASK_THRESHOLD
+from nlp.combine import DEMAND_THRESHOLD as DEMAND_THRESHOLD
+from nlp.combine import UNASKED, blocked, certain, combine, only_chat
 from nlp.lexicon import load_lexicon
 from nlp.location import extract
 from nlp.normalize import normalize
@@ -15,8 +20,7 @@ from nlp.types import Classification
 
 # Bands: confidence >= DEMAND_THRESHOLD opens a ticket; between ASK_THRESHOLD and
 # DEMAND_THRESHOLD the bot asks; below ASK_THRESHOLD the message is chat.
-DEMAND_THRESHOLD = 0.6
-ASK_THRESHOLD = 0.4
+# (defined in nlp.combine, which the model's decisions share)
 
 
 
@@ -101,6 +105,7 @@ def _segment(text: str) -> list[str]:
 
 def warm_up() -> None:
     """Load the lexicon, the conversion tables and jieba now (else on first call)."""
+    model.load()
     classify("3号楼楼道灯坏了")
 
 
@@ -120,18 +125,35 @@ def classify(text: str) -> Classification:
     return result
 
 
-def classify_uncached(text: str) -> Classification:
-    """``classify`` without the one-entry memo (for benchmarks)."""
+def classify_uncached(text: str, use_model: bool = True) -> Classification:
+    """``classify`` without the one-entry memo (for benchmarks); ``use_model=False``: the rules alone."""
+    rules, s, head = read_rules(text)
+    if s is None:
+        return rules
+    mdl = model.load() if use_model else None
+    if mdl is None or (rules.intent == "chat" and (blocked(s) or only_chat(s))):
+        return rules  # a notice, forward, planned outage, "收到": the model would not make it a demand
+    if certain(rules, s, mdl.thresholds):
+        return Classification(rules.intent, rules.category, rules.urgency, rules.confidence, rules.building,
+                              rules.unit, rules.room, rules.evidence + UNASKED)
+    return combine(rules, s, mdl.view(head), head, mdl.thresholds)
+
+
+def read_rules(text: str) -> tuple[Classification, Scores | None, str]:
+    """The rules' result, their scores (None for an empty text) and the normalised text they read."""
     lex = load_lexicon()
     if _tokenizer is None:
         tokenizer()  # ready means ready: the first call pays the one-off load
     norm = normalize(text if isinstance(text, str) else str(text or ""))
     if not norm:
-        return Classification("chat", None, None, 0.0)
+        return Classification("chat", None, None, 0.0), None, ""
     head = norm[:SCORE_CHARS]
     s = score(head, _segment, lex)
-    conf = sigmoid(demand_logit(s, lex, head))
-    building, unit, room = extract(head)
+    return _rules(s, sigmoid(demand_logit(s, lex, head)), extract(head)), s, head
+
+
+def _rules(s: Scores, conf: float, place: tuple[str | None, str | None, str | None]) -> Classification:
+    building, unit, room = place
     if conf >= DEMAND_THRESHOLD:
         intent = "demand"
     elif conf >= ASK_THRESHOLD:

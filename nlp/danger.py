@@ -251,3 +251,13 @@ def number_for(t: str) -> str | None:
     """The emergency number that fits the danger in ``t`` (119, 120, 110), or None."""
     found = check(t)
     return found.number if found else None
+
+
+def unreal(t: str) -> bool:
+    """Anything in ``t`` that makes danger past, feared, averted or pretend (差点, 要是, 上礼拜, a game).
+
+    Coarser than ``not_now``, which asks it of given cues: the model's guess of urgency, which
+    has no cue words, is never trusted on a text like this."""
+    if pretend(t) or over(t) or _HYPO.search(t) or _HABIT.search(t):
+        return True
+    return _PAST.search(t) is not None and _STILL.search(t) is None

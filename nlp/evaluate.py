@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from nlp.classifier import classify
+from nlp.classifier import classify, classify_uncached
 from nlp.lexicon import CATEGORIES
 from nlp.types import Classification
 
@@ -31,9 +31,11 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def evaluate(rows: list[Row]) -> dict[str, Any]:
-    """Compute all scores; predictions of "unsure" count as not-demand for intent."""
-    preds = [classify(r["text"]) for r in rows]
+def evaluate(rows: list[Row], use_model: bool = True) -> dict[str, Any]:
+    """Compute all scores; predictions of "unsure" count as not-demand for intent.
+
+    ``use_model=False``: the rules alone (the learned model is left out)."""
+    preds = [classify(r["text"]) if use_model else classify_uncached(r["text"], use_model=False) for r in rows]
     out: dict[str, Any] = {"n": len(rows)}
     # Intent (gold unsure not scored); predicted unsure is not a ticket.
     intent: dict[str, tuple[float, float, float]] = {}
@@ -118,6 +120,45 @@ def is_pairs(rows: list[Row]) -> bool:
     return bool(rows) and all("a" in r and "b" in r and "same" in r for r in rows)
 
 
+def summary(res: dict[str, Any]) -> str:
+    """One line: demand P/R, category macro-F1, urgent R/P, location exact."""
+    p, r, _ = res["intent"]["demand"]
+    up, ur, _ = res["urgent"]
+    return (f"demand P {p:.3f} R {r:.3f}  cat macro-F1 {res['macro_f1']:.3f}  "
+            f"urgent R {ur:.3f} P {up:.3f}  location {res['location']:.3f}")
+
+
+def side_by_side(name: str, rows: list[Row]) -> tuple[str, dict[str, Any]]:
+    """Rules alone and rules + model on one set; the second result is returned for its tables."""
+    rules, both = evaluate(rows, use_model=False), evaluate(rows)
+    text = (f"{name:<22} n={len(rows):<4} rules       {summary(rules)}\n"
+            f"{'':<29} rules+model {summary(both)}")
+    return text, both
+
+
+def corpus_sets() -> list[tuple[str, list[Row]]]:
+    """dev, each writer's train and held-out file (tests/nlp/corpus), in that order."""
+    from nlp.train import CORPUS
+
+    out = [("dev", load(CORPUS / "dev.jsonl"))] if (CORPUS / "dev.jsonl").exists() else []
+    for split in ("train", "heldout"):
+        for path in sorted(CORPUS.glob(f"writer_*_{split}.jsonl")):
+            out.append((path.stem, load(path)))
+    return out
+
+
+def main_all(show_errors: bool = False) -> int:
+    """Every set side by side, then the combined held-out split with its tables (never tuned on)."""
+    sets = corpus_sets()
+    for name, rows in sets:
+        print(side_by_side(name, rows)[0])
+    held = [r for name, rows in sets if name.endswith("_heldout") for r in rows]
+    text, both = side_by_side("HELD-OUT (all writers)", held)
+    print("\n" + text + "\n\n== held-out, rules + model")
+    print(report(both, show_errors))
+    return 0
+
+
 def main(path: str, show_errors: bool = False) -> int:
     rows = load(path)
     if is_pairs(rows):
@@ -125,5 +166,7 @@ def main(path: str, show_errors: bool = False) -> int:
 
         print(report_pairs(evaluate_pairs(rows), show_errors))
     else:
-        print(report(evaluate(rows), show_errors))
+        text, both = side_by_side(Path(path).name, rows)
+        print(text + "\n")
+        print(report(both, show_errors))
     return 0

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from nlp.lexicon import Lexicon
 
 MAX_INPUT = 4000  # characters looked at before normalisation (bounded work)
 
@@ -28,7 +32,8 @@ _CN_ADDR = re.compile(
 # A run of three or four plain digit characters right after an address word
 # (七号楼三零一 -> 7号楼301).
 _CN_ROOM = re.compile(r"(?<=[楼栋幢座元-])\s*([零〇○一幺二两三四五六七八九]{3,4})")
-_SPACE = re.compile(r"\s+")
+# Any character _WIDTH maps (full-width ASCII, the ideographic space, dashes).
+_WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH) + "]")
 
 
 def cn_to_int(s: str) -> int | None:
@@ -125,10 +130,16 @@ def _clean(text: str) -> str:
     return "".join(out)
 
 
-def _typos() -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    from nlp.lexicon import load_lexicon
+_load_lexicon: Callable[[], Lexicon] | None = None
 
-    lex = load_lexicon()
+
+def _typos() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    global _load_lexicon
+    if _load_lexicon is None:  # imported once (nlp.lexicon imports this module)
+        from nlp.lexicon import load_lexicon
+
+        _load_lexicon = load_lexicon
+    lex = _load_lexicon()  # cached; a test may clear it to load an extra list
     return lex.typo_re, lex.typos
 
 
@@ -137,7 +148,8 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     text = str(text)[:MAX_INPUT]
-    text = text.translate(_WIDTH)
+    if _WIDE.search(text):  # str.translate walks every character of a Chinese text; most have none of these
+        text = text.translate(_WIDTH)
     text = _clean(text)
     trad, cc = _t2s()
     if trad and not trad.isdisjoint(text):
@@ -151,4 +163,4 @@ def normalize(text: str) -> str:
         text = typo_re.sub(lambda m: typos[m.group(0)], text)
     text = _CN_ADDR.sub(_num_sub, text)
     text = _CN_ROOM.sub(_num_sub, text)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # runs of whitespace to one space, trimmed (as _SPACE.sub + strip, in C)

@@ -218,7 +218,7 @@ def _urgency(t: str, lex: Lexicon, s: Scores) -> None:
 
 def chat_weight(s: Scores, lex: Lexicon, text: str) -> float:
     total = 0.0
-    top = max((v for k, v in s.categories.items() if not k.startswith("_")), default=0.0)
+    top = s.best  # the strongest category, counted once in _score
     for group, words in s.chat.items():
         if group in ("greeting", "ack") and top >= 2.0 and len(text) > 12:
             continue  # "早上好 顺便说个事 ..." : the greeting only opens the message
@@ -239,7 +239,7 @@ DANGER_LOGIT = 2.5
 
 
 def demand_logit(s: Scores, lex: Lexicon, text: str) -> float:
-    top = max((v for k, v in s.categories.items() if not k.startswith("_")), default=0.0)
+    top = s.best  # the strongest category, counted once in _score
     d = min(top, 7.0) * 0.55
     d += min(len(s.requests), 3) * 0.6
     d += min(len(s.complaints), 3) * 0.45

@@ -1,0 +1,77 @@
+"""Tune the combination thresholds (nlp/combine.py) on out-of-fold model readings of the training rows.
+
+Each training row is read by the rules and by a model fitted without its fold (nlp/train.py), so
+the thresholds are chosen on readings the model never trained on; the held-out files are never read.
+Each group of thresholds acts on its own rows (chat, unsure, weak demand; categories; urgency), and is
+chosen by a small grid in turn: the most rows right (a missed emergency counts twice), ties to the more
+cautious value (the first).
+"""
+from __future__ import annotations
+
+from itertools import product
+from typing import Any
+
+from nlp.combine import DEFAULT_THRESHOLDS, _category, certain, decide, raise_urgency, unasked
+
+GRID: dict[str, tuple[float, ...]] = {
+    "up": (0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6),
+    "up_doubtful": (1.01, 0.99, 0.98, 0.95, 0.9),
+    "unsure_up": (0.9, 0.8, 0.7, 0.6, 0.5, 0.4),
+    "unsure_down": (0.0, 0.05, 0.1, 0.2, 0.3),
+    "down": (0.0, 0.02, 0.05),  # only when very sure
+    "weak": (0.7, 0.8),
+    "cat_strong": (1.0, 1.5, 2.0, 3.0),  # a strong word (3.0) always wins
+    "cat_p": (0.9, 0.8, 0.7, 0.6, 0.5, 0.4),
+    "tie": (0.0, 0.25, 0.5),  # a near tie only: an explicit word wins
+    "urgent": (0.99, 0.97, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6),
+}
+
+
+def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, float]:
+    from nlp.classifier import read_rules
+
+    read = [read_rules(r["text"]) for r in rows]
+    items = [(r, c, s, head, v) for r, (c, s, head), v in zip(rows, read, views) if s is not None]
+    th = dict(DEFAULT_THRESHOLDS)
+
+    def intent_right(keys: tuple[str, ...]) -> None:
+        best, best_n = None, -1
+        for values in product(*(GRID[k] for k in keys)):
+            trial = th | dict(zip(keys, values))
+            n = 0
+            for r, c, s, _, v in items:
+                if r["intent"] == "unsure":
+                    continue
+                got = c.intent if unasked(c, s, trial) else decide(c.intent, c.confidence, s, v.demand, trial)[0]
+                n += (got == "demand") == (r["intent"] == "demand")
+            if n > best_n:
+                best, best_n = values, n
+        th.update(zip(keys, best or ()))
+
+    intent_right(("up", "unsure_up", "unsure_down"))
+    intent_right(("up_doubtful",))
+    intent_right(("down", "weak"))
+    demands = []
+    for r, c, s, head, v in items:
+        got = c.intent if unasked(c, s, th) else decide(c.intent, c.confidence, s, v.demand, th)[0]
+        if r["intent"] == "demand" and got == "demand":
+            demands.append((r, c, s, head, v))
+    best, best_n = None, -1
+    for values in product(GRID["cat_strong"], GRID["cat_p"], GRID["tie"]):
+        trial = th | dict(zip(("cat_strong", "cat_p", "tie"), values))
+        n = sum(_category(c, s, v, trial)[0] == r["category"] for r, c, s, _, v in demands)
+        if n > best_n:
+            best, best_n = values, n
+    th.update(zip(("cat_strong", "cat_p", "tie"), best or ()))
+    best_u, best_n = None, -1
+    for value in GRID["urgent"]:
+        trial = th | {"urgent": value}
+        n = 0
+        for r, c, s, head, v in demands:
+            urgent = s.urgent or (not certain(c, s, trial) and raise_urgency(s, v, head, trial))
+            gold = r.get("urgency") == "urgent"
+            n += (2 if gold else 1) * (urgent == gold)  # a missed emergency costs twice a false alarm
+        if n > best_n:
+            best_u, best_n = value, n
+    th["urgent"] = best_u if best_u is not None else th["urgent"]
+    return th
