@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot import flows
-from bot.commands import MEMBERS_ONLY, STAFF_ONLY, Command, looks_like_command
+from bot.commands import MEMBERS_ONLY, Command, looks_like_command
 from bot.dispatch import Context, Router
 from bot.replies import say
 from bot.services import multitask, tickets
@@ -20,7 +20,6 @@ from nlp import answers
 router = Router("conversation")
 router.note(MEMBERS_ONLY, "「我来」「4号我接了」「修好了」",
             "只有一个任务时直接说即可；有几个时网格通会问是哪一个")
-router.note(STAFF_ONLY, "「验收通过」「15号验收通过」", "只有一单待验收时直接说即可")
 PICK_TTL_SECONDS = 10 * 60
 _PICK = re.compile(r"^(?:#|＃)?\s*(\d{1,9})\s*(?:号|单|号单)?$")
 

@@ -22,7 +22,7 @@ from tests.harness import (
     keys,
 )
 
-UNSURE = "小区门口的灯好像不太亮"  # the classifier's middle band: the bot asks first
+UNSURE = "楼下那个灯是不是有点暗"  # the classifier's middle band: the bot asks first
 
 
 @pytest.mark.parametrize("answer", ["好的", "嗯", "可以", "要登记", "好的麻烦了", "是的，谢谢", "行", "登记吧"])
