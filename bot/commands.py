@@ -187,8 +187,19 @@ def help_lines(roles: frozenset[str] | set[str], audience: str) -> list[str]:
     lines = [_line(n.usage, n.help) for n in said]
     lines += [_line(s.usage, s.help) for s in registry.specs.values()
               if s.audience == audience and _visible(roles, s)]
-    lines += [_line(n.usage, n.help) for n in registry.notes if n.audience == audience and n not in said]
+    # A command's sub-commands share one line ("/活动 3 确认 …；/活动 3 名额 …"), so 帮助 fits a phone screen.
+    merged: dict[str, list[str]] = {}
+    for n in registry.notes:
+        if n.audience == audience and n not in said:
+            merged.setdefault(n.usage.split()[0] + (" N" if _has_number(n.usage) else ""), []).append(
+                _line(n.usage, n.help))
+    lines += ["；".join(group) for group in merged.values()]
     return lines
+
+
+def _has_number(usage: str) -> bool:
+    parts = usage.split()
+    return len(parts) > 1 and parts[1].isdigit()
 
 
 def help_words(roles: frozenset[str] | set[str], audience: str) -> str:

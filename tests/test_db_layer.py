@@ -104,7 +104,7 @@ async def test_prepared_values_go_through_the_types_even_when_none(bot):
     async with bot.runtime.db.transaction() as session:
         await insert.run(session, {"room_id": "room-east", "to_person": None, "conversation": "room-east",
                                    "text": "x", "mentions": None, "cause": "t:none", "status": "pending",
-                                   "attempts": 0, "parts_sent": 0, "created_at": datetime.now(timezone.utc)})
+                                   "attempts": 0, "parts_sent": 0, "account_id": "default", "created_at": datetime.now(timezone.utc)})
         row = (await _OUTBOX_ROW.run(session, {"cause": "t:none"})).first()
     assert row.text == "x" and row.mentions is None
 
