@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import tempfile
 
 import pytest
 
@@ -17,6 +18,8 @@ from tests.harness import BotHarness
 
 # Quiet hours (issue 5) would make results depend on the wall clock; tests that need them set them.
 os.environ.setdefault("QUIET_HOURS", "")
+# Tests that build their own Settings would otherwise store attachments in ./files of the checkout.
+os.environ.setdefault("FILE_DIR", tempfile.mkdtemp(prefix="gridbot-test-files-"))
 PG_URL = os.environ.get("GRIDBOT_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 BACKEND = os.environ.get("GRIDBOT_TEST_DB", "sqlite")
 
