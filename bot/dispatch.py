@@ -169,12 +169,16 @@ def check_roles(route: Route, ctx: Context) -> None:
 
 class Dispatcher:
     def __init__(self, db: Database, settings: Settings, routers: list[Router],
-                 chatter: Callable[[RoomInfo, str], bool] | None = None) -> None:
+                 chatter: Callable[[RoomInfo, str], bool] | None = None,
+                 ahead: Callable[[IncomingMessage, str, Settings, Any], Awaitable[None]] | None = None) -> None:
         self.db = db
         self.settings = settings
         self.routers = routers
         # Pure test for group text no route would act on (see handlers.group_chatter).
         self.chatter = chatter
+        # Slow work a message may need that must not run inside its transaction (a network call,
+        # see handlers.ask_ahead); it gets the message, its text, the settings and the directory cache.
+        self.ahead = ahead
         self.on_sent: Callable[[], None] | None = None  # wakes the sender
 
     async def handle(self, msg: IncomingMessage) -> list[OutboxMessage | Queued]:
@@ -241,6 +245,8 @@ class Dispatcher:
             # and no route would act, nothing is written: handling it again is the same no-op.
             _KIND.set("chat")
             return []
+        if self.ahead is not None and not msg.attachments:
+            await self.ahead(msg, text, self.settings, self.db.cache)
         async with self.db.transaction() as session:
             await self._mark_processed(session, key)
             room = await directory.room_info(session=session, room_id=msg.room_id) if msg.room_id else None

@@ -50,7 +50,7 @@ def make_transport(settings: Settings) -> Transport:
 class Runtime:
     def __init__(self, settings: Settings, *, transport: Transport | None = None,
                  db: Database | None = None, clock: Clock | None = None) -> None:
-        from handlers import build_routers, group_chatter
+        from handlers import ask_ahead, build_routers, group_chatter
 
         self.settings = settings
         self.db = db or Database(settings.database_url, pool_size=settings.db_pool_size,
@@ -66,7 +66,8 @@ class Runtime:
             owners = {DEFAULT_ACCOUNT: settings.outbox_owner or default_owner(settings.transport, settings.http_port)}
             self.credentials = {}
         self.transport = next(iter(self.transports.values()))  # inbound web routes, the simulator
-        self.dispatcher = Dispatcher(self.db, settings, build_routers(), chatter=group_chatter)
+        self.dispatcher = Dispatcher(self.db, settings, build_routers(), chatter=group_chatter,
+                                     ahead=ask_ahead)
         self.senders = {account_id: OutboxSender(
             self.db, t, clock=clock, max_attempts=settings.outbox_max_attempts,
             backoff_base=settings.outbox_backoff_seconds, backoff_max=settings.outbox_backoff_max_seconds,

@@ -53,3 +53,11 @@ def group_chatter(room, text: str) -> bool:
 
     return (not conversation.is_group_talk(text) and not rollcall.could_be(text)
             and demands.is_group_chatter(room, text))
+
+
+async def ask_ahead(msg, text: str, settings, cache) -> None:
+    """The dispatcher's hook for slow work before a message's transaction: today only the large
+    model's second opinion (handlers.demands.ask_ahead)."""
+    from handlers import demands
+
+    await demands.ask_ahead(msg, text, settings, cache)

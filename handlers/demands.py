@@ -8,12 +8,12 @@ import re
 import nlp
 from bot import flows, metrics
 from bot.clock import to_local
-from bot.commands import EVERYONE
-from bot.db.directory_cache import RoomInfo
+from bot.commands import EVERYONE, parse_command
+from bot.db.directory_cache import MISSING, RoomInfo
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import category_name, say
-from bot.services import dispatching, intake, urging
+from bot.services import dispatching, intake, llm, urging
 from bot.services.directory import Actor
 from handlers.format import ticket_fields
 from handlers.schedule import deliver
@@ -46,6 +46,23 @@ def is_group_chatter(room: RoomInfo, text: str) -> bool:
     if room.kind != "grid" or len(text) > MAX_FREE_TEXT:
         return True
     return _classify(text).intent == "chat"
+
+
+async def ask_ahead(msg, text: str, settings, cache) -> None:
+    """Before the message's transaction: ask the large model about text ``free_text`` may refine
+    (``_understand``), so the transaction never waits on it. Off while LLM_URL is unset."""
+    llm.AHEAD.set(None)
+    if llm.client(settings) is None or not text or len(text) > MAX_FREE_TEXT or parse_command(text) is not None:
+        return
+    room = cache.room(msg.room_id) if msg.room_id else None
+    if msg.room_id and room is not MISSING and (room is None or room.kind != "grid"):
+        return  # not a room where residents report
+    result = _classify(text)
+    if result.intent == "chat":
+        return
+    known = cache.actor(msg.sender_id, room.community_id) if isinstance(room, RoomInfo) else None
+    names = tuple(n for n in (known.person.name if known else None, msg.sender_name) if n)
+    await llm.ask_ahead(text=text, result=result, settings=settings, names=names)
 
 
 async def _understand(ctx: Context, actor: Actor, text: str) -> nlp.Classification:

@@ -30,8 +30,10 @@ class FakeEndpoint:
         self.headers: list[dict] = []
         self.runner: web.AppRunner | None = None
         self.url = ""
+        self.on_request = lambda: None  # a test's probe, called as each request arrives
 
     async def handle(self, request: web.Request) -> web.Response:
+        self.on_request()
         self.requests.append(await request.json())
         self.headers.append(dict(request.headers))
         if self.mode == "slow":
@@ -192,5 +194,39 @@ async def test_intake_files_what_the_model_confirmed(endpoint, database_url):
         ticket = (await bot.tickets())[-1]
         assert ticket.category == "traffic" and llm.EVIDENCE_DEMAND in (ticket.evidence or "")
         assert endpoint.sent() == [UNSURE]
+    finally:
+        await bot.close()
+
+
+async def test_the_question_is_asked_before_the_transaction_opens(endpoint, database_url, monkeypatch):
+    """A slow endpoint must not hold the message's transaction (on SQLite the one writer): when
+    the fake endpoint is asked, no transaction of this bot is open, and the answer is still used."""
+    from contextlib import asynccontextmanager
+
+    from tests.conftest import BACKEND, _truncate_all
+
+    bot = await BotHarness.create(database_url, llm_url=endpoint.url, llm_timeout=0.5)
+    try:
+        if BACKEND == "postgres":
+            await _truncate_all(bot.runtime.db)
+        await bot.runtime.load_demo_if_empty()
+        db, open_now, seen = bot.runtime.db, [0], []
+        real = db.transaction
+
+        @asynccontextmanager
+        async def counted():
+            open_now[0] += 1
+            try:
+                async with real() as session:
+                    yield session
+            finally:
+                open_now[0] -= 1
+
+        monkeypatch.setattr(db, "transaction", counted)
+        endpoint.on_request = lambda: seen.append(open_now[0])
+        replies = await bot.say(RES_ZHAO, UNSURE, EAST)
+        assert seen == [0]  # asked once, with no transaction open
+        assert "ticket_opened" in keys(replies)
+        assert llm.EVIDENCE_DEMAND in ((await bot.tickets())[-1].evidence or "")
     finally:
         await bot.close()

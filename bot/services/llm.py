@@ -15,6 +15,10 @@ The rules' (and model's) result is what intake uses whenever the endpoint is slo
 - for a demand: only make it urgent.
 It never lowers an urgency: a danger flag (nlp.danger) stays. Answers are cached by a hash of
 the redacted text, so the same words are never sent twice.
+
+The dispatcher asks (``ask_ahead``) before it opens the message's transaction, so a slow endpoint
+never holds a database transaction (on SQLite, the one writer) for its up to 2 s; inside the
+transaction ``second_opinion`` then uses that answer and sends nothing.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ import json
 import logging
 import re
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
 import aiohttp
@@ -54,6 +59,9 @@ SYSTEM = (
 )
 EVIDENCE_DEMAND, EVIDENCE_CHAT, EVIDENCE_URGENT = "大模型:诉求", "大模型:非诉求", "大模型:紧急"
 _FENCE = re.compile(r"^```(?:json)?\s*(.*?)\s*```$", re.S)
+# (text, the answer or None) asked before this message's transaction (handlers.demands.ask_ahead
+# clears it first for every message, and an answer is used only for the same text)
+AHEAD: ContextVar[tuple[str, "Opinion | None"] | None] = ContextVar("llm_ahead", default=None)
 
 
 @dataclass(frozen=True)
@@ -192,11 +200,23 @@ def combine(result: nlp.Classification, opinion: Opinion | None) -> nlp.Classifi
     return replace(result, evidence=tuple(dict.fromkeys((*said, *result.evidence)))[:12], **changes)
 
 
+async def ask_ahead(*, text: str, result: nlp.Classification, settings, names: tuple[str, ...] = ()) -> None:
+    """Ask about ``text`` now, outside any transaction, and keep the answer for ``second_opinion``."""
+    found = client(settings)
+    if found is None:
+        return
+    opinion = await found.opinion(redact(text, names)[:MAX_CHARS]) if wanted(result, settings) else None
+    AHEAD.set((text, opinion))
+
+
 async def second_opinion(*, text: str, result: nlp.Classification, settings,
                          names: tuple[str, ...] = ()) -> nlp.Classification:
     """``result``, or ``result`` changed by the model's answer when one came in time."""
     found = client(settings)
     if found is None or not wanted(result, settings):
         return result
+    ahead = AHEAD.get()
+    if ahead is not None and ahead[0] == text:
+        return combine(result, ahead[1])  # asked before the transaction: nothing is sent now
     sent = redact(text, names)[:MAX_CHARS]
     return combine(result, await found.opinion(sent))
