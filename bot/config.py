@@ -129,6 +129,9 @@ class Settings(BaseSettings):
     # gridbot nlp retrain learns a kind of correction (a category, 紧急, a place) once a community
     # has made it this many times (bot/services/corrections.py).
     corrections_min_examples: int = Field(default=3, ge=1)
+    # The learned model trained with this deployment's corrections (gridbot nlp retrain --model);
+    # unset or missing: the model shipped in nlp/data/model.json.gz.
+    nlp_model: str | None = None
     # Optional OpenAI-compatible chat endpoint (bot/services/llm.py), off while LLM_URL is unset.
     # Only messages the classifier is unsure of, and non-urgent demands (to raise urgency), are
     # sent, redacted (nlp/redact.py); README "Large-model second opinion" says what leaves.

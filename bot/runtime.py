@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import logging
 from importlib import resources
+from pathlib import Path
 
 from aiohttp import web
 from sqlalchemy import func, select
@@ -129,15 +130,26 @@ class Runtime:
         log.info("loaded the demo community")
         return True
 
-    async def start(self, *, serve_http: bool = True, drive: bool = True) -> None:
-        """``drive=False`` (``gridbot web``): the web app and the scheduler, no platform account."""
+    def load_nlp(self) -> None:
+        """The learned model retrained here (NLP_MODEL) if there is one, then the lexicon and jieba,
+        now rather than on the first resident's message."""
         import nlp
 
+        path = self.settings.nlp_model
+        if path and Path(path).is_file():
+            nlp.use_model(path)
+            log.info("classifying with the model retrained at %s", path)
+        elif path:
+            log.warning("NLP_MODEL=%s is not a file; classifying with the shipped model", path)
+        nlp.warm_up()
+
+    async def start(self, *, serve_http: bool = True, drive: bool = True) -> None:
+        """``drive=False`` (``gridbot web``): the web app and the scheduler, no platform account."""
         if serve_http:
             from bot.web.auth import check_exposure
 
             check_exposure(self.settings)  # before anything starts: ValueError is a one-line config error
-        nlp.warm_up()  # load the lexicon and jieba now, not on the first resident's message
+        self.load_nlp()
         await self.prepare()
         if serve_http:
             # Bind the port first: a port in use fails before any message is taken in or sent.

@@ -5,6 +5,7 @@ import logging
 import os
 import tempfile
 import threading
+from pathlib import Path
 from typing import Protocol
 
 from nlp import model
@@ -101,6 +102,13 @@ def tokenizer() -> Tokenizer:
 
 def _segment(text: str) -> list[str]:
     return tokenizer().lcut(text, HMM=False)
+
+
+def use_model(path: str | Path | None) -> None:
+    """Classify with the model at ``path`` (None: the packaged one) from now on."""
+    global _last
+    model.use(path)
+    _last = None
 
 
 def warm_up() -> None:

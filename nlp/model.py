@@ -128,8 +128,8 @@ def from_dict(raw: dict[str, Any]) -> Model:
                  columns, dict(raw.get("thresholds", {})), dict(raw.get("meta", {})))
 
 
-def read(path: Path = MODEL_PATH) -> dict[str, Any]:
-    with gzip.open(path, "rb") as fh:
+def read(path: Path | None = None) -> dict[str, Any]:
+    with gzip.open(path or _path, "rb") as fh:
         raw: dict[str, Any] = json.loads(fh.read())
     return raw
 
@@ -137,10 +137,20 @@ def read(path: Path = MODEL_PATH) -> dict[str, Any]:
 _lock = threading.Lock()
 _model: Model | None = None
 _missing = False
+_path = MODEL_PATH
+
+
+def use(path: str | Path | None) -> None:
+    """Read the model from ``path`` from now on (None: the packaged one), e.g. one that
+    ``gridbot nlp retrain --model`` trained with a deployment's corrections. Called at start-up."""
+    global _model, _missing, _path
+    with _lock:
+        _path, _model, _missing = Path(path) if path else MODEL_PATH, None, False
 
 
 def load() -> Model | None:
-    """The checked-in model, read once; None when the file is absent (rules only)."""
+    """The model (the checked-in one unless ``use`` named another), read once; None when the file
+    is absent (rules only)."""
     global _model, _missing
     if _model is not None or _missing:
         return _model

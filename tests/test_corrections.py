@@ -185,3 +185,37 @@ async def test_export_writes_corpus_rows(bot, monkeypatch, capsys, tmp_path):
                      "corrected": ["category", "urgency"]}]
     corpus = json.loads(open("tests/nlp/corpus/writer_a_train.jsonl", encoding="utf-8").readline())
     assert set(corpus) <= set(rows[0])  # every key the corpus has
+
+
+async def test_retrain_model_adds_the_corrections_to_the_learned_model(bot, monkeypatch, capsys, tmp_path):
+    """`gridbot nlp retrain --model FILE` trains the global model on the repo's sets plus every
+    correction, writes FILE, and a bot with NLP_MODEL=FILE classifies with it."""
+    from nlp import model
+
+    shipped = model.read(model.MODEL_PATH)["meta"]["rows"]
+    for who, _room, text in QUARRELS:
+        number = await bot.open_ticket(text, sender=who)
+        assert keys(await bot.say(SECRETARY, f"/改 {number} 纠纷", None)) == ["correct_ok"]
+    path = tmp_path / "retrained" / "model.json.gz"
+    monkeypatch.setenv("DATABASE_URL", str(bot.runtime.settings.database_url))
+    try:
+        code = await asyncio.to_thread(main, ["nlp", "retrain", "--model", str(path), "--no-tune"])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert f"{shipped + 3} 条样本（其中更正 3 条）" in out and "学到：归为矛盾纠纷" in out
+        raw = model.read(path)
+        assert raw["meta"]["rows"] == shipped + 3 and "corrections.jsonl" in raw["meta"]["files"]
+        nlp.use_model(None)
+        assert model.load().meta["rows"] == shipped
+        bot.runtime.settings.nlp_model = str(path)
+        bot.runtime.load_nlp()  # what `gridbot run` does at start-up
+        assert model.load().meta["rows"] == shipped + 3
+    finally:
+        nlp.use_model(None)
+
+
+async def test_retrain_model_without_a_file_says_where_to_set_it(bot, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", str(bot.runtime.settings.database_url))
+    monkeypatch.delenv("NLP_MODEL", raising=False)
+    assert await asyncio.to_thread(main, ["nlp", "retrain", "--model"]) == 2
+    assert "NLP_MODEL" in capsys.readouterr().err

@@ -47,7 +47,9 @@ def night(bot, monkeypatch):
             monkeypatch.setattr("bot.clock.utcnow", lambda: moment)
             return moment
 
-    return Night()
+    night = Night()
+    night.at(20, 0)  # the day's work happens in the evening, whatever the real time (else 22:15 is quiet)
+    return night
 
 
 async def send_at(bot, moment) -> list:

@@ -25,6 +25,12 @@ TEXT: dict[str, str] = {
     "cli_nlp_learnt_category": "归为{category}",
     "cli_nlp_learnt_urgent": "标为紧急",
     "cli_nlp_learnt_place": "「{place}」在{location}",
+    "cli_nlp_model": "先用标注样本加上全部更正重新训练通用模型，写入这个文件（默认 NLP_MODEL 设置的文件），网格通下次启动时读取",
+    "cli_nlp_no_tune": "不重新调整判断阈值（快一半，用现有阈值）",
+    "cli_nlp_need_train": "重新训练通用模型需要训练依赖：pip install '.[train]'（或 make install）。",
+    "cli_nlp_no_corpus": "找不到训练用的标注样本 {path}：请在网格通的代码目录里运行。",
+    "cli_nlp_model_where": "没有指定模型文件：在 .env 里设置 NLP_MODEL，或写 --model 文件名。",
+    "cli_nlp_model_written": "已重新训练通用模型：{rows} 条样本（其中更正 {corrections} 条），写入 {path}；重启网格通后生效。",
     "cli_nlp_nothing": "还没有任何更正，没有可学的。",
     "cli_nlp_exported": "已导出 {count} 条更正样本到 {path}。",
 }
