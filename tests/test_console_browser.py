@@ -2,12 +2,15 @@
 
 No browser is downloaded: Chromium is launched from CHROMIUM (default /usr/bin/chromium). Without it
 the tests are skipped with the reason, except under CI=true, where a missing browser fails.
-Screenshots of each page land in docs/console/ (Chinese text rendered with fonts-noto-cjk)."""
+Screenshots of each page (Chinese text rendered with fonts-noto-cjk) land in a temp dir, or in
+$CONSOLE_SHOTS: `CONSOLE_SHOTS=docs/console` refreshes the docs' images."""
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import tempfile
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +24,9 @@ from bot.web.app import create_app
 from tests.harness import SECRETARY, keys
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[1] / "docs" / "console"
+# The docs' screenshots are refreshed on request (CONSOLE_SHOTS=docs/console); otherwise a temp dir,
+# so a test run leaves the checkout unchanged.
+SHOTS = Path(os.environ.get("CONSOLE_SHOTS") or tempfile.mkdtemp(prefix="gridbot-console-shots-"))
 LINK = re.compile(r"http://[^/\s]+(/console/login/\S+)")
 
 
