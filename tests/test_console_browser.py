@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import tempfile
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
