@@ -74,7 +74,7 @@ async def endpoint():
 
 
 def settings(fake: FakeEndpoint, **kw) -> Settings:
-    values = {"llm_url": fake.url, "llm_api_key": "k-test", "llm_timeout": 0.5, **kw}
+    values = {"llm_url": fake.url, "llm_api_key": "k-test", "llm_timeout": 2.0, **kw}
     return Settings(_env_file=None, **values)
 
 
@@ -184,7 +184,7 @@ async def test_intake_files_what_the_model_confirmed(endpoint, database_url):
     secretary's 查询 shows the model's part in the evidence."""
     from tests.conftest import BACKEND, _truncate_all
 
-    bot = await BotHarness.create(database_url, llm_url=endpoint.url, llm_timeout=0.5)
+    bot = await BotHarness.create(database_url, llm_url=endpoint.url, llm_timeout=2.0)
     try:
         if BACKEND == "postgres":
             await _truncate_all(bot.runtime.db)
@@ -205,7 +205,7 @@ async def test_the_question_is_asked_before_the_transaction_opens(endpoint, data
 
     from tests.conftest import BACKEND, _truncate_all
 
-    bot = await BotHarness.create(database_url, llm_url=endpoint.url, llm_timeout=0.5)
+    bot = await BotHarness.create(database_url, llm_url=endpoint.url, llm_timeout=2.0)
     try:
         if BACKEND == "postgres":
             await _truncate_all(bot.runtime.db)
