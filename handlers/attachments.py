@@ -20,7 +20,7 @@ from bot.errors import DomainError
 from bot.replies import say
 from bot.services import attachments, tickets
 from bot.services.directory import Actor
-from handlers import rule_file
+from handlers import rollcall, rule_file
 from handlers.member import MEMBERS
 from handlers.proof import tell_secretaries_photo
 from nlp.split import split_problems
@@ -71,6 +71,9 @@ async def attachments_in(ctx: Context, session, actor: Actor, settings, text: st
     if await rule_file.file_sent(ctx, actor):  # the rule table after 「/积分规则 导入」 (issue 17)
         return
     if actor.roles & set(MEMBERS) and await _member_proof(ctx, actor, kept):
+        return
+    pins = [a for a in kept if a.kind == messages.LOCATION]
+    if pins and len(pins) == len(kept) and await rollcall.arrived_by_location(ctx, actor, pins[0]):
         return
     if ctx.room is not None and ctx.room.kind != "grid":
         return  # a members' group: nothing to report there

@@ -8,7 +8,7 @@ from bot.clock import to_local
 from bot.commands import Command
 from bot.dispatch import NOT_MINE, Context, Router
 from bot.errors import DomainError
-from bot.messages import Outgoing
+from bot.messages import Attachment, Outgoing
 from bot.replies import say
 from bot.services import quiet, rollcalls, wartime
 from bot.services.directory import STAFF, Actor
@@ -194,8 +194,21 @@ async def answer(ctx: Context, session, actor: Actor, text: str):
     counts = await rollcalls.tally(session=session, call=call)
     ctx.reply(say("rc_signed_ok", number=call.number, when=_when(call), place=call.place, yes=counts[YES],
                   quota=call.quota))
-    await _live(ctx, session, call, actor, "rc_live_yes", counts)
+    told, counts = await _release_when_full(ctx, session, call, counts)
+    await _live(ctx, session, call, actor, "rc_live_yes", counts, told)
     return None
+
+
+async def _release_when_full(ctx: Context, session, call, counts: dict) -> tuple[int, dict]:
+    """When this answer took the last place, everyone who has not answered is told 人已够 (and
+    not reminded). Returns how many were told and the tally after."""
+    if counts[YES] < call.quota:
+        return 0, counts
+    rest = await rollcalls.release_rest(session=session, call=call)
+    for person_id in rest:
+        ctx.tell(person_id, say("rc_full_rest", number=call.number, when=_when(call), place=call.place,
+                                quota=call.quota))
+    return len(rest), (await rollcalls.tally(session=session, call=call) if rest else counts)
 
 
 async def _arrive(ctx: Context, session, actor: Actor, call, place: str):
@@ -206,7 +219,37 @@ async def _arrive(ctx: Context, session, actor: Actor, call, place: str):
     return None
 
 
-async def _live(ctx: Context, session, call, actor: Actor, what: str, counts: dict | None = None) -> None:
+async def arrived_by_location(ctx: Context, actor: Actor, pin: Attachment) -> bool:
+    """A member who signed up sends a location pin (issue 17: 到岗 with a location where the
+    platform sends one): before 到岗 it is the arrival with its place, just after a bare 到岗
+    it is the place. False when no roll call of theirs is waiting for it."""
+    me, place = actor.person.id, pin_place(pin)
+    if not place:
+        return False
+    found = await rollcalls.invitation(session=ctx.session, person_id=me, answers=(YES,), arrived=False)
+    if found is not None:
+        await _arrive(ctx, ctx.session, actor, found[0], place)
+        return True
+    found = await rollcalls.invitation(session=ctx.session, person_id=me, answers=(YES,), arrived=True)
+    if found is None or not await rollcalls.place_arrival(session=ctx.session, call=found[0], person_id=me,
+                                                          place=place):
+        return False
+    ctx.reply(say("rc_arrived_place", number=found[0].number, place=place))
+    return True
+
+
+def pin_place(pin: Attachment) -> str:
+    """A pin's name or address, else its coordinates, as the arrival place."""
+    named = (pin.title or pin.address or "").strip()
+    if named:
+        return named[:rollcalls.MAX_PLACE]
+    if pin.latitude is None or pin.longitude is None:
+        return ""
+    return f"{pin.latitude:.5f},{pin.longitude:.5f}"
+
+
+async def _live(ctx: Context, session, call, actor: Actor, what: str, counts: dict | None = None,
+                told: int = 0) -> None:
     """The live tally, privately to the secretary who called it."""
     if not call.created_by or call.created_by == actor.person.id:
         return
@@ -214,4 +257,5 @@ async def _live(ctx: Context, session, call, actor: Actor, what: str, counts: di
     ctx.tell(call.created_by, say("rc_live", name=actor.person.name, what=say(what),
                                   tally=rollcalls.tally_text(call, counts)))
     if what == "rc_live_yes" and counts[YES] >= call.quota:
-        ctx.tell(call.created_by, say("rc_live_full", number=call.number, quota=call.quota))
+        ctx.tell(call.created_by, say("rc_live_full", number=call.number, quota=call.quota,
+                                      told=say("rc_live_full_told", told=told) if told else ""))

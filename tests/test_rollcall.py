@@ -71,18 +71,22 @@ async def test_answers_in_words_live_tally_and_full(bot):
     assert keys(await bot.say(MEMBER_LIU, "收到", None)) == ["rc_ack_ok"]
     assert keys(await bot.say(vols[0], "算我一个！", None))[0] == "rc_signed_ok"
     full = await bot.say(vols[1], "我去", MEMBERS)
-    assert "rc_live_full" in keys(full)
+    assert "rc_live_full" in keys(full) and "已告诉其余 3 位未回复的人" in texts(full)
+    # the last place taken: those who had not said yes or no are told privately, once
+    told = [r for r in full if r.key == "rc_full_rest"]
+    assert sorted(r.to for r in told) == sorted([MEMBER_LIU, vols[2], vols[3]])
+    assert all(r.room is None and "人已够（3/3）" in r.text for r in told)
     late = await bot.say(vols[2], "报名", MEMBERS)  # the bare command word answers the roll call too
     assert keys(late) == ["rc_full"] and "人已够" in texts(late)
     tally = texts(await bot.say(SECRETARY, "/集结 1", None))
-    assert "3/3 已报名，1 人去不了，2 人未回复" in tally and "1 人因人满未安排" in tally
+    assert "3/3 已报名，1 人去不了，0 人未回复" in tally and "3 人因人满未安排" in tally
     assert keys(await bot.say(MEMBER_LI, "到", MEMBERS))[0] == "rc_signed_again"
     # changing one's mind gives the place back; the late volunteer can then take it
     assert keys(await bot.say(vols[0], "去不了", None))[0] == "rc_declined_gave_back"
     assert keys(await bot.say(vols[2], "到", MEMBERS))[0] == "rc_signed_ok"
     roster = texts(await bot.say(SECRETARY, "/集结 1 名单", None))
     assert "已报名（3）：李师傅" in roster and "去不了（2）" in roster and "陈老师" in roster
-    assert "未回复（2）" in roster and "刘大姐" in roster
+    assert "人满未安排（2）" in roster and "刘大姐" in roster
 
 
 async def test_words_keep_their_meaning_without_an_open_roll_call(bot):
@@ -210,3 +214,34 @@ async def test_a_team_and_a_roll_call_to_it(bot):
     sent = await call(bot, text="/集结 防汛突击队 明天上午9点 河堤 2 装沙袋")
     assert "私信 2 人" in texts(sent)
     assert set(await answers_of(bot)) == {MEMBER_LI, MEMBER_LIU}
+
+
+async def test_a_location_pin_is_the_arrival_or_its_place(bot):
+    """到岗 with a location where the platform sends one: a pin before 到岗 is the arrival with its
+    place; a pin just after a bare 到岗 names the place; a pin from someone not signed up is an
+    ordinary location (in the members' group: nothing)."""
+    from tests.media import place
+
+    await call(bot, quota=3)
+    await bot.say(MEMBER_LI, "到", MEMBERS)
+    await bot.say(MEMBER_LIU, "我去", MEMBERS)
+    arrived = await bot.say(MEMBER_LI, "", MEMBERS, attachments=(place(address="核酸检测点东门"),))
+    assert keys(arrived)[0] == "rc_arrived_ok" and "核酸检测点东门" in texts(arrived)
+    assert keys(await bot.say(MEMBER_LIU, "到岗", MEMBERS))[0] == "rc_arrived_ok"
+    placed = await bot.say(MEMBER_LIU, "", MEMBERS, attachments=(place(address="", lat=31.23, lon=121.47),))
+    assert keys(placed) == ["rc_arrived_place"] and "31.23000,121.47000" in texts(placed)
+    assert await bot.say(MEMBER_CHEN, "", MEMBERS, attachments=(place(),)) == []
+    async with bot.runtime.db.sessions() as session:
+        rows = {r.person_id: r for r in await session.scalars(select(RollCallAnswer))}
+    assert rows[MEMBER_LI].arrived_place == "核酸检测点东门" and rows[MEMBER_LI].arrived_at is not None
+    assert rows[MEMBER_LIU].arrived_place == "31.23000,121.47000"
+    assert rows[MEMBER_CHEN].arrived_at is None
+
+
+async def test_everyone_in_scope_means_members_residents_and_grid_workers(bot):
+    preview = texts(await bot.say(SECRETARY, "/集结 全体 明天上午9点 东门广场 5 搬运物资", None))
+    assert "【集结预览】" in preview
+    await bot.say(SECRETARY, "确认", None)
+    invited = set(await answers_of(bot))
+    assert {MEMBER_LI, MEMBER_CHEN, MEMBER_LIU, RES_SUN} <= invited and SECRETARY not in invited
+    assert keys(await bot.say(RES_SUN, "我去", EAST))[0] == "rc_signed_ok"

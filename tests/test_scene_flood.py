@@ -70,10 +70,13 @@ async def test_evening_flood_scene(bot, monkeypatch):
     # five more fill it; the next is told 人已够
     at(21, 45)
     for pid in vols[18:23]:
-        assert keys(await bot.say(pid, "到", MEMBERS))[0] == "rc_signed_ok"
+        replies = await bot.say(pid, "到", MEMBERS)
+        assert keys(replies)[0] == "rc_signed_ok"
+    told = [r for r in replies if r.key == "rc_full_rest"]  # the 30 who had not answered
+    assert len(told) == 30 and all(r.room is None for r in told) and vols[23] in {r.to for r in told}
     assert keys(await bot.say(vols[23], "算我一个", MEMBERS)) == ["rc_full"]
     tally = texts(await bot.say(SECRETARY, "/集结 1", None))
-    assert "20/20 已报名，3 人去不了，29 人未回复" in tally and "1 人因人满未安排" in tally
+    assert "20/20 已报名，3 人去不了，0 人未回复" in tally and "30 人因人满未安排" in tally
 
     # arrivals: 19 of the 20, one with the place
     signed = vols[:15] + vols[18:23]

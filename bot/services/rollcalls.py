@@ -171,6 +171,20 @@ async def sign_up(*, session: AsyncSession, call: RollCall, person_id: str) -> s
     return YES
 
 
+async def release_rest(*, session: AsyncSession, call: RollCall) -> list[str]:
+    """Once the places are taken: everyone who has not said yes or no is recorded as ``late``
+    (人满未安排: not reminded, may still take a place someone gives back) and returned, to be told.
+    One UPDATE … RETURNING, so of two sign-ups that both see the call full only one tells. Rows
+    another transaction holds are skipped: that person is answering right now and hears the outcome
+    themselves (waiting for them could deadlock, as they wait for this call's counter row)."""
+    free = (select(_A.id).where(_A.roll_call_id == call.id, _A.answer.in_((PENDING, ACK)))
+            .with_for_update(skip_locked=True))
+    moved = await session.execute(
+        update(_A).where(_A.id.in_(free.scalar_subquery()))
+        .values(answer=LATE).returning(_A.person_id).execution_options(synchronize_session=False))
+    return sorted(moved.scalars())
+
+
 async def decline(*, session: AsyncSession, call: RollCall, person_id: str) -> bool:
     """Record 去不了; a place they held is given back. True when they had signed up."""
     now = clock.utcnow()
@@ -201,6 +215,15 @@ async def arrive(*, session: AsyncSession, call: RollCall, person_id: str, place
                          _A.arrived_at.is_(None))
         .values(arrived_at=clock.utcnow(), arrived_place=place[:MAX_PLACE] or None)
         .execution_options(synchronize_session=False))
+    return marked.rowcount == 1
+
+
+async def place_arrival(*, session: AsyncSession, call: RollCall, person_id: str, place: str) -> bool:
+    """A location pin after 到岗 said without a place: where they arrived. Once."""
+    marked = await session.execute(
+        update(_A).where(_A.roll_call_id == call.id, _A.person_id == person_id, _A.answer == YES,
+                         _A.arrived_at.is_not(None), _A.arrived_place.is_(None))
+        .values(arrived_place=place[:MAX_PLACE]).execution_options(synchronize_session=False))
     return marked.rowcount == 1
 
 
