@@ -44,15 +44,16 @@ def group_chatter(room, text: str) -> bool:
     The dispatcher then skips the database for it. Every route that acts on plain
     text in a group must be reflected here; today that is only resident intake
     (handlers.demands), what people say instead of commands (handlers.conversation) and answers
-    to a roll call (handlers.rollcall: 到, 去不了, 到岗; nlp.rollcall.could_be); answers
+    to a roll call (handlers.rollcall: 到, 去不了, 到岗; nlp.rollcall.could_be) and staff asking
+    for people in words (nlp.rollcall_need.could_be); answers
     to the bot's questions are let through by the dispatcher (bot.flows.could_answer); the
     bare-score route of handlers.schedule is private-chat only.
     """
     from handlers import conversation, demands
-    from nlp import rollcall
+    from nlp import rollcall, rollcall_need
 
     return (not conversation.is_group_talk(text) and not rollcall.could_be(text)
-            and demands.is_group_chatter(room, text))
+            and not rollcall_need.could_be(text) and demands.is_group_chatter(room, text))
 
 
 async def ask_ahead(msg, text: str, settings, cache) -> None:

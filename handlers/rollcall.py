@@ -16,7 +16,7 @@ from bot.services.rollcalls import ACK, LATE, NO, PENDING, YES
 from handlers.member import community_of
 from handlers.preview import CANCELLED_KEYS, PREVIEW_ACTIONS, start_preview
 from handlers.schedule import deliver
-from nlp import answers, rollcall
+from nlp import answers, rollcall, rollcall_need
 
 router = Router("rollcall")
 SUBCOMMANDS = ("名单", "结束")
@@ -50,7 +50,30 @@ async def rollcall_command(ctx: Context, session, actor: Actor, command: Command
         else:
             raise DomainError("rc_subcommand_unknown", number=call.number)
         return
-    draft = rollcalls.read_request(args)
+    await _preview(ctx, session, actor, community, rollcalls.read_request(args))
+
+
+@router.message(when=lambda ctx: rollcall_need.could_be(ctx.text))
+async def asked_in_words(ctx: Context, session, actor: Actor, text: str):
+    """A secretary or grid worker asking for people in a sentence, in private or in the members'
+    group: the same preview as /集结, nothing sent before 确认."""
+    if not actor.roles & set(STAFF) or actor.community_id is None:
+        return NOT_MINE
+    if ctx.room is not None and ctx.room.kind != "members":
+        return NOT_MINE
+    need = rollcall_need.read(text)
+    if need is None:
+        if not rollcall_need.names_a_place(text):
+            return NOT_MINE
+        ctx.reply(say("rc_need_when", example=USAGE))
+        return None
+    draft = rollcalls.read_request(need.args())
+    ctx.reply(say("rc_need_heard", assumed=say("rc_need_assumed", when=need.when) if need.hour_assumed else ""))
+    await _preview(ctx, session, actor, community_of(actor), draft)
+    return None
+
+
+async def _preview(ctx: Context, session, actor: Actor, community: str, draft: rollcalls.Draft) -> None:
     rooms, people = await rollcalls.audience(session=session, community_id=community, scope=draft.scope,
                                              exclude=actor.person.id)
     if not people:

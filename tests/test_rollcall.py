@@ -245,3 +245,20 @@ async def test_everyone_in_scope_means_members_residents_and_grid_workers(bot):
     invited = set(await answers_of(bot))
     assert {MEMBER_LI, MEMBER_CHEN, MEMBER_LIU, RES_SUN} <= invited and SECRETARY not in invited
     assert keys(await bot.say(RES_SUN, "我去", EAST))[0] == "rc_signed_ok"
+
+
+async def test_a_secretary_asking_for_people_in_words_gets_the_preview(bot):
+    """「明天上午需要3名党员到核酸检测点执勤」 in the members' group: the /集结 preview (the hour
+    assumed and said), 确认 sends it; without a time of day the bot asks for one; a member or a
+    resident saying the same is not a roll call."""
+    heard = await bot.say(SECRETARY, "明天上午需要3名党员到核酸检测点执勤", MEMBERS)
+    assert keys(heard) == ["rc_need_heard", "rc_preview"], texts(heard)
+    assert "明天上午9点" in texts(heard) and "核酸检测点" in texts(heard) and "需要：3 人" in texts(heard)
+    sent = await bot.say(SECRETARY, "确认", MEMBERS)
+    assert "rc_sent" in keys(sent)
+    async with bot.runtime.db.sessions() as session:
+        rc = await session.scalar(select(RollCall))
+    assert (rc.place, rc.quota, rc.note) == ("核酸检测点", 3, "执勤")
+    assert keys(await bot.say(SECRETARY, "后天需要2名党员到东门执勤", None)) == ["rc_need_when"]
+    assert await bot.say(MEMBER_LI, "明天上午需要3名党员到核酸检测点执勤", MEMBERS) == []
+    assert "rc_preview" not in keys(await bot.say(RES_SUN, "明天上午需要3名党员到核酸检测点执勤", EAST))

@@ -14,6 +14,9 @@ TEXT: dict[str, str] = {
     "rc_quiet_held": "现在是免打扰时段，确认后通知将在 {until} 发出；如需立即发出，请在命令里加「紧急」。\n",
     "rc_quiet_urgent": "紧急集结：免打扰时段也立即发出。\n",
     "rc_cancelled": "好的，这次集结没有发出。",
+    "rc_need_heard": "听起来是要召集人手，我按集结准备好了{assumed}：",
+    "rc_need_assumed": "（没说几点，先按「{when}」准备；不对请回复「取消」，再用 /集结 写明时间）",
+    "rc_need_when": "要召集人手的话，请写明几点，例如「{example}」。",
     "rc_notice": "【集结 {number}号】{urgent}{when} 在 {place} 需要 {quota} 人：{note}\n"
                  "能去请回复「到」或「报名」，去不了回复「去不了」；到了现场说「到岗」。",
     "rc_urgent_mark": "（紧急）",
