@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot import clock, flows
 from bot.clock import to_local
-from bot.commands import Command
+from bot.commands import STAFF_ONLY, Command
 from bot.dispatch import NOT_MINE, Context, Router
 from bot.errors import DomainError
 from bot.messages import Attachment, Outgoing
@@ -51,6 +51,10 @@ async def rollcall_command(ctx: Context, session, actor: Actor, command: Command
             raise DomainError("rc_subcommand_unknown", number=call.number)
         return
     await _preview(ctx, session, actor, community, rollcalls.read_request(args))
+
+
+router.note(STAFF_ONLY, "「明天上午需要3名党员到核酸检测点执勤」",
+            "在私聊或党员群直接说要几个人、几点、到哪里，网格通按集结预览，「确认」后发出")
 
 
 @router.message(when=lambda ctx: rollcall_need.could_be(ctx.text))
