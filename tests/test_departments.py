@@ -109,3 +109,26 @@ async def test_help_for_a_department_contact(bot):
     assert "部门联系人" in text and "受理 5" in text and "办结 5" in text and "报到 5" in text
     staff = texts(await bot.say(SECRETARY, "帮助", None))
     assert "/转办 5 城管 限3天" in staff and "受理 5" not in staff
+
+
+async def test_the_console_today_counts_what_went_to_a_department_or_the_street(bot):
+    """今日's 转办上报 column (issue 14): a ticket handed to a department and one raised to the
+    street count until the department's 办结; a ticket of the grid nobody handed on does not."""
+    from bot import clock
+    from bot.services import console_views
+
+    await bot.open_ticket()
+    await bot.open_ticket("3号楼门口的路面塌了一个坑", sender=RES_ZHAO)
+    await bot.open_ticket("5号楼的垃圾桶好几天没人清了")
+    assert keys(await bot.say(SECRETARY, "/转办 1 城管 限5天", None))[0] == "dept_transfer_ok"
+    assert keys(await bot.say(SECRETARY, "/上报 2 需要街道协调", None))[0] == "dept_raised_ok"
+
+    async def escalated() -> int:
+        async with bot.runtime.db.sessions() as session:
+            today = await console_views.today(session=session, community_id="xingfuli", allowed=None,
+                                              now=clock.utcnow())
+        return sum(row.escalated for row in today.grids)
+
+    assert await escalated() == 2
+    await bot.say(CHENGGUAN, "办结 1 修好了", None, name="城管刘科长")
+    assert await escalated() == 1

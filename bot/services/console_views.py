@@ -27,6 +27,7 @@ class GridRow:
     done: int = 0
     overdue: int = 0
     urgent: int = 0
+    escalated: int = 0  # handed to a department (转办, 吹哨) or raised to the street (上报), not finished there
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ async def today(*, session: AsyncSession, community_id: str, allowed: frozenset[
             Ticket.building, Ticket.created_at, Ticket.deadline_at, Ticket.dispatch_level)
     rows = await session.execute(select(*cols).where(Ticket.community_id == community_id,
                                                      Ticket.status.in_(ACTIVE)))
+    from bot.services.departments import STREET_LEVEL
+
+    handed = await _handed_up(session, community_id)
     by_grid: dict[str, GridRow] = {}
     lines: list[TicketLine] = []
     buildings = {g.building_no: g.id for g in every if g.level == "building" and g.building_no}
@@ -89,6 +93,7 @@ async def today(*, session: AsyncSession, community_id: str, allowed: frozenset[
         row.done += status == DONE
         row.overdue += overdue
         row.urgent += urgency == "urgent"
+        row.escalated += tid in handed or level >= STREET_LEVEL
         lines.append(TicketLine(tid, number, status, category, urgency, text[:60], name, created, deadline, overdue))
     lines.sort(key=lambda t: (t.urgency != "urgent", not t.overdue, t.created_at))
     since = now - timedelta(days=1)
@@ -101,6 +106,19 @@ async def today(*, session: AsyncSession, community_id: str, allowed: frozenset[
         query = query.where(Ticket.grid_id.in_(allowed))
     counted = dict(zip(columns, (int(v) for v in (await session.execute(query)).one()), strict=True))
     return Today(sorted(by_grid.values(), key=lambda r: (-r.urgent, -r.overdue, r.name)), lines[:limit], counted)
+
+
+async def _handed_up(session: AsyncSession, community_id: str) -> set[int]:
+    """Active tickets of the community with department work not finished (转办 assigned or accepted,
+    吹哨 summoned or reported)."""
+    from bot.db.models_streets import DepartmentTask
+    from bot.services import departments
+
+    waiting = (*departments.ACTIVE, departments.SUMMONED, departments.REPORTED)
+    rows = await session.scalars(select(DepartmentTask.ticket_id).join(Ticket, Ticket.id == DepartmentTask.ticket_id)
+                                 .where(Ticket.community_id == community_id, Ticket.status.in_(ACTIVE),
+                                        DepartmentTask.status.in_(waiting)))
+    return set(rows)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ TRANSFER, WHISTLE = "transfer", "whistle"
 ASSIGNED, ACCEPTED, DONE, SUMMONED, REPORTED = "assigned", "accepted", "done", "summoned", "reported"
 ACTIVE = (ASSIGNED, ACCEPTED)
 MAX_DAYS = 90
+STREET_LEVEL = 3  # a ticket's dispatch_level once raised to the street (/上报)
 _MEMBER_CHASERS = ("escalate1", "escalate2", "remind", "overdue")
 
 
@@ -176,7 +177,7 @@ async def raise_to_street(*, session: AsyncSession, ticket, actor_id: str, note:
     """/上报: the street's officers are told; the ticket's dispatch level says it went up."""
     street = await streets.need_street(session=session, community_id=ticket.community_id)
     officers = await streets.officers_of(session=session, street_id=street.id)
-    await session.execute(update(Ticket).where(Ticket.id == ticket.id).values(dispatch_level=3)
+    await session.execute(update(Ticket).where(Ticket.id == ticket.id).values(dispatch_level=STREET_LEVEL)
                            .execution_options(synchronize_session=False))
     await _event(session, ticket, "report_street", actor_id, f"{street.name}：{note or '—'}")
     return officers
