@@ -213,3 +213,25 @@ async def test_a_street_officer_switches_between_the_communities_of_their_street
         done = list(await session.scalars(select(TicketEvent.action).where(TicketEvent.ticket_id == mine)))
     assert "report_street" in done
 
+
+
+async def test_search_words_and_names_never_go_into_a_url(bot):
+    """诉求's 搜索内容 and 积分's 姓名 are posted (with the CSRF token), not put in the query string:
+    the forms say method=post, a posted search filters, and the same words in a URL are ignored."""
+    await bot.open_ticket()
+    await bot.open_ticket("5号楼的垃圾桶好几天没人清了")
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        page = await (await client.get("/console/tickets", headers=cookie)).text()
+        assert 'method="post" action="/console/tickets"' in page and 'method="get"' not in page
+        found = await (await client.post("/console/tickets", headers=cookie, data={"csrf": token, "q": "垃圾桶"})).text()
+        assert "垃圾桶" in found and "楼道灯" not in found and 'value="垃圾桶"' in found
+        ignored = await (await client.get("/console/tickets?q=垃圾桶", headers=cookie)).text()
+        assert "楼道灯" in ignored and "垃圾桶" in ignored
+        assert (await client.post("/console/tickets", headers=cookie, data={"q": "垃圾桶"})).status == 403
+        ledger = await (await client.get("/console/points", headers=cookie)).text()
+        assert 'method="post" action="/console/points" role="search"' in ledger
+        named = await client.post("/console/points", headers=cookie, data={"csrf": token, "name": "李师傅"})
+        assert named.status == 200 and 'value="李师傅"' in await named.text()
+    finally:
+        await client.close()

@@ -21,9 +21,12 @@ OK_KEYS = {"adjust": {"points_awarded_ok"}, "reverse": {"pts_reversed_ok"},
            "rule_retire": {"crule_retired_ok"}}
 
 
-def _filters(query) -> console_points.LedgerFilters:
+def _filters(query, form=None) -> console_points.LedgerFilters:
+    """The ledger's filters; a member's name only from the posted form, never from a URL."""
+    query = form if form is not None else query
     sign = query.get("sign", "")
-    return console_points.LedgerFilters(name=query.get("name", "").strip()[:30], start=_day(query.get("start", "")),
+    name = str(form.get("name", "")).strip()[:30] if form is not None else ""
+    return console_points.LedgerFilters(name=name, start=_day(query.get("start", "")),
                                         end=_day(query.get("end", "")),
                                         sign=sign if sign in ("plus", "minus") else "")
 
@@ -32,7 +35,7 @@ async def points_page(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME
 
     me = viewer(request)
-    filters = _filters(request.query)
+    filters = _filters(request.query, await request.post() if request.method == "POST" else None)
     async with request.app[RUNTIME].db.sessions() as session:
         lines = await console_points.ledger(session=session, community_id=me.community_id, filters=filters)
         board = await console_points.balances(session=session, community_id=me.community_id)
@@ -111,5 +114,6 @@ def xlsx(data: bytes, name: str) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/console/points", points_page)
+    app.router.add_post("/console/points", points_page)  # the filter form: names stay out of URLs
     app.router.add_get("/console/points.xlsx", points_export)
     app.router.add_post("/console/points/{action}", points_action)

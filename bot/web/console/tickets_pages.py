@@ -33,14 +33,17 @@ def _day(value: str) -> date | None:
         return None
 
 
-def _filters(query) -> console_views.Filters:
+def _filters(query, form=None) -> console_views.Filters:
+    """The list's filters. The search text comes only from the posted form (``form``): words a
+    resident wrote, or a name, never go into a URL (issue 14: no personal data in URLs)."""
+    query = form if form is not None else query
     grid = query.get("grid", "")
     return console_views.Filters(
         status=query.get("status", "") if query.get("status", "") in STATUS_NAMES else "",
         category=query.get("category", "") if query.get("category", "") in CATEGORY_NAMES else "",
         grid=int(grid) if grid.isdigit() and len(grid) < 10 else None,
         start=_day(query.get("start", "")), end=_day(query.get("end", "")),
-        text=query.get("q", "").strip()[:50], overdue=query.get("overdue") == "1",
+        text=str(form.get("q", "")).strip()[:50] if form is not None else "", overdue=query.get("overdue") == "1",
         department=query.get("department", "").strip()[:30])
 
 
@@ -49,7 +52,7 @@ async def ticket_list(request: web.Request) -> web.Response:
 
     me = viewer(request)
     community = me.community_id
-    filters = _filters(request.query)
+    filters = _filters(request.query, await request.post() if request.method == "POST" else None)
     async with request.app[RUNTIME].db.sessions() as session:
         lines = await console_views.ticket_list(session=session, community_id=community,
                                                 allowed=me.scopes.grids_in(community), filters=filters,
@@ -164,5 +167,6 @@ async def ticket_action(request: web.Request) -> web.Response:
 
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/console/tickets", ticket_list)
+    app.router.add_post("/console/tickets", ticket_list)  # the filter form: search words stay out of URLs
     app.router.add_get("/console/tickets/{ticket_id}", ticket_detail)
     app.router.add_post("/console/tickets/{ticket_id}/{action}", ticket_action)
