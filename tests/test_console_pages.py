@@ -205,6 +205,15 @@ async def test_a_street_officer_switches_between_the_communities_of_their_street
         raised = await client.post(f"/console/tickets/{mine}/raise", headers=cookie, allow_redirects=False,
                                    data={"csrf": token, "note": "街道来看看"})
         assert raised.status == 303, await raised.text()  # acted in 幸福里, not the officer's first community
+        overview = await (await client.get("/console/", headers=cookie)).text()  # 今日 across the street
+        table = overview[overview.index('id="across"'):overview.index('id="bygrid"')]
+        assert "和平里社区" in table and "幸福里" in table and "远方社区" not in table
+        other, secretary, _ = await _secretary_client(bot)
+        try:
+            secretary_view = await (await other.get("/console/", headers=secretary)).text()
+        finally:
+            await other.close()
+        assert 'id="bygrid"' in secretary_view and 'id="across"' not in secretary_view  # one community
     finally:
         await client.close()
     from bot.db.models import TicketEvent

@@ -129,6 +129,12 @@ async def test_the_console_today_counts_what_went_to_a_department_or_the_street(
                                               now=clock.utcnow())
         return sum(row.escalated for row in today.grids)
 
-    assert await escalated() == 2
+    async def across() -> tuple[int, int]:
+        async with bot.runtime.db.sessions() as session:
+            (row,) = await console_views.overview(session=session, places=[("xingfuli", "幸福里")],
+                                                  now=clock.utcnow())
+        return row.escalated, row.open + row.claimed + row.done
+
+    assert await escalated() == 2 and await across() == (2, 3)
     await bot.say(CHENGGUAN, "办结 1 修好了", None, name="城管刘科长")
-    assert await escalated() == 1
+    assert await escalated() == 1 and (await across())[0] == 1

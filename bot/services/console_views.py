@@ -121,6 +121,45 @@ async def _handed_up(session: AsyncSession, community_id: str) -> set[int]:
     return set(rows)
 
 
+@dataclass
+class CommunityRow:
+    community_id: str
+    name: str
+    urgent: int = 0
+    overdue: int = 0
+    open: int = 0
+    claimed: int = 0
+    done: int = 0
+    escalated: int = 0
+
+
+async def overview(*, session: AsyncSession, places: list[tuple[str, str]], now: datetime) -> list[CommunityRow]:
+    """今日 for someone who sees several whole communities (a street officer): each community's
+    active tickets in one grouped query, the communities with urgent and overdue work first."""
+    from bot.db.models_streets import DepartmentTask
+    from bot.services import departments
+
+    ids = [cid for cid, _ in places]
+    rows = {cid: CommunityRow(cid, name) for cid, name in places}
+    late = (Ticket.deadline_at < now) & Ticket.status.in_((OPEN, CLAIMED))
+    waiting = (*departments.ACTIVE, departments.SUMMONED, departments.REPORTED)
+    handed = (select(DepartmentTask.id).where(DepartmentTask.ticket_id == Ticket.id,
+                                              DepartmentTask.status.in_(waiting)).exists())
+    up = or_(Ticket.dispatch_level >= departments.STREET_LEVEL, handed)
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    query = (select(Ticket.community_id, count(Ticket.urgency == "urgent"), count(late), count(Ticket.status == OPEN),
+                    count(Ticket.status == CLAIMED), count(Ticket.status == DONE), count(up))
+             .where(Ticket.community_id.in_(ids), Ticket.status.in_(ACTIVE)).group_by(Ticket.community_id))
+    for cid, urgent, overdue, opened, claimed, done, escalated in await session.execute(query):
+        row = rows[cid]
+        row.urgent, row.overdue, row.open, row.claimed, row.done, row.escalated = (
+            int(urgent), int(overdue), int(opened), int(claimed), int(done), int(escalated))
+    return sorted(rows.values(), key=lambda r: (-r.urgent, -r.overdue, -r.escalated, r.name))
+
+
 @dataclass(frozen=True)
 class Filters:
     status: str = ""

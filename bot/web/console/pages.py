@@ -57,10 +57,14 @@ async def today(request: web.Request) -> web.Response:
 
     me = viewer(request)
     community = me.community_id
+    whole = [(cid, name) for cid, name in me.places if me.scopes.grids_in(cid) is None]
     async with request.app[RUNTIME].db.sessions() as session:
         data = await console_views.today(session=session, community_id=community,
                                          allowed=me.scopes.grids_in(community), now=clock.utcnow())
-    return aiohttp_jinja2.render_template("today.html", request, context(request, "today", today=data))
+        across = (await console_views.overview(session=session, places=whole, now=clock.utcnow())
+                  if len(whole) > 1 else [])
+    return aiohttp_jinja2.render_template("today.html", request, context(request, "today", today=data,
+                                                                         across=across))
 
 
 async def home(request: web.Request) -> web.Response:
