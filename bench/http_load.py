@@ -115,8 +115,11 @@ def start_bot(url: str, port: int, log_path: str, **extra: str) -> subprocess.Po
     """``gridbot run`` in its own directory (so no .env is read), this checkout's code."""
     cwd = tempfile.mkdtemp(prefix="gridbot-http-")
     log = open(log_path, "ab")
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], cwd=cwd, env=bot_env(url, port, **extra),
-                            stdout=log, stderr=subprocess.STDOUT)
+    # GRIDBOT_BENCH_PROFILE=FILE runs the bot under cProfile (stats written when it stops).
+    profile = os.environ.get("GRIDBOT_BENCH_PROFILE")
+    prefix = ["-m", "cProfile", "-o", os.path.abspath(profile)] if profile else []
+    return subprocess.Popen([sys.executable, *prefix, "-m", "bot.cli", "run"], cwd=cwd,
+                            env=bot_env(url, port, **extra), stdout=log, stderr=subprocess.STDOUT)
 
 
 async def wait_ready(session, base: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
