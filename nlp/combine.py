@@ -51,6 +51,7 @@ MAX_EVIDENCE = 12
 UNASKED = ("模型:未用",)  # the evidence of a result the rules were certain of
 # The bands (nlp.classifier re-exports them): >= DEMAND_THRESHOLD opens a ticket, below ASK_THRESHOLD is chat.
 DEMAND_THRESHOLD = 0.6
+SHORT_TEXT = 8  # characters: below this the model does not doubt a rules demand (see decide)
 ASK_THRESHOLD = 0.4
 
 
@@ -109,8 +110,11 @@ def _category(rules: Classification, s: Scores, mv: ModelView,
     return pick, tuple(s.evidence.get(pick, ())) + evidence[len(s.evidence.get(rules_cat, ())):], True
 
 
-def decide(intent: str, conf: float, s: Scores, p: float, th: dict[str, float]) -> tuple[str, float, str | None]:
-    """The demand decision: (intent, confidence, what the model changed or None)."""
+def decide(intent: str, conf: float, s: Scores, p: float, th: dict[str, float],
+           short: bool = False) -> tuple[str, float, str | None]:
+    """The demand decision: (intent, confidence, what the model changed or None). A ``short`` text
+    (SHORT_TEXT characters or fewer: 暖气不热, 电梯响得厉害) gives the model too few grams to doubt a
+    fault the rules read in it, so it is not turned to unsure."""
     if intent != "demand" and not blocked(s):
         if DOUBTFUL_CHAT.intersection(s.chat):
             flip = p >= th["up_doubtful"]
@@ -122,7 +126,7 @@ def decide(intent: str, conf: float, s: Scores, p: float, th: dict[str, float]) 
         return intent, conf, None
     if intent == "unsure" and p <= th["unsure_down"]:
         return "chat", min(conf, ASK_THRESHOLD - 0.01), "闲聊"
-    if intent == "demand" and conf < th["weak"] and p <= th["down"]:
+    if intent == "demand" and conf < th["weak"] and p <= th["down"] and not short:
         return "unsure", max(ASK_THRESHOLD, min(conf, DEMAND_THRESHOLD - 0.01)), "待确认"
     return intent, conf, None
 
@@ -134,7 +138,7 @@ def raise_urgency(s: Scores, mv: ModelView, text: str, th: dict[str, float]) -> 
 
 
 def combine(rules: Classification, s: Scores, mv: ModelView, text: str, th: dict[str, float]) -> Classification:
-    intent, conf, change = decide(rules.intent, rules.confidence, s, mv.demand, th)
+    intent, conf, change = decide(rules.intent, rules.confidence, s, mv.demand, th, len(text) <= SHORT_TEXT)
     changed = [change] if change else []
     tags = [f"模型:需求{mv.demand:.2f}"]
     if intent == "chat":
