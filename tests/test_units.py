@@ -43,8 +43,9 @@ async def test_a_units_monthly_report_counts_service_everywhere(bot):
     assert rows[0][:2] == ("市发改委机关党委", f"{int(month[:4])}年{int(month[5:])}月")
     by_name = {r[0]: r for r in rows[2:]}
     li = by_name["李师傅"]
-    assert li[1] == 1 and li[2] == 0 and li[3] > 3 and li[4] == 4 and li[5] == "是"  # 幸福里's points and 安平里's 3
-    assert by_name["陈老师"][1:4] == (0, 0, 0) and by_name["陈老师"][5] == "否"
+    assert rows[1][3] == "服务时长（小时）"
+    assert li[1] == 1 and li[2] == 0 and li[3] == 0 and li[4] > 3 and li[5] == 4 and li[6] == "是"  # 幸福里 + 安平里's 3
+    assert by_name["陈老师"][1:5] == (0, 0, 0, 0) and by_name["陈老师"][6] == "否"
 
     first = (to_local(utcnow()).date().replace(day=1) + timedelta(days=32)).replace(day=1)
     await tick(bot, local(first, 9, 0))
@@ -76,3 +77,22 @@ async def test_bad_units_are_refused(bot, data, message):
     with pytest.raises(loader.LoadError, match=message):
         async with bot.runtime.db.transaction() as session:
             await loader.load(session=session, data=data)
+
+
+async def test_the_units_report_gives_each_members_service_hours(bot, monkeypatch):
+    """Hours recorded at activities and roll calls (issue 17) count in the unit's report (issue 13)."""
+    from bot.db.models_streets import WorkUnit
+    from bot.services import units
+    from tests.test_hours import serve
+
+    await serve(bot, monkeypatch)  # 李师傅: 2 h at an activity, 3 h at a roll call
+    now = utcnow()
+    async with bot.runtime.db.sessions() as session:
+        unit = await session.get(WorkUnit, "fgw")
+        rows = await units.member_rows(session=session, unit_id="fgw", start=now - timedelta(days=1),
+                                       end=now + timedelta(days=1))
+    li = next(r for r in rows if r.person_id == MEMBER_LI)
+    assert li.minutes == 300 and li.served
+    assert "李师傅：服务 0 次，活动 1 次，服务 5 小时" in units.report_text(unit, rows, "本月")
+    book = load_workbook(io.BytesIO(units.workbook(unit, rows, "本月")))
+    assert [r for r in book.active.iter_rows(values_only=True) if r[0] == "李师傅"][0][3] == 5.0

@@ -35,8 +35,9 @@ class Record:
 
 
 async def records(*, session: AsyncSession, person_id: str | None = None, community_id: str | None = None,
-                  start: datetime | None = None, end: datetime | None = None) -> list[Record]:
-    """Every service record with a time, oldest first (filtered by person, community, end time)."""
+                  start: datetime | None = None, end: datetime | None = None,
+                  person_ids: list[str] | None = None) -> list[Record]:
+    """Every service record with a time, oldest first (filtered by person or people, community, end time)."""
     calls = (select(RollCallAnswer, RollCall, Person.name).join(RollCall, RollCall.id == RollCallAnswer.roll_call_id)
              .join(Person, Person.id == RollCallAnswer.person_id).where(RollCallAnswer.minutes.is_not(None)))
     acts = (select(ActivitySignup, Activity, Person.name).join(Activity, Activity.id == ActivitySignup.activity_id)
@@ -47,6 +48,10 @@ async def records(*, session: AsyncSession, person_id: str | None = None, commun
         calls = calls.where(RollCallAnswer.person_id == person_id)
         acts = acts.where(ActivitySignup.person_id == person_id)
         parts = parts.where(TaskPlace.person_id == person_id)
+    if person_ids is not None:
+        calls = calls.where(RollCallAnswer.person_id.in_(person_ids))
+        acts = acts.where(ActivitySignup.person_id.in_(person_ids))
+        parts = parts.where(TaskPlace.person_id.in_(person_ids))
     if community_id is not None:
         calls = calls.where(RollCall.community_id == community_id)
         acts = acts.where(Activity.community_id == community_id)

@@ -77,6 +77,7 @@ class MemberRow:
     activities: int = 0  # activities attended
     points: int = 0  # earned in the period, in every community
     ratings: list[int] | None = None
+    minutes: int = 0  # service time recorded in the period (roll calls, activities, parts of tasks)
 
     @property
     def avg_rating(self) -> float | None:
@@ -84,7 +85,7 @@ class MemberRow:
 
     @property
     def served(self) -> bool:
-        return bool(self.services or self.activities or self.points > 0)
+        return bool(self.services or self.activities or self.points > 0 or self.minutes)
 
 
 async def member_rows(*, session: AsyncSession, unit_id: str, start: datetime, end: datetime) -> list[MemberRow]:
@@ -113,6 +114,10 @@ async def member_rows(*, session: AsyncSession, unit_id: str, start: datetime, e
                 PointsEntry.person_id.in_(ids), PointsEntry.created_at >= start, PointsEntry.created_at < end)
             .group_by(PointsEntry.person_id))).all():
         rows[pid].points = int(total or 0)
+    from bot.services import hours
+
+    for record in await hours.records(session=session, person_ids=ids, start=start, end=end):
+        rows[record.person_id].minutes += record.minutes
     return list(rows.values())
 
 
@@ -134,8 +139,11 @@ async def idle_units(*, session: AsyncSession, community_ids: list[str], months:
 
 
 def report_text(unit: WorkUnit, rows: list[MemberRow], title: str) -> str:
+    from bot.services.hours import hours_text
+
     items = "".join(say("unit_report_item", name=r.name, services=r.services, activities=r.activities,
-                        points=r.points, rating=f"{r.avg_rating:.1f}" if r.avg_rating is not None else "—")
+                        hours=hours_text(r.minutes), points=r.points,
+                        rating=f"{r.avg_rating:.1f}" if r.avg_rating is not None else "—")
                     for r in rows)
     return say("unit_report", unit=unit.name, title=title, served=sum(r.served for r in rows), total=len(rows),
                items=items or say("stats_none"))
@@ -148,7 +156,8 @@ def workbook(unit: WorkUnit, rows: list[MemberRow], title: str) -> bytes:
     ws.append([unit.name, title])
     ws.append(say("xlsx_head_unit").split("|"))
     for r in rows:
-        ws.append([r.name, r.services, r.activities, r.points, r.avg_rating, say("xlsx_yes") if r.served
+        ws.append([r.name, r.services, r.activities, round(r.minutes / 60, 1), r.points, r.avg_rating,
+                   say("xlsx_yes") if r.served
                    else say("xlsx_no")])
     for cell in ws[2]:
         cell.font = Font(bold=True)
