@@ -8,7 +8,7 @@ from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import directory, registration
+from bot.services import directory, registration, units
 from bot.services.directory import COMMUNITY_STAFF, DEPARTMENT, STAFF, Actor
 from handlers.member import community_of
 
@@ -50,6 +50,9 @@ async def register(ctx: Context, session, actor: Actor, command: Command) -> Non
     profile = await registration.register(session=session, person_id=actor.person.id, community_id=community,
                                           form=form)
     details = _profile_text(profile, await _grid_name(session, profile.grid_id))
+    if form.work_unit:  # 双报到: the member joins their work unit's list, if the unit is known here
+        unit = await units.link_member(session=session, person_id=actor.person.id, said=form.work_unit)
+        details += "\n" + (say("reg_unit_linked", unit=unit.name) if unit else say("reg_unit_unknown"))
     if profile.status == registration.APPROVED:
         ctx.reply(say("reg_updated") + "\n" + details)
         return

@@ -96,3 +96,25 @@ async def test_the_units_report_gives_each_members_service_hours(bot, monkeypatc
     assert "李师傅：服务 0 次，活动 1 次，服务 5 小时" in units.report_text(unit, rows, "本月")
     book = load_workbook(io.BytesIO(units.workbook(unit, rows, "本月")))
     assert [r for r in book.active.iter_rows(values_only=True) if r[0] == "李师傅"][0][3] == 5.0
+
+
+async def test_a_member_who_names_their_unit_when_reporting_joins_it(bot):
+    """双报到 in chat: 「报到 … 单位 市发改委」 links the newcomer to 市发改委机关党委 (once, however often
+    they report), so the unit's monthly report lists them; an unknown unit is kept as words only."""
+    from sqlalchemy import select
+
+    from bot.db.models_streets import WorkUnitMember
+    from bot.services import units
+
+    new, other = "wx-newbie", "wx-other"
+    first = texts(await bot.say(new, "报到 3号楼 特长 水电维修 单位 市发改委", MEMBERS, name="张三"))
+    assert "已关联到单位：市发改委机关党委" in first
+    await bot.say(new, "报到 单位 市发改委机关党委", MEMBERS, name="张三")
+    unknown = texts(await bot.say(other, "报到 3号楼 单位 火星开发局", MEMBERS, name="王五"))
+    assert "这个单位还没有在街道登记" in unknown
+    async with bot.runtime.db.sessions() as session:
+        linked = list(await session.scalars(select(WorkUnitMember.unit_id).where(WorkUnitMember.person_id == new)))
+        assert list(await session.scalars(select(WorkUnitMember).where(WorkUnitMember.person_id == other))) == []
+        rows = await units.member_rows(session=session, unit_id="fgw", start=utcnow() - timedelta(days=30),
+                                       end=utcnow())
+    assert linked == ["fgw"] and "张三" in {r.name for r in rows}

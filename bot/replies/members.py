@@ -35,6 +35,8 @@ TEXT: dict[str, str] = {
     "reg_profile": "网格：{grid}｜特长：{skills}｜单位：{work_unit}｜可服务时间：{availability}",
     "reg_pending": "报到信息已提交，等待书记审核，审核后会通知您。",
     "reg_updated": "您的报到资料已更新。",
+    "reg_unit_linked": "已关联到单位：{unit}（单位每月会收到您参与服务的情况）。",
+    "reg_unit_unknown": "单位名称已记下；这个单位还没有在街道登记，登记后请再报到一次以关联。",
     "reg_status_pending": "您的报到正在等待审核。",
     "reg_status_approved": "您已报到成功。",
     "reg_status_rejected": "您的报到未通过审核，可修改后重新发「报到 …」。",

@@ -69,6 +69,37 @@ async def load_units(*, session: AsyncSession, data: dict, fail) -> int:
     return count
 
 
+_PARTY_SUFFIXES = ("机关党委", "党总支", "党支部", "党委", "党组织", "机关")
+
+
+def _core(name: str) -> str:
+    """A unit's name without its party-organisation suffix: 市发改委机关党委 → 市发改委."""
+    name = "".join(name.split())
+    for suffix in _PARTY_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+async def link_member(*, session: AsyncSession, person_id: str, said: str) -> WorkUnit | None:
+    """A member's 报到 … 单位 X (双报到): join the work unit X names, when exactly one unit's name
+    matches (市发改委 finds 市发改委机关党委); None when none or several do (the words stay on the profile)."""
+    wanted = _core(said)
+    if len(wanted) < 2:
+        return None
+    found = [u for u in await session.scalars(select(WorkUnit))
+             if wanted == _core(u.name) or wanted in u.name or _core(u.name) in wanted]
+    if len(found) != 1:
+        return None
+    unit = found[0]
+    known = await session.scalar(select(WorkUnitMember.id).where(WorkUnitMember.unit_id == unit.id,
+                                                                 WorkUnitMember.person_id == person_id))
+    if known is None:
+        session.add(WorkUnitMember(unit_id=unit.id, person_id=person_id))
+        await session.flush()
+    return unit
+
+
 @dataclass
 class MemberRow:
     person_id: str
