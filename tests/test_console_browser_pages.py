@@ -136,6 +136,13 @@ async def test_a_secretarys_day_in_the_console_in_chromium(bot, browser_needed):
             await page.get_by_role("button", name="上架").click()
             assert "洗衣液" in await page.locator("table.items").inner_text()
             await _check_page(page, "shop")
+            # 清单和队伍: a team with its leader, through /队伍 on the secretary's behalf.
+            await page.get_by_role("link", name="清单和队伍", exact=True).click()
+            await page.get_by_label("新队伍名称").fill("防汛突击队")
+            await page.get_by_label("队长").fill("李师傅")
+            await page.get_by_role("button", name="新建队伍").click()
+            assert "防汛突击队" in await page.locator("main").inner_text()
+            await _check_page(page, "lists")
             # 大屏: record 李师傅's agreement on 人员, then the public board names him (and no one else).
             await page.get_by_role("link", name="人员", exact=True).click()
             await page.get_by_role("button", name="李师傅：记录同意张榜").click()
