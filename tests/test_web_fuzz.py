@@ -158,10 +158,11 @@ ROUTES = {
     # The office console (issue 14): pages, login links, and its forms (no session here).
     ("GET", "/console"): "get", ("GET", "/console/"): "get", ("GET", "/console/static"): "get",
     ("GET", "/console/login/"): "get", ("GET", "/console/login/{token}"): "get",
-    ("GET", "/console/tickets"): "get", ("GET", "/console/tickets/{ticket_id}"): "get",
+    ("GET", "/console/tickets"): "get", ("POST", "/console/tickets"): "form", ("GET", "/console/tickets/{ticket_id}"): "get",
     ("POST", "/console/logout"): "form", ("POST", "/console/tickets/{ticket_id}/{action}"): "form",
     # The console's other pages (issue 14, h14): 积分, 统计, 人员, 活动, 大屏 and the public board.
-    ("GET", "/console/points"): "get", ("GET", "/console/points.xlsx"): "get", ("POST", "/console/points/{action}"): "form",
+    ("GET", "/console/points"): "get", ("POST", "/console/points"): "form", ("GET", "/console/points.xlsx"): "get",
+    ("POST", "/console/points/{action}"): "form",
     ("GET", "/console/stats"): "get", ("GET", "/console/stats.xlsx"): "get", ("GET", "/console/people"): "get",
     ("POST", "/console/people/review"): "form", ("POST", "/console/people/roster"): "form",
     ("POST", "/console/people/{action}"): "form", ("GET", "/console/activities"): "get",
