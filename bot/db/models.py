@@ -62,6 +62,9 @@ class Ticket(SQLModel, table=True):
         UniqueConstraint("community_id", "number", name="uq_ticket_community_number"),
         Index("ix_ticket_status", "community_id", "status"),
         Index("ix_ticket_created", "community_id", "created_at"),  # a period's tickets (/统计, reports)
+        # The duplicate check's two lookups, newest first (bot.services.duplicates, migration 0022).
+        Index("ix_ticket_grid", "community_id", "grid_id", "id"),
+        Index("ix_ticket_reporter", "reporter_id", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     community_id: str = Field(foreign_key="community.id")
@@ -223,7 +226,8 @@ class PendingAction(SQLModel, table=True):
 class TicketWatcher(SQLModel, table=True):
     """A resident who reported the same problem again ("+1") and is told with the reporter."""
 
-    __table_args__ = (UniqueConstraint("ticket_id", "person_id", name="uq_watcher"),)
+    __table_args__ = (UniqueConstraint("ticket_id", "person_id", name="uq_watcher"),
+                      Index("ix_watcher_person", "person_id"))
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     person_id: str = Field(foreign_key="person.id")

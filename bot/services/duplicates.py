@@ -46,17 +46,22 @@ _JOINED = exists().where(_W.ticket_id == _T.id, _W.person_id == bindparam("perso
 _MINE = or_(_T.reporter_id == bindparam("person_id"), _JOINED)
 
 
-def _candidates(in_grid: bool):
-    here = _T.grid_id == bindparam("grid_id") if in_grid else _T.grid_id.is_(None)
+def _candidates(where):
+    """Open tickets of the window matching ``where``, newest first. Two narrow lookups rather than
+    one "this grid OR the person's own": with the OR neither database could walk an index, and every
+    active ticket of the community was read (the 10-minute soak's growing cost, issue 15)."""
     where = and_(_T.community_id == bindparam("community_id"), any_of(_T.status, ACTIVE),
-                 _T.created_at >= bindparam("since", type_=_T.created_at.type), or_(here, _MINE))
+                 _T.created_at >= bindparam("since", type_=_T.created_at.type), where)
     return Prepared(select(_T.id, _T.number, _T.reporter_id, _T.affected_count, _T.text, _T.building, _T.unit,
                            _T.room_no, _MINE.label("mine"))
                     .where(where).order_by(_T.id.desc()).limit(CANDIDATES))
 
 
-# Built once: the open tickets of one grid (or of no grid) and the person's own, newest first.
-_IN_GRID, _NO_GRID = _candidates(True), _candidates(False)
+_WATCHED = select(_W.ticket_id).where(_W.person_id == bindparam("person_id")).scalar_subquery()
+# Built once: the open tickets of one grid (or of no grid), and the person's own (reported or joined).
+_IN_GRID = _candidates(_T.grid_id == bindparam("grid_id"))
+_NO_GRID = _candidates(_T.grid_id.is_(None))
+_OWN = _candidates(or_(_T.reporter_id == bindparam("person_id"), _T.id.in_(_WATCHED)))
 _BUMP = Prepared(update(Ticket.__table__).where(_T.id == bindparam("ticket_id"))
                  .values(affected_count=_T.affected_count + 1).returning(_T.affected_count))
 _ADD_WATCHER = prepared_insert_ignore(TicketWatcher.__table__)
@@ -101,7 +106,9 @@ async def _candidates(session: AsyncSession, community_id: str, grid_id: int | N
     params = {"community_id": community_id, "person_id": person_id, "since": utcnow() - WINDOW}
     if grid_id is not None:
         params["grid_id"] = grid_id
-    return list(await (_NO_GRID if grid_id is None else _IN_GRID).run(session, params))
+    found = {row.id: row for row in await (_NO_GRID if grid_id is None else _IN_GRID).run(session, params)}
+    found.update((row.id, row) for row in await _OWN.run(session, params))
+    return [found[i] for i in sorted(found, reverse=True)[:CANDIDATES]]
 
 
 def _best(text: str, candidates: list):
