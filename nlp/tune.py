@@ -72,7 +72,7 @@ def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, f
     return th
 
 
-def _urgent_threshold(th: dict[str, float], demands: list) -> float:
+def _urgent_threshold(th: dict[str, float], demands: list[Any]) -> float:
     """The lowest threshold (most emergencies caught) whose out-of-fold urgent precision stays at
     least URGENT_PRECISION: a false alarm sends 119/120 advice and wakes the secretaries, so recall
     is bought only while alarms stay mostly right. None qualifying: the most precise."""
