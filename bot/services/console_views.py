@@ -100,12 +100,17 @@ async def today(*, session: AsyncSession, community_id: str, allowed: frozenset[
     columns = {"new": Ticket.created_at, "claimed": Ticket.claimed_at, "done": Ticket.done_at,
                "verified": Ticket.verified_at}
     # One pass over the community's tickets for the four counts (not four scans).
-    query = select(*(func.coalesce(func.sum(case((column >= since, 1), else_=0)), 0) for column in columns.values()))
+    query = select(*(_count(column >= since) for column in columns.values()))
     query = query.where(Ticket.community_id == community_id, or_(*(c >= since for c in columns.values())))
     if allowed is not None:
         query = query.where(Ticket.grid_id.in_(allowed))
     counted = dict(zip(columns, (int(v) for v in (await session.execute(query)).one()), strict=True))
     return Today(sorted(by_grid.values(), key=lambda r: (-r.urgent, -r.overdue, r.name)), lines[:limit], counted)
+
+
+def _count(condition):
+    """How many rows of the query meet ``condition`` (0, not NULL, when none)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 async def _handed_up(session: AsyncSession, community_id: str) -> set[int]:
@@ -114,10 +119,9 @@ async def _handed_up(session: AsyncSession, community_id: str) -> set[int]:
     from bot.db.models_streets import DepartmentTask
     from bot.services import departments
 
-    waiting = (*departments.ACTIVE, departments.SUMMONED, departments.REPORTED)
     rows = await session.scalars(select(DepartmentTask.ticket_id).join(Ticket, Ticket.id == DepartmentTask.ticket_id)
                                  .where(Ticket.community_id == community_id, Ticket.status.in_(ACTIVE),
-                                        DepartmentTask.status.in_(waiting)))
+                                        DepartmentTask.status.in_(departments.WAITING)))
     return set(rows)
 
 
@@ -142,16 +146,12 @@ async def overview(*, session: AsyncSession, places: list[tuple[str, str]], now:
     ids = [cid for cid, _ in places]
     rows = {cid: CommunityRow(cid, name) for cid, name in places}
     late = (Ticket.deadline_at < now) & Ticket.status.in_((OPEN, CLAIMED))
-    waiting = (*departments.ACTIVE, departments.SUMMONED, departments.REPORTED)
     handed = (select(DepartmentTask.id).where(DepartmentTask.ticket_id == Ticket.id,
-                                              DepartmentTask.status.in_(waiting)).exists())
+                                              DepartmentTask.status.in_(departments.WAITING)).exists())
     up = or_(Ticket.dispatch_level >= departments.STREET_LEVEL, handed)
 
-    def count(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    query = (select(Ticket.community_id, count(Ticket.urgency == "urgent"), count(late), count(Ticket.status == OPEN),
-                    count(Ticket.status == CLAIMED), count(Ticket.status == DONE), count(up))
+    query = (select(Ticket.community_id, _count(Ticket.urgency == "urgent"), _count(late), _count(Ticket.status == OPEN),
+                    _count(Ticket.status == CLAIMED), _count(Ticket.status == DONE), _count(up))
              .where(Ticket.community_id.in_(ids), Ticket.status.in_(ACTIVE)).group_by(Ticket.community_id))
     for cid, urgent, overdue, opened, claimed, done, escalated in await session.execute(query):
         row = rows[cid]

@@ -32,6 +32,7 @@ from bot.services.dispatching import secretaries
 TRANSFER, WHISTLE = "transfer", "whistle"
 ASSIGNED, ACCEPTED, DONE, SUMMONED, REPORTED = "assigned", "accepted", "done", "summoned", "reported"
 ACTIVE = (ASSIGNED, ACCEPTED)
+WAITING = (*ACTIVE, SUMMONED, REPORTED)  # department work not finished (转办 or 吹哨)
 MAX_DAYS = 90
 STREET_LEVEL = 3  # a ticket's dispatch_level once raised to the street (/上报)
 _MEMBER_CHASERS = ("escalate1", "escalate2", "remind", "overdue")
