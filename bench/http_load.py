@@ -207,8 +207,10 @@ def _display_name(person_id: str) -> str:
     return name(person_id)
 
 
-async def load(base: str, clients: int, seconds: float, warmup: float, max_requests: int, seed: int,
-               pid: int, probe: OutboxProbe) -> dict:
+async def load(bases: list[str], clients: int, seconds: float, warmup: float, max_requests: int, seed: int,
+               pids: list[int], probe: OutboxProbe) -> dict:
+    """Client k posts to ``bases[k % len(bases)]`` (one bot process each, on one database); RSS is
+    the first process's, CPU the sum over all of them."""
     import aiohttp
 
     state, slots, sent = State(), endless_script(seed), itertools.count()
@@ -218,10 +220,10 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
     t_start = time.monotonic()
     t_measure = t_start + warmup
     t_end = t_measure + seconds
-    headers = {"Content-Type": "application/json", "Host": base.split("//", 1)[1]}
     conn = aiohttp.TCPConnector(limit=clients, force_close=False)
     async with aiohttp.ClientSession(connector=conn) as http:
-        async def client() -> None:
+        async def client(base: str) -> None:
+            headers = {"Content-Type": "application/json", "Host": base.split("//", 1)[1]}
             for slot in slots:
                 i = next(sent)
                 now = time.monotonic()
@@ -257,8 +259,8 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
                 t = time.monotonic()
                 age, n = await probe.oldest_due()
                 if t >= t_measure:
-                    samples.append((t - t_measure, rss_mb(pid), age, n))
-                    cpu.append((t, cpu_seconds(pid), len(latencies)))
+                    samples.append((t - t_measure, rss_mb(pids[0]), age, n))
+                    cpu.append((t, sum(cpu_seconds(pid) for pid in pids), len(latencies)))
 
         lags: list[dict] = []  # /metrics scrapes of the loop lag, from the window's start
 
@@ -266,14 +268,14 @@ async def load(base: str, clients: int, seconds: float, warmup: float, max_reque
             while time.monotonic() < t_end:
                 await asyncio.sleep(2.0)
                 if time.monotonic() >= t_measure:
-                    got = await loop_lag(base)
+                    got = await loop_lag(bases[0])
                     if got is None:
                         return
                     lags.append(got)
 
         sampling = asyncio.create_task(sampler())
         lagging = asyncio.create_task(lag_sampler())
-        await asyncio.gather(*(client() for _ in range(clients)))
+        await asyncio.gather(*(client(bases[k % len(bases)]) for k in range(clients)))
         stopped = time.monotonic()
         await sampling
         await lagging
@@ -361,7 +363,7 @@ def _slope(xs: list[float], ys: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else 0.0
 
 
-async def run_one(backend: str, args) -> dict:
+async def run_one(backend: str, args, processes: int = 1) -> dict:
     import aiohttp
 
     mix.learn_reply_texts()
@@ -370,26 +372,31 @@ async def run_one(backend: str, args) -> dict:
     await load_community(url)
     if args.district:
         await add_district(url, args.district)
-    port = _free_port()
-    log_path = os.path.join(tempfile.gettempdir(), f"gridbot-http-load-{backend}.log")
-    open(log_path, "w").close()
-    proc = start_bot(url, port, log_path)
+    procs, bases = [], []
     probe = OutboxProbe(url)
     try:
-        base = f"http://127.0.0.1:{port}"
-        async with aiohttp.ClientSession() as s:
-            await wait_ready(s, base, proc)
+        for k in range(processes):  # one after the other: the first applies nothing new, the rest check
+            port = _free_port()
+            log_path = os.path.join(tempfile.gettempdir(), f"gridbot-http-load-{backend}-{k}.log")
+            open(log_path, "w").close()
+            procs.append(start_bot(url, port, log_path))
+            bases.append(f"http://127.0.0.1:{port}")
+            async with aiohttp.ClientSession() as s:
+                await wait_ready(s, bases[-1], procs[-1])
         await probe.open()
-        result = await load(base, args.clients, args.seconds, args.warmup, args.max_requests, args.seed,
-                            proc.pid, probe)
+        result = await load(bases, args.clients, args.seconds, args.warmup, args.max_requests, args.seed,
+                            [p.pid for p in procs], probe)
     finally:
         await probe.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    return {"db": backend, "clients": args.clients, **result, "log": log_path}
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return {"db": backend, "clients": args.clients, "processes": processes, **result,
+            "log": os.path.join(tempfile.gettempdir(), f"gridbot-http-load-{backend}-0.log")}
 
 
 def _check(r: dict) -> list[str]:
@@ -424,10 +431,58 @@ async def _load_only(args) -> int:
         async def oldest_due(self) -> tuple[float, int]:
             return 0.0, 0
 
-    r = await load(args.load_only.rstrip("/"), args.clients, args.seconds, args.warmup, args.max_requests,
-                   args.seed, os.getpid(), NoProbe())
+    r = await load([args.load_only.rstrip("/")], args.clients, args.seconds, args.warmup, args.max_requests,
+                   args.seed, [os.getpid()], NoProbe())
     print(json.dumps(r, ensure_ascii=False))
     return 0
+
+
+def _pg_ready(quiet: bool = False) -> bool:
+    from bench.pipeline import pg_answers
+
+    ok = asyncio.run(pg_answers(PG_ADMIN_DSN))
+    if not ok and not quiet:
+        print(f"PostgreSQL does not answer at {PG_ADMIN_DSN}", file=sys.stderr)
+    return ok
+
+
+SCALING_COLUMNS = ("processes", "req_per_s", "scaling", "p50_ms", "p99_ms", "cpu_ms_per_req", "cpu_share",
+                   "oldest_due_max_s", "drained_after_s")
+
+
+async def _scaling(args, counts: list[int]) -> int:
+    """Throughput with 1, 2, 4 ... bot processes on one PostgreSQL (issue 16, item 5): each
+    configuration ``--runs`` times, the order rotated per round so a busy spell of the shared
+    machine does not land on one configuration only; medians and the ratio to the first."""
+    print(f"GridBot HTTP load over several processes on PostgreSQL: {args.clients} clients, "
+          f"{args.warmup:g} s warm-up + {args.seconds:g} s, processes {counts}, {args.runs} round(s); "
+          f"{_machine()}", flush=True)
+    runs: dict[int, list[dict]] = {n: [] for n in counts}
+    for k in range(args.runs):
+        for n in counts[k % len(counts):] + counts[:k % len(counts)]:
+            print(f"  round {k + 1}/{args.runs}: {n} process(es) ...", flush=True)
+            r = await run_one("postgres", args, n)
+            print("   ", json.dumps(r, ensure_ascii=False), flush=True)
+            runs[n].append(r)
+    rows = []
+    for n in counts:
+        med = {"processes": n}
+        for c in SCALING_COLUMNS[1:]:
+            values = [r[c] for r in runs[n] if r.get(c) is not None]
+            med[c] = round(statistics.median(values), 2) if values else None
+        rows.append(med)
+    for row in rows:
+        row["scaling"] = round(row["req_per_s"] / rows[0]["req_per_s"], 2) if rows[0]["req_per_s"] else None
+    print()
+    print(" | ".join(SCALING_COLUMNS))
+    for row in rows:
+        print(" | ".join(str(row.get(c, "")) for c in SCALING_COLUMNS))
+    print(json.dumps({"bench": "http_load_scaling", "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                      "machine": _machine(), "clients": args.clients, "seconds": args.seconds, "rows": rows,
+                      "runs": {n: [{c: r.get(c) for c in SCALING_COLUMNS if c != "scaling"} for r in rs]
+                               for n, rs in runs.items()}}, ensure_ascii=False))
+    errors = sum(sum(r["errors"].values()) + r["outcomes"].get("internal_error", 0) for rs in runs.values() for r in rs)
+    return 1 if errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -441,20 +496,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--district", type=float, default=0.0,
                         help="also load the generated district at this scale (1 = 119 communities)")
+    parser.add_argument("--processes", default="1", metavar="N[,N...]",
+                        help="bot processes sharing the database (PostgreSQL), e.g. 1,2,4 for the scaling run")
     parser.add_argument("--load-only", metavar="URL", help="only post to a bot already running there (profiling)")
     args = parser.parse_args(argv)
     if args.load_only:
         return asyncio.run(_load_only(args))
+    counts = [int(n) for n in args.processes.split(",") if n.strip()]
+    if any(n > 1 for n in counts) and args.db != "postgres":
+        parser.error("several processes share a PostgreSQL database: use --db postgres")
+    if len(counts) > 1 or counts[0] > 1:
+        return asyncio.run(_scaling(args, counts)) if _pg_ready() else 2
     backends = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    if "postgres" in backends:
-        from bench.pipeline import pg_answers
-
-        if not asyncio.run(pg_answers(PG_ADMIN_DSN)):
-            if args.db == "postgres":
-                print(f"PostgreSQL does not answer at {PG_ADMIN_DSN}", file=sys.stderr)
-                return 2
-            backends.remove("postgres")
-            print(f"(PostgreSQL does not answer at {PG_ADMIN_DSN}: SQLite only)")
+    if "postgres" in backends and not _pg_ready(quiet=args.db == "both"):
+        if args.db == "postgres":
+            return 2
+        backends.remove("postgres")
+        print(f"(PostgreSQL does not answer at {PG_ADMIN_DSN}: SQLite only)")
     print(f"GridBot HTTP load: {args.clients} clients, {args.warmup:g} s warm-up + {args.seconds:g} s, "
           f"at most {args.max_requests} requests; {_machine()}", flush=True)
     results, failed = [], False
