@@ -118,3 +118,29 @@ async def test_a_member_who_names_their_unit_when_reporting_joins_it(bot):
         rows = await units.member_rows(session=session, unit_id="fgw", start=utcnow() - timedelta(days=30),
                                        end=utcnow())
     assert linked == ["fgw"] and "张三" in {r.name for r in rows}
+
+
+async def test_the_check_names_unit_members_who_have_not_reported_where_they_live(bot):
+    """双报到 has two halves: a unit member on the unit's roster who is no member anywhere has not
+    报到 where they live; one who did and waits for review is said so; once approved, they count
+    among the members who have (or have not) served."""
+    await _load(bot, {"communities": [{"id": "xingfuli", "name": "幸福里社区", "people": [
+        {"id": "res-huang", "name": "黄先生", "roles": ["resident"]}]}],
+        "units": [{"id": "fgw", "name": "市发改委机关党委", "communities": ["xingfuli"],
+                   "members": ["mem-li", "mem-chen", "res-huang"]}]})
+    said = await bot.say(SECRETARY, "/单位 考核 3", None)
+    assert keys(said) == ["unit_unreported_header"]
+    assert "还没有到居住地社区报到的单位党员：\n· 市发改委机关党委：黄先生" in texts(said)
+    await bot.say("res-huang", "报到 1号楼 单位 市发改委", None, name="黄先生")
+    assert "黄先生（已报到，待审核）" in texts(await bot.say(SECRETARY, "/单位 考核 3", None))
+    await bot.say(SECRETARY, "/审核 @黄先生 通过", None)
+    after = await bot.say(SECRETARY, "/单位 考核 3", None)
+    assert keys(after) == ["unit_idle_header"] and "还没有到居住地社区报到" not in texts(after)
+    assert "市发改委机关党委：陈老师、李师傅、黄先生" in texts(after)  # reported now; not served yet
+    street = texts(await bot.say(OFFICER, "/单位 考核", None, name="张主任"))
+    assert "还没有到居住地社区报到" not in street and "近 3 个月没有参加服务" in street
+
+
+async def _load(bot, data: dict) -> None:
+    async with bot.runtime.db.transaction() as session:
+        await loader.load(session=session, data=data)

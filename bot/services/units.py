@@ -25,13 +25,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import to_local
-from bot.db.models import Claim, Community, Person, PointsEntry, Ticket
-from bot.db.models_members import ActivitySignup
+from bot.db.models import Claim, Community, Person, PersonRole, PointsEntry, Ticket
+from bot.db.models_members import ActivitySignup, MemberProfile
 from bot.db.models_schedule import ScheduledJob
 from bot.db.models_streets import WorkUnit, WorkUnitLink, WorkUnitMember
 from bot.messages import Outgoing
 from bot.replies import say
 from bot.services import directory, jobs, stats
+from bot.services.directory import COMMUNITY_STAFF, MEMBER
 from bot.signing import signed_path
 
 
@@ -167,6 +168,26 @@ async def idle_units(*, session: AsyncSession, community_ids: list[str], months:
         if idle:
             out.append((unit, idle))
     return out
+
+
+async def unreported(*, session: AsyncSession, community_ids: list[str]) -> list[tuple[WorkUnit, list[str]]]:
+    """Units supporting these communities with members who have not reported (报到) where they live:
+    on the unit's roster but a member or staff nowhere (at most a resident). (unit, their names; a
+    报到 still waiting for the secretary's review is said so)."""
+    reported = select(PersonRole.person_id).where(PersonRole.role.in_((MEMBER, *COMMUNITY_STAFF)))
+    rows = (await session.execute(
+        select(WorkUnitMember.unit_id, Person.id, Person.name)
+        .join(WorkUnitLink, WorkUnitLink.unit_id == WorkUnitMember.unit_id)
+        .join(Person, Person.id == WorkUnitMember.person_id)
+        .where(WorkUnitLink.community_id.in_(community_ids), WorkUnitMember.person_id.not_in(reported))
+        .distinct().order_by(WorkUnitMember.unit_id, Person.name))).all()
+    waiting = set((await session.scalars(select(MemberProfile.person_id).where(
+        MemberProfile.status == "pending", MemberProfile.person_id.in_({pid for _, pid, _ in rows})))).all())
+    names: dict[str, list[str]] = {}
+    for unit_id, pid, name in rows:
+        names.setdefault(unit_id, []).append(say("unit_waiting_review", name=name) if pid in waiting else name)
+    found = [await session.get(WorkUnit, unit_id) for unit_id in names]
+    return [(unit, names[unit.id]) for unit in found if unit is not None]
 
 
 def report_text(unit: WorkUnit, rows: list[MemberRow], title: str) -> str:
