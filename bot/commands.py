@@ -134,6 +134,8 @@ def normalize_command_text(text: str) -> str:
 
 _CLAIM_SHORTHAND = re.compile(r"^#\s*(?P<n>\d{1,9})\s*(?:我来|我接|接单|接了|接)[!！。.]*$")
 _NUMBER = re.compile(r"^#?\s*(\d{1,9})(?!\d)")
+# A number that starts a place ("建议 3号楼门口加个减速带", "查询 5栋的停水"): words, not a command's number.
+_PLACE_NUMBER = re.compile(r"^\d{1,9}\s*(号|栋|幢|座|单元|楼|室|层|户|组|期|[-－]\d)")
 
 
 def parse_command(text: str) -> Command | None:
@@ -157,6 +159,8 @@ def parse_command(text: str) -> Command | None:
     num = _NUMBER.match(args)
     if num:
         number, rest = int(num.group(1)), args[num.end():].strip()
+    if spec.number and not slash and not spec.strong and _PLACE_NUMBER.match(args):
+        return None
     if spec.number and not slash and args and num is None:
         # "查询一下…", "完成作业了吗": ordinary words, not a command.
         if not args.startswith("#") and not spec.strong:

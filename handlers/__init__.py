@@ -27,13 +27,14 @@ def build_routers() -> list[Router]:
         secretary,
         shop,
         street,
+        surveys,
         teams,
         units,
         wartime,
     )
 
     return [secretary.router, street.router, proof.router, member.router, resident.router, points.router,
-            registration.router, activities.router, shop.router, lists.router, units.router, console.router,
+            registration.router, activities.router, shop.router, lists.router, surveys.router, units.router, console.router,
             common.router, schedule.router, rollcall.router, wartime.router, teams.router, conversation.router,
             attachments.router, corrections.router, demands.router, district.router, participation.router]
 

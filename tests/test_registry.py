@@ -89,6 +89,6 @@ async def test_verify_understands_agree(bot):
 async def test_help_shows_ones_own_part_in_full_and_the_rest_in_a_line(bot):
     secretary = texts(await bot.say(SECRETARY, "帮助", None))
     assert secretary.index("【书记/网格员/街道】") < secretary.index("【党员/志愿者也能用】")
-    assert len(secretary.splitlines()) < 40
+    assert len(secretary.splitlines()) < 46  # one line per staff command (there are ~40), the rest one line each
     detail = await bot.say(MEMBER_LI, "帮助 接单", MEMBERS)
     assert keys(detail) == ["help_command"] and "「#12 我来」" in detail[0].text and "抢单" in detail[0].text

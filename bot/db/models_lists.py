@@ -24,3 +24,29 @@ class ListItem(SQLModel, table=True):
     active: bool = True
     created_by: str | None = Field(default=None, foreign_key="person.id", max_length=128)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class Survey(SQLModel, table=True):
+    """需求征集: a question put to the community's groups; the answers feed the 需求清单."""
+
+    __tablename__ = "survey"
+    __table_args__ = (UniqueConstraint("community_id", "number", name="uq_survey_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: str = Field(foreign_key="community.id", max_length=64, index=True)
+    number: int  # short, per community
+    question: str = Field(max_length=200)
+    open: bool = True
+    created_by: str | None = Field(default=None, foreign_key="person.id", max_length=128)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """One person's answer to a survey: the last one they gave."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (UniqueConstraint("survey_id", "person_id", name="uq_survey_answer_person"),)
+    id: int | None = Field(default=None, primary_key=True)
+    survey_id: int = Field(foreign_key="survey.id", index=True)
+    person_id: str = Field(foreign_key="person.id", max_length=128)
+    text: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
