@@ -48,9 +48,9 @@ async def test_a_survey_goes_out_collects_one_answer_each_and_feeds_the_needs_li
     assert "5 人提了建议，归为 3 类" in texts(summary) and "（2 人）" in texts(summary)
     assert "新增 2 项" in texts(summary)
     needs = await _needs(bot)
-    assert [(title, detail) for _, title, detail in needs] == [("电梯", "需求征集 1：2 人提出"),
+    assert [(title, detail) for _, title, detail in needs] == [("加装电梯", "需求征集 1：2 人提出"),
                                                                ("老年食堂", "需求征集 1：2 人提出")]
-    assert "1. 电梯（2 人）" in texts(summary) and "3. 文艺活动（1 人）" in texts(summary)
+    assert "1. 加装电梯（2 人）" in texts(summary) and "3. 文体活动（1 人）" in texts(summary)
     listed = texts(await bot.say(RES_ZHAO, "需求清单", EAST, name="赵阿姨"))
     assert "老年食堂" in listed
     again = await bot.say(SECRETARY, "/征集 1 汇总", None)

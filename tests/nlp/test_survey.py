@@ -13,6 +13,7 @@ CORES = [
     ("我们想要一个老年食堂吧", "老年食堂"),
     ("能不能安排个理发的师傅定期来", "理发的师傅定期来"),
     ("希望", "希望"),  # nothing but the asking word: kept as said
+    ("电梯电梯电梯", "电梯"),  # voice typing and emphasis repeat
 ]
 
 
@@ -32,6 +33,10 @@ GROUPS = [
     (["停车位", "充电桩", "健身器材", "停车位太少了 增加车位"], [[0, 3], [1], [2]]),
     # empty and punctuation-only answers are dropped
     (["", "。。", "老年大学"], [[2]]),
+    # a common wish under its other names, with reasons after it
+    (["老年食堂 中午能有口热饭", "搞个长者食堂吧", "想在楼下装个电梯 爬楼太累了", "电梯电梯电梯"], [[0, 1], [2, 3]]),
+    # no common wish: most of the shorter head inside the longer one
+    (["修修篮球场", "篮球场地面修一下", "篮球架"], [[0, 1], [2]]),
 ]
 
 
@@ -40,6 +45,6 @@ def test_answers_group_into_wishes_largest_first(answers, expected):
     assert [list(w.members) for w in group(answers)] == expected
 
 
-def test_a_wish_is_named_by_its_most_typical_answer():
-    wishes = group(["希望有老年食堂", "老年食堂", "建个老年食堂"])
-    assert wishes[0].title == "老年食堂"
+def test_a_common_wish_has_its_usual_name_and_another_its_most_typical_head():
+    assert [w.title for w in group(["希望有长者食堂", "老人食堂 方便点", "电梯电梯电梯"])] == ["老年食堂", "加装电梯"]
+    assert group(["修修篮球场", "篮球场地面修一下 太滑了"])[0].title == "修篮球场"
