@@ -44,6 +44,7 @@ FORMS = {
     "/console/lists/photo": ["category", "required"],
     "/console/notices/rollcall/preview": ["scope", "when", "place", "quota", "content", "urgent"],
     "/console/tickets/{t}/correct": ["what", "place"], "/console/points/rule_rename": ["name", "new_name"],
+    "/console/points/rule_reset": ["name"],
     "/console/people/minimum": ["count"], "/console/lists/collect": [],
     "/console/emergency/street_on": ["reason"], "/console/emergency/street_off": [],
 }

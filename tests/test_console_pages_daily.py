@@ -120,6 +120,13 @@ async def test_a_rule_renamed_and_the_rule_table_downloaded_from_the_points_page
         renamed = await client.post("/console/points/rule_rename", headers=cookie, allow_redirects=False,
                                     data={"csrf": token, "name": "完成实事承诺", "new_name": "兑现实事承诺"})
         assert renamed.status == 303, await renamed.text()
+        await bot.say("sec-wang", "/积分规则 设置 志愿劳动 3", None)
+        assert "恢复默认分值的规则" in await (await client.get("/console/points", headers=cookie)).text()
+        reset = await client.post("/console/points/rule_reset", headers=cookie, allow_redirects=False,
+                                  data={"csrf": token, "name": "志愿劳动"})
+        assert reset.status == 303, await reset.text()
+        page = await (await client.get("/console/points", headers=cookie)).text()
+        assert "恢复默认分值的规则" not in page  # no rule differs from the default any more
         sheet = await client.get("/console/rules.xlsx", headers=cookie)
         assert sheet.status == 200 and sheet.headers["Content-Type"] == XLSX
         assert any("兑现实事承诺" in row for row in _cells(await sheet.read()))
@@ -128,7 +135,7 @@ async def test_a_rule_renamed_and_the_rule_table_downloaded_from_the_points_page
     async with bot.runtime.db.sessions() as session:
         versions = [(r.version, r.name) for r in await session.scalars(select(CommunityRule).order_by(CommunityRule.id))]
     assert versions == [(1, "完成实事承诺"), (2, "兑现实事承诺")]  # a new version, the old one kept
-    assert {"points.rule_rename", "points.rules_export"} <= set(await audit_actions(bot))
+    assert {"points.rule_rename", "points.rule_reset", "points.rules_export"} <= set(await audit_actions(bot))
 
 
 async def test_needs_summary_and_the_teams_ranking_on_the_lists_page(bot):

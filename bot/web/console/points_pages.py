@@ -1,5 +1,5 @@
 """Console page 积分: the ledger with filters and reversals, balances, the rule table in force, and
-changes through the chat commands (/加分, /扣分, /冲正, /积分规则 设置|新增|改名|停用) sent on the person's behalf;
+changes through the chat commands (/加分, /扣分, /冲正, /积分规则 设置|恢复|新增|改名|停用) sent on the person's behalf;
 the ledger as .xlsx (bot.services.exports, the same workbook as the read API's) and the rule table as .xlsx
 (what 「/积分规则 导出」 links to: bot.services.custom_rules.table_xlsx)."""
 from __future__ import annotations
@@ -16,10 +16,11 @@ from bot.web.console.pages import context, message_page
 from bot.web.console.tickets_pages import _day
 
 DONE = {"adjust": "积分调整", "reverse": "冲正", "rule_set": "修改规则分值", "rule_add": "新增规则",
-        "rule_retire": "停用规则", "rule_rename": "规则改名"}
+        "rule_retire": "停用规则", "rule_rename": "规则改名", "rule_reset": "恢复默认分值"}
 OK_KEYS = {"adjust": {"points_awarded_ok"}, "reverse": {"pts_reversed_ok"},
            "rule_set": {"rules_set_ok", "crule_set_ok"}, "rule_add": {"crule_added_ok"},
-           "rule_retire": {"crule_retired_ok"}, "rule_rename": {"crule_renamed_ok"}}
+           "rule_retire": {"crule_retired_ok"}, "rule_rename": {"crule_renamed_ok"},
+           "rule_reset": {"rules_reset_ok"}}
 
 
 def _filters(query, form=None) -> console_points.LedgerFilters:
@@ -77,6 +78,8 @@ def _chat_text(action: str, form) -> str:
         unit = "/小时" if form.get("per_hour") == "1" else ""
         note = chat.one_line(form.get("note"), 100)
         return f"/积分规则 新增 {name} {_number(form, 'points', '分值')}{unit} {note}".rstrip()
+    if action == "rule_reset":
+        return f"/积分规则 恢复 {_need(form, 'name', '规则')}"
     if action == "rule_rename":
         old = _need(form, "name", "规则")
         return f"/积分规则 改名 {old} {_need(form, 'new_name', '新名称', 30).replace(' ', '')}"
