@@ -70,6 +70,11 @@ async def test_a_secretarys_day_in_the_console_in_chromium(bot, browser_needed):
             assert "已完成：上报街道" in await page.get_by_role("status").inner_text()
             assert "上报街道" in await page.locator("ol.timeline").inner_text()
             await _check_page(page, "ticket-photo")
+            # The same ticket's place corrected (/改 on the secretary's behalf): stored, and in the timeline.
+            await page.get_by_label("改位置（如 3号楼2单元）").fill("3号楼1单元")
+            await page.get_by_role("button", name="改位置").click()
+            assert "已完成：更正" in await page.get_by_role("status").inner_text()
+            assert "改位置" in await page.locator("ol.timeline").inner_text()
             # Verify the done one from the list.
             await page.get_by_role("link", name="诉求", exact=True).click()
             await page.get_by_label("状态").select_option("done")
@@ -168,5 +173,6 @@ async def test_a_secretarys_day_in_the_console_in_chromium(bot, browser_needed):
     finally:
         await server.close()
     assert (await bot.ticket(done)).status == "verified"
+    assert ((await bot.ticket(overdue)).building, (await bot.ticket(overdue)).unit) == ("3", "1")
     async with bot.runtime.db.sessions() as session:
         assert list(await session.scalars(select(PersonRole).where(PersonRole.person_id == "wx-a"))) == []

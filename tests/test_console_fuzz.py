@@ -17,7 +17,8 @@ from tests.test_web_fuzz import EXAMPLES, FUZZ, NUMBERISH, ODD_TEXT, SEGMENT, de
 HAN = re.compile(r"[\u4e00-\u9fff]")
 PAGES = ["/console/", "/console/tickets", "/console/points", "/console/points.xlsx", "/console/stats",
          "/console/stats.xlsx", "/console/people", "/console/shop", "/console/notices", "/console/lists",
-         "/console/activities", "/console/activities/1", "/console/board"]
+         "/console/activities", "/console/activities/1", "/console/board", "/console/rules.xlsx",
+         "/console/participation.xlsx"]
 FORMS = {
     "/console/tickets/{t}/assign": ["person"], "/console/tickets/{t}/verify": ["verdict", "reason"],
     "/console/tickets/{t}/transfer": ["department", "days", "note"], "/console/tickets/{t}/raise": ["note"],
@@ -42,13 +43,18 @@ FORMS = {
     "/console/lists/team": ["name", "leader"], "/console/lists/join": ["name", "people"],
     "/console/lists/photo": ["category", "required"],
     "/console/notices/rollcall/preview": ["scope", "when", "place", "quota", "content", "urgent"],
+    "/console/tickets/{t}/correct": ["what", "place"], "/console/points/rule_rename": ["name", "new_name"],
+    "/console/points/rule_reset": ["name"],
+    "/console/people/minimum": ["count"], "/console/lists/collect": [],
+    "/console/emergency/street_on": ["reason"], "/console/emergency/street_off": [],
 }
 VALUE = st.one_of(SEGMENT, NUMBERISH, ODD_TEXT, st.sampled_from(["李师傅", "通过", "驳回", "城管", "award", "deduct",
                                                                  "志愿劳动", "1", "0", "import", "check",
                                                                  "2026-12-31T09:00", "mem-li", "xingfuli", "",
-                                                                 "2026上半年", "2025下半年", "issued"]))
+                                                                 "2026上半年", "2025下半年", "issued", "urgent", "normal",
+                                                                 "3号楼2单元"]))
 QUERY_KEYS = st.sampled_from(["status", "category", "grid", "start", "end", "q", "overdue", "name", "sign", "weeks",
-                              "months", "ok", "department", "period"])
+                              "months", "ok", "department", "period", "rank"])
 
 
 @pytest.fixture

@@ -165,6 +165,8 @@ ROUTES = {
     ("POST", "/console/points/{action}"): "form",
     ("GET", "/console/stats"): "get", ("GET", "/console/stats.xlsx"): "get", ("GET", "/console/people"): "get",
     ("POST", "/console/people/review"): "form", ("POST", "/console/people/roster"): "form",
+    ("POST", "/console/people/minimum"): "form", ("GET", "/console/participation.xlsx"): "get",
+    ("GET", "/console/rules.xlsx"): "get",
     ("POST", "/console/people/{action}"): "form", ("GET", "/console/activities"): "get",
     ("GET", "/console/activities/{number}"): "get", ("POST", "/console/activities/{number}/attend"): "form",
     ("POST", "/console/activities/{number}/{action}"): "form", ("POST", "/console/activities-new/{action}"): "form",

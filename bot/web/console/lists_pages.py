@@ -1,10 +1,12 @@
 """Console page 清单和队伍: the three lists (添加, 删除 through /清单), the teams (新建, 加入 through /队伍) and
-which categories need an after-photo before 完成 (/验收照片): each the chat command on the person's behalf."""
+which categories need an after-photo before 完成 (/验收照片), 需求 汇总 (/清单 需求 汇总): each the chat command on
+the person's behalf; the teams' ranking for 本周 / 本月 / 上月 (what 「/队伍 排行 本月」 answers)."""
 from __future__ import annotations
 
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot import clock
 from bot.errors import DomainError
 from bot.replies import CATEGORY_NAMES, say
 from bot.services import console_lists
@@ -13,22 +15,29 @@ from bot.web.console.access import page_error, viewer
 from bot.web.console.pages import context, message_page
 
 WORDS = {"service": "服务", "resource": "资源", "need": "需求"}
-DONE = {"add": "加入清单", "remove": "从清单删除", "team": "新建队伍", "join": "加入队伍", "photo": "验收照片设置"}
+DONE = {"add": "加入清单", "remove": "从清单删除", "team": "新建队伍", "join": "加入队伍", "photo": "验收照片设置",
+        "collect": "需求汇总"}
 OK_KEYS = {"add": {"list_added"}, "remove": {"list_removed"}, "team": {"team_created_ok"},
-           "join": {"team_joined_ok"}, "photo": {"photo_rule_set"}}
+           "join": {"team_joined_ok"}, "photo": {"photo_rule_set"},
+           "collect": {"list_needs_collected", "list_needs_none"}}
 
 
 async def lists_page(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME
 
     me = viewer(request)
+    period = request.query.get("rank", "month")
+    period = period if period in console_lists.RANK_PERIODS else "month"
     async with request.app[RUNTIME].db.sessions() as session:
+        rank = await console_lists.team_rank(session=session, community_id=me.community_id, period=period,
+                                             now=clock.utcnow())
         three = await console_lists.three_lists(session=session, community_id=me.community_id)
         teams = await console_lists.team_lines(session=session, community_id=me.community_id)
         photos = await console_lists.photo_rules(session=session, community_id=me.community_id)
     done = request.query.get("ok", "")
     return aiohttp_jinja2.render_template("lists.html", request, context(
         request, "lists", three=three, kinds=console_lists.KINDS, teams=teams, photos=photos,
+        rank=rank, period=period, periods=console_lists.RANK_PERIODS,
         notice=say("console_done", what=DONE[done]) if done in DONE else ""))
 
 
@@ -53,6 +62,8 @@ def _text(action: str, form) -> str:
         detail = chat.one_line(form.get("detail"), 200)
         return " ".join(w for w in ("/清单", kind, "添加", need("title", "名称"), f"@{provider}" if provider else "",
                                     detail) if w)
+    if action == "collect":
+        return "/清单 需求 汇总"
     if action == "team":
         return f"/队伍 新建 {need('name', '队伍名称')} @{need('leader', '队长').lstrip('@')}"
     if action == "join":

@@ -1,7 +1,8 @@
 """Console page 通知 and 应急: a broadcast (/广播), scheduled notices (/定时) and a roll call (/集结) — written
 in a form, previewed exactly as the chat previews them (the bot's own preview text: which groups, when),
 then 确认 or 取消 (the same flow as replying in chat, on the person's behalf); the active scheduled notices
-with 取消; open roll calls with their tally and 结束; 战时 开启 / 结束 (/战时)."""
+with 取消; open roll calls with their tally and 结束; 战时 开启 / 结束 (/战时), and for a street officer the
+whole street's (「/战时 街道 开启 原因」, 「/战时 街道 结束」)."""
 from __future__ import annotations
 
 import aiohttp_jinja2
@@ -9,13 +10,15 @@ from aiohttp import web
 
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import console_views, notices
+from bot.services import console_street, console_views, notices
+from bot.services.directory import STREET_OFFICER
 from bot.web.console import chat
 from bot.web.console.access import page_error, viewer
 from bot.web.console.pages import context, message_page
 
 DONE = {"sent": "通知已开始发送", "created": "定时通知已设置", "cancelled": "已放弃", "unscheduled": "已取消定时通知",
-        "called": "集结已发出", "closed": "集结已结束", "war_on": "战时状态已开启", "war_off": "战时状态已结束"}
+        "called": "集结已发出", "closed": "集结已结束", "war_on": "战时状态已开启", "war_off": "战时状态已结束",
+        "street_on": "全街道战时状态已开启", "street_off": "全街道战时状态已结束"}
 PREVIEW = {"broadcast": {"broadcast_preview"}, "schedule": {"sched_preview"}, "rollcall": {"rc_preview"}}
 CONFIRMED = {"broadcast_sent": "sent", "sched_created": "created", "rc_sent": "called"}
 
@@ -29,9 +32,11 @@ async def notices_page(request: web.Request, *, preview: str = "") -> web.Respon
                   for n in await notices.active(session=session, community_id=me.community_id)]
         scopes = await console_views.notice_scopes(session=session, community_id=me.community_id)
         emergency = await console_views.emergency(session=session, community_id=me.community_id)
+        street = (await console_street.street_name(session=session, community_id=me.community_id)
+                  if STREET_OFFICER in me.scopes.roles_in(me.community_id) else "")
     done = request.query.get("ok", "")
     return aiohttp_jinja2.render_template("notices.html", request, context(
-        request, "notices", active=active, scopes=scopes, preview=preview, emergency=emergency,
+        request, "notices", active=active, scopes=scopes, preview=preview, emergency=emergency, street=street,
         notice=say("console_done", what=DONE[done]) if done in DONE else ""))
 
 
@@ -106,6 +111,13 @@ async def emergency_action(request: web.Request) -> web.Response:
         text, keys = f"/战时 开启 {reason}", {"war_on_ok"}
     elif action == "war_off":
         text, keys = "/战时 结束", {"war_off_ok"}
+    elif action == "street_on":
+        reason = chat.one_line(form.get("reason"), 100)
+        if not reason:
+            return message_page(400, say("err_console_field", field="战时原因"))
+        text, keys = f"/战时 街道 开启 {reason}", {"war_street_on_ok"}
+    elif action == "street_off":
+        text, keys = "/战时 街道 结束", {"war_street_off_ok"}
     elif action == "closed":
         number = chat.one_line(form.get("number"), 9)
         if not number.isdigit():

@@ -1,7 +1,9 @@
 """Console page 人员: staff and members (grid, skills, points, last service, idle for N months),
 residents counted, units with idle members, 报到 to approve or reject (the chat's /审核 on the person's
 behalf), a roster upload checked row by row before anything is written, add and retire a member
-(bot.services.console_people). Changing people is for those who see the whole community."""
+(bot.services.console_people); 参加次数考核: the counts of a period with who is below the minimum, the
+minimum set through 「/参加考核 最少 N」 and the table as .xlsx (bot.services.console_participation).
+Changing people, and the assessment (it names every member), are for those who see the whole community."""
 from __future__ import annotations
 
 import aiohttp_jinja2
@@ -10,14 +12,14 @@ from aiohttp import web
 from bot import clock
 from bot.errors import DomainError
 from bot.replies import ROLE_NAMES, say
-from bot.services import console_auth, console_board, console_people, registration
+from bot.services import console_auth, console_board, console_participation, console_people, registration
 from bot.web.console import chat
 from bot.web.console.access import page_error, viewer
 from bot.web.console.pages import context, message_page
 
 MONTHS = (1, 3, 6, 12)
 MAX_ROSTER = 2 * 1024 * 1024
-DONE = {"review": "审核", "add": "添加成员", "retire": "停用成员", "consent": "张榜同意"}
+DONE = {"review": "审核", "add": "添加成员", "retire": "停用成员", "consent": "张榜同意", "minimum": "设定最少参加次数"}
 
 
 def _months(request: web.Request) -> int:
@@ -36,10 +38,15 @@ async def people_page(request: web.Request, *, roster: console_people.RosterChec
                                            now=clock.utcnow())
         pending = await registration.pending(session=session, community_id=me.community_id)
         agreed = await console_board.consented(session=session, community_id=me.community_id)
+        whole = me.scopes.grids_in(me.community_id) is None
+        assessed = (await console_participation.assessment(
+            session=session, community_id=me.community_id, period=request.query.get("period", "year"),
+            now=clock.utcnow()) if whole else None)
     done = request.query.get("ok", "")
     return aiohttp_jinja2.render_template("people.html", request, context(
         request, "people", people=data, pending=pending, months=months, choices=MONTHS, roles=ROLE_NAMES,
-        can_change=me.scopes.grids_in(me.community_id) is None, roster=roster, agreed=agreed,
+        can_change=whole, roster=roster, agreed=agreed, assessed=assessed,
+        periods=console_participation.PERIODS,
         notice=say("console_done", what=DONE[done]) if done in DONE else ""))
 
 
@@ -87,6 +94,37 @@ async def add_or_retire(request: web.Request) -> web.Response:
     return chat.back(f"/console/people?ok={action}")
 
 
+async def minimum(request: web.Request) -> web.Response:
+    """「/参加考核 最少 N」 on the person's behalf."""
+    refused = _whole_community(request)
+    if refused is not None:
+        return refused
+    count = chat.one_line((await request.post()).get("count"), 4)
+    if not count.isdigit():
+        return message_page(400, say("err_console_number", field="最少参加次数"))
+    ok, answer = await chat.run(request, f"/参加考核 最少 {count}", {"part_set_ok"}, action="people.minimum",
+                                target=f"community:{viewer(request).community_id}")
+    return chat.back("/console/people?ok=minimum") if ok else message_page(400, answer or say("console_forbidden"))
+
+
+async def participation_export(request: web.Request) -> web.Response:
+    from bot.web.app import RUNTIME
+    from bot.web.console.points_pages import xlsx
+
+    refused = _whole_community(request)
+    if refused is not None:
+        return refused
+    me = viewer(request)
+    period = request.query.get("period", "year")
+    period = period if period in console_participation.PERIODS else "year"
+    async with request.app[RUNTIME].db.transaction() as session:
+        data = await console_participation.workbook(session=session, community_id=me.community_id, period=period,
+                                                    now=clock.utcnow())
+        await console_auth.audit(session=session, person_id=me.person_id, action="people.participation_export",
+                                 target=f"community:{me.community_id}", detail=f"period={period}")
+    return xlsx(data, f"participation-{period}.xlsx")
+
+
 async def roster_upload(request: web.Request) -> web.Response:
     from bot.web.app import RUNTIME
 
@@ -116,4 +154,6 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/console/people", people_page)
     app.router.add_post("/console/people/review", review)
     app.router.add_post("/console/people/roster", roster_upload)
+    app.router.add_post("/console/people/minimum", minimum)
+    app.router.add_get("/console/participation.xlsx", participation_export)
     app.router.add_post("/console/people/{action:add|retire}", add_or_retire)

@@ -1,6 +1,7 @@
 """Console page 积分: the ledger with filters and reversals, balances, the rule table in force, and
-changes through the chat commands (/加分, /扣分, /冲正, /积分规则 设置|新增|停用) sent on the person's behalf;
-the ledger as .xlsx (bot.services.exports, the same workbook as the read API's)."""
+changes through the chat commands (/加分, /扣分, /冲正, /积分规则 设置|恢复|新增|改名|停用) sent on the person's behalf;
+the ledger as .xlsx (bot.services.exports, the same workbook as the read API's) and the rule table as .xlsx
+(what 「/积分规则 导出」 links to: bot.services.custom_rules.table_xlsx)."""
 from __future__ import annotations
 
 import aiohttp_jinja2
@@ -8,17 +9,18 @@ from aiohttp import web
 
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import console_auth, console_points, exports
+from bot.services import console_auth, console_points, custom_rules, exports
 from bot.web.console import chat
 from bot.web.console.access import page_error, viewer
 from bot.web.console.pages import context, message_page
 from bot.web.console.tickets_pages import _day
 
 DONE = {"adjust": "积分调整", "reverse": "冲正", "rule_set": "修改规则分值", "rule_add": "新增规则",
-        "rule_retire": "停用规则"}
+        "rule_retire": "停用规则", "rule_rename": "规则改名", "rule_reset": "恢复默认分值"}
 OK_KEYS = {"adjust": {"points_awarded_ok"}, "reverse": {"pts_reversed_ok"},
            "rule_set": {"rules_set_ok", "crule_set_ok"}, "rule_add": {"crule_added_ok"},
-           "rule_retire": {"crule_retired_ok"}}
+           "rule_retire": {"crule_retired_ok"}, "rule_rename": {"crule_renamed_ok"},
+           "rule_reset": {"rules_reset_ok"}}
 
 
 def _filters(query, form=None) -> console_points.LedgerFilters:
@@ -76,6 +78,11 @@ def _chat_text(action: str, form) -> str:
         unit = "/小时" if form.get("per_hour") == "1" else ""
         note = chat.one_line(form.get("note"), 100)
         return f"/积分规则 新增 {name} {_number(form, 'points', '分值')}{unit} {note}".rstrip()
+    if action == "rule_reset":
+        return f"/积分规则 恢复 {_need(form, 'name', '规则')}"
+    if action == "rule_rename":
+        old = _need(form, "name", "规则")
+        return f"/积分规则 改名 {old} {_need(form, 'new_name', '新名称', 30).replace(' ', '')}"
     return f"/积分规则 停用 {_need(form, 'name', '规则')}"
 
 
@@ -106,6 +113,17 @@ async def points_export(request: web.Request) -> web.Response:
     return xlsx(data, "ledger.xlsx")
 
 
+async def rules_export(request: web.Request) -> web.Response:
+    from bot.web.app import RUNTIME
+
+    me = viewer(request)
+    async with request.app[RUNTIME].db.transaction() as session:
+        data = await custom_rules.table_xlsx(session=session, community_id=me.community_id)
+        await console_auth.audit(session=session, person_id=me.person_id, action="points.rules_export",
+                                 target=f"community:{me.community_id}")
+    return xlsx(data, "rules.xlsx")
+
+
 def xlsx(data: bytes, name: str) -> web.Response:
     return web.Response(body=data, headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -116,4 +134,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/console/points", points_page)
     app.router.add_post("/console/points", points_page)  # the filter form: names stay out of URLs
     app.router.add_get("/console/points.xlsx", points_export)
+    app.router.add_get("/console/rules.xlsx", rules_export)
     app.router.add_post("/console/points/{action}", points_action)

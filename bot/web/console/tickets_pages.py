@@ -1,6 +1,6 @@
 """Console pages: 诉求 (a filtered list), one ticket with its timeline and photos, and the staff actions.
 
-派单, 验收 (通过/驳回), 转办, 上报 and 督办 send the chat command on the person's behalf (bot.web.console.chat:
+派单, 验收 (通过/驳回), 转办, 上报, 督办 and 更正 (紧急程度, 位置: /改) send the chat command on the person's behalf (bot.web.console.chat:
 the same handler, scope checks, points and notices as in chat); 改类别 has no chat command and goes
 through bot.services.console_actions. Every action is checked against the viewer's scope and audited."""
 from __future__ import annotations
@@ -19,11 +19,13 @@ from bot.web.console.access import page_error, viewer
 from bot.web.console.pages import context, message_page
 
 DONE = {"assign": "派单", "verify": "验收", "category": "改类别", "transfer": "转办", "raise": "上报街道",
-        "supervise": "督办", "whistle": "吹哨"}
+        "supervise": "督办", "whistle": "吹哨",
+        "correct": "更正"}
 # action → the chat reply keys that mean it worked
 OK_KEYS = {"assign": {"ticket_assigned_ok"}, "verify": {"ticket_verified_ok", "ticket_rejected_ok"},
            "transfer": {"dept_transfer_ok"}, "raise": {"dept_raised_ok", "dept_raised_no_officer"},
-           "supervise": {"dept_supervise_ok"}, "whistle": {"dept_whistle_ok"}}
+           "supervise": {"dept_supervise_ok"}, "whistle": {"dept_whistle_ok"}, "correct": {"correct_ok"}}
+CORRECT_WORDS = {"urgent": "紧急", "normal": "不紧急"}  # 「/改 12 紧急」; a place goes as 「/改 12 位置 3号楼2单元」
 
 
 def _day(value: str) -> date | None:
@@ -116,6 +118,13 @@ def _chat_text(action: str, number: int, form, place: str = "") -> str:
         if not any(names):
             raise DomainError("err_console_field", field="吹哨召集的部门")
         return " ".join(w for w in ("/吹哨", place, str(number), *names) if w)
+    if action == "correct":
+        if form.get("what") in CORRECT_WORDS:
+            return f"/改 {number} {CORRECT_WORDS[str(form.get('what'))]}"
+        where = chat.one_line(form.get("place"), 40).replace(" ", "")
+        if not where:
+            raise DomainError("err_console_field", field="位置")
+        return f"/改 {number} 位置 {where}"
     if action in ("raise", "supervise"):
         word = "/上报" if action == "raise" else "/督办"
         return " ".join(w for w in (word, place, str(number), chat.one_line(form.get("note"), 200)) if w)
