@@ -47,6 +47,8 @@ FORMS = {
     "/console/points/rule_reset": ["name"],
     "/console/people/minimum": ["count"], "/console/lists/collect": [],
     "/console/emergency/street_on": ["reason"], "/console/emergency/street_off": [],
+    "/console/notices/survey/preview": ["content"], "/console/lists/survey_sum": ["number"],
+    "/console/lists/survey_close": ["number"],
 }
 VALUE = st.one_of(SEGMENT, NUMBERISH, ODD_TEXT, st.sampled_from(["李师傅", "通过", "驳回", "城管", "award", "deduct",
                                                                  "志愿劳动", "1", "0", "import", "check",

@@ -205,3 +205,45 @@ async def test_a_street_officer_switches_the_whole_street_to_wartime_from_the_co
     async with bot.runtime.db.sessions() as session:
         assert all(m.ended_at is not None for m in await session.scalars(select(WartimeMode)))
     assert {"emergency.street_on", "emergency.street_off"} <= set(await audit_actions(bot))
+
+
+async def test_a_survey_published_summarised_and_closed_from_the_console(bot):
+    """需求征集 without a command: the question previewed and sent from 通知和应急, the answers
+    summarised (the bot's summary on the page, wishes of 2+ people in the 需求清单) and the survey
+    closed from 清单和队伍."""
+    from bot.db.models_lists import ListItem, Survey
+
+    client, cookie, token = await _secretary_client(bot)
+    try:
+        preview = await client.post("/console/notices/survey/preview", headers=cookie,
+                                    data={"csrf": token, "content": "明年最希望社区办哪件实事？"})
+        assert preview.status == 200 and "将向 3 个群发出需求征集" in await preview.text()
+        sent = await client.post("/console/notices/decide", headers=cookie, allow_redirects=False,
+                                 data={"csrf": token, "go": "1"})
+        assert sent.headers["Location"] == "/console/notices?ok=surveyed"
+        for who, words in (("res-zhao", "加装电梯"), ("res-sun", "老楼装个电梯吧"), ("res-wu", "老年食堂")):
+            await bot.say(who, f"建议 1 {words}", None)
+        page = await (await client.get("/console/lists", headers=cookie)).text()
+        assert "明年最希望社区办哪件实事？" in page and "3 条" in page
+        summary = await client.post("/console/lists/survey_sum", headers=cookie, data={"csrf": token, "number": "1"})
+        text = await summary.text()
+        assert summary.status == 200 and "3 人提了建议，归为 2 类" in text and "加装电梯（2 人）" in text
+        missing = await client.post("/console/lists/survey_sum", headers=cookie, data={"csrf": token, "number": "7"})
+        assert missing.status == 400 and "没有第 7 号需求征集" in await missing.text()
+        closed = await client.post("/console/lists/survey_close", headers=cookie, allow_redirects=False,
+                                   data={"csrf": token, "number": "1"})
+        assert closed.headers["Location"] == "/console/lists?ok=survey_close"
+    finally:
+        await client.close()
+    async with bot.runtime.db.sessions() as session:
+        assert [i.title for i in await session.scalars(select(ListItem).where(ListItem.kind == "need"))] == ["加装电梯"]
+        assert [s.open for s in await session.scalars(select(Survey))] == [False]
+    actions = await audit_actions(bot)
+    assert {"notice.survey.preview", "notice.confirm", "lists.survey_sum", "lists.survey_close"} <= set(actions)
+    # Another community's secretary sees none of it.
+    await second_community(bot)
+    client, cookie, _token = await _client_for(bot, "sec-he")
+    try:
+        assert "明年最希望社区办哪件实事" not in await (await client.get("/console/lists", headers=cookie)).text()
+    finally:
+        await client.close()

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.replies import CATEGORY_NAMES
-from bot.services import attachments, directory, hours, lists, stats, team_ranking, teams
+from bot.services import attachments, directory, hours, lists, stats, surveys, team_ranking, teams
 
 KINDS = {"service": "服务清单", "resource": "资源清单", "need": "需求清单"}
 
@@ -67,3 +67,8 @@ async def team_rank(*, session: AsyncSession, community_id: str, period: str, no
     assert span is not None
     rows = await team_ranking.ranking(session=session, community_id=community_id, start=span[0], end=span[1])
     return [TeamRank(f.team.name, f.members, f.points, hours.hours_text(f.minutes), f.tasks) for f in rows]
+
+
+async def open_surveys(*, session: AsyncSession, community_id: str) -> list[tuple[int, str, int]]:
+    """The open 需求征集: (number, question, answers so far)."""
+    return [(s.number, s.question, n) for s, n in await surveys.open_surveys(session=session, community_id=community_id)]

@@ -1,4 +1,4 @@
-"""Console page 通知 and 应急: a broadcast (/广播), scheduled notices (/定时) and a roll call (/集结) — written
+"""Console page 通知 and 应急: a broadcast (/广播), scheduled notices (/定时), a 需求征集 (/征集) and a roll call (/集结) — written
 in a form, previewed exactly as the chat previews them (the bot's own preview text: which groups, when),
 then 确认 or 取消 (the same flow as replying in chat, on the person's behalf); the active scheduled notices
 with 取消; open roll calls with their tally and 结束; 战时 开启 / 结束 (/战时), and for a street officer the
@@ -18,9 +18,11 @@ from bot.web.console.pages import context, message_page
 
 DONE = {"sent": "通知已开始发送", "created": "定时通知已设置", "cancelled": "已放弃", "unscheduled": "已取消定时通知",
         "called": "集结已发出", "closed": "集结已结束", "war_on": "战时状态已开启", "war_off": "战时状态已结束",
-        "street_on": "全街道战时状态已开启", "street_off": "全街道战时状态已结束"}
-PREVIEW = {"broadcast": {"broadcast_preview"}, "schedule": {"sched_preview"}, "rollcall": {"rc_preview"}}
-CONFIRMED = {"broadcast_sent": "sent", "sched_created": "created", "rc_sent": "called"}
+        "street_on": "全街道战时状态已开启", "street_off": "全街道战时状态已结束", "surveyed": "需求征集已发出"}
+PREVIEW = {"broadcast": {"broadcast_preview"}, "schedule": {"sched_preview"}, "rollcall": {"rc_preview"},
+           "survey": {"survey_preview"}}
+CONFIRMED = {"broadcast_sent": "sent", "sched_created": "created", "rc_sent": "called", "survey_sent": "surveyed"}
+CANCELLED = {"broadcast_cancelled", "sched_preview_cancelled", "rc_cancelled", "survey_cancelled"}
 
 
 async def notices_page(request: web.Request, *, preview: str = "") -> web.Response:
@@ -47,6 +49,8 @@ def _text(kind: str, form) -> str:
         raise DomainError("err_console_field", field="通知内容")
     if kind == "broadcast":
         return f"/广播 {scope} {content}"
+    if kind == "survey":  # 需求征集: every group of the community
+        return f"/征集 {content}"
     if kind == "rollcall":
         when, place = chat.one_line(form.get("when"), 40), chat.one_line(form.get("place"), 40).replace(" ", "")
         quota = chat.one_line(form.get("quota"), 4)
@@ -82,8 +86,7 @@ async def decide(request: web.Request) -> web.Response:
     go = (await request.post()).get("go") == "1"
     target = f"community:{viewer(request).community_id}"
     if not go:
-        ok, answer = await chat.run(request, "取消", {"broadcast_cancelled", "sched_preview_cancelled", "rc_cancelled"},
-                                    action="notice.cancel", target=target)
+        ok, answer = await chat.run(request, "取消", CANCELLED, action="notice.cancel", target=target)
         return chat.back("/console/notices?ok=cancelled") if ok else message_page(400, answer or say("console_forbidden"))
     key, answer = await chat.ask(request, "确认", set(CONFIRMED), action="notice.confirm", target=target)
     if key is None:
