@@ -1,6 +1,7 @@
 """Console page 清单和队伍: the three lists (添加, 删除 through /清单), the teams (新建, 加入 through /队伍) and
 which categories need an after-photo before 完成 (/验收照片), 需求 汇总 (/清单 需求 汇总): each the chat command on
-the person's behalf; the open 需求征集 with 汇总 (the bot's summary shown on the page) and 结束 (/征集); the teams' ranking for 本周 / 本月 / 上月 (what 「/队伍 排行 本月」 answers)."""
+the person's behalf; the open 需求征集 with 汇总 (the bot's summary shown on the page) and 结束 (/征集);
+the teams' ranking for 本周 / 本月 / 上月 (what 「/队伍 排行 本月」 answers)."""
 from __future__ import annotations
 
 import aiohttp_jinja2
