@@ -247,3 +247,26 @@ async def test_a_survey_published_summarised_and_closed_from_the_console(bot):
         assert "明年最希望社区办哪件实事" not in await (await client.get("/console/lists", headers=cookie)).text()
     finally:
         await client.close()
+
+
+async def test_the_people_page_names_unit_members_who_have_not_reported_here(bot):
+    """双报到 on 人员, as 「/单位 考核」 says it: a member on the unit's roster who is no member anywhere."""
+    from bot.services import loader
+
+    async with bot.runtime.db.transaction() as session:
+        await loader.load(session=session, data={
+            "communities": [{"id": "xingfuli", "name": "幸福里社区",
+                             "people": [{"id": "res-huang", "name": "黄先生", "roles": ["resident"]}]}],
+            "units": [{"id": "fgw", "name": "市发改委机关党委", "communities": ["xingfuli"],
+                       "members": ["mem-li", "mem-chen", "res-huang"]}]})
+    client, cookie, _token = await _secretary_client(bot)
+    try:
+        page = await (await client.get("/console/people", headers=cookie)).text()
+        assert "还没有到居住地社区报到的党员" in page and "<li>市发改委机关党委：黄先生</li>" in page
+    finally:
+        await client.close()
+    client, cookie, _token = await _client_for(bot, GRID_WORKER)  # a grid worker's view has no such section
+    try:
+        assert "黄先生" not in await (await client.get("/console/people", headers=cookie)).text()
+    finally:
+        await client.close()

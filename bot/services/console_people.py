@@ -6,7 +6,7 @@ for N months; a roster (.xlsx) checked row by row before anything is written; ad
 records (a verified ticket, an activity, a roll call, a wish, hours under a rule) posts one."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select
@@ -39,6 +39,7 @@ class People:
     staff_and_members: list[PersonLine]
     residents: int
     idle_units: list[tuple[str, list[str]]]
+    unreported_units: list[tuple[str, list[str]]] = field(default_factory=list)  # 双报到: not reported here yet
 
 
 async def people(*, session: AsyncSession, community_id: str, allowed: frozenset[int] | None, months: int,
@@ -78,7 +79,10 @@ async def people(*, session: AsyncSession, community_id: str, allowed: frozenset
             await units.idle_units(session=session, community_ids=[community_id], months=months, now=now)]
     idle = [(unit, names) for unit, names in idle if names]
     ordered = sorted(by_person.values(), key=lambda p: (min(SHOWN.index(r) for r in p.roles), p.name))
-    return People(ordered, int(residents), idle)
+    unreported = ([(unit.name, names) for unit, names in
+                   await units.unreported(session=session, community_ids=[community_id])]
+                  if allowed is None else [])  # people who are no member anywhere: the whole community's view only
+    return People(ordered, int(residents), idle, unreported)
 
 
 @dataclass
