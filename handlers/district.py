@@ -4,6 +4,8 @@
 - 「/部门」 lists the street's departments; a street officer (or their district's officer) adds one,
   renames one or changes its contact: 「/部门 新增 燃气 @燃气王工」「/部门 改名 城管 城管执法队」
   「/部门 联系人 城管 @刘科长」;
+- 「/网格」 lists the community's grids, buildings and grid workers; the secretary (or a street officer)
+  edits them (handlers/grids.py);
 - 「/辖区」 lists the district's streets and their communities; a district officer adds or renames a
   street and binds a community to one: 「/辖区 新增街道 红旗街道」「/辖区 街道改名 红旗街道 红星街道」
   「/辖区 绑定 安平里 红旗街道」.
@@ -21,6 +23,7 @@ from bot.errors import DomainError
 from bot.replies import say
 from bot.services import district_reports, district_stats, hierarchy, stats, streets
 from bot.services.directory import SECRETARY, STREET_OFFICER, Actor
+from handlers import grids
 
 router = Router("district")
 LEADERS = (SECRETARY, STREET_OFFICER)
@@ -55,14 +58,21 @@ def _split(args: str) -> tuple[str, list[str]]:
     return (words[0], words[1:]) if words else ("", [])
 
 
-@router.command("hierarchy", words=("部门", "辖区"), roles=LEADERS, strong=True,
-                usage=("/部门 新增 燃气 @燃气王工", "/辖区 绑定 安平里 新华街道", "/部门", "/部门 改名 城管 城管执法队",
-                       "/部门 联系人 城管 @刘科长", "/辖区", "/辖区 新增街道 红旗街道", "/辖区 街道改名 红旗街道 红星街道"),
+@router.command("hierarchy", words=("部门", "辖区", "网格"), roles=LEADERS, strong=True,
+                usage=("/部门 新增 燃气 @燃气王工", "/网格 北区 楼栋 7号楼 8号楼", "/部门", "/部门 改名 城管 城管执法队",
+                       "/部门 联系人 城管 @刘科长", "/辖区", "/辖区 绑定 安平里 新华街道", "/辖区 新增街道 红旗街道",
+                       "/辖区 街道改名 红旗街道 红星街道", "/网格", "/网格 新增 北区", "/网格 改名 北区 北片",
+                       "/网格 删除 北区", "/网格 网格员 北区 @张三", "/网格 网格员 北区 撤 @张三", "/网格 安平里 新增 北院"),
                 help="「/部门」看本街道的部门，街道干部可新增、改名、换联系人；区里的干部用「/辖区」新增街道、改名、"
-                     "把社区划到街道；都留记录")
+                     "把社区划到街道；「/网格」看本社区的网格、楼栋和网格员，书记和街道干部可新增网格、改名、删除空网格、"
+                     "把楼栋划进网格、任免网格员；都留记录")
 async def hierarchy_command(ctx: Context, session, actor: Actor, command: Command) -> None:
-    if command.word.lstrip("/") == "辖区":
+    word = command.word.lstrip("/")
+    if word == "辖区":
         await jurisdiction(ctx, session, actor, command)
+        return
+    if word == "网格":
+        await grids.grids_command(ctx, session, actor, command)
         return
     action, rest = _split(command.args)
     if action in ("", "列表"):
