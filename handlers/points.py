@@ -5,11 +5,11 @@ import re
 
 from bot.clock import to_local, utcnow
 from bot.commands import Command
-from bot.db.models import Person
+from bot.db.models import Person, PointsEntry
 from bot.dispatch import Context, Router
 from bot.errors import DomainError, Forbidden
 from bot.replies import say
-from bot.services import directory, hours, people, points, ranking, rules
+from bot.services import directory, hours, people, points, ranking, rules, scope
 from bot.services.directory import STAFF, Actor
 from handlers import rule_admin
 from handlers.member import community_of
@@ -122,6 +122,8 @@ async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -
                                      mentions=ctx.msg.mentions)
     people.refuse_self(actor_id=actor.person.id, person_id=person.id, key="err_self_points",
                        action="加分" if award else "扣分")
+    await scope.check_person(session=session, person_id=actor.person.id, roles=actor.roles, community_id=community,
+                             target_id=person.id, name=person.name)
     signed = amount if award else -amount
     await points.post(
         session=session, person_id=person.id, community_id=community, amount=signed, rule=rule_code,
@@ -140,6 +142,12 @@ async def adjust_points(ctx: Context, session, actor: Actor, command: Command) -
 async def reverse(ctx: Context, session, actor: Actor, command: Command) -> None:
     if command.number is None or not command.rest:
         raise DomainError("err_usage", usage=say("pts_reverse_usage"))
+    original = await session.get(PointsEntry, command.number)
+    if original is not None and original.community_id == community_of(actor):  # else not found, below
+        owner = await session.get(Person, original.person_id)
+        await scope.check_person(session=session, person_id=actor.person.id, roles=actor.roles,
+                                 community_id=original.community_id, target_id=original.person_id,
+                                 name=owner.name if owner else original.person_id)
     entry = await points.reverse(session=session, entry_id=command.number, community_id=community_of(actor),
                                  actor_id=actor.person.id, reason=command.rest)
     person = await session.get(Person, entry.person_id)

@@ -8,7 +8,7 @@ from bot.db.models import Person
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import say
-from bot.services import directory, registration, units
+from bot.services import directory, registration, scope, units
 from bot.services.directory import COMMUNITY_STAFF, DEPARTMENT, STAFF, Actor
 from handlers.member import community_of
 
@@ -81,6 +81,8 @@ async def review(ctx: Context, session, actor: Actor, command: Command) -> None:
     if len(parts) < 2 or parts[1] not in ("通过", "拒绝"):
         raise DomainError("err_usage", usage=say("reg_review_usage"))
     person = await _registrant(ctx, parts[0], community)
+    await scope.check_person(session=session, person_id=actor.person.id, roles=actor.roles, community_id=community,
+                             target_id=person.id, name=person.name)
     approve = parts[1] == "通过"
     reason = parts[2].strip() if len(parts) > 2 else ""
     await registration.review(session=session, person_id=person.id, community_id=community, approve=approve,

@@ -10,7 +10,7 @@ from bot.dispatch import NOT_MINE, Context, Router
 from bot.errors import DomainError
 from bot.messages import Attachment, Outgoing
 from bot.replies import say
-from bot.services import quiet, rollcalls, wartime
+from bot.services import directory, quiet, rollcalls, scope, wartime
 from bot.services.directory import STAFF, Actor
 from bot.services.rollcalls import ACK, LATE, NO, PENDING, YES
 from handlers.member import community_of
@@ -77,9 +77,16 @@ async def asked_in_words(ctx: Context, session, actor: Actor, text: str):
     return None
 
 
+async def _audience(session, person_id: str, roles: frozenset[str], community: str, scope_word: str):
+    """Who a roll call reaches: its scope's groups and people, a grid worker's narrowed to their grids."""
+    rooms, people = await rollcalls.audience(session=session, community_id=community, scope=scope_word,
+                                             exclude=person_id)
+    return await scope.check_audience(session=session, person_id=person_id, roles=roles, community_id=community,
+                                      rooms=rooms, people=people, scope_word=scope_word)
+
+
 async def _preview(ctx: Context, session, actor: Actor, community: str, draft: rollcalls.Draft) -> None:
-    rooms, people = await rollcalls.audience(session=session, community_id=community, scope=draft.scope,
-                                             exclude=actor.person.id)
+    rooms, people = await _audience(session, actor.person.id, actor.roles, community, draft.scope)
     if not people:
         raise DomainError("rc_nobody", scope=draft.scope)
     urgent = draft.urgent or await wartime.active(session=session, community_id=community) is not None
@@ -95,8 +102,8 @@ async def _preview(ctx: Context, session, actor: Actor, community: str, draft: r
 async def send_rollcall(ctx: Context, state: flows.State) -> None:
     session, community = ctx.session, state.community_id
     draft = rollcalls.Draft.from_payload(state.payload)
-    rooms, people = await rollcalls.audience(session=session, community_id=community, scope=draft.scope,
-                                             exclude=ctx.actor.person.id)
+    roles = await directory.roles_of(session=session, person_id=ctx.actor.person.id, community_id=community)
+    rooms, people = await _audience(session, ctx.actor.person.id, roles, community, draft.scope)
     in_wartime = await wartime.active(session=session, community_id=community) is not None
     urgent = draft.urgent or in_wartime
     now = clock.utcnow()

@@ -64,7 +64,7 @@ async def schedule(ctx: Context, session, actor: Actor, command: Command) -> Non
     # would repeat its mistake every week.
     now = clock.utcnow()
     draft = await notices.draft(session=session, community_id=community, args=args, now=now,
-                                settings=ctx.settings)
+                                settings=ctx.settings, person_id=actor.person.id, roles=actor.roles)
     ttl = ctx.settings.confirm_ttl_seconds
     # The preview's clock is kept: "明天 8:00" must mean at 确认 what it meant in the preview.
     await start_preview(ctx, community, {"type": "schedule", "args": args, "at": now.isoformat()})
@@ -92,7 +92,7 @@ async def confirm_schedule(ctx: Context, action: flows.State) -> None:
         at = action.payload.get("at")
         previewed_at = datetime.fromisoformat(at) if at else clock.utcnow()
         draft = await notices.draft(session=ctx.session, community_id=community, args=action.payload["args"],
-                                    now=previewed_at, settings=ctx.settings)
+                                    now=previewed_at, settings=ctx.settings, person_id=actor.person.id, roles=roles)
         if draft.first <= clock.utcnow():
             raise DomainError("time_bad_past", example=notices.EXAMPLE)
     except DomainError as refused:

@@ -4,6 +4,7 @@ from __future__ import annotations
 TEXT: dict[str, str] = {
     # Scope
     "err_outside_grid_place": "「{place}」不在您负责的网格（{grids}）里，请由书记或该网格的网格员处理。",
+    "err_outside_grid_person": "{name} 不住在您负责的网格（{grids}）里，请由书记或该网格的网格员处理。",
     "err_no_street": "本社区还没有归属街道，不能转办、吹哨或上报。请在社区名录里给社区写上 street。",
     "err_department_not_found": "没有找到部门「{name}」。本街道的部门有：{known}",
     "dept_unknown_community": "您不在「{place}」任职，或没有这个社区。",

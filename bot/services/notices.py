@@ -23,6 +23,7 @@ from bot.errors import DomainError
 from bot.messages import Outgoing
 from bot.replies import say
 from bot.services import broadcast, directory, jobs, quiet, when
+from bot.services import scope as grid_scope
 
 MAX_ACTIVE = 50
 MAX_TEXT = 1000
@@ -77,8 +78,10 @@ class Draft:
         return to_local(self.first).strftime("%m-%d %H:%M")
 
 
-async def draft(*, session: AsyncSession, community_id: str, args: str, now: datetime, settings) -> Draft:
-    """Check a ``/定时`` request (time, scope, content, the community's limit); writes nothing."""
+async def draft(*, session: AsyncSession, community_id: str, args: str, now: datetime, settings,
+                person_id: str, roles: frozenset[str]) -> Draft:
+    """Check a ``/定时`` request (time, scope, content, the community's limit); writes nothing.
+    A grid worker's notice reaches the groups of their grids only, like their /广播 (bot.services.scope)."""
     try:
         parsed = when.parse(args, now)
     except when.BadTime as bad:
@@ -89,6 +92,8 @@ async def draft(*, session: AsyncSession, community_id: str, args: str, now: dat
     if len(content) > MAX_TEXT:
         raise DomainError("err_too_long", limit=MAX_TEXT)
     rooms = await broadcast.resolve_scope(session=session, community_id=community_id, scope=scope)
+    rooms = await grid_scope.check_rooms(session=session, person_id=person_id, roles=roles,
+                                         community_id=community_id, rooms=rooms, scope_word=scope)
     active = await session.scalar(select(func.count()).select_from(ScheduledNotice).where(
         ScheduledNotice.community_id == community_id, ScheduledNotice.active.is_(True)))
     if (active or 0) >= MAX_ACTIVE:
@@ -149,8 +154,12 @@ async def fire(*, session: AsyncSession, job: ScheduledJob, now: datetime, setti
     if notice is None or not notice.active:
         return None
     try:
-        rooms = [r.id for r in await broadcast.resolve_scope(
-            session=session, community_id=notice.community_id, scope=notice.scope)]
+        found = await broadcast.resolve_scope(session=session, community_id=notice.community_id, scope=notice.scope)
+        roles = await directory.roles_of(session=session, person_id=notice.creator_id,
+                                         community_id=notice.community_id)
+        rooms = [r.id for r in await grid_scope.check_rooms(
+            session=session, person_id=notice.creator_id, roles=roles, community_id=notice.community_id,
+            rooms=found, scope_word=notice.scope)]
     except DomainError:  # the grid was renamed or removed: use the groups chosen at creation
         rooms = list(notice.room_ids)
     text = say("sched_notice", content=notice.text)

@@ -10,7 +10,10 @@ Levels: district → street → community → grid (estate → building → unit
 
 The dispatcher's role check (``roles=`` on a route) already confines everyone to the communities
 where they hold a role; the functions here narrow a grid worker to their grids, for tickets
-(/派单, /验收, /上报 …), statistics (/统计) and notices (/广播).
+(/派单, /验收, /上报, /改 …), statistics (/统计), notices and roll calls (/广播, /定时, /集结) and
+people (/加分, /扣分, /冲正, /审核). A person's grids are those of their roles and of their
+registration; a person placed in no grid (staff, a member who gave no building) is the whole
+community's, so any of its staff may credit them.
 
 A ticket's grid is its building's when the building is in the directory (吴奶奶 may write
 about 6号楼 in the 东区 group), otherwise the grid of the group it was reported in."""
@@ -22,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Grid, PersonRole, Room, Ticket
+from bot.db.models_members import MemberProfile
 from bot.errors import DomainError
 from bot.services import grids as grids_tree
 from bot.services.directory import GRID_WORKER, SECRETARY, STREET_OFFICER
@@ -103,6 +107,44 @@ async def check_rooms(*, session: AsyncSession, person_id: str, roles: frozenset
     if not kept:
         raise DomainError("err_outside_grid_place", place=scope_word, grids="、".join(g.name for g in allowed[1]))
     return kept
+
+
+async def person_grids(*, session: AsyncSession, person_id: str, community_id: str) -> set[int]:
+    """The grids a person is placed in, in a community: their roles' and their registration's."""
+    roles = await session.scalars(select(PersonRole.grid_id).where(
+        PersonRole.person_id == person_id, PersonRole.community_id == community_id, PersonRole.grid_id.is_not(None)))
+    registered = await session.scalars(select(MemberProfile.grid_id).where(
+        MemberProfile.person_id == person_id, MemberProfile.community_id == community_id,
+        MemberProfile.grid_id.is_not(None)))
+    return {g for g in [*roles, *registered] if g is not None}
+
+
+async def check_person(*, session: AsyncSession, person_id: str, roles: frozenset[str], community_id: str,
+                       target_id: str, name: str) -> None:
+    """Refuse (DomainError) a grid worker acting on a person placed only in other grids."""
+    allowed = await reach(session=session, person_id=person_id, roles=roles, community_id=community_id)
+    if allowed is None:
+        return
+    placed = await person_grids(session=session, person_id=target_id, community_id=community_id)
+    if placed and not placed & allowed[0]:
+        raise DomainError("err_outside_grid_person", name=name, grids="、".join(g.name for g in allowed[1]))
+
+
+async def check_audience(*, session: AsyncSession, person_id: str, roles: frozenset[str], community_id: str,
+                         rooms: list[Room], people: list[str], scope_word: str) -> tuple[list[Room], list[str]]:
+    """A roll call's groups and people as a grid worker may reach them: the groups as for a notice
+    (``check_rooms``), the people placed in their grids or in none."""
+    allowed = await reach(session=session, person_id=person_id, roles=roles, community_id=community_id)
+    if allowed is None:
+        return rooms, people
+    rooms = await check_rooms(session=session, person_id=person_id, roles=roles, community_id=community_id,
+                              rooms=rooms, scope_word=scope_word)
+    kept = []
+    for pid in people:
+        placed = await person_grids(session=session, person_id=pid, community_id=community_id)
+        if not placed or placed & allowed[0]:
+            kept.append(pid)
+    return rooms, kept
 
 
 # --- The console (issue 14): what a signed-in person may see and do --------------------------------
