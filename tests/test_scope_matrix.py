@@ -83,6 +83,7 @@ COMMANDS = {
     "核销": (COMMUNITY, "/核销 {code}"), "清单": (COMMUNITY, "/清单 需求 添加 修路"),
     "单位": (COMMUNITY, "/单位 考核 3"), "战时": (COMMUNITY, "/战时 开启 防汛"),
     "队伍": (COMMUNITY, "/队伍 新建 防汛突击队 @{p}"), "参加考核": (COMMUNITY, "/参加考核 最少 4"),
+    "征集": (COMMUNITY, "/征集 要不要加装电梯"),
     "部门": (STREET, "/部门 新增 {street} 燃气"), "辖区": (DISTRICT, "/辖区 绑定 {community} 新华街道"),
 }
 # Commands that name a person, a points record or a voucher: another community's, named in a private
