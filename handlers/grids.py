@@ -105,6 +105,6 @@ async def _worker(ctx: Context, session, community: Community, grid_name: str, t
         return
     grid, before = await grid_edit.set_worker(session=session, community=community, grid_name=grid_name,
                                               person=person, actor_id=actor_id)
-    shown = say("stats_none") if before is None else before or say("hier_grid_whole")
+    shown = "" if before is None else say("hier_grid_worker_before", before=before or say("hier_grid_whole"))
     ctx.reply(say("hier_grid_worker_set", name=person.name, grid=grid.name, before=shown))
     ctx.tell(person.id, say("hier_grid_worker_told", community=community.name, grid=grid.name))

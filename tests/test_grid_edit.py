@@ -68,6 +68,7 @@ async def test_the_secretary_builds_a_grid_and_routing_follows_at_once(bot):
 
     given = await bot.say(SECRETARY, "/网格 网格员 北区 @李师傅", None, mentions=(MEMBER_LI,))
     assert keys(given) == ["hier_grid_worker_set", "hier_grid_worker_told"], texts(given)
+    assert given[0].text == "李师傅已是网格「北区」的网格员，已记录。"  # no grid before: nothing to say about it
     assert await _worker_grid(bot, MEMBER_LI) == north.id
     # Ticket #1 (7号楼, reported in the 西区 group) is 北区's now: its grid worker may send it, 东区's may not.
     assert keys(await bot.say(GRID_WORKER, "/派单 1 @陈老师", None, mentions=(MEMBER_CHEN,)))[0] == "err_outside_grid"
@@ -81,7 +82,7 @@ async def test_the_secretary_builds_a_grid_and_routing_follows_at_once(bot):
     listed = texts(await bot.say(SECRETARY, "/网格", None))
     assert "北片：7号楼、8号楼；网格员：李师傅" in listed and "西区：5号楼、6号楼；网格员：—" in listed
     moved_zhou = await bot.say(SECRETARY, "/网格 网格员 北片 @周网格员", None, mentions=(GRID_WORKER,))
-    assert keys(moved_zhou)[0] == "hier_grid_worker_set" and "原来：东区" in texts(moved_zhou)
+    assert keys(moved_zhou)[0] == "hier_grid_worker_set" and "原来负责：东区" in texts(moved_zhou)
     assert keys(await bot.say(GRID_WORKER, "/派单 1 @刘大姐", None, mentions=(MEMBER_LIU,)))[0] == \
         "ticket_assigned_ok"
     taken = await bot.say(SECRETARY, "/网格 网格员 北片 撤 @李师傅", None, mentions=(MEMBER_LI,))
