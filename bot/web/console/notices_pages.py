@@ -103,33 +103,30 @@ async def unschedule(request: web.Request) -> web.Response:
     return chat.back("/console/notices?ok=unscheduled") if ok else message_page(400, answer or say("console_forbidden"))
 
 
+# action → (the chat command, with {reason} or {number} from the form; the reply keys that mean done)
+EMERGENCY = {
+    "war_on": ("/战时 开启 {reason}", {"war_on_ok"}), "war_off": ("/战时 结束", {"war_off_ok"}),
+    "street_on": ("/战时 街道 开启 {reason}", {"war_street_on_ok"}),
+    "street_off": ("/战时 街道 结束", {"war_street_off_ok"}),
+    "closed": ("/集结 {number} 结束", {"rc_report"}),
+}
+
+
 async def emergency_action(request: web.Request) -> web.Response:
-    """战时 开启 (with the reason) / 结束, and 结束 of a roll call: the chat commands on the person's behalf."""
+    """战时 开启 (with the reason) / 结束, for the community or the whole street, and 结束 of a roll call:
+    the chat commands on the person's behalf."""
     action = request.match_info["action"]
-    form = await request.post()
-    if action == "war_on":
-        reason = chat.one_line(form.get("reason"), 100)
-        if not reason:
-            return message_page(400, say("err_console_field", field="战时原因"))
-        text, keys = f"/战时 开启 {reason}", {"war_on_ok"}
-    elif action == "war_off":
-        text, keys = "/战时 结束", {"war_off_ok"}
-    elif action == "street_on":
-        reason = chat.one_line(form.get("reason"), 100)
-        if not reason:
-            return message_page(400, say("err_console_field", field="战时原因"))
-        text, keys = f"/战时 街道 开启 {reason}", {"war_street_on_ok"}
-    elif action == "street_off":
-        text, keys = "/战时 街道 结束", {"war_street_off_ok"}
-    elif action == "closed":
-        number = chat.one_line(form.get("number"), 9)
-        if not number.isdigit():
-            return message_page(400, say("err_console_number", field="集结编号"))
-        text, keys = f"/集结 {number} 结束", {"rc_report"}
-    else:
+    if action not in EMERGENCY:
         return page_error(404, "console_forbidden")
-    ok, answer = await chat.run(request, text, keys, action=f"emergency.{action}",
-                                target=f"community:{viewer(request).community_id}")
+    template, keys = EMERGENCY[action]
+    form = await request.post()
+    reason, number = chat.one_line(form.get("reason"), 100), chat.one_line(form.get("number"), 9)
+    if "{reason}" in template and not reason:
+        return message_page(400, say("err_console_field", field="战时原因"))
+    if "{number}" in template and not number.isdigit():
+        return message_page(400, say("err_console_number", field="集结编号"))
+    ok, answer = await chat.run(request, template.format(reason=reason, number=number), keys,
+                                action=f"emergency.{action}", target=f"community:{viewer(request).community_id}")
     return chat.back(f"/console/notices?ok={action}") if ok else message_page(400, answer or say("console_forbidden"))
 
 
