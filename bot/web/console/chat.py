@@ -11,8 +11,10 @@ import secrets
 from aiohttp import web
 
 from bot.messages import IncomingMessage
+from bot.replies import say
 from bot.services import console_auth
 from bot.web.console.access import viewer
+from bot.web.console.pages import message_page
 
 
 async def run(request: web.Request, text: str, ok_keys: frozenset[str] | set[str], *, action: str,
@@ -48,3 +50,8 @@ def one_line(value: object, limit: int) -> str:
 
 def back(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
+
+
+def outcome(ok: bool, answer: str, location: str) -> web.Response:
+    """After a command sent on the person's behalf: back to the page, or the bot's refusal in Chinese."""
+    return back(location) if ok else message_page(400, answer or say("console_forbidden"))

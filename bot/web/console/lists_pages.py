@@ -95,7 +95,7 @@ async def lists_action(request: web.Request) -> web.Response:
                                 target=f"community:{viewer(request).community_id}")
     if ok and action == "survey_sum":  # the bot's summary is the result: shown on the page
         return await lists_page(request, said=answer)
-    return chat.back(f"/console/lists?ok={action}") if ok else message_page(400, answer or say("console_forbidden"))
+    return chat.outcome(ok, answer, f"/console/lists?ok={action}")
 
 
 def add_routes(app: web.Application) -> None:

@@ -87,7 +87,7 @@ async def decide(request: web.Request) -> web.Response:
     target = f"community:{viewer(request).community_id}"
     if not go:
         ok, answer = await chat.run(request, "取消", CANCELLED, action="notice.cancel", target=target)
-        return chat.back("/console/notices?ok=cancelled") if ok else message_page(400, answer or say("console_forbidden"))
+        return chat.outcome(ok, answer, "/console/notices?ok=cancelled")
     key, answer = await chat.ask(request, "确认", set(CONFIRMED), action="notice.confirm", target=target)
     if key is None:
         return message_page(400, answer or say("console_forbidden"))
@@ -100,7 +100,7 @@ async def unschedule(request: web.Request) -> web.Response:
         return message_page(400, say("err_console_number", field="通知编号"))
     ok, answer = await chat.run(request, f"/定时 取消 {number}", {"sched_cancelled"}, action="notice.unschedule",
                                 target=f"notice:{number}")
-    return chat.back("/console/notices?ok=unscheduled") if ok else message_page(400, answer or say("console_forbidden"))
+    return chat.outcome(ok, answer, "/console/notices?ok=unscheduled")
 
 
 # action → (the chat command, with {reason} or {number} from the form; the reply keys that mean done)
@@ -127,7 +127,7 @@ async def emergency_action(request: web.Request) -> web.Response:
         return message_page(400, say("err_console_number", field="集结编号"))
     ok, answer = await chat.run(request, template.format(reason=reason, number=number), keys,
                                 action=f"emergency.{action}", target=f"community:{viewer(request).community_id}")
-    return chat.back(f"/console/notices?ok={action}") if ok else message_page(400, answer or say("console_forbidden"))
+    return chat.outcome(ok, answer, f"/console/notices?ok={action}")
 
 
 def add_routes(app: web.Application) -> None:

@@ -64,7 +64,7 @@ async def review(request: web.Request) -> web.Response:
     text = f"/审核 @{who} {verdict} {chat.one_line(form.get('reason'), 100)}".rstrip()
     ok, answer = await chat.run(request, text, {"reg_approved_ok", "reg_rejected_ok"}, action="people.review",
                                 target=f"person:{who}")
-    return chat.back("/console/people?ok=review") if ok else message_page(400, answer or say("console_forbidden"))
+    return chat.outcome(ok, answer, "/console/people?ok=review")
 
 
 async def add_or_retire(request: web.Request) -> web.Response:
@@ -104,7 +104,7 @@ async def minimum(request: web.Request) -> web.Response:
         return message_page(400, say("err_console_number", field="最少参加次数"))
     ok, answer = await chat.run(request, f"/参加考核 最少 {count}", {"part_set_ok"}, action="people.minimum",
                                 target=f"community:{viewer(request).community_id}")
-    return chat.back("/console/people?ok=minimum") if ok else message_page(400, answer or say("console_forbidden"))
+    return chat.outcome(ok, answer, "/console/people?ok=minimum")
 
 
 async def participation_export(request: web.Request) -> web.Response:

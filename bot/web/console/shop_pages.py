@@ -68,7 +68,7 @@ async def shop_action(request: web.Request) -> web.Response:
         return message_page(400, say(refusal.key, **refusal.fields))
     ok, answer = await chat.run(request, text, OK_KEYS[action], action=f"shop.{action}",
                                 target=f"community:{viewer(request).community_id}")
-    return chat.back(f"/console/shop?ok={action}") if ok else message_page(400, answer or say("console_forbidden"))
+    return chat.outcome(ok, answer, f"/console/shop?ok={action}")
 
 
 async def publish_stars(request: web.Request) -> web.Response:
@@ -79,7 +79,7 @@ async def publish_stars(request: web.Request) -> web.Response:
     ok, answer = await chat.run(request, f"/星级评定 {label}", {"stars_preview"}, action="stars.preview", target=target)
     if ok:
         ok, answer = await chat.run(request, "确认", {"stars_done"}, action="stars.publish", target=target)
-    return chat.back("/console/shop?ok=stars") if ok else message_page(400, answer or say("console_forbidden"))
+    return chat.outcome(ok, answer, "/console/shop?ok=stars")
 
 
 def add_routes(app: web.Application) -> None:
