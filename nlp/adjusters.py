@@ -203,6 +203,23 @@ def tense(t: str, lex: Lexicon, s: Scores) -> bool:
     return False
 
 
+# Water out of place outdoors (a road, a lawn, a puddle) and nothing about a home or a stairwell:
+# a nuisance to report, not a flat flooding.
+_OUTDOORS = re.compile(r"路上|路面|路中间|路当中|马路|道上|草坪|草地|绿化带|水坑|弄堂|巷子|广场|停车场|花坛")
+_INDOORS = re.compile(r"家|屋|室|厅|房间|楼道|楼梯|电梯|地下室|车库|配电|电箱|插座")
+_WATER_CUE = re.compile(r"水|淹|漫|淌|喷|流")
+
+
+def outdoor_water(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"喷头坏了 路上都淹了", "下雨全是水坑": water on a road or a lawn is not an emergency."""
+    if s.urgent_cat != "repair" or not s.urgent_cues or not all(_WATER_CUE.search(c) for c in s.urgent_cues):
+        return False
+    if _OUTDOORS.search(t) is None or _INDOORS.search(t) is not None:
+        return False
+    s.urgent, s.urgent_cat = False, None
+    return True
+
+
 def phone_ad(t: str, lex: Lexicon, s: Scores) -> bool:
     """A mobile number with no emergency: likely an advert."""
     if not s.urgent and "1" in t and _PHONE.search(t):
@@ -245,6 +262,7 @@ BEFORE_URGENCY: tuple[Adjuster, ...] = (
 AFTER_URGENCY: tuple[Adjuster, ...] = (
     Adjuster("elsewhere", "别处/演练", elsewhere, needs_urgent=True),
     Adjuster("tense", "过去/假设", tense, needs_urgent=True),
+    Adjuster("outdoor_water", "室外积水", outdoor_water, needs_urgent=True),
     Adjuster("phone_ad", "电话广告", phone_ad),
     Adjuster("danger", "人身危险", person_in_danger),
 )

@@ -141,10 +141,10 @@ def classify_uncached(text: str, use_model: bool = True) -> Classification:
     mdl = model.load() if use_model else None
     if mdl is None or (rules.intent == "chat" and (blocked(s) or only_chat(s))):
         return rules  # a notice, forward, planned outage, "收到": the model would not make it a demand
-    if certain(rules, s, mdl.thresholds):
+    if mdl.stack is None and certain(rules, s, mdl.thresholds):  # the combiner weighs even a sure rule
         return Classification(rules.intent, rules.category, rules.urgency, rules.confidence, rules.building,
                               rules.unit, rules.room, rules.evidence + UNASKED)
-    return combine(rules, s, mdl.view(head), head, mdl.thresholds)
+    return combine(rules, s, mdl.view(head), head, mdl.thresholds, mdl.stack)
 
 
 def read_rules(text: str) -> tuple[Classification, Scores | None, str]:

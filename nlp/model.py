@@ -21,7 +21,10 @@ from array import array
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nlp.stack import Stack
 
 MODEL_PATH = Path(__file__).parent / "data" / "model.json.gz"
 MAX_CHARS = 300  # n-grams of the first 300 normalised characters (bounded work)
@@ -29,7 +32,7 @@ _START, _END = "\x02", "\x03"
 _DIGIT = re.compile(r"[1-9]")
 
 # gram -> (demand weight, urgent weight, row in the category columns); weights are stored as ints
-Weights = tuple[int, int, int]
+Weights = tuple[int, ...]  # demand, urgent, row[, the combiner's twelve category weights]
 _first = itemgetter(0)
 _second = itemgetter(1)
 _third = itemgetter(2)
@@ -60,6 +63,8 @@ class Model:
     category_columns: tuple[array[int], ...]  # per category, its weight for each gram row
     thresholds: dict[str, float]
     meta: dict[str, Any]
+    stack: Stack | None = None  # the learned combiner (nlp/stack.py); None in a model trained without one
+    width: int = 3  # the length of each gram's weight tuple
 
     def view(self, text: str) -> ModelView:
         g = grams(text)
@@ -70,20 +75,36 @@ class Model:
 class ModelView:
     """The model's reading of one text; the category head is summed only when asked for."""
 
-    __slots__ = ("_model", "_hits", "_scale", "demand", "urgent", "_cats")
+    __slots__ = ("_model", "_hits", "_scale", "demand", "urgent", "stack_sums", "_cats")
 
     def __init__(self, model: Model, hits: list[Weights], scale: float) -> None:
         self._model, self._hits, self._scale = model, hits, scale
-        self.demand = _sigmoid(model.demand_bias + scale * sum(map(_first, hits)))
-        self.urgent = _sigmoid(model.urgent_bias + scale * sum(map(_second, hits)))
+        # one pass sums every column at once: demand, urgent, (row), then the combiner's twelve
+        sums = [sum(col) for col in zip(*hits)] if hits else [0] * model.width
+        self.demand = _sigmoid(model.demand_bias + scale * sums[0])
+        self.urgent = _sigmoid(model.urgent_bias + scale * sums[1])
+        self.stack_sums = sums[3:]
         self._cats: dict[str, float] | None = None
+
+    @property
+    def scale(self) -> float:
+        """What a stored weight is worth in this text (1/sqrt(number of grams), times the int scale)."""
+        return self._scale
+
+    def rows(self) -> list[int]:
+        """The rows of the grams the model knows, once per occurrence."""
+        return list(map(_third, self._hits))
+
+    def category_logits(self) -> list[float]:
+        """The category head's scores before the softmax, in ``Model.categories`` order."""
+        m, s, rows = self._model, self._scale, self.rows()
+        return [b + s * sum(map(col.__getitem__, rows)) for b, col in zip(m.category_bias, m.category_columns)]
 
     def categories(self) -> dict[str, float]:
         """Category probabilities (softmax over the classes)."""
         if self._cats is None:
-            m, s = self._model, self._scale
-            rows = list(map(_third, self._hits))
-            z = [b + s * sum(map(col.__getitem__, rows)) for b, col in zip(m.category_bias, m.category_columns)]
+            m = self._model
+            z = self.category_logits()
             top = max(z)
             e = [math.exp(v - top) for v in z]
             total = sum(e)
@@ -100,7 +121,7 @@ class ModelView:
         return best, cats[best]
 
 
-def _ints(b64: str) -> array[int]:
+def unpack(b64: str) -> array[int]:
     a = array("h")
     a.frombytes(base64.b64decode(b64))
     if sys.byteorder != "little":
@@ -120,12 +141,23 @@ def from_dict(raw: dict[str, Any]) -> Model:
     grams_ = raw["grams"].split("\n")
     cats = tuple(raw["categories"])
     n = len(grams_)
-    flat = _ints(raw["category_weights"])
-    columns = tuple(flat[k * n:(k + 1) * n] for k in range(len(cats)))
-    weights = dict(zip(grams_, zip(_ints(raw["demand_weights"]), _ints(raw["urgent_weights"]), range(n))))
+    # A model with a combiner stores only the combiner's folded columns (nlp/train_stack.fold).
+    flat = unpack(raw["category_weights"]) if "category_weights" in raw else None
+    columns = tuple(flat[k * n:(k + 1) * n] for k in range(len(cats))) if flat is not None else ()
+    own = zip(unpack(raw["demand_weights"]), unpack(raw["urgent_weights"]), range(n))
+    combiner = raw.get("stack")
+    if combiner:  # the combiner's folded category columns ride on each gram's tuple (one lookup, one pass)
+        folded = unpack(combiner["columns"])
+        rows = zip(*(folded[k * n:(k + 1) * n] for k in range(len(cats))))
+        weights: dict[str, tuple[int, ...]] = dict(zip(grams_, (a + b for a, b in zip(own, rows))))
+    else:
+        weights = dict(zip(grams_, own))
     scale = 1.0 / raw["int_scale"]
+    from nlp import stack  # nlp.stack reads the rules' scores, which import this module's callers
+
     return Model(weights, scale, raw["demand_bias"], raw["urgent_bias"], cats, tuple(raw["category_bias"]),
-                 columns, dict(raw.get("thresholds", {})), dict(raw.get("meta", {})))
+                 columns, dict(raw.get("thresholds", {})), dict(raw.get("meta", {})),
+                 stack.from_dict(combiner, cats), 3 + (len(cats) if combiner else 0))
 
 
 def read(path: Path | None = None) -> dict[str, Any]:

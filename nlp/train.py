@@ -142,10 +142,14 @@ def build(paths: list[Path] | None = None, tune: bool = True) -> dict[str, Any]:
     from nlp.combine import DEFAULT_THRESHOLDS
 
     thresholds = dict(DEFAULT_THRESHOLDS)
-    if tune:
+    if tune:  # both read out-of-fold readings: the same five extra fits serve them
+        from nlp.train_stack import fit_stack, fold
         from nlp.tune import tune_thresholds
 
-        thresholds = tune_thresholds(rows, out_of_fold(rows))
+        views = out_of_fold(rows)
+        thresholds = tune_thresholds(rows, views)
+        raw["stack"] = fold(fit_stack(rows, views, tuple(raw["categories"])), raw)
+        del raw["category_weights"]  # folded into the combiner's columns: the bot reads only those
     raw["thresholds"] = thresholds
     raw["meta"] = {"data_sha1": sha, "files": [p.name for p in (paths or training_files())], "rows": len(rows),
                    "min_df": MIN_DF, "max_features": MAX_FEATURES, "C": C, "features": "char 1-3 grams, counts / sqrt(number of grams)"}

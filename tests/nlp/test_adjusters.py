@@ -80,10 +80,20 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
         "楼下着火了 快来人",
     ]),
     "tense": ([
-        ("上礼拜楼下着火了，吓死我了", "unsure", None),
-        ("我家孩子玩游戏喊着火啦", "unsure", None),
+        # the rules alone ask (unsure); the combiner's demand head reads a story or a game: chat
+        ("上礼拜楼下着火了，吓死我了", "chat", None),
+        ("我家孩子玩游戏喊着火啦", "chat", None),
     ], [
         "二号楼楼顶在冒黑烟 是不是着火了",
+    ]),
+    "outdoor_water": ([
+        ("草坪的喷头坏了 一直往路上喷水 路上都淹了", "demand", "normal"),
+        ("小区门口那段路坑坑洼洼 下雨全是水坑", "demand", "normal"),
+        ("弄堂口下水道又堵了 污水漫到路当中", "demand", "normal"),
+    ], [
+        "家里水管爆了 屋里全是水",
+        "楼道里水漫出来了 电梯口全是水",
+        "地下室进水了 越来越深",
     ]),
     "phone_ad": ([
         ("专业通下水道 随叫随到 13812345678", "chat", None),
