@@ -136,7 +136,7 @@ def _stacked_category(rules: Classification, s: Scores, mv: ModelView, stack: St
         rules_cat, evidence = rules.category, rules.evidence
     else:
         rules_cat, evidence = pick_category(s)
-    pick, p = stack.category(s, mv)
+    pick, p = stack.category(s, mv, rules_cat)
     if pick == rules_cat:
         return rules_cat, evidence, False, p
     if (p < th_explicit and _explicit(s) == rules_cat) or (short and s.best >= 1.0):

@@ -15,7 +15,7 @@ Pure Python; no I/O.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from nlp.adjusters import Scores
@@ -51,6 +51,12 @@ class Stack:
     demand_bias: float = 0.0
     demand_threshold: float = 0.5  # at least this: a demand; at least ask_threshold: ask first
     ask_threshold: float = 0.3
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _by_feature: tuple[tuple[float, ...], ...] = field(init=False, repr=False, compare=False)  # rule_coef transposed
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {k: i for i, k in enumerate(self.categories)})
+        object.__setattr__(self, "_by_feature", tuple(zip(*self.rule_coef)))
 
     @property
     def has_demand(self) -> bool:
@@ -61,12 +67,24 @@ class Stack:
         z = self.demand_bias + sum(w * v for w, v in zip(self.demand_coef, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def category(self, s: Scores, mv: ModelView) -> tuple[str, float]:
-        """The combined category and its probability."""
+    def scores(self, s: Scores, mv: ModelView, picked: str | None = None) -> list[float]:
+        """Each category's score before the softmax, in ``categories`` order (``picked``: the rules'
+        pick when the caller has it). The same sums as ``rule_features`` times ``rule_coef``, over the
+        few features that are not zero."""
         scale = mv.scale * self.column_scale
-        rules = [(i, v) for i, v in enumerate(rule_features(s, self.categories)) if v]
-        z = [b + scale * m + sum(w[i] * v for i, v in rules)
-             for b, m, w in zip(self.bias, mv.stack_sums, self.rule_coef)]
+        z = [b + scale * m for b, m in zip(self.bias, mv.stack_sums)]
+        index, by_feature, n = self._index, self._by_feature, len(self.categories)  # set in __post_init__
+        active = [(index[k], min(v, SCORE_CAP)) for k, v in s.categories.items() if v and k in index]
+        active.append((n + index[picked if picked is not None else pick_category(s)[0]], 1.0))
+        if s.urgent_cat in index:
+            active.append((2 * n + index[s.urgent_cat], 1.0))
+        for i, v in active:
+            z = [a + v * w for a, w in zip(z, by_feature[i])]
+        return z
+
+    def category(self, s: Scores, mv: ModelView, picked: str | None = None) -> tuple[str, float]:
+        """The combined category and its probability."""
+        z = self.scores(s, mv, picked)
         top = max(z)
         best = z.index(top)
         return self.categories[best], 1.0 / sum(math.exp(v - top) for v in z)

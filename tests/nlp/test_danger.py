@@ -99,6 +99,23 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("人行道上的井盖没了 一个大黑洞", "manhole", "110"),
     ("学校门口那条小路的井盖被偷了 孩子放学都走那", "manhole", "110"),
     ("井盖翻了 就在单元门口 老人进出很危险", "manhole", "110"),
+    # added with writers g-k (issue 11, stop 23): kinds and phrasings the training misses showed
+    ("屋里进水了 水已经到膝盖了 还在涨", "flood", "119"),
+    ("一条大狼狗在小区里乱跑 已经咬伤一个小孩了", "animal", "110"),
+    ("小区门口一辆车把老人撞了 司机想跑", "crash", "120"),
+    ("我妈接到电话让她把钱转到安全账户 人已经去银行了", "fraud", "110"),
+    ("救命 5栋", "call", "110"),
+    ("燃气表那里一直呲呲响 一股臭味", "gas", "119"),
+    ("有人晕了 在2单元门口", "fallen", "120"),
+    ("老伴突然半边身子没力 话也说不清", "fallen", "120"),
+    ("孩子误吃了好几片降压药", "fallen", "120"),
+    ("车里有个小孩在哭 车窗车门都关着 大人不知道去哪了", "child", "110"),
+    ("小孩蹲在空调外机上", "child", "110"),
+    ("我在电梯里 卡住了 按什么都没反应", "trapped", "119"),
+    ("路面塌了个大坑 还在往下陷", "collapse", "119"),
+    ("那面山墙掉了一大块 还在往下掉渣", "collapse", "119"),
+    ("广告牌被风吹得一直晃 底下全是人", "falling", "110"),
+    ("两口子打架 男的把女的按在地上打", "violence", "110"),
 ]
 
 NEGATIVES: list[str] = [
@@ -151,6 +168,14 @@ NEGATIVES: list[str] = [
     "今天好冷 差点冻死",
     "这道题太难了 我想跳楼 哈哈哈",
     "开锁换锁 24小时上门 撬锁不伤门",
+    # added with writers g-k: an interjection, a cause explained, a habit, a past event, advice
+    "救命 这道题好难",
+    "冒烟那个是在熏腊肉 年年都这样",
+    "小区门口的树被车撞歪了",
+    "今天消防日 科普一下着火了怎么逃生",
+    "保洁阿姨中暑那事以后 物业调了班",
+    "电梯里那个小孩抽搐 退了烧就好了",
+    "那条路一下雨就积水 水深到膝盖",
 ]
 
 
@@ -172,8 +197,7 @@ def test_past_pretend_or_no_danger_is_not_urgent(text: str) -> None:
 
 def test_table_sizes() -> None:
     assert len(POSITIVES) >= 60 and len(NEGATIVES) >= 40
-    assert {k for _, k, _ in POSITIVES} == {"trapped", "fallen", "child", "fire", "gas", "violence", "self_harm",
-                                            "falling", "water_electric", "manhole"}
+    assert {k for _, k, _ in POSITIVES} == {kind for kind, _, _, _ in danger._KINDS}  # every kind has rows
 
 
 def test_danger_only_raises_urgency() -> None:

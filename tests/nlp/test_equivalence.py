@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,11 @@ def test_lexicon_uses_automaton():
     ("(ab|c?)d", {"d"}),
     ("(ab|c?)", None),
     (r"\d+", None),
-    ("[要快][掉砸]下来|露钢筋", {"下来", "露钢筋"}),
+    ("[要快][掉砸]下来|露钢筋", {"要掉下来", "要砸下来", "快掉下来", "快砸下来", "露钢筋"}),
+    ("压[住着].{0,3}人", {"压住", "压着"}),
+    ("(往|朝)(马路|路上).{0,4}倒", {"往马路", "往路上", "朝马路", "朝路上"}),
+    # 64 exact strings at most: the seventh pair would make 128, so the gate keeps the first six
+    ("(a|b)(c|d)(e|f)(g|h)(i|j)(k|l)(m|n)", {"".join(p) for p in product("ab", "cd", "ef", "gh", "ij", "kl")}),
     ("[ab]c?", {"a", "b"}),
     ("x?[ab]+y?", {"a", "b"}),
 ])
