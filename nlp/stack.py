@@ -15,6 +15,7 @@ Pure Python; no I/O.
 from __future__ import annotations
 
 import math
+from operator import mul
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,7 +65,7 @@ class Stack:
 
     def demand(self, x: list[float]) -> float:
         """The combined probability that the message is a demand."""
-        z = self.demand_bias + sum(w * v for w, v in zip(self.demand_coef, x))
+        z = self.demand_bias + sum(map(mul, self.demand_coef, x))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def scores(self, s: Scores, mv: ModelView, picked: str | None = None) -> list[float]:

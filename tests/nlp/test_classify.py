@@ -53,6 +53,8 @@ def test_categories(text, category):
     "围墙裂了在往外鼓 要塌了",
     "楼下两家打起来了 见血了",
     "零下二十度 整栋楼停暖了 老人孩子冻得不行",
+    "零下二十度 全小区暖气都停了 老人冻得受不了",  # the whole estate, not only one building
+    "三十九度的天 整个15栋从早上停电到现在",
 ])
 def test_urgent(text):
     c = classify(text)
