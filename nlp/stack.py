@@ -15,8 +15,8 @@ Pure Python; no I/O.
 from __future__ import annotations
 
 import math
-from operator import mul
 from dataclasses import dataclass, field
+from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from nlp.adjusters import Scores
