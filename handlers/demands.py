@@ -198,6 +198,10 @@ def _who_was_told(ctx: Context, outcome: intake.Outcome) -> str:
 
 # -- "where is it?" ------------------------------------------------------------
 _PLACE_WORDS = re.compile(r"楼|栋|幢|单元|门|口|广场|车库|停车场|花园|路|街|院|小区|大厅|电梯|楼道|地下室|菜场|公园|附近|旁边|对面")
+# A place said without a building number is a short noun phrase ("就在小区东门", "3号楼后面的花园");
+# sentence particles and hedges mean the person is telling something, not answering where.
+_PLACE_CHARS = 14
+_TALK = re.compile(r"[了吗呢吧啊呀哈嘛]|好像|怎么|什么|为什么|吓|觉得|听说|昨天|今天|刚才")
 
 
 def place_answer(text: str) -> dict | None:
@@ -210,9 +214,9 @@ def place_answer(text: str) -> dict | None:
     building, unit, room_no = extract(s)
     if building:
         return {"building": building, "unit": unit, "room_no": room_no, "place": None}
-    if _PLACE_WORDS.search(s):
+    if len(s) <= _PLACE_CHARS and _PLACE_WORDS.search(s) and not _TALK.search(s):
         return {"building": None, "unit": None, "room_no": None, "place": s.removeprefix("在").removeprefix("就在")}
-    return None
+    return None  # "昨天晚上楼下好像着火了 吓死我了" names 楼 but says something else: not an answer
 
 
 @flows.flow("where", accepts=place_answer)

@@ -111,6 +111,16 @@ async def test_wu_nainai_gets_her_home_building_and_can_correct_it(bot):
     assert (ticket.building, ticket.unit) == ("6", "2")
 
 
+@pytest.mark.parametrize("said", ["昨天晚上楼下好像着火了 吓死我了", "听说东门那边要修路了", "小区门口的奶茶店什么时候开的"])
+async def test_a_remark_that_names_a_place_is_not_taken_as_where_the_ticket_is(bot, said):
+    # Found in the simulator: the next thing a resident said after a ticket filed at her home
+    # building, a story that mentioned 楼下, became the ticket's place.
+    await bot.say(RES_WU, "我家灯不亮了", EAST)
+    ticket = (await bot.tickets())[-1]
+    assert "ticket_place_ok" not in keys(await bot.say(RES_WU, said, EAST))
+    assert (await bot.ticket(ticket.number)).text == ticket.text and ticket.building == "6"
+
+
 async def test_someone_whose_home_is_unknown_is_asked_where(bot):
     async with bot.runtime.db.transaction() as session:
         await session.execute(update(PersonRole).where(PersonRole.person_id == RES_SUN).values(grid_id=None))
