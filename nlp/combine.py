@@ -215,6 +215,9 @@ def decide(intent: str, conf: float, s: Scores, p: float, th: dict[str, float],
 MODEL_URGENT_CATEGORIES = frozenset({"repair", "safety", "care", "health", "greening", "traffic"})
 # An outage is urgent only for a whole building in extreme weather, which the rules read (the
 # lexicon's weather cue) or a person depending on power (nlp.danger); a flat without water is not.
+# A standing hazard the taxonomy files as safety, not as an emergency (e-bikes charged in a stairwell,
+# a blocked fire lane): with no fire or smoke, which the rules read, the model's guess is not taken.
+_HAZARD = re.compile(r"充电|飞线|拉线|消防通道|安全出口|楼道堆|堆放杂物")
 _OUTAGE = re.compile(r"停水|没水|断水|不来水|停电|没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
 
 
@@ -222,7 +225,8 @@ def raise_urgency(s: Scores, mv: ModelView, text: str, th: dict[str, float], cat
     """The model's urgent guess, taken only when no rule says the danger is past, pretend or elsewhere,
     and only for a demand in a category that has emergencies."""
     return (not s.urgent and mv.urgent >= th["urgent"] and "tense" not in s.fired and "elsewhere" not in s.fired
-            and (category is None or category in MODEL_URGENT_CATEGORIES) and _OUTAGE.search(text) is None
+            and (category is None or category in MODEL_URGENT_CATEGORIES)
+            and _OUTAGE.search(text) is None and _HAZARD.search(text) is None
             and not blocked(s) and not danger.unreal(text))
 
 

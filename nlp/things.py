@@ -131,6 +131,8 @@ _OBJECTS, _OBJECT_OF = _matcher(OBJECTS)
 _FAULTS, _FAULT_OF = _matcher(FAULTS)
 # 楼下/楼上 (downstairs, upstairs) is a place, but in 4号楼下水道 the 下 starts 下水道.
 _UP_DOWN = re.compile(r"(?<![号#栋幢座\d])楼[下上]")
+# Idioms that hold an object's word without the object: 黑灯瞎火 is "pitch dark", not a lamp.
+_IDIOMS = re.compile(r"黑灯瞎火|灯火通明|灯红酒绿|挑灯夜战|火烧眉毛|水深火热|门可罗雀")
 # Negated faults (没坏, 不漏了) say the thing is fine: they are dropped before faults are read.
 _NEGATED = re.compile(r"(?:没有|没|不再|已经不|不)(?:坏|漏|堵|松|丢)")
 
@@ -143,7 +145,8 @@ class Thing:
 
 def extract(norm: str) -> Thing:
     """Objects and faults named in normalised text."""
-    objects = frozenset(code for _, _, w in _OBJECTS.spans(_UP_DOWN.sub("  ", norm)) if (code := _OBJECT_OF[w]))
+    plain = _IDIOMS.sub(" ", _UP_DOWN.sub("  ", norm))
+    objects = frozenset(code for _, _, w in _OBJECTS.spans(plain) if (code := _OBJECT_OF[w]))
     faults = frozenset(code for _, _, w in _FAULTS.spans(_NEGATED.sub(" ", norm)) if (code := _FAULT_OF[w]))
     return Thing(objects, faults)
 

@@ -55,6 +55,7 @@ def test_categories(text, category):
     "零下二十度 整栋楼停暖了 老人孩子冻得不行",
     "零下二十度 全小区暖气都停了 老人冻得受不了",  # the whole estate, not only one building
     "三十九度的天 整个15栋从早上停电到现在",
+    "楼道里电动车充电 冒烟了",  # the same hazard, now a fire
 ])
 def test_urgent(text):
     c = classify(text)
@@ -65,6 +66,7 @@ def test_urgent(text):
     "有人在楼道里充电 要是着火了可不得了",
     "消防通道堵了 真着火了消防车都进不来",
     "楼道灯坏了",
+    "4号楼楼道里有人给电动车充电 拉了根线从窗户下来",  # a standing hazard (safety), found in the simulator
 ])
 def test_not_urgent(text):
     c = classify(text)

@@ -39,6 +39,7 @@ THINGS = [
     ("栏杆晃动", {"handrail"}, {"loose"}),
     ("井盖丢了", {"manhole"}, {"missing"}),
     ("窨井盖没了", {"manhole"}, {"missing"}),
+    ("单元门口的井盖没了 黑灯瞎火的", {"manhole"}, {"missing"}),  # 黑灯瞎火 is "pitch dark": no lamp
     ("垃圾桶满了", {"garbage.bin"}, {"full"}),
     ("垃圾箱爆满", {"garbage.bin"}, {"full"}),
     ("楼道堆满杂物", {"garbage.clutter"}, {"full"}),
