@@ -1,7 +1,18 @@
 """The rules' result and the model's reading, combined; each covers the other's blind spots.
 
-The rules decide unless they are unsure or silent; the model never overrides what the rules
-are sure of:
+With a learned combiner in the model file (nlp/stack.py, the checked-in model has one):
+- demand: the combiner's demand head weighs the rules' confidence and findings against the model's
+  probability (``decide_stacked``). It cannot cross these guards: a person in danger is a demand; a
+  rules demand of PROTECTED_CHARS or fewer, an urgent one or a complaint rule's reading stays one; an
+  alarm the rules read is at worst asked about; a short text the rules found nothing in (a bare place)
+  stays what the rules said; a notice or forward by its form never reaches the model;
+- category: the combiner's category head, unless one explicit word names the rules' pick and the
+  combiner is less than ``th_explicit`` sure, or the text is too short for the model;
+- urgency: as below (the model raises, never lowers), and only in categories that have emergencies,
+  never for an outage or a standing hazard alone.
+
+Without one (a model trained with ``--no-tune``, or a test's fake), the hand-set precedence: the rules
+decide unless they are unsure or silent; the model never overrides what the rules are sure of:
 - urgency: the model can raise it (a person in danger described without the usual word), only
   when it is confident and nothing in the text makes the danger past, feared or pretend; it
   never lowers it, and never touches a danger the rules found;
@@ -10,13 +21,12 @@ are sure of:
   about opening hours (notice, advert or thanks words alone ask it to be surer); it can turn
   a weak demand into a question (unsure) only when very confident and nothing urgent is said;
 - category: an explicit category word (a rule score of at least ``cat_strong``) wins; the model
-  picks when the rules have none or only weak evidence, and breaks near ties between them.
+  picks when the rules have none or only weak evidence, and breaks near ties between them;
+  and when the rules are certain (``certain``) the model is not asked (evidence ``模型:未用``).
 
-When the rules are certain (``certain``) the model is not asked, and the evidence says ``模型:未用``.
-What the model did is added to the evidence 查询 shows: ``模型:需求0.93`` and, when it
-changed the decision, ``模型改判:需求`` / ``模型改判:类别`` / ``模型改判:紧急``.
-The thresholds are tuned by cross-validation on the training sets (nlp/tune.py) and stored in the
-model file; these are the defaults.
+What was decided is added to the evidence 查询 shows: ``模型:需求0.93``, ``合并:类别repair0.88`` and,
+when the decision changed, ``模型改判:需求|类别|紧急|待确认|闲聊``. The thresholds are tuned by
+cross-validation on the training sets (nlp/tune.py) and stored in the model file; these are the defaults.
 """
 from __future__ import annotations
 
