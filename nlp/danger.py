@@ -124,7 +124,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"(水|积水)~8(到膝盖|到大腿|到腰|齐腰|没过膝盖|快一米|一米多|齐膝)|(灌进|涌进|流进)~4(屋|家|地下室)~10(还在涨|到膝盖|有人)"
      r"|水还在往(里|屋里)(涌|灌)|已经流进~8(家|屋)"
      r"|(整个|一)(厅|屋|家|客厅|房间)~4(都是|全是)水|水还在(往外)?(涌|冒|喷)"
-     r"|(漫到|流到|漏到|灌到|淹到)~4(卧室|客厅|厨房|屋里|家里|楼道)"),
+     r"|(漫到|灌到|淹到|涌到)~4(卧室|客厅|厨房|屋里|家里|楼道)"),
     ("animal", "safety", "110",
      r"(狗|藏獒|恶犬)~12(咬|扑倒|扑人|追着)~6(人|小孩|孩子|老人|老头|一个)|咬(到|伤)(了)?(人|一个|小孩|孩子)"
      r"|扑倒(了)?(一个|人|老人|老头|小孩|孩子)"),
@@ -195,7 +195,7 @@ _BENIGN = re.compile(r"抽烟|吸烟|烟头|二手烟|油烟|炒菜|烧烤|烤�
 # Still now: overrides a past marker in the same clause ("昨天到现在一直没开门").
 _STILL = re.compile(r"到现在|至今|现在还|还在|仍然|依然|正在|此刻")
 # Before the cue in its clause: the danger is past, averted, supposed or feared.
-_PAST = re.compile(r"上礼拜|上星期|上周|上个月|上次|上回|去年|前年|以前|之前|那年|小时候|昨天|昨晚|前天|前几天|前两天|前两日|前几日"
+_PAST = re.compile(r"上礼拜|上星期|上周|上个月|上次|上回|有一次|有次|去年|前年|以前|之前|那年|小时候|昨天|昨晚|前天|前几天|前两天|前两日|前几日"
                    r"|前阵子|那次|曾经|当年|过$")
 # Habitual, anywhere before the cue: a nuisance every day, not an emergency now.
 _HABIT = re.compile(r"天天|每天|每晚|经常|总是|老是|隔三差五|三天两头|年年|每年|一下雨就|每次下雨|每逢")
@@ -207,7 +207,7 @@ _HYPO = re.compile(r"要是|万一|如果|假如|假设|若是|怕|担心|生怕
 # Right before the cue: about to, might, do not ("快打起来了", "别掉下去").
 _HYPO_NEAR = re.compile(r"(快要|快|就要|要|会|别|不要|可能|容易|真|防)$")
 # After an over-marker: it came back ("灭了又烧起来").
-_AGAIN = re.compile(r"又|还在|没灭|还没|复燃|但|可是|不过")
+_AGAIN = re.compile(r"又|还在|没灭|还没|复燃")
 # Right after the cue: a risk or a question about one ("火灾隐患", "闻到煤气味吗").
 _TAIL_HYPO = re.compile(r"(的)?(隐患|风险|危险吗|怎么办|咋办|的话)|了?吗|似的|一样|(了)?[跑逃](都)?[跑逃]不|就完了")
 _NEG = re.compile(r"(没有|没|不是|并没|并非|无|未|不)$")
