@@ -195,7 +195,8 @@ _BENIGN = re.compile(r"抽烟|吸烟|烟头|二手烟|油烟|炒菜|烧烤|烤�
 # Still now: overrides a past marker in the same clause ("昨天到现在一直没开门").
 _STILL = re.compile(r"到现在|至今|现在还|还在|仍然|依然|正在|此刻")
 # Before the cue in its clause: the danger is past, averted, supposed or feared.
-_PAST = re.compile(r"上礼拜|上星期|上周|上个月|上次|上回|有一次|有次|去年|前年|以前|之前|那年|小时候|昨天|昨晚|前天|前几天|前两天|前两日|前几日"
+_PAST = re.compile(r"上礼拜|上星期|上周|上个月|上次|上回|有一次|有次|去年|前年|以前|之前|那年|小时候|昨天|昨晚|前天"
+                   r"|前几天|前两天|前两日|前几日"
                    r"|前阵子|那次|曾经|当年|过$")
 # Habitual, anywhere before the cue: a nuisance every day, not an emergency now.
 _HABIT = re.compile(r"天天|每天|每晚|经常|总是|老是|隔三差五|三天两头|年年|每年|一下雨就|每次下雨|每逢")
