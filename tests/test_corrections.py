@@ -117,7 +117,7 @@ async def test_a_resident_saying_gai_in_passing_is_not_a_command(bot):
 # 幸福里's secretary files each under 物业服务 (the property company runs the lockers there).
 QUARRELS = [
     (RES_ZHAO, EAST, "1号楼快递柜满了好几天，快递员把包裹堆在地上"),
-    (RES_SUN, WEST, "3号楼那边快递柜旁边包裹堆了一地没人管"),
+    (RES_SUN, WEST, "3号楼那边的快递柜老是满的，快递员打电话让我们下楼拿"),
     (RES_WU, WEST, "6号楼门口的快递驿站乱放快递，经常丢件"),
 ]
 NEXT = "5号楼快递员又把包裹堆在快递柜旁边地上，丢了好几个"

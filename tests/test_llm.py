@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.services import llm
 from tests.harness import EAST, RES_ZHAO, BotHarness, keys
 
-UNSURE = "楼下好像有点积水"  # the classifier is unsure of it
+UNSURE = "小区门口的路好像有点不平"  # the classifier is unsure of it
 CARE = "奶奶好几天没下楼了"  # a demand the rules do not find urgent
 GOOD = {"category": "traffic", "demand": "yes", "urgent": "no"}
 
