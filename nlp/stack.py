@@ -6,6 +6,8 @@ time where they had one explicit word, the model's 0.87, and a combiner fitted o
 tiny linear head is fitted (``python -m nlp train``, nlp/train_stack.py) on those readings: for each
 category k, the model's category score (centred over the twelve), the rules' word score (capped),
 whether the rules picked k and whether a danger word named k; a softmax over the twelve.
+A second head, for demand, reads the rules' confidence and findings, the model's demand probability and
+the rules' category (nlp.combine.intent_features); nlp.combine.decide_stacked applies it within guards.
 (Urgency is not learnt here: an alarm the rules raise is never lowered; see nlp.combine.)
 
 The model's scores are linear in its grams, so training folds the combiner's weights on them into one
