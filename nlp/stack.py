@@ -22,7 +22,7 @@ from operator import mul
 from typing import TYPE_CHECKING, Any
 
 from nlp.adjusters import Scores
-from nlp.scoring import pick_category
+from nlp.scoring import pick_category, sigmoid
 
 if TYPE_CHECKING:
     from nlp.model import ModelView
@@ -67,8 +67,7 @@ class Stack:
 
     def demand(self, x: list[float]) -> float:
         """The combined probability that the message is a demand."""
-        z = self.demand_bias + sum(map(mul, self.demand_coef, x))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return sigmoid(self.demand_bias + sum(map(mul, self.demand_coef, x)))
 
     def scores(self, s: Scores, mv: ModelView, picked: str | None = None) -> list[float]:
         """Each category's score before the softmax, in ``categories`` order (``picked``: the rules'
