@@ -1,12 +1,12 @@
 """What people say instead of commands: 在吗, 我来, 修好了, 验收通过, a stray 是, a
-mistyped /命令. Each route acts only when one thing is clearly meant; otherwise it asks
+mistyped /命令, 看看1号单子. Each route acts only when one thing is clearly meant; otherwise it asks
 which (the "pick" flow) and takes the next answer."""
 from __future__ import annotations
 
 import re
 
 from bot import flows
-from bot.commands import MEMBERS_ONLY, Command, looks_like_command
+from bot.commands import EVERYONE, MEMBERS_ONLY, Command, looks_like_command
 from bot.dispatch import Context, Router
 from bot.replies import say
 from bot.services import multitask, tickets
@@ -14,12 +14,14 @@ from bot.services.directory import Actor
 from handlers.common import help_text
 from handlers.format import excerpt, location
 from handlers.member import MEMBERS, claim, community_of, complete
+from handlers.resident import query
 from handlers.secretary import verify
 from nlp import answers
 
 router = Router("conversation")
 router.note(MEMBERS_ONLY, "「我来」「4号我接了」「修好了」",
             "只有一个任务时直接说即可；有几个时网格通会问是哪一个")
+router.note(EVERYONE, "「看看12号单子」「12号怎么样了」", "同「查询 12」：看诉求办到哪一步了")
 PICK_TTL_SECONDS = 10 * 60
 _PICK = re.compile(r"^(?:#|＃)?\s*(\d{1,9})\s*(?:号|单|号单)?$")
 
@@ -88,6 +90,12 @@ async def verify_in_words(ctx: Context, session, actor: Actor, text: str) -> Non
         await _ask_which(ctx, "verify", rows)
 
 
+@router.message(when=lambda ctx: answers.query_intent(ctx.text) is not None)
+async def query_in_words(ctx: Context, session, actor: Actor, text: str) -> None:
+    """"看看1号单子", "12号怎么样了": 查询 12, with the same rules on who may read what."""
+    await query(ctx, session, actor, _command("query", answers.query_intent(text)))
+
+
 async def _ask_which(ctx: Context, action: str, rows: list, *, total: int | None = None, note: str = "") -> None:
     items = "".join(say("pick_item", number=t.number, location=location(t), excerpt=excerpt(t.text, 24))
                     for t in rows)
@@ -126,7 +134,7 @@ async def picked(ctx: Context, number: int, state: flows.State) -> None:
 
 
 def _command(name: str, number: int, rest: str = "") -> Command:
-    words = {"claim": "接单", "complete": "完成", "verify": "验收"}
+    words = {"claim": "接单", "complete": "完成", "verify": "验收", "query": "查询"}
     return Command(name, words[name], f"{number} {rest}".strip(), False, number, rest)
 
 
@@ -148,5 +156,6 @@ def is_group_talk(text: str) -> bool:
     """Pure: might a group message be for one of the routes here? (the dispatcher's fast path)"""
     return (answers.greeting(text) is not None or answers.claim_intent(text) is not None
             or answers.done_intent(text) is not None or answers.verify_intent(text) is not None
+            or answers.query_intent(text) is not None
             or looks_like_command(text))
 

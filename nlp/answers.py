@@ -178,6 +178,25 @@ def verify_intent(text: str) -> tuple[int | None] | None:
     return (next((int(g) for g in m.groups()[:2] if g), None),)
 
 
+# A ticket named by its number, not a place: "#12", "12号单子", "12号" not followed by 楼/栋/单元/门….
+_TICKET = r"(?:#\s*(\d{1,6})|(\d{1,6})\s*(?:号单子|号工单|号诉求|号单|单子|号)(?![楼栋幢座院门房室单\d]))"
+_ASK = r"(?:帮我)?(?:看看|看一下|查一下|查查|查|问问|问一下)(?:一下)?"
+_HOW = (r"(?:怎么样了?|咋样了|到哪了|到哪一步了|进展(?:如何|怎么样)?|进度(?:如何|怎么样)?|什么情况|啥情况"
+        r"|办得怎么样了?|处理得怎么样了?|处理了吗|有人接了吗|有人管吗|修了没|有结果了吗|情况如何)")
+_QUERY = re.compile(r"^" + _ASK + r"(?:第)?" + _TICKET + r"(?:" + _HOW + r")?$|^(?:第)?" + _TICKET + _HOW + r"$")
+
+
+def query_intent(text: str) -> int | None:
+    """"看看1号单子" / "12号怎么样了" / "查一下#5": the ticket number asked about; None otherwise
+    (a place such as "3号楼怎么样了" is not a ticket)."""
+    s = _JUNK.sub("", unicodedata.normalize("NFKC", text or "").strip().replace("#", " #")).replace(" ", "")
+    s = s.rstrip(_PARTICLES).removesuffix("的").removesuffix("啊")
+    if not s or len(s) > 20:
+        return None
+    m = _QUERY.match(s.replace("＃", "#"))
+    return next((int(g) for g in m.groups() if g), None) if m else None
+
+
 PASS_WORDS = frozenset({"通过", "同意", "合格", "没问题", "可以", "ok", "好", "行", "验收通过"})
 REJECT_WORDS = frozenset({"驳回", "不通过", "不合格", "退回", "打回", "不同意", "不行"})
 

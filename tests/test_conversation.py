@@ -121,6 +121,14 @@ async def test_a_remark_that_names_a_place_is_not_taken_as_where_the_ticket_is(b
     assert (await bot.ticket(ticket.number)).text == ticket.text and ticket.building == "6"
 
 
+async def test_asking_after_a_ticket_in_plain_words_is_查询(bot):
+    # Found in the simulator: a secretary typed 「看看1号单子」 and was told how to report a problem.
+    number = await bot.open_ticket()
+    said = await bot.say(SECRETARY, f"看看{number}号单子", None)
+    assert said and said[0].text == (await bot.say(SECRETARY, f"查询 {number}", None))[0].text
+    assert keys(await bot.say(RES_WU, f"{number}号怎么样了", EAST)) == keys(await bot.say(RES_WU, f"查询 {number}", EAST))
+
+
 async def test_someone_whose_home_is_unknown_is_asked_where(bot):
     async with bot.runtime.db.transaction() as session:
         await session.execute(update(PersonRole).where(PersonRole.person_id == RES_SUN).values(grid_id=None))

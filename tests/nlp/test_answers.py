@@ -108,3 +108,15 @@ def test_split_two_problems_and_keep_one():
         "3号楼电梯坏了", "5号楼门口有人乱停车堵住消防通道"]
     one = "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的"
     assert split_problems(one) == [one]
+
+
+@pytest.mark.parametrize("text, number", [
+    ("看看1号单子", 1), ("12号怎么样了", 12), ("查一下#5", 5), ("5号单子到哪了", 5), ("帮我查查3号", 3),
+    ("#7 什么情况", 7), ("看一下第4号工单", 4), ("8号有人接了吗？", 8),
+    ("3号楼怎么样了", None), ("看看3号楼", None), ("4号楼2单元灯坏了", None), ("12号我接了", None),
+    ("1号", None), ("看看", None), ("查询 12", None),
+])
+def test_a_ticket_asked_about_in_plain_words(text, number):
+    from nlp.answers import query_intent
+
+    assert query_intent(text) == number
