@@ -220,6 +220,25 @@ def outdoor_water(t: str, lex: Lexicon, s: Scores) -> bool:
     return True
 
 
+# How long a fault has gone on ("漏了半个月了", "已经喷了两三天了", "几个月没换水"), or that it keeps happening.
+_FOR_DAYS = re.compile(r"(好几|几|两|三|四|五|半|一|\d+)(个多|个)?(天|星期|礼拜|周|月|年)(了|多了|都|还|没)"
+                       r"|一直没(人)?(修|管)|好久了|很久了|老是|经常|总是")
+_OUTAGE_CUE = re.compile(r"停水|没水|断水|暖气|停暖|度")
+
+
+def standing_leak(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"水龙头漏了半个月了 哗哗地流": water that has run for days is a repair to chase, not an emergency.
+    An outage in extreme weather (its cue names the weather) stays urgent."""
+    if s.urgent_cat != "repair" or not s.urgent_cues or s.danger:
+        return False
+    if not all(_WATER_CUE.search(c) and not _OUTAGE_CUE.search(c) for c in s.urgent_cues):
+        return False
+    if _FOR_DAYS.search(t) is None:
+        return False
+    s.urgent, s.urgent_cat = False, None
+    return True
+
+
 def phone_ad(t: str, lex: Lexicon, s: Scores) -> bool:
     """A mobile number with no emergency: likely an advert."""
     if not s.urgent and "1" in t and _PHONE.search(t):
@@ -263,6 +282,7 @@ AFTER_URGENCY: tuple[Adjuster, ...] = (
     Adjuster("elsewhere", "别处/演练", elsewhere, needs_urgent=True),
     Adjuster("tense", "过去/假设", tense, needs_urgent=True),
     Adjuster("outdoor_water", "室外积水", outdoor_water, needs_urgent=True),
+    Adjuster("standing_leak", "长期漏水", standing_leak, needs_urgent=True),
     Adjuster("phone_ad", "电话广告", phone_ad),
     Adjuster("danger", "人身危险", person_in_danger),
 )

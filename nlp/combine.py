@@ -149,7 +149,7 @@ def _stacked_category(rules: Classification, s: Scores, mv: ModelView, stack: St
     pick, p = stack.category(s, mv, rules_cat)
     if pick == rules_cat:
         return rules_cat, evidence, False, p
-    if (p < th_explicit and _explicit(s) == rules_cat) or (short and s.best >= 1.0):
+    if (p < th_explicit and rules_cat in (_explicit(s), s.urgent_cat)) or (short and s.best >= 1.0):
         return rules_cat, evidence, False, p  # one explicit word the taxonomy places, and the combiner unsure
     return pick, tuple(s.evidence.get(pick, ())) + evidence[len(s.evidence.get(rules_cat, ())):], True, p
 

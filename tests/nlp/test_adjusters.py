@@ -95,6 +95,13 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
         "楼道里水漫出来了 电梯口全是水",
         "地下室进水了 越来越深",
     ]),
+    "standing_leak": ([
+        ("楼道里的水管漏了快一个月了 一直哗哗地流 也没人管", "demand", "normal"),
+        ("公共厕所水龙头坏了好几天了 水一直往外喷", "demand", "normal"),
+    ], [
+        "水管爆了 家里全是水",
+        "28栋停水三天了 三十七八度的天 老人孩子没水喝",
+    ]),
     "phone_ad": ([
         ("专业通下水道 随叫随到 13812345678", "chat", None),
     ], [
