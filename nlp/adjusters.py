@@ -59,7 +59,8 @@ _HOURS_Q = re.compile(
 _HOURS_GATE = re.compile(r"[开班营办关]")
 # A notice or a forward by its form: 【通知】, 转：, 温馨提示, a repost header.
 _FORM = re.compile(
-    r"\s*(?:(?P<notice>【[^】]{0,8}(通知|公告|提示|提醒|告知|启事)[^】]{0,4}】|温馨提示|通知[:：]|公告[:：]|紧急通知)"
+    r"\s*(?:(?P<notice>【[^】]{0,8}(通知|公告|提示|提醒|告知|启事)[^】]{0,4}】|温馨提示|温馨提醒|通知[:：]|公告[:：]|紧急通知"
+    r"|(?:管家|物业|客服|前台|门岗)(?:提醒|通知)[:：]|[^，,。]{1,12}业主[，,：: ]*(?:您|你)(?:的|家))"  # staff to one household
     r"|(?P<forward>转[:：]|【?转发|\[?转\]|转自|fw[:：]|fwd[:：])"
     r"|(?P<tip>跟大家说|告诉大家|和大家说|给大家说|提醒一下|提醒下|分享一下|给大家分享|友情提示|友情提醒|顺便说一下|说一声))")
 # A neighbour passing on a tip ("跟大家说一下…搬到…", "提醒一下…"): information, not an ask.
@@ -150,6 +151,21 @@ def notice_missed(t: str, lex: Lexicon, s: Scores) -> bool:
         del s.chat["notice"]
         return True
     return False
+
+
+# The whole message tells someone else whom to call ("赶紧报警", "打110啊", "找物业呗"): a reply to a
+# neighbour's report, not a report; that report is the ticket.
+_WHOM = r"(?:报警|报案|打110|打119|打120|打12345|叫救护车|打市长热线|找物业|找社区|找网格员|找居委会|找村委会)"
+_ADVICE = re.compile(r"(?:那就|那|就|还不|赶紧|赶快|快点|快|直接|最好|建议|你|您|你们)+" + _WHOM + r"(?:吧|啊|呀|呗|啦|去)*[!！。.~～ ]*$"
+                     r"|" + _WHOM + r"(?:吧|啊|呀|呗|啦|去)+[!！。.~～ ]*$")
+
+
+def advice(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"赶紧报警": advice to a neighbour, answered by the ticket their own report opened."""
+    if _ADVICE.fullmatch(t.strip()) is None:
+        return False
+    s.chat.setdefault("advice", []).append("劝告")
+    return True
 
 
 def notice_form(t: str, lex: Lexicon, s: Scores) -> bool:
@@ -247,9 +263,16 @@ def phone_ad(t: str, lex: Lexicon, s: Scores) -> bool:
     return False
 
 
+def _forwarded(s: Scores) -> bool:
+    """Passed on from elsewhere: the form of a forward, or two of its words. One word alone ("千万别开灯",
+    "求扩散") is how people warn or ask for help in an emergency of their own."""
+    words = s.chat.get("forward", ())
+    return "转发格式" in words or len(set(words)) >= 2
+
+
 def person_in_danger(t: str, lex: Lexicon, s: Scores) -> bool:
     """nlp.danger: a person in danger now. Only raises urgency, never lowers it."""
-    if "reassure" in s.chat or "forward" in s.chat or "notice_form" in s.fired:
+    if "reassure" in s.chat or _forwarded(s) or "notice_form" in s.fired:
         return False  # "别慌 是演练", news from elsewhere, a notice or a forward
     found = danger.check(t)
     if found is None:
@@ -274,6 +297,7 @@ BEFORE_URGENCY: tuple[Adjuster, ...] = (
     Adjuster("ads_complaint", "投诉广告", ads_complaint, needs_chat="ads"),
     Adjuster("notice_missed", "没收到通知", notice_missed, needs_chat="notice"),
     Adjuster("notice_form", "通知/转发", notice_form),
+    Adjuster("advice", "劝人报警/找人", advice),
     Adjuster("hours_question", "营业时间提问", hours_question),
     Adjuster("scheduled", "计划停水停电", scheduled),
 )

@@ -59,7 +59,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
 BLOCKING_RULES = frozenset({"notice_form", "hours_question", "scheduled", "elsewhere"})
 # Rules that read a fault into words that look like chat (sarcasm, "fixed but broken again"): the model cannot undo them.
 COMPLAINT_RULES = frozenset({"sarcasm", "relapse", "weary", "ads_complaint", "notice_missed"})
-BLOCKING_CHAT = frozenset({"forward", "resolved", "reassure", "question_notice"})
+BLOCKING_CHAT = frozenset({"forward", "resolved", "reassure", "question_notice", "advice"})
 # Chat words that also turn up in complaints ("整改通知贴了也没修", "有没有优惠"): the model needs more to overrule them.
 DOUBTFUL_CHAT = frozenset({"notice", "ads", "thanks", "offer"})
 MAX_EVIDENCE = 12

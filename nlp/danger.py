@@ -22,7 +22,7 @@ from nlp.matchers import _ahocorasick
 # Who can be in danger (used to tie a state to a person).
 _WHO = (r"(人|我|他|她|孩子|小孩|老人|老太太|老太|老头|老爷子|老大爷|大爷|大妈|阿姨|奶奶|爷爷|外婆|外公|姥姥|姥爷|婆婆"
         r"|老伴|老公|老婆|爸|妈|儿子|女儿|邻居|宝宝|娃|小朋友|伯|叔|婆|仔|女士|先生|小伙|姑娘|师傅|病人)")
-_KID = r"(小孩|孩子|娃|宝宝|小朋友|儿童|细路|小仔|bb|\d岁)"
+_KID = r"(小孩|孩子|娃|宝宝|小朋友|儿童|细路|小仔|男孩|女孩|bb|\d岁)"
 _STOP = "，。！？,.!?；; "  # what ends a clause: ~N gaps and tied words stay inside one
 # What a child swallows that poisons it.
 _POISON = r"(农药|老鼠药|耗子药|灭鼠药|敌敌畏|百草枯|杀虫剂|消毒液|84|洁厕|纽扣电池|干燥剂|洗衣凝珠)"
@@ -61,7 +61,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"晕倒|昏倒|晕过去|昏过去|昏迷|不省人事|叫不醒|叫不应|喊不应|喊不醒|没有呼吸|没呼吸"
      r"|口吐白沫|抽搐|倒在地上|躺在地上(?!打滚|耍赖|玩)|(躺着|倒着|躺在那|倒在那)(个|一个)?人|躺在(路边|路上|街上|楼下|门口|楼道)|(?<!竹子)(?<![树杆枝])倒在(路边|路上|街上|楼下|门口|楼道)|倒地|吐血|大出血|血流不止|流了好多血|胸口~2(疼|痛)|心脏病(犯|发作)"
      r"|喘不上气|(?<!闷得)(?<!热得)喘不过气|嘴(也)?歪了|说不出话|(手|胳膊|半边)~3抬不起来|脸色发紫|心口~2(疼|痛)"
-     r"|站不起来了|动不了了|(热晕|中暑|热到头晕|热得头晕)|(制氧机|呼吸机|吸氧)[^。！？!?]{0,12}(停|没电|断电)|触电|溺水|掉(进|到|在)~8(水|河|池|湖|井|塘|坑)|落水|在水里扑腾"
+     r"|站不起来了|动不了了|(热晕|中暑|热到头晕|热得头晕)|后脑勺着地|头着地|(摔|跌|磕|撞|砸)[^。！？!?]{0,12}(胳膊|腿|手腕|脚踝|骨头)[^。！？!?]{0,4}(断了|骨折)|(停电|断电|没电)[^。！？!?]{0,20}(制氧机|呼吸机|吸氧|透析)|(制氧机|呼吸机|吸氧)[^。！？!?]{0,12}(停|没电|断电)|触电|溺水|掉(进|到|在)~8(水|河|池|湖|井|塘|坑)|落水|在水里扑腾"
      r"|(都是|全是|一脸|满头|满脸|一身)血|咳血|叫也叫不动|叫不动了|喊不动|(晕在|昏在|(?<![歪树杆])倒在)~6(里|上|地)"
      r"|从~8(楼上|窗户|窗台|阳台|梯子|树上|屋顶|楼顶)~4(掉|摔|跌)下来|(压着|压住|压到|埋着|埋住)~2人"
      rf"|{_WHO}[^，。！？,.!?；; 刷按点卡]{{0,8}}(没反应|没有反应|不会动了|一动不动|没动静|不应|不答应|没气了)"
@@ -83,13 +83,16 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
     ("child", "care", "110",
      rf"{_KID}~12(一个人|独自|自己)~8(锁|关|在家|在屋|在车|哭)"
      rf"|(反锁|锁在|关在)~8{_KID}|(锁着|关着)~3{_KID}|{_KID}~6(被|给)?(反锁|锁在|关在)"
-     rf"|{_KID}~12(爬|站|坐|趴|翻|挂)~8(窗外|窗台|窗户外|阳台外|阳台边|空调外机|外机|护栏外|栏杆外|围栏外|楼顶|天台|屋檐|防盗网)"
+     rf"|{_KID}~12(爬|站|坐|趴|翻|挂)~8(窗外|窗台|窗户外|阳台外|阳台边|空调外机|外机|护栏外|栏杆外|围栏外|栏杆边|护栏边|楼顶|天台|屋檐|防盗网)"
      rf"|(窗台|窗外|空调外机|阳台外|护栏外)~8{_KID}"
      rf"|{_KID}~8(走丢|走失|不见了|找不到了|被人抱走|被抱走)|找不到(妈妈|爸爸|家长)"
+     rf"|{_KID}[^。！？!?]{{0,30}}(没回家|没回来)"
      rf"|{_KID}.{{0,16}}大人~3不在|大人~3不在.{{0,16}}{_KID}"
      rf"|{_KID}[^。！？!?]{{0,20}}(家里|屋里)(好像)?就(他|她)一个人"
      rf"|(后座|车里|车内)~8{_KID}.{{0,20}}(车窗|车门)~4(关|锁)|{_KID}~12(蹲|爬上|站在|坐在)~8(窗外|窗台|空调外机|外机|阳台外|护栏外|楼顶)"
      r"|一转眼(就)?不见了|转眼就不见"),
+    ("missing", "care", "110",
+     r"(痴呆|阿尔茨海默|认知障碍|失智)[^。！？!?]{0,40}(走失|走丢|不见了|没回来|找不到|跑哪|没在家)"),
     ("trapped", "repair", "119",
      r"被困|困住|困在|困着在|困了在|困着~4(人|个)|关在电梯|电梯关人|电梯困人|卡在电梯|电梯~10(关着人|人出不来|困)"
      r"|电梯.{0,12}(里面有人|里头有人|有人在里面|里面还有人)"
@@ -169,7 +172,7 @@ def _gaps(rx: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Danger:
-    kind: str  # fire gas fallen child trapped violence self_harm falling water_electric collapse flood animal
+    kind: str  # fire gas fallen child missing trapped violence self_harm falling water_electric collapse flood animal
     # crash fraud call manhole
     category: str  # taxonomy code it implies
     number: str  # the emergency number that fits: 119, 120 or 110
@@ -231,7 +234,8 @@ _HYPO_NEAR = re.compile(r"(快要|快|就要|要|会|别|不要|可能|容易|�
 # After an over-marker: it came back ("灭了又烧起来").
 _AGAIN = re.compile(r"又|还在|没灭|还没|复燃")
 # Right after the cue: a risk or a question about one ("火灾隐患", "闻到煤气味吗").
-_TAIL_HYPO = re.compile(r"(的)?(隐患|风险|危险吗|怎么办|咋办|的话)|了?吗|似的|一样|(了)?[跑逃](都)?[跑逃]不|就完了")
+_TAIL_HYPO = re.compile(r"(的)?(隐患|风险|危险吗|怎么办|咋办|的话)|了?吗|似的|一样"
+                        r"|(了)?(人|大家)?(都)?[跑逃](都)?[跑逃]?不(出|掉|了)|就完了")
 _NEG = re.compile(r"(没有|没|不是|并没|并非|无|未|不)$")
 
 
@@ -331,6 +335,11 @@ def number_for(t: str) -> str | None:
     return found.number if found else None
 
 
+# A worry or a fault that keeps coming back ("不知道有没有人去看看", "电梯又罢工了"): not the model's emergency.
+# Not in _HYPO: "不知道谁家着火了" is a fire the rules must still read.
+_WONDER = re.compile(r"不知道|不晓得|又(坏|罢工|停|不亮|堵|漏|不行|出问题|出毛病)")
+
+
 def unreal(t: str) -> bool:
     """Anything in ``t`` that makes danger past, feared, averted or pretend (差点, 要是, 上礼拜, a game).
 
@@ -338,6 +347,6 @@ def unreal(t: str) -> bool:
     has no cue words, is never trusted on a text like this."""
     if pretend(t) or over(t) or _HABIT.search(t) or _BENIGN.search(t):
         return True
-    if _HYPO.search(t) and _STILL.search(t) is None:
+    if (_HYPO.search(t) or _WONDER.search(t)) and _STILL.search(t) is None:
         return True
     return _PAST.search(t) is not None and _STILL.search(t) is None

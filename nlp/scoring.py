@@ -181,6 +181,8 @@ def _score(t: str, segment: Segmenter, lex: Lexicon) -> Scores:
             if w[-1] == "单" and t.startswith("元", end):
                 continue  # "楼下单元门口": an address, not 下单
             group = lex.chat_words[w]
+            if group == "resolved" and "被" in t[max(0, start - 10):start]:
+                continue  # "排水沟被隔壁给填平了": done to them, not fixed for them
             if group == "thanks" and first_thanks < 0:
                 first_thanks = start
             s.chat.setdefault(group, []).append(w)

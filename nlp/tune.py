@@ -27,7 +27,10 @@ GRID: dict[str, tuple[float, ...]] = {
 }
 
 
-URGENT_PRECISION = 0.85  # above the 0.80 target, for the margin the sets never shown need
+# The model's raises alone (rows the rules did not call urgent) must be right this often. Out of fold the
+# rules look more precise than on text by unseen writers (they were written against the training rows),
+# so the whole-set precision flattered lower thresholds: at 0.4 the raises were 79 right and 67 wrong.
+RAISE_PRECISION = 0.65
 
 
 def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, float]:
@@ -73,20 +76,22 @@ def tune_thresholds(rows: list[dict[str, Any]], views: list[Any]) -> dict[str, f
 
 
 def _urgent_threshold(th: dict[str, float], demands: list[Any]) -> float:
-    """The lowest threshold (most emergencies caught) whose out-of-fold urgent precision stays at
-    least URGENT_PRECISION: a false alarm sends 119/120 advice and wakes the secretaries, so recall
-    is bought only while alarms stay mostly right. None qualifying: the most precise."""
+    """The lowest threshold (most emergencies caught) whose out-of-fold raises (urgent by the model where
+    the rules said normal) are right at least RAISE_PRECISION of the time: a false alarm sends 119/120
+    advice and wakes the secretaries, so recall is bought only while alarms stay mostly right. None
+    qualifying: the most precise."""
     scored = []
     for value in GRID["urgent"]:
         trial = th | {"urgent": value}
         tp = fp = 0
         for r, _, s, head, v in demands:
-            urgent = s.urgent or raise_urgency(s, v, head, trial, v.category()[0])  # the model is asked of every demand
+            if s.urgent or not raise_urgency(s, v, head, trial, v.category()[0]):  # the model is asked of every demand
+                continue
             gold = r.get("urgency") == "urgent"
-            tp += urgent and gold
-            fp += urgent and not gold
+            tp += gold
+            fp += not gold
         scored.append((value, tp, tp / (tp + fp) if tp + fp else 1.0))
-    good = [(tp, value) for value, tp, precision in scored if precision >= URGENT_PRECISION]
+    good = [(tp, value) for value, tp, precision in scored if precision >= RAISE_PRECISION]
     if good:
         return max(good, key=lambda t: (t[0], t[1]))[1]
     return max(scored, key=lambda t: (t[2], t[0]))[0]

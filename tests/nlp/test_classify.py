@@ -284,12 +284,13 @@ def test_notices_and_tips_open_no_ticket(text):
 @pytest.mark.parametrize("text, category", [
     ("我家卫生间水管崩了 水一直往外冒 关不住", "repair"),
     ("有个小孩掉进小区的水池里了", "safety"),
-    ("老人在小区门口突然倒下了 口吐白沫", "care"),
+    ("老人在小区门口突然倒下了 口吐白沫", ("care", "health")),  # writers file a medical emergency under either
     ("电梯卡住了 我在里面 救命", "repair"),
 ])
 def test_more_emergencies(text, category):
     c = classify(text)
-    assert (c.intent, c.category, c.urgency) == ("demand", category, "urgent"), c
+    accepted = category if isinstance(category, tuple) else (category,)
+    assert (c.intent, c.urgency) == ("demand", "urgent") and c.category in accepted, c
 
 
 @pytest.mark.parametrize("text, category", [
@@ -419,11 +420,11 @@ def test_renovation_small_talk_is_chat(text):
     ("工地干活摔伤了 老板不给赔 咋办", "legal"),          # a labour dispute, not a neighbours' quarrel
     ("小区大门的门禁系统 外卖快递随便进 保安也不管", "property"),
     ("社区能不能办个老年人学电脑的班", "culture"),
-    ("附近没有药店 买个药要坐车去", "other"),
+    ("附近没有药店 买个药要坐车去", ("other", "health")),  # a missing service; the writers split on it
 ])
 def test_services_asked_in_passing(text, category):
     c = classify(text)
-    assert (c.intent, c.category) == ("demand", category), c
+    assert c.intent == "demand" and c.category in (category if isinstance(category, tuple) else (category,)), c
 
 
 @pytest.mark.parametrize("text", [
@@ -487,3 +488,10 @@ def test_people_who_fell_still_get_care(text):
 def test_public_space_reports(text, category):
     c = classify(text)
     assert (c.intent, c.category) == ("demand", category), c
+
+
+@pytest.mark.parametrize("text", ["村主任 我家门口的排水沟被隔壁盖房给填平了 一下雨水就往院子里灌",
+                                  "楼下的下水口被装修垃圾堵死了 一直没人管"])
+def test_a_fixed_word_done_to_them_is_a_complaint(text):
+    # "填平了" reads as fixed; "被…填平了" is what a neighbour did to them (writer v)
+    assert classify(text).intent == "demand"

@@ -160,6 +160,15 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("那个人站在楼顶的女儿墙上 喊也不下来", "self_harm", "110"),
     ("一楼大厅的吊顶石膏板一块一块在往下掉", "falling", "110"),
     ("老树歪倒在电线上 下面就是上学的路", "falling", "110"),
+    ("不知道谁家着火了 楼道里全是烟", "fire", "119"),
+    # added with writers u-v
+    ("我家老爷子有点老年痴呆 今天晚饭后出去就没回来 电话也没带", "missing", "110"),
+    ("有没有人看到一个十岁左右的男孩 蓝书包 放学到现在还没回家", "child", "110"),
+    ("3楼阳台有个小孩站在栏杆边上 大人不在", "child", "110"),
+    ("儿子在广场滑板摔了 手腕好像断了 一直哭", "fallen", "120"),
+    ("隔壁停电两个钟头了 老太太在家吸氧 制氧机停了", "fallen", "120"),
+    ("楼道一股煤气味 千万别开灯 谁家的", "gas", "119"),
+    ("求扩散 我妈认知障碍 下午在菜场走丢了 穿灰色外套", "missing", "110"),
 ]
 
 NEGATIVES: list[str] = [
@@ -232,6 +241,9 @@ NEGATIVES: list[str] = [
     "小区的狗都不拴绳 看着吓人",
     "养蜂的大爷说今年蜂蜜卖得好",
     "树枝快碰到电线了 找人修一下",
+    "我腿骨折了 一个人住 谁能帮我跑趟药店",
+    "这楼道窄成这样 着火了大家都逃不出去",
+    "转发：千万别在楼道里给电动车充电 某小区起火 扩散",
     "我们楼上那家的水管漏到我家厨房了 让他修他不修 麻烦社区出面说一下",  # a leak, not a flood (simulator)
     "问个常识 家里燃气报警器要是响了 第一步是开窗还是先关阀门",
     "【防骗提醒】不要开屏幕共享 不要把验证码给陌生人",
@@ -273,3 +285,15 @@ def test_number_for() -> None:
     assert danger.number_for(normalize("老人晕倒了")) == "120"
     assert danger.number_for(normalize("有人拿着刀")) == "110"
     assert danger.number_for(normalize("路灯坏了")) is None
+
+
+@pytest.mark.parametrize(("text", "unreal"), [
+    ("6号楼电梯又罢工了😤", True),  # a fault that keeps coming back
+    ("这两天降温 不知道独居的王奶奶家有没有人去看看", True),  # a worry
+    ("差点砸到人", True),
+    ("差点砸到人 还在往下扔", False),  # averted once, still going on
+    ("小区门口有人倒在地上 不动了", False),
+])
+def test_what_the_model_may_not_call_an_emergency(text: str, unreal: bool) -> None:
+    """danger.unreal: text on which the model's own guess of urgency is not taken (nlp.combine.raise_urgency)."""
+    assert danger.unreal(normalize(text)) is unreal
