@@ -57,6 +57,7 @@ def test_not_a_rating(text):
     ("我去看看", None), ("交给我", None), ("4号我接了", 4), ("#12 我来", 12), ("12号我来", 12), ("我来！", None),
     # found in the simulator: a member names the ticket by what it is about, and goes
     ("1号那个老人我过去看看", 1), ("3号单子那个我马上过去", 3), ("那个灯我去看看", None), ("我这就过去", None),
+    ("1号单子我马上过去看看", 1), ("5号我这就过去处理", 5),
 ])
 def test_claim_intent(text, number):
     assert answers.claim_intent(text) == (True, number)
