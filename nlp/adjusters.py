@@ -60,7 +60,7 @@ _HOURS_GATE = re.compile(r"[开班营办关]")
 # A notice or a forward by its form: 【通知】, 转：, 温馨提示, a repost header.
 _FORM = re.compile(
     r"\s*(?:(?P<notice>【[^】]{0,8}(通知|公告|提示|提醒|告知|启事)[^】]{0,4}】|温馨提示|温馨提醒|通知[:：]|公告[:：]|紧急通知"
-    r"|(?:管家|物业|客服|前台|门岗)(?:提醒|通知)[:：]|[^，,。]{1,12}业主[，,：: ]*(?:您|你)(?:的|家))"  # staff to one household
+    r"|(?:管家|物业|客服|前台|门岗)(?:提醒|通知)[:：])"  # staff writing to one household
     r"|(?P<forward>转[:：]|【?转发|\[?转\]|转自|fw[:：]|fwd[:：])"
     r"|(?P<tip>跟大家说|告诉大家|和大家说|给大家说|提醒一下|提醒下|分享一下|给大家分享|友情提示|友情提醒|顺便说一下|说一声))")
 # A neighbour passing on a tip ("跟大家说一下…搬到…", "提醒一下…"): information, not an ask.
@@ -155,7 +155,7 @@ def notice_missed(t: str, lex: Lexicon, s: Scores) -> bool:
 
 # The whole message tells someone else whom to call ("赶紧报警", "打110啊", "找物业呗"): a reply to a
 # neighbour's report, not a report; that report is the ticket.
-_WHOM = r"(?:报警|报案|打110|打119|打120|打12345|叫救护车|打市长热线|找物业|找社区|找网格员|找居委会|找村委会)"
+_WHOM = r"(?:报警|报案|打12345|打市长热线|找物业|找社区|找网格员|找居委会|找村委会)"  # not 120/119: a cry for help
 _ADVICE = re.compile(r"(?:那就|那|就|还不|赶紧|赶快|快点|快|直接|最好|建议|你|您|你们)+" + _WHOM + r"(?:吧|啊|呀|呗|啦|去)*[!！。.~～ ]*$"
                      r"|" + _WHOM + r"(?:吧|啊|呀|呗|啦|去)+[!！。.~～ ]*$")
 
@@ -237,15 +237,14 @@ def outdoor_water(t: str, lex: Lexicon, s: Scores) -> bool:
 
 
 # How long a fault has gone on ("漏了半个月了", "已经喷了两三天了", "几个月没换水"), or that it keeps happening.
-_FOR_DAYS = re.compile(r"(好几|几|两|三|四|五|半|一|\d+)(个多|个)?(天|星期|礼拜|周|月|年)(了|多了|都|还|没)"
-                       r"|一直没(人)?(修|管)|好久了|很久了|老是|经常|总是")
+_FOR_DAYS = re.compile(r"(好几|几|两|三|四|五|半|一|\d+)(个多|个)?(天|星期|礼拜|周|月)(了|多了)|一直没(人)?(修|管)|好久了|很久了")
 _OUTAGE_CUE = re.compile(r"停水|没水|断水|暖气|停暖|度")
 
 
 def standing_leak(t: str, lex: Lexicon, s: Scores) -> bool:
     """"水龙头漏了半个月了 哗哗地流": water that has run for days is a repair to chase, not an emergency.
     An outage in extreme weather (its cue names the weather) stays urgent."""
-    if s.urgent_cat != "repair" or not s.urgent_cues or s.danger:
+    if s.urgent_cat != "repair" or not s.urgent_cues:
         return False
     if not all(_WATER_CUE.search(c) and not _OUTAGE_CUE.search(c) for c in s.urgent_cues):
         return False

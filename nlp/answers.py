@@ -131,13 +131,14 @@ _NUM = r"(?:#|＃)?\s*(\d{1,6})\s*(?:号|单|号单)?"
 _CLAIM_WORDS = (r"(?:我来吧?|我来处理|我来弄|我去吧?|我去看看|我去处理|我接了?|我接吧|我接单|交给我|我负责|这个我来|这单我来"
                 r"|这单我接了?|我可以去|我能去|我过去(?:看看|一趟|吧)?|我马上(?:过去|去)|我这就(?:过去|去)|我现在(?:过去|就去)"
                 r"|我去一趟|我跑一趟|我来跟进)")
-# "1号那个老人我过去看看": a ticket number (not 1号楼), then a few words naming what it is about.
-_ABOUT = r"(?:(?:这个|那个|这单|那单|这件|那件|的)[^\d]{0,6}?)"
-_TICKET_NUM = r"(?:#|＃)?(\d{1,6})(?:号单子|号单|号|单)?(?![楼栋幢座院门房室单元\d])"
-_AFTER = r"(?:看看|看一下|处理|处理一下|一趟|吧)?"  # "我马上过去看看"
+# "#1 那个老人我过去看看", "1号单子我马上过去": a number that can only be a ticket (not 1号楼, nor the 15号
+# of a meeting), then a few words naming what it is about.
+_ABOUT = r"(?:(?:这个|那个|这单|那单|这件|那件)[^\d]{0,6}?)"
+_TICKET_NUM = r"(?:(?:#|＃)(\d{1,6})(?:号单子|号单|号|单)?|(\d{1,6})(?:号单子|号单|单子))"
+_AFTER = r"(?:看看|看一下|处理一下)?"  # "我马上过去看看"
 _CLAIM = re.compile(
     r"^(?:" + _NUM + r"\s*)?" + _CLAIM_WORDS + _AFTER + r"(?:\s*" + _NUM + r")?$"
-    r"|^(?:" + _TICKET_NUM + r")?" + _ABOUT + r"?" + _CLAIM_WORDS + _AFTER + r"$"
+    r"|^" + _TICKET_NUM + _ABOUT + r"?" + _CLAIM_WORDS + _AFTER + r"$"
 )
 _VERB = r"(?:修|弄|搞|处理|办|换|清理|清|装|做|解决|整|通)(?:好|完|定|妥)"
 _DONE = re.compile(

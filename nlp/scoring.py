@@ -124,6 +124,10 @@ def score(text: str, segment: Segmenter, lex: Lexicon) -> Scores:
     return s
 
 
+# "Fixed" words that are damage when done to someone ("排水沟被隔壁给填平了").
+_DONE_TO_THEM = frozenset({"填平了", "拉走了", "清走了", "换新了"})
+
+
 def _score(t: str, segment: Segmenter, lex: Lexicon) -> Scores:
     s = Scores()
     cats: dict[str, float] = {}
@@ -181,7 +185,7 @@ def _score(t: str, segment: Segmenter, lex: Lexicon) -> Scores:
             if w[-1] == "单" and t.startswith("元", end):
                 continue  # "楼下单元门口": an address, not 下单
             group = lex.chat_words[w]
-            if group == "resolved" and "被" in t[max(0, start - 10):start]:
+            if w in _DONE_TO_THEM and "被" in t[max(0, start - 10):start]:
                 continue  # "排水沟被隔壁给填平了": done to them, not fixed for them
             if group == "thanks" and first_thanks < 0:
                 first_thanks = start

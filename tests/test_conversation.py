@@ -69,9 +69,9 @@ async def test_a_member_claims_and_completes_in_plain_words(bot):
 
 
 async def test_a_member_who_names_the_ticket_by_what_it_is_about_claims_it(bot):
-    # Found in the simulator: "1号那个老人我过去看看" opened a new ticket at 1号楼 instead of claiming #1.
+    # Found in the simulator: "1号单子我马上过去看看" got no answer; "1号那个老人…" opened a ticket at 1号楼.
     number = await bot.open_ticket("我家老头子在卫生间摔了 叫不太醒了 3号楼2单元401")
-    replies = await bot.say(MEMBER_LI, f"{number}号那个老人我过去看看", EAST)
+    replies = await bot.say(MEMBER_LI, f"{number}号单子我马上过去看看", EAST)
     assert keys(replies)[0] == "ticket_claimed_ok"
     assert (await bot.ticket(number)).claimer_id == MEMBER_LI
     assert len(await bot.tickets()) == 1

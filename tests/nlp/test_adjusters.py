@@ -58,20 +58,23 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
         ("跟大家说一下 东门那家修鞋的搬到菜市场旁边了", "chat", None),
         ("转发：冬季暖气片漏水怎么办 看这篇", "chat", None),
         # staff writing to one household (writer v)
-        ("6栋803的业主，您的包裹在东门岗亭三天了，麻烦来拿一下", "chat", None),
+        ("门岗通知：6栋803业主，您的包裹在东门岗亭三天了，麻烦来拿一下", "chat", None),
         ("物业提醒：B座901业主家阳台在往下滴水，请回家看一下", "chat", None),
     ], [
         "3号楼电梯坏了 通知也没有",
         "我是3栋的业主 你们物业什么时候来修水管",
+        "5栋业主您的车窗没关 里面有个小孩在哭",  # a neighbour to a neighbour (the review)
         "楼道灯坏了好几天了",
     ]),
     "advice": ([
         ("赶紧报警", "chat", None),
-        ("那就打110啊", "chat", None),
+        ("直接找物业啊", "chat", None),
+        ("那就打12345啊", "chat", None),
         ("找物业呗", "chat", None),
     ], [
         "楼下有人打架 赶紧报警",
         "报警",
+        "赶紧打120！！",
         "我家被偷了 要报警吗",
     ]),
     "hours_question": ([

