@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run test install bench
+.PHONY: run test install bench compile
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,14 +13,21 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,wechaty,s3]'
 	touch $@
 
+# The classifier's hot modules compiled with mypyc (nlp/native.py): rebuilt only when a source has
+# changed since the last build (a second or so to check). Without a C compiler the script says so once
+# and the classifier runs as plain Python, with the same results.
 install: $(VENV)/.installed
+	$(PY) scripts/compile_nlp.py --if-stale
 
-run: $(VENV)/.installed
+compile: $(VENV)/.installed
+	$(PY) scripts/compile_nlp.py
+
+run: install
 	$(VENV)/bin/gridbot run
 
-test: $(VENV)/.installed
+test: install
 	PY=$(PY) bash scripts/test.sh
 
-bench: $(VENV)/.installed
+bench: install
 	$(PY) -m bench.pipeline
 	$(PY) -m bench.http_load

@@ -8,6 +8,10 @@ Interface contract used by the bot (keep it stable):
     DEMAND_THRESHOLD, ASK_THRESHOLD: the confidence bands
     use_model(path), warm_up(): at start-up, which learned model to read, and reading it
 """
+# ruff: noqa: E402  (the build is chosen before the modules it decides about are imported)
+from nlp import native
+
+native.choose()  # compiled build or sources: decided before any of them is imported
 from nlp.classifier import ASK_THRESHOLD, DEMAND_THRESHOLD, classify, use_model, warm_up
 from nlp.duplicates import duplicate_score, same_problem
 from nlp.normalize import normalize

@@ -36,10 +36,9 @@ import re
 from nlp import danger
 from nlp.adjusters import Scores
 from nlp.lexicon import CATEGORIES
-from nlp.model import ModelView
 from nlp.scoring import pick_category
 from nlp.stack import Stack
-from nlp.types import Classification
+from nlp.types import Classification, Reading
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "up": 0.8,  # chat -> demand
@@ -103,7 +102,7 @@ def only_chat(s: Scores) -> bool:
     return bool(s.chat) and s.best == 0 and not (s.requests or s.complaints or s.urgent or s.danger)
 
 
-def _category(rules: Classification, s: Scores, mv: ModelView,
+def _category(rules: Classification, s: Scores, mv: Reading,
               th: dict[str, float]) -> tuple[str, tuple[str, ...], bool]:
     """The category, its evidence, and whether the model chose it over the rules."""
     if rules.category is not None:
@@ -138,7 +137,7 @@ def _explicit(s: Scores) -> str | None:
     return strong[0] if len(strong) == 1 else None
 
 
-def _stacked_category(rules: Classification, s: Scores, mv: ModelView, stack: Stack,
+def _stacked_category(rules: Classification, s: Scores, mv: Reading, stack: Stack,
                       short: bool = False) -> tuple[str, tuple[str, ...], bool, float]:
     """The combiner's category, its evidence, whether it differs from the rules' pick, and its probability.
     A short text ("煤气表不走了") with a category word keeps the rules' pick: the model reads too few grams."""
@@ -233,7 +232,7 @@ _HAZARD = re.compile(r"充电|飞线|拉线|消防通道|安全出口|楼道堆|
 _OUTAGE = re.compile(r"停水|没水|断水|不来水|停电|没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
 
 
-def raise_urgency(s: Scores, mv: ModelView, text: str, th: dict[str, float], category: str | None = None) -> bool:
+def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], category: str | None = None) -> bool:
     """The model's urgent guess, taken only when no rule says the danger is past, pretend or elsewhere,
     and only for a demand in a category that has emergencies."""
     return (not s.urgent and mv.urgent >= th["urgent"] and "tense" not in s.fired and "elsewhere" not in s.fired
@@ -242,7 +241,7 @@ def raise_urgency(s: Scores, mv: ModelView, text: str, th: dict[str, float], cat
             and not blocked(s) and not danger.unreal(text))
 
 
-def combine(rules: Classification, s: Scores, mv: ModelView, text: str, th: dict[str, float],
+def combine(rules: Classification, s: Scores, mv: Reading, text: str, th: dict[str, float],
             stack: Stack | None = None) -> Classification:
     short = len(text) <= SHORT_TEXT
     if stack is not None and stack.has_demand:

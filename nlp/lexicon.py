@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from nlp import native
 from nlp.matchers import (  # noqa: F401 - re-exported for callers and tests
     AhoCorasickMatcher,
     GroupMatcher,
@@ -24,7 +25,7 @@ from nlp.matchers import (  # noqa: F401 - re-exported for callers and tests
     _ahocorasick,
 )
 
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = native.DATA_DIR
 LEXICON_PATH = DATA_DIR / "lexicon.yaml"
 EXTRA_ENV = "GRIDBOT_LEXICON_EXTRA"
 
@@ -294,8 +295,8 @@ def build(raw: dict[str, Any]) -> Lexicon:
     lex.complaint_m = _matcher(complaints, lex.complaint_re)
     for group, spec in (raw.get("chat") or {}).items():
         lex.chat_groups[group] = float(spec.get("weight", 1.0))
-        for w in spec.get("words", []):
-            lex.chat_words[str(w).lower()] = group
+        for word in spec.get("words", []):
+            lex.chat_words[str(word).lower()] = group
     lex.chat_re = _alt(lex.chat_words)
     lex.chat_m = _matcher(lex.chat_words, lex.chat_re)
     if all(isinstance(m, AhoCorasickMatcher) for m in (lex.keyword_m, lex.request_m, lex.complaint_m, lex.chat_m)):

@@ -23,10 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nlp import native
+
 if TYPE_CHECKING:
     from nlp.stack import Stack
 
-MODEL_PATH = Path(__file__).parent / "data" / "model.json.gz"
+MODEL_PATH = native.DATA_DIR / "model.json.gz"
 MAX_CHARS = 300  # n-grams of the first 300 normalised characters (bounded work)
 _START, _END = "\x02", "\x03"
 _DIGIT = re.compile(r"[1-9]")

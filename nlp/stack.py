@@ -19,13 +19,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from operator import mul
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nlp.adjusters import Scores
 from nlp.scoring import pick_category, sigmoid
-
-if TYPE_CHECKING:
-    from nlp.model import ModelView
+from nlp.types import Reading
 
 SCORE_CAP = 4.0  # a rule score beyond this says nothing more
 
@@ -69,7 +67,7 @@ class Stack:
         """The combined probability that the message is a demand."""
         return sigmoid(self.demand_bias + sum(map(mul, self.demand_coef, x)))
 
-    def scores(self, s: Scores, mv: ModelView, picked: str | None = None) -> list[float]:
+    def scores(self, s: Scores, mv: Reading, picked: str | None = None) -> list[float]:
         """Each category's score before the softmax, in ``categories`` order (``picked``: the rules'
         pick when the caller has it). The same sums as ``rule_features`` times ``rule_coef``, over the
         few features that are not zero."""
@@ -84,7 +82,7 @@ class Stack:
             z = [a + v * w for a, w in zip(z, by_feature[i])]
         return z
 
-    def category(self, s: Scores, mv: ModelView, picked: str | None = None) -> tuple[str, float]:
+    def category(self, s: Scores, mv: Reading, picked: str | None = None) -> tuple[str, float]:
         """The combined category and its probability."""
         z = self.scores(s, mv, picked)
         top = max(z)

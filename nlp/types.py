@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,3 +26,23 @@ class Classification:
             "unit": self.unit,
             "room": self.room,
         }
+
+
+class Reading(Protocol):
+    """What the combination reads of the model: nlp.model.ModelView, or a test's fixed reading.
+
+    A protocol, not the class: compiled code (nlp/native.py) checks a class at run time."""
+
+    demand: float
+    urgent: float
+    stack_sums: list[int]
+
+    @property
+    def scale(self) -> float: ...
+
+    @property
+    def asked_category(self) -> bool: ...
+
+    def categories(self) -> dict[str, float]: ...
+
+    def category(self) -> tuple[str, float]: ...
