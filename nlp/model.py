@@ -16,6 +16,7 @@ import gzip
 import json
 import math
 import re
+import struct
 import sys
 import threading
 from array import array
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nlp import native
+from nlp.matchers import _ahocorasick
 
 if TYPE_CHECKING:
     from nlp.stack import Stack
@@ -40,7 +42,15 @@ def grams(text: str) -> list[str]:
 
     A gram that occurs twice counts twice; the last "trigram" is the closing bigram again,
     which costs nothing and is the same in training and here."""
-    t = _START + _DIGIT.sub("0", text[:MAX_CHARS]) + _END
+    return _grams_of(marked(text))
+
+
+def marked(text: str) -> str:
+    """The text as its grams are cut from: digits folded, start and end marked."""
+    return _START + _DIGIT.sub("0", text[:MAX_CHARS]) + _END
+
+
+def _grams_of(t: str) -> list[str]:
     r = range(len(t) - 1)
     return [*t, *[t[i:i + 2] for i in r], *[t[i:i + 3] for i in r]]
 
@@ -64,19 +74,29 @@ class Model:
     width: int = 2  # columns packed per gram: demand, urgent[, the combiner's twelve category columns]
     rows: dict[str, int] | None = None  # gram -> row of category_columns (a model without a combiner)
 
+    finder: Any = None  # an Aho-Corasick automaton over ``weights`` (None without pyahocorasick)
+
     def view(self, text: str) -> ModelView:
-        g = grams(text)
-        hits = list(filter(None, map(self.weights.get, g)))
-        return ModelView(self, g, hits, self.scale / math.sqrt(len(g)))
+        t = marked(text)
+        if self.finder is None:
+            g = grams(text)
+            hits = list(filter(None, map(self.weights.get, g)))
+        else:
+            # One C pass reports every occurrence of every known 1-3 gram: the same hits as looking each
+            # gram up, at half the cost. ``grams`` counts the closing bigram twice; so does this.
+            hits = [v for _, v in self.finder.iter(t)]
+            closing = self.weights.get(t[-2:])
+            if closing is not None:
+                hits.append(closing)
+        return ModelView(self, t, hits, self.scale / math.sqrt(3 * len(t) - 2))  # 3*len-2 == len(grams)
 
 
 # Each gram's int16 columns are packed into one Python int, FIELD bits per column, each stored plus
 # OFFSET so it is positive: the columns of a text are then summed by one ``sum()`` of ints and cut
 # apart once, instead of a sum per column (a third of the model's time). 900 grams of 65,535 at most
 # stay below 2**32, so fields never carry into each other.
-FIELD = 32
+FIELD = 32  # unpack_sums reads the fields as struct "I" (32-bit unsigned)
 OFFSET = 1 << 15
-_MASK = (1 << FIELD) - 1
 
 
 def pack_columns(values: tuple[int, ...]) -> int:
@@ -89,16 +109,23 @@ def pack_columns(values: tuple[int, ...]) -> int:
 def unpack_sums(total: int, n: int, width: int) -> list[int]:
     """The per-column sums of ``n`` packed grams whose packed ints add up to ``total``."""
     shift = n * OFFSET
-    return [((total >> (FIELD * k)) & _MASK) - shift for k in range(width)]
+    # Cut by struct from the int's bytes: one C call instead of a shift and a mask of a 450-bit int per column.
+    fields = _fields.get(width)
+    if fields is None:
+        fields = _fields[width] = struct.Struct(f"<{width}I")
+    return [v - shift for v in fields.unpack(total.to_bytes(fields.size, "little"))]
+
+
+_fields: dict[int, struct.Struct] = {}
 
 
 class ModelView:
     """The model's reading of one text; the category head is summed only when asked for."""
 
-    __slots__ = ("_model", "_grams", "_scale", "demand", "urgent", "stack_sums", "_cats")
+    __slots__ = ("_model", "_marked", "_scale", "demand", "urgent", "stack_sums", "_cats")
 
-    def __init__(self, model: Model, grams_: list[str], hits: list[int], scale: float) -> None:
-        self._model, self._grams, self._scale = model, grams_, scale
+    def __init__(self, model: Model, marked_text: str, hits: list[int], scale: float) -> None:
+        self._model, self._marked, self._scale = model, marked_text, scale
         sums = unpack_sums(sum(hits), len(hits), model.width)  # demand, urgent, then the combiner's twelve
         self.demand = _sigmoid(model.demand_bias + scale * sums[0])
         self.urgent = _sigmoid(model.urgent_bias + scale * sums[1])
@@ -113,7 +140,7 @@ class ModelView:
     def rows(self) -> list[int]:
         """The rows of the grams the model knows, once per occurrence (a model without a combiner)."""
         rows = self._model.rows or {}
-        return [r for r in map(rows.get, self._grams) if r is not None]
+        return [r for r in map(rows.get, _grams_of(self._marked)) if r is not None]
 
     def category_logits(self) -> list[float]:
         """The category head's scores before the softmax, in ``Model.categories`` order."""
@@ -176,7 +203,18 @@ def from_dict(raw: dict[str, Any]) -> Model:
     return Model(weights, scale, raw["demand_bias"], raw["urgent_bias"], cats, tuple(raw["category_bias"]),
                  columns, dict(raw.get("thresholds", {})), dict(raw.get("meta", {})),
                  stack.from_dict(combiner, cats), 2 + (len(cats) if combiner else 0),
-                 None if combiner else {g: i for i, g in enumerate(grams_)})
+                 None if combiner else {g: i for i, g in enumerate(grams_)}, _finder(weights))
+
+
+def _finder(weights: dict[str, int]) -> Any:
+    """An automaton that finds every known gram of a text in one pass (~15 ms to build for 30k grams)."""
+    if _ahocorasick is None:
+        return None
+    auto = _ahocorasick.Automaton()
+    for gram, packed in weights.items():
+        auto.add_word(gram, packed)
+    auto.make_automaton()
+    return auto
 
 
 def read(path: Path | None = None) -> dict[str, Any]:
