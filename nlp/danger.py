@@ -208,14 +208,17 @@ _GATE: Any = _gate()
 
 # Pretend danger: a game, a show, a dream, a drill, news from elsewhere, a joke.
 _PRETEND = re.compile(r"转发|转:|据报道|某市|某小区|某地|邻区|邻市|隔壁小区|别慌|不用慌|不要慌|大家放心|虚惊|是测试|测试的"
-                      r"|(?<!是)不是着火|没着火|游戏|王者|吃鸡|过家家|电视里|电视剧|看剧|剧里|电影|动画|小说|做梦|梦见|梦到"
+                      r"|不(?<!是不)是着火|没着火|游戏|王者|吃鸡|过家家|电视里|电视剧|看剧|剧里|电影|动画|小说|做梦|梦见|梦到"
                       r"|开玩笑|哈哈|笑死|😂|🤣|科普|反诈|防骗|诈骗高发|谨防|警惕|宠物医院|兽医|饭糊了|菜糊了|煮糊|是(在|有人在|邻居在|楼下在)?(熏|烧烤|烤肉|做饭|炒菜|烧香|烧纸)|讲座|心理咨询|的视频|外地的|不是咱们小区|不是我们小区|电视上|演练|演习|拍戏|拍视频|段子|新闻|喊着玩|闹着玩|模拟|假装|剧情|主角|抖音上|视频里|朋友圈")
 # Over: the danger has passed, or help already has it.
-_OVER = re.compile(r"已经灭了|火灭了|(?<!灯)都灭了|扑灭|(?<![没不])(捂|浇|踩)灭了?|现在出来了|人都出来了|退了烧|退烧了"
+# In both, every alternative opens with a literal character (a lookbehind goes after it, "都(?<!灯都)灭了"):
+# then re scans for those characters alone, seven times faster than trying every branch at every place.
+_OVER = re.compile(r"已经灭了|火灭了|都(?<!灯都)灭了|扑灭|捂(?<![没不]捂)灭了?|浇(?<![没不]浇)灭了?|踩(?<![没不]踩)灭了?"
+                   r"|现在出来了|人都出来了|退了烧|退烧了"
                    r"|就好了|那事|那件事|没着起来|没烧起来|抢救过来|救过来了|脱离危险|幸好没事|还好没事|好在没事"
                    r"|熄灭了|救出来了|已经出来了|人出来了|放出来了|已经好了|现在好了|没事了|没大碍|醒过来了"
                    r"|已经醒了|人醒了|送医院了|送回来了|找回来了|已经回来了|送去医院了|已经送医|已经找到|找到了|已经处理|处理好了|修好了|已经修好|盖上了|已经盖好"
-                   r"|(?<![吵不太])醒了|在医院|在卫生院|挂水|住院了|没人受伤|里面没人|里头没人|没人被困|虚惊一场|是误会|搞错了")
+                   r"|醒(?<![吵不太]醒)了|在医院|在卫生院|挂水|住院了|没人受伤|里面没人|里头没人|没人被困|虚惊一场|是误会|搞错了")
 # The smoke or smell has an everyday source: the model's guess of a fire is not trusted.
 _BENIGN = re.compile(r"抽烟|吸烟|烟头|二手烟|油烟|炒菜|烧烤|烤肉|熏腊肉|做饭|烧香|烧纸")
 # Still now: overrides a past marker in the same clause ("昨天到现在一直没开门").

@@ -43,8 +43,14 @@ def _letter(text: str) -> tuple[int, str] | None:
     return (m.start(), m.group(1).upper()) if m else None
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def extract(text: str) -> tuple[str | None, str | None, str | None]:
     """Return (building, unit, room) as digit strings or None."""
+    if _DIGIT.search(text) is None:  # every pattern but the lettered building needs a digit
+        letter = _letter(text) if _ASCII_LETTER.search(text) else None
+        return (letter[1] if letter else None), None, None
     m = _TRIPLE.search(text)
     tb = tu = tr = None
     if m:
@@ -52,7 +58,7 @@ def extract(text: str) -> tuple[str | None, str | None, str | None]:
         tu = (m.start(), str(int(m.group(2))))
         tr = (m.start(), m.group(3))
     building = _first(tb, _search(_BUILDING, text), _letter(text) if _ASCII_LETTER.search(text) else None)
-    unit = _first(tu, _search(_UNIT, text))
+    unit = _first(tu, _search(_UNIT, text) if "单元" in text or "门" in text else None)  # all _UNIT needs one
     room_hits = [tr]
     for rx in (_ROOM_AFTER, _ROOM_MARKED, _ROOM_LIVE, _ROOM_BARE) if _THREE_DIGITS.search(text) else ():
         mm = rx.search(text)

@@ -326,3 +326,20 @@ def test_number_for() -> None:
 def test_what_the_model_may_not_call_an_emergency(text: str, unreal: bool) -> None:
     """danger.unreal: text on which the model's own guess of urgency is not taken (nlp.combine.raise_urgency)."""
     assert danger.unreal(normalize(text)) is unreal
+
+
+@pytest.mark.parametrize(("text", "over"), [
+    ("火已经都灭了", True), ("楼道灯都灭了 黑乎乎的", False),  # lights out is not a fire out
+    ("被邻居用湿毛巾捂灭了", True), ("没捂灭 还在烧", False), ("不踩灭就要烧起来", False),
+    ("老人醒了", True), ("孩子被吵醒了", False), ("太醒了", False),
+])
+def test_over_reads_what_comes_before_the_word(text: str, over: bool) -> None:
+    """The lookbehinds in danger._OVER sit after the word's first character (a fast scan): same reading."""
+    assert danger.over(normalize(text)) is over
+
+
+@pytest.mark.parametrize(("text", "pretend"), [
+    ("不是着火 是在烧纸", True), ("是不是着火了 一股焦味", False),
+])
+def test_not_a_fire_is_told_from_asking_about_one(text: str, pretend: bool) -> None:
+    assert danger.pretend(normalize(text)) is pretend
