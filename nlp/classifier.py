@@ -17,6 +17,7 @@ from nlp.lexicon import load_lexicon
 from nlp.location import extract
 from nlp.normalize import normalize
 from nlp.scoring import SCORE_CHARS, demand_logit, pick_category, score, sigmoid
+from nlp.segment import DagCutter
 from nlp.types import Classification
 
 # Bands: confidence >= DEMAND_THRESHOLD opens a ticket; between ASK_THRESHOLD and
@@ -76,7 +77,7 @@ def _small_dictionary(words: tuple[str, ...]) -> str:
 
 def tokenizer() -> Tokenizer:
     """The jieba tokenizer with the community-governance user words (built once)."""
-    global _tokenizer
+    global _tokenizer, _cutter
     if _tokenizer is not None:
         return _tokenizer
     with _lock:
@@ -96,12 +97,22 @@ def tokenizer() -> Tokenizer:
                 tk.initialize()
                 for w in words:
                     tk.add_word(w, freq=300)
+            freq, total = getattr(tk, "FREQ", None), getattr(tk, "total", None)
+            if isinstance(freq, dict) and isinstance(total, int) and total > 0:
+                _cutter = DagCutter(freq, total)
             _tokenizer = tk
     return _tokenizer
 
 
-def _segment(text: str) -> list[str]:
-    return tokenizer().lcut(text, HMM=False)
+_cutter: DagCutter | None = None
+
+
+def _segment(block: str) -> list[str]:
+    """jieba's cut (HMM off) of one block, which is all ``score`` asks of it (nlp/segment.py)."""
+    cutter = _cutter
+    if cutter is None:
+        return tokenizer().lcut(block, HMM=False)
+    return cutter.cut(block)
 
 
 def use_model(path: str | Path | None) -> None:

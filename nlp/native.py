@@ -27,7 +27,7 @@ DATA_DIR = HERE / "data"
 MANIFEST = "_native.json"
 # The modules a classification runs through (the import closure of nlp.classify).
 COMPILED = ("adjusters", "classifier", "combine", "danger", "duplicates", "lexicon", "location", "matchers",
-            "model", "normalize", "quotes", "scoring", "similarity", "stack", "things", "types")
+            "model", "normalize", "quotes", "scoring", "segment", "similarity", "stack", "things", "types")
 
 
 def digest(path: Path) -> str:
