@@ -65,9 +65,13 @@ async def ask_ahead(msg, text: str, settings, cache) -> None:
     await llm.ask_ahead(text=text, result=result, settings=settings, names=names)
 
 
-async def _understand(ctx: Context, actor: Actor, text: str) -> nlp.Classification:
-    """The classifier's result, refined for the sender's community (intake.refine)."""
+async def _understand(ctx: Context, actor: Actor, text: str,
+                      quoted: tuple[str, str] | None = None) -> nlp.Classification:
+    """The classifier's result, refined for the sender's community (intake.refine); ``quoted``: the
+    (quote, reply) that ``text`` was built from, whose reply's own place beats the quote's."""
     result = _classify(text)
+    if quoted is not None:
+        result = context.placed(result, *quoted)
     if result.intent == "chat" or actor.community_id is None:
         return result
     return await intake.refine(session=ctx.session, community_id=actor.community_id, text=text, result=result,
@@ -89,8 +93,8 @@ async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
     if context.is_follow_up(text) and actor.community_id is not None:
         if await _urge(ctx, actor, f"{quote} {text}" if quote else text):
             return
-    text = context.with_quote(quote, text)
-    result = await _understand(ctx, actor, text)
+    reply, text = text, context.with_quote(quote, text)
+    result = await _understand(ctx, actor, text, (quote, reply) if quote else None)
     ctx.kind = "chat" if result.intent == "chat" else "demand" if result.intent == "demand" else "demand_ask"
     if result.intent == "chat":
         if ctx.room is None:

@@ -8,13 +8,13 @@ import threading
 from pathlib import Path
 from typing import Protocol
 
-from nlp import model
+from nlp import model, quotes
 from nlp.adjusters import Scores
 from nlp.combine import ASK_THRESHOLD as ASK_THRESHOLD
 from nlp.combine import DEMAND_THRESHOLD as DEMAND_THRESHOLD
 from nlp.combine import UNASKED, blocked, certain, combine, only_chat
 from nlp.lexicon import load_lexicon
-from nlp.location import extract
+from nlp.location import Place, extract, with_quoted
 from nlp.normalize import normalize
 from nlp.scoring import SCORE_CHARS, demand_logit, pick_category, score, sigmoid
 from nlp.segment import DagCutter
@@ -168,10 +168,18 @@ def read_rules(text: str) -> tuple[Classification, Scores | None, str]:
         return Classification("chat", None, None, 0.0), None, ""
     head = norm[:SCORE_CHARS]
     s = score(head, _segment, lex)
-    return _rules(s, sigmoid(demand_logit(s, lex, head)), extract(head)), s, head
+    return _rules(s, sigmoid(demand_logit(s, lex, head)), place_of(head)), s, head
 
 
-def _rules(s: Scores, conf: float, place: tuple[str | None, str | None, str | None]) -> Classification:
+def place_of(head: str) -> Place:
+    """Building, unit and room of normalised text; of a pasted quote's reply, completed from the quote."""
+    pasted = quotes.split(head) if head.startswith("「") else None
+    if pasted is None:
+        return extract(head)
+    return with_quoted(extract(pasted[1]), extract(pasted[0]))
+
+
+def _rules(s: Scores, conf: float, place: Place) -> Classification:
     building, unit, room = place
     if conf >= DEMAND_THRESHOLD:
         intent = "demand"

@@ -8,11 +8,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from nlp import quotes
 from nlp.classifier import classify
-from nlp.location import extract, landmark
+from nlp.location import extract, landmark, with_quoted
 from nlp.normalize import normalize
+from nlp.types import Classification
 
 # A chase of an earlier report.
 _FOLLOW_UP = re.compile(
@@ -50,6 +52,13 @@ def with_quote(quote: str | None, reply: str) -> str:
     if mine.intent == "chat":
         return reply
     return f"{quote} {reply}"
+
+
+def placed(result: Classification, quote: str, reply: str) -> Classification:
+    """``result`` with the place of a reply to ``quote``: the reply's own, completed from the quote
+    (nlp.location.with_quoted), whatever text ``with_quote`` gave the classifier."""
+    building, unit, room = with_quoted(extract(normalize(reply)), extract(normalize(quote)))
+    return replace(result, building=building, unit=unit, room=room)
 
 
 def is_follow_up(text: str) -> bool:

@@ -68,6 +68,25 @@ def extract(text: str) -> tuple[str | None, str | None, str | None]:
     return building, unit, room
 
 
+Place = tuple[str | None, str | None, str | None]
+
+
+def with_quoted(reply: Place, quote: Place) -> Place:
+    """The place of a reply to a quoted report: the reply's own, completed from the quote above what it names.
+
+    「12栋2单元电梯又坏了」 + "1单元也不行" is 12栋1单元; + "我们5栋也是" is 5栋 (the quote's unit is in
+    another building); + "楼上1102也是" is the quote's building and unit, room 1102; a reply naming
+    nothing takes the quote's place."""
+    building, unit, room = reply
+    if building is not None:
+        return reply
+    if unit is not None:
+        return quote[0], unit, room
+    if room is not None:
+        return quote[0], quote[1], room
+    return quote
+
+
 # A place with no building number, as residents name it: 小区东门, 北门口, 地下车库, 中心广场, 幸福路.
 _LANDMARK = re.compile(
     r"(?:小区|社区|园区|院子?)?(?:东|南|西|北|正|大|后|侧|东北|西北|东南|西南)门(?:口|外|旁边)?"

@@ -100,6 +100,15 @@ async def test_a_quoted_report_lends_its_problem_to_plus_one(bot):
     assert len(await bot.tickets()) == 1
 
 
+async def test_a_reply_names_its_own_unit_and_the_quote_lends_the_rest(bot):
+    """The reply's own place beats the quote's: "3单元的也不亮" under a report about 1号楼2单元 is 1号楼3单元."""
+    await bot.say(RES_SUN, "3单元的也不亮 晚上黑咕隆咚的 麻烦来看看", quoted="1号楼2单元楼道灯坏了好几天了")
+    pasted = f"「赵阿姨：6号楼502厕所下水道返水」\n{SEPARATOR}\n我6号楼402也是 地漏往上冒黑水"
+    await bot.say(RES_WU, pasted)
+    places = sorted((t.building, t.unit, t.room_no) for t in await bot.tickets())
+    assert places == [("1", "3", None), ("6", None, "402")]
+
+
 @pytest.mark.parametrize(("text", "rule"), [("物业真负责啊 3号楼电梯坏三天了👍", "规则:反讽"),
                                             ("5号楼又停水了，习惯了", "规则:习惯性抱怨"),
                                             ("物业效率真高 2号楼垃圾堆了一个礼拜没人收 点赞", "规则:反讽")])

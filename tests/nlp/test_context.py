@@ -91,3 +91,17 @@ def test_the_classifier_reads_a_pasted_quote_as_its_reply(text: str, intent: str
     assert result.intent == intent, result
     if intent == "demand":
         assert "规则:引用" in result.evidence
+
+
+@pytest.mark.parametrize(("quote", "reply", "place"), [
+    ("12栋2单元电梯又坏了 停在8层不动", "1单元也不行 等了十分钟都没来", ("12", "1", None)),
+    ("9栋602厕所下水道返水", "我9栋502也是 地漏咕噜咕噜冒水", ("9", None, "502")),
+    ("5栋2单元1002卫生间漏水", "楼上1102也是", ("5", "2", "1102")),
+    ("12栋2单元电梯坏了", "我们5栋也是", ("5", None, None)),
+    ("3号楼2单元楼道灯坏了", "还是不亮 晚上根本看不见", ("3", "2", None)),
+])
+def test_a_reply_keeps_its_own_place_and_borrows_the_rest(quote: str, reply: str, place: tuple) -> None:
+    result = nlp.classify(f"「赵阿姨：{quote}」\n{SEP}\n{reply}")
+    assert (result.building, result.unit, result.room) == place
+    built = context.placed(nlp.classify(context.with_quote(quote, reply)), quote, reply)
+    assert (built.building, built.unit, built.room) == place
