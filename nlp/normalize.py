@@ -10,6 +10,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+from nlp.matchers import Matcher
+
 if TYPE_CHECKING:
     from nlp.lexicon import Lexicon
 
@@ -133,14 +135,14 @@ def _clean(text: str) -> str:
 _load_lexicon: Callable[[], Lexicon] | None = None
 
 
-def _typos() -> tuple[re.Pattern[str] | None, dict[str, str]]:
+def _typos() -> tuple[Matcher | None, dict[str, str]]:
     global _load_lexicon
     if _load_lexicon is None:  # imported once (nlp.lexicon imports this module)
         from nlp.lexicon import load_lexicon
 
         _load_lexicon = load_lexicon
     lex = _load_lexicon()  # cached; a test may clear it to load an extra list
-    return lex.typo_re, lex.typos
+    return lex.typo_m, lex.typos
 
 
 def normalize(text: str) -> str:
@@ -158,9 +160,16 @@ def normalize(text: str) -> str:
         except Exception:  # defensive: never fail on odd input
             pass
     text = text.lower()
-    typo_re, typos = _typos()
-    if typo_re is not None:
-        text = typo_re.sub(lambda m: typos[m.group(0)], text)
+    typo_m, typos = _typos()
+    spans = typo_m.spans(text) if typo_m is not None else None
+    if spans:  # what re.sub with the typo regex did (tests/nlp/test_equivalence.py: the same matches)
+        parts: list[str] = []
+        pos = 0
+        for start, end, word in spans:
+            parts += (text[pos:start], typos[word])
+            pos = end
+        parts.append(text[pos:])
+        text = "".join(parts)
     text = _CN_ADDR.sub(_num_sub, text)
     text = _CN_ROOM.sub(_num_sub, text)
     return " ".join(text.split())  # runs of whitespace to one space, trimmed (as _SPACE.sub + strip, in C)
