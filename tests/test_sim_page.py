@@ -104,3 +104,31 @@ async def test_a_resident_uploads_a_photo_and_sees_it_in_the_chat_and_on_the_tic
     await east.locator(".location-button").click()
     await expect(east.locator(".msg.bot .bubble", has_text="幸福里小区1号楼")).to_have_count(1)
     assert "幸福里小区1号楼" in (await bot.ticket(1)).text
+
+
+async def test_a_neighbour_quotes_a_report_and_the_reply_joins_its_ticket(page, bot):
+    """引用 on the page: the reply goes out with the quoted text beside it, the page shows the quote under
+    the reply as WeChat does, and "我们这也是" under a report joins that report's ticket."""
+    from playwright.async_api import expect
+
+    await expect(page.locator("#person option[value='res-zhao']")).to_have_count(1)
+    await page.select_option("#person", "res-zhao")
+    east = page.locator(".column", has=page.locator(".col-title", has_text="东区网格群"))
+    await east.locator("textarea").fill("1号楼2单元楼道灯坏了好几天了")
+    await east.locator("textarea").press("Enter")
+    await expect(east.locator(".msg.bot .bubble", has_text="#1").first).to_be_visible()
+    await page.select_option("#person", "res-sun")
+    report = east.locator(".msg", has=page.locator(".bubble", has_text="1号楼2单元楼道灯坏了好几天了")).first
+    await report.locator(".quote-button").click()
+    await expect(east.locator(".quote-chip .quote-text")).to_have_text("引用 赵阿姨：1号楼2单元楼道灯坏了好几天了")
+    await east.locator("textarea").fill("我们这也是")
+    await east.locator("textarea").press("Enter")
+    await expect(east.locator(".quote-chip")).to_be_hidden()
+    await expect(east.locator(".msg.own .quoted", has_text="赵阿姨：1号楼2单元楼道灯坏了好几天了")).to_have_count(1)
+    for _ in range(50):
+        ticket = await bot.ticket(1)
+        if ticket is not None and ticket.affected_count == 2:
+            break
+        await asyncio.sleep(0.1)
+    assert ticket is not None and ticket.affected_count == 2
+    assert len(await bot.tickets()) == 1

@@ -62,6 +62,20 @@ async def test_repeated_msg_id_is_handled_once(client, bot):
     assert first == second and len(await bot.tickets()) == 1
 
 
+async def test_a_quote_in_the_simulator_reaches_the_bot_as_a_platform_quote(client, bot):
+    """引用 on the simulator page posts the quoted text beside the reply (IncomingMessage.quoted_text):
+    "我们这也是" under a report joins its ticket; "3单元也不亮" under it opens one at 1号楼3单元."""
+    await post(client, "room-east", RES_ZHAO, "1号楼2单元楼道灯坏了好几天了")
+    merged = await post(client, "room-east", "res-sun", "我们这也是", quoted="1号楼2单元楼道灯坏了好几天了")
+    assert "#1" in merged[0]["text"] and len(await bot.tickets()) == 1
+    await post(client, "room-east", "res-wu", "3单元的也不亮 麻烦一起看看", quoted="1号楼2单元楼道灯坏了好几天了")
+    second = await bot.ticket(2)
+    assert second is not None and (second.building, second.unit) == ("1", "3")
+    resp = await client.post("/api/sim/messages", json={"room": "room-east", "sender": "res-sun", "text": "+1",
+                                                         "quoted": 5})
+    assert resp.status == 400 and "quoted" in await resp.text()
+
+
 @pytest.mark.parametrize("body, message", [
     ("not json", "JSON"),
     ('["a"]', "JSON 对象"),

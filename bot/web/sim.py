@@ -104,6 +104,8 @@ async def post_message(request: web.Request) -> web.Response:
     text = bounds.text(body.get("text") if body.get("text") is not None or not attachments else "",
                        field="text（消息内容）", limit=bounds.TEXT_MAX)
     name = bounds.text(body.get("name") or sender, field="name", limit=bounds.NAME_MAX)
+    # 引用: the text of the message replied to, as a platform hands it on (IncomingMessage.quoted_text).
+    quoted = bounds.text(body.get("quoted"), field="quoted（引用的消息）", limit=bounds.TEXT_MAX, required=False)
     msg_id = body.get("msg_id")
     if isinstance(msg_id, str) and not msg_id.strip():
         # An empty id would be shared by every id-less message of the sender: the second
@@ -117,6 +119,7 @@ async def post_message(request: web.Request) -> web.Response:
     message = IncomingMessage(
         platform="sim", msg_id=msg_id or uuid.uuid4().hex,
         sender_id=sender, sender_name=name, text=text, room_id=room, attachments=attachments,
+        quoted_text=quoted or None,
     )
     # The same path as a platform's inbound message: the transport hands it to the dispatcher.
     rows = await runtime.transport.inbound(message)
