@@ -126,6 +126,20 @@ def relapse(t: str, lex: Lexicon, s: Scores) -> bool:
     return False
 
 
+# Luck that no one was hurt ("幸好当时没人"): said of a near miss, not of a fault put right.
+_NEAR_MISS = frozenset({"幸好", "还好", "好在", "幸亏"})
+
+
+def near_miss(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"瓷砖又掉了一块 幸好当时没人 能不能赶紧查一查": relief about a near miss, then an ask about a named
+    thing, leaves the fault open; the luck is not the all-clear that "修好了" is."""
+    words = s.chat.get("resolved", [])
+    if not words or not s.requests or s.best < 2.0 or not set(words) <= _NEAR_MISS:
+        return False
+    del s.chat["resolved"]
+    return True
+
+
 def weary(t: str, lex: Lexicon, s: Scores) -> bool:
     """"又停水了，习惯了": resignation about a recurring fault is still a complaint about it."""
     if (s.best < 2.0 or "resolved" in s.chat or not _AGAIN_GATE.search(t) or not _FAULT_AGAIN.search(t)
@@ -221,7 +235,7 @@ def tense(t: str, lex: Lexicon, s: Scores) -> bool:
 
 # Water out of place outdoors (a road, a lawn, a puddle) and nothing about a home or a stairwell:
 # a nuisance to report, not a flat flooding.
-_OUTDOORS = re.compile(r"路上|路面|路中间|路当中|马路|道上|草坪|草地|绿化带|水坑|弄堂|巷子|广场|停车场|花坛")
+_OUTDOORS = re.compile(r"路上|路面|路中间|路当中|马路|道上|草坪|草地|绿化带|水坑|弄堂|巷子|广场|停车场|花坛|地头|田里|地里")
 _INDOORS = re.compile(r"家|屋|室|厅|房间|楼道|楼梯|电梯|地下室|车库|配电|电箱|插座")
 _WATER_CUE = re.compile(r"水|淹|漫|淌|喷|流")
 
@@ -292,6 +306,7 @@ def person_in_danger(t: str, lex: Lexicon, s: Scores) -> bool:
 BEFORE_URGENCY: tuple[Adjuster, ...] = (
     Adjuster("sarcasm", "反讽", sarcasm),
     Adjuster("relapse", "又坏了", relapse, needs_chat="resolved"),
+    Adjuster("near_miss", "险情未除", near_miss, needs_chat="resolved"),
     Adjuster("weary", "习惯性抱怨", weary),
     Adjuster("ads_complaint", "投诉广告", ads_complaint, needs_chat="ads"),
     Adjuster("notice_missed", "没收到通知", notice_missed, needs_chat="notice"),

@@ -30,6 +30,14 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
     ], [
         "楼道灯修好了 谢谢师傅",
     ]),
+    "near_miss": ([
+        ("外墙瓷砖又掉了一块 砸在单元门口 幸好当时没人 能不能赶紧查一查", "demand", "normal"),
+        ("楼道的灯罩掉下来了 幸好没砸到人 麻烦找人来固定一下", "demand", "normal"),
+    ], [
+        "幸好没事 谢谢大家关心",
+        "楼道灯修好了 还好师傅来得快",
+        "幸好当时没人",
+    ]),
     "weary": ([
         ("又停水了，习惯了", "demand", "normal"),
         ("电梯又坏了 见怪不怪了", "demand", "normal"),
