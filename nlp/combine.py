@@ -234,8 +234,10 @@ _OUTAGE = re.compile(r"停水|没水|断水|不来水|停电|没电|断电|停�
 
 def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], category: str | None = None) -> bool:
     """The model's urgent guess, taken only when no rule says the danger is past, pretend or elsewhere,
-    and only for a demand in a category that has emergencies."""
-    return (not s.urgent and mv.urgent >= th["urgent"] and "tense" not in s.fired and "elsewhere" not in s.fired
+    only for a demand in a category that has emergencies, and not on a text of SHORT_TEXT characters or
+    fewer ("广告牌倒下了"): out of fold the model raised none of those rightly."""
+    return (not s.urgent and len(text) > SHORT_TEXT and mv.urgent >= th["urgent"]  # too few grams to judge
+            and "tense" not in s.fired and "elsewhere" not in s.fired
             and (category is None or category in MODEL_URGENT_CATEGORIES)
             and _OUTAGE.search(text) is None and _HAZARD.search(text) is None
             and not blocked(s) and not danger.unreal(text))

@@ -299,7 +299,11 @@ def test_more_emergencies(text, category):
 ])
 def test_stuck_lift_and_fallen_tree(text, category):
     c = classify(text)
-    assert (c.intent, c.category, c.urgency) == ("demand", category, "normal"), c
+    assert (c.intent, c.category) == ("demand", category), c
+    assert "规则:人身危险" not in c.evidence and not any(w in c.evidence for w in ("倒下", "卡了")), c
+    # The rules read no emergency; the model may still think a car has someone in it (the writers
+    # file a tree on a car as urgent when someone may be inside), and says so in the evidence.
+    assert c.urgency == "normal" or "模型改判:紧急" in c.evidence, c
 
 
 @pytest.mark.parametrize("text", [
