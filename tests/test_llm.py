@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.services import llm
 from tests.harness import EAST, RES_ZHAO, BotHarness, keys
 
-UNSURE = "小区门口的路好像有点不平"  # the classifier is unsure of it
+UNSURE = "路好像有点不平"  # the classifier is unsure of it (re-picked whenever a retrain settles it)
 CARE = "奶奶好几天没下楼了"  # a demand the rules do not find urgent
 GOOD = {"category": "traffic", "demand": "yes", "urgent": "no"}
 
