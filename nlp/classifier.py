@@ -14,7 +14,7 @@ from nlp.combine import ASK_THRESHOLD as ASK_THRESHOLD
 from nlp.combine import DEMAND_THRESHOLD as DEMAND_THRESHOLD
 from nlp.combine import UNASKED, blocked, certain, combine, only_chat
 from nlp.lexicon import load_lexicon
-from nlp.location import Place, extract, with_quoted
+from nlp.location import Place, extract, of_reply
 from nlp.normalize import normalize
 from nlp.scoring import SCORE_CHARS, demand_logit, pick_category, score, sigmoid
 from nlp.segment import DagCutter
@@ -176,7 +176,7 @@ def place_of(head: str) -> Place:
     pasted = quotes.split(head) if head.startswith("「") else None
     if pasted is None:
         return extract(head)
-    return with_quoted(extract(pasted[1]), extract(pasted[0]))
+    return of_reply(pasted[1], pasted[0])
 
 
 def _rules(s: Scores, conf: float, place: Place) -> Classification:

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from nlp import quotes
 from nlp.classifier import classify
-from nlp.location import extract, landmark, with_quoted
+from nlp.location import extract, landmark, of_reply
 from nlp.normalize import normalize
 from nlp.types import Classification
 
@@ -57,7 +57,7 @@ def with_quote(quote: str | None, reply: str) -> str:
 def placed(result: Classification, quote: str, reply: str) -> Classification:
     """``result`` with the place of a reply to ``quote``: the reply's own, completed from the quote
     (nlp.location.with_quoted), whatever text ``with_quote`` gave the classifier."""
-    building, unit, room = with_quoted(extract(normalize(reply)), extract(normalize(quote)))
+    building, unit, room = of_reply(normalize(reply), normalize(quote))
     return replace(result, building=building, unit=unit, room=room)
 
 

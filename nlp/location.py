@@ -87,6 +87,11 @@ def with_quoted(reply: Place, quote: Place) -> Place:
     return quote
 
 
+def of_reply(reply: str, quote: str) -> Place:
+    """``with_quoted`` of two normalised texts: a reply and the report it quotes."""
+    return with_quoted(extract(reply), extract(quote))
+
+
 # A place with no building number, as residents name it: 小区东门, 北门口, 地下车库, 中心广场, 幸福路.
 _LANDMARK = re.compile(
     r"(?:小区|社区|园区|院子?)?(?:东|南|西|北|正|大|后|侧|东北|西北|东南|西南)门(?:口|外|旁边)?"

@@ -79,7 +79,7 @@ class Model:
     def view(self, text: str) -> ModelView:
         t = marked(text)
         if self.finder is None:
-            g = grams(text)
+            g = _grams_of(t)
             hits = list(filter(None, map(self.weights.get, g)))
         else:
             # One C pass reports every occurrence of every known 1-3 gram: the same hits as looking each
