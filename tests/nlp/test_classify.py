@@ -55,6 +55,9 @@ def test_categories(text, category):
     "零下二十度 整栋楼停暖了 老人孩子冻得不行",
     "零下二十度 全小区暖气都停了 老人冻得受不了",  # the whole estate, not only one building
     "三十九度的天 整个15栋从早上停电到现在",
+    "零下二十多度 我们单元停暖两天了 老人受不了",  # a whole unit
+    "这么热的天 村里几十户人家停水三天了",  # a village group
+    "零下十几度 3单元停暖了 老人孩子都在屋里",
     "楼道里电动车充电 冒烟了",  # the same hazard, now a fire
 ])
 def test_urgent(text):
@@ -66,6 +69,7 @@ def test_urgent(text):
     "有人在楼道里充电 要是着火了可不得了",
     "消防通道堵了 真着火了消防车都进不来",
     "楼道灯坏了",
+    "3单元502停暖了 零下十度 家里冷",  # one flat, not the building
     "4号楼楼道里有人给电动车充电 拉了根线从窗户下来",  # a standing hazard (safety), found in the simulator
 ])
 def test_not_urgent(text):
