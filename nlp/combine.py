@@ -228,7 +228,7 @@ MODEL_URGENT_CATEGORIES = frozenset({"repair", "safety", "care", "health", "gree
 # lexicon's weather cue) or a person depending on power (nlp.danger); a flat without water is not.
 # A standing hazard the taxonomy files as safety, not as an emergency (e-bikes charged in a stairwell,
 # a blocked fire lane): with no fire or smoke, which the rules read, the model's guess is not taken.
-_HAZARD = re.compile(r"充电|飞线|拉线|消防通道|安全出口|楼道堆|堆放杂物")
+_HAZARD = re.compile(r"充电|飞线|拉(了)?(根|条)线|拉线(充|下来)|消防通道|安全出口|楼道堆|堆放杂物")
 _OUTAGE = re.compile(r"停水|没水|断水|不来水|停电|没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 
 _TRIPLE = re.compile(r"(?<![\d.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d.:/])")
-_BUILDING = re.compile(r"(?<![\d.:/])(\d{1,3})\s*(?:号楼|号院楼|栋|幢|座(?!位)|#楼?|号(?=\s*\d{1,2}\s*(?:单元|门(?![口禁卫面店前外]))))")
+_BUILDING = re.compile(r"(?<![\d./])(?<!\d:)(\d{1,3})\s*"
+                       r"(?:号楼|号院楼|栋|幢|座(?!位)|#楼?|号(?=\s*\d{1,2}\s*(?:单元|门(?![口禁卫面店前外]))))")
 # 单元, or in the northern usage N门 right after a building (5栋3门).
-_UNIT = re.compile(r"(?<![\d.:/])(\d{1,2})\s*单元|(?:(?<=号楼)|(?<=[栋幢座#号]))\s*(?:的\s*)?(\d{1,2})\s*门(?![口禁卫面店前外])")
+_UNIT = re.compile(r"(?<![\d./])(?<!\d:)(\d{1,2})\s*单元|(?:(?<=号楼)|(?<=[栋幢座#号]))\s*(?:的\s*)?(\d{1,2})\s*门(?![口禁卫面店前外])")
 # Units of measure, time, money etc. that make a number not a room.
 _NOT_ROOM = r"(?!\d|\s*(?:号楼|栋|幢|座|单元|度|点|块|元|米|分|年|月|日|天|个|岁|斤|号|次|户|人|平|楼(?!道|梯)|万|千|小时|多|左右|ml|kg))"
 _ROOM_AFTER = re.compile(
@@ -16,6 +17,15 @@ _ROOM_MARKED = re.compile(r"(?<![\d.:/-])(\d{3,4})\s*(?:室|号房|房间)")
 _ROOM_LIVE = re.compile(r"(?:住在?|我家是?|家住)\s*(\d{3,4})" + _NOT_ROOM)
 # A bare room number that opens the message or follows a neighbour word ("1102漏水", "楼上1102").
 _ROOM_BARE = re.compile(r"(?:^|(?<=楼上|楼下|隔壁|对门|对面)|(?<=[在是]))(\d{3,4})" + _NOT_ROOM + r"(?=[\u4e00-\u9fff])")
+# A colon after a label ("报告：5栋") does not stop a building; one between digits is a time ("10:30座谈会").
+# Shanghai lanes number their buildings "N号": taken when a floor follows ("19号3楼", "16号底楼") or a
+# neighbour word comes before ("阿拉22号后门口", "隔壁18号"); elsewhere N号 is a date or a list entry.
+_LANE_BUILDING = re.compile(r"(?<![\d.:/月])(\d{1,3})号(?=\s*(?:\d{1,2}|底|顶)楼(?!道|梯))"
+                            r"|(?:(?<=阿拉)|(?<=隔壁)|(?<=我们)|(?<=俺们)|(?<=我伲))(\d{1,3})号(?![楼院房\d])")
+# A room-shaped number (floor, then 01-12) before 的/家 or ending the message ("302家", "1503的，", "… 1503").
+_ROOM_OWNER = re.compile(r"(?<![\d.:/*-])([1-9]\d?(?:0[1-9]|1[0-2]))(?=的(?!话)|家(?!人)|\s*$)")
+# Emergency numbers are calls, not rooms ("在2栋 120在路上了"), unless marked as a room (120室).
+_CALLS = frozenset({"110", "119", "120", "122"})
 # A lettered building (B座, A栋, c幢): lower-cased by normalisation, given back upper-case.
 _LETTER_BUILDING = re.compile(r"(?<![a-z])([a-z])\s*(?:座(?!位)|栋|幢|号?楼(?!道|梯|上|下|顶))")
 
@@ -57,12 +67,13 @@ def extract(text: str) -> tuple[str | None, str | None, str | None]:
         tb = (m.start(), str(int(m.group(1))))
         tu = (m.start(), str(int(m.group(2))))
         tr = (m.start(), m.group(3))
-    building = _first(tb, _search(_BUILDING, text), _letter(text) if _ASCII_LETTER.search(text) else None)
+    building = _first(tb, _search(_BUILDING, text), _letter(text) if _ASCII_LETTER.search(text) else None,
+                      _search(_LANE_BUILDING, text) if "号" in text else None)
     unit = _first(tu, _search(_UNIT, text) if "单元" in text or "门" in text else None)  # all _UNIT needs one
     room_hits = [tr]
-    for rx in (_ROOM_AFTER, _ROOM_MARKED, _ROOM_LIVE, _ROOM_BARE) if _THREE_DIGITS.search(text) else ():
+    for rx in (_ROOM_AFTER, _ROOM_MARKED, _ROOM_LIVE, _ROOM_BARE, _ROOM_OWNER) if _THREE_DIGITS.search(text) else ():
         mm = rx.search(text)
-        if mm:
+        if mm and (rx is _ROOM_MARKED or mm.group(1) not in _CALLS):
             room_hits.append((mm.start(1), mm.group(1)))
     room = _first(*room_hits)
     return building, unit, room

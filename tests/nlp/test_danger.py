@@ -227,6 +227,29 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("小广场那根旗杆晃得厉害 眼看就要倒 底下一群孩子在跳绳", "falling", "110"),
     ("隔壁天天装修咚咚的 这会儿我家楼板裂开了往下掉灰块", "collapse", "119"),
     ("学校门口井盖让人偷了 放学的孩子马上出来", "manhole", "110"),
+    # the body told by what is felt and seen; a parent not answering; pills a child swallowed; a lift overshooting;
+    # someone pinned; water on a light; a bang and fumes; a child put out or lost; hit at home; glass hanging over
+    # people; concrete falling (Cantonese 石屎); pillars cracking; grates; a fire put out that still chokes
+    ("隔壁大爷心绞痛犯了 他的药吃完了 谁家有硝酸甘油", "fallen", "120"),
+    ("吃了海鲜过敏 嗓子肿了 喘不上来气", "fallen", "120"),
+    ("我妈吃了降糖药浑身发抖 一直冒冷汗 心里慌", "fallen", "120"),
+    ("我看东西都重影了 头疼得要炸 在3栋", "fallen", "120"),
+    ("有个阿姨在楼梯上坐了半天了 说腿软站不起来", "fallen", "120"),
+    ("救命 门口有人倒了", "fallen", "120"),
+    ("老爸不接电话 一天一夜了 平时都秒回", "fallen", "120"),
+    ("孙子把奶奶的安眠药吞了好几片 怎么办", "fallen", "120"),
+    ("公园里有个小男孩 问他家长电话说不出来 一直哭", "child", "110"),
+    ("楼下有个小孩被爸妈赶出来了 穿着单衣在哭", "child", "110"),
+    ("电梯冲到顶才停 门一直开开关关 里面有人", "trapped", "119"),
+    ("围墙倒下来 有人压在底下了", "trapped", "119"),
+    ("天花板漏水 滴到灯上了 灯一闪一闪", "water_electric", "119"),
+    ("电动车在走廊砰的一声 一股焦味", "fire", "119"),
+    ("他喝醉了在家打我 我躲在厕所 8栋", "violence", "110"),
+    ("商场门口玻璃雨棚碎了一半悬在上面 底下人来人往", "falling", "110"),
+    ("楼上露台的石屎一块块掉落 下面是菜市场", "falling", "110"),
+    ("骑楼的柱子裂开了 一直掉渣", "collapse", "119"),
+    ("学校门口雨水箅子被压翻了 放学的孩子要从这走", "manhole", "110"),
+    ("火扑灭了但屋里全是烟 老人呛得厉害", "fire", "119"),
 ]
 
 NEGATIVES: list[str] = [
@@ -345,6 +368,12 @@ NEGATIVES: list[str] = [
     "楼上天天往下扔烟头 刚刚还掉下来一个瓶子",
     "路口井盖被偷了 我先拿板子挡上了 明天得补一个",
     "暖气一直不热 想插个电暖气又怕着火",
+    "垃圾点两天没人收了 路过都得憋气",
+    "垃圾站旁边有人倒了一地的油漆桶 味道很冲",
+    "物业客服电话永远打不通 报修三天了没人回",
+    "我妈说再考不好就打我 哈哈",
+    "小时候我爸老打我",
+    "楼顶广告牌被风吹得一直晃 底下是公交站 万一掉下来咋办",
 ]
 
 

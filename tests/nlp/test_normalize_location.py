@@ -45,6 +45,21 @@ def test_cn_to_int(s, n):
     ("一楼的下水道 38度 2024年", (None, None, None)),
     ("我们十五栋整栋楼", ("15", None, None)),
     ("14-2-1201", ("14", "2", "1201")),
+    # Shanghai lanes: N号 with a floor after it or a neighbour word before it; a date is not a building
+    ("阿拉22号后门口个路灯坏脱了", ("22", None, None)),
+    ("19号三楼阳台冒火", ("19", None, None)),
+    ("12月5号3楼要停水", (None, None, None)),
+    ("下个月15号来收费", (None, None, None)),
+    # a label's colon does not hide a building; a time's does
+    ("夜班保安报告：5栋2单元楼道有焦味", ("5", "2", None)),
+    ("明天10:30座谈会", (None, None, None)),
+    # a room-shaped number owning something or closing the message; calls and phone tails are not rooms
+    ("302家的灶台软管老化了", (None, None, "302")),
+    ("空调外机着火了！1503的，火苗往上窜", (None, None, "1503")),
+    ("呼叫器不响了 物业没反应 1503", (None, None, "1503")),
+    ("我们在2栋 120在路上了", ("2", None, None)),
+    ("上门回收 电话138****6612", (None, None, None)),
+    ("押金交了500的 什么时候退", (None, None, None)),
 ])
 def test_location(text, loc):
     assert extract(normalize(text)) == loc
