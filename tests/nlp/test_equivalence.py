@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 
 from nlp.lexicon import AhoCorasickMatcher, GroupMatcher, RegexMatcher, _ahocorasick, _alt, _required, load_lexicon
 from nlp.normalize import normalize
+from tests.nlp.automaton import needs_automaton
 
-pytestmark = pytest.mark.skipif(_ahocorasick is None, reason="pyahocorasick not installed")
+pytestmark = needs_automaton
 
 HERE = Path(__file__).resolve().parent
 DEV = Path(__file__).resolve().parents[2].parent / "shared/data/dev.jsonl"

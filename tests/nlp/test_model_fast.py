@@ -10,13 +10,12 @@ import json
 import math
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlp import model
-from nlp.matchers import _ahocorasick
 from nlp.normalize import normalize
+from tests.nlp.automaton import needs_automaton
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 MODEL = model.load()
@@ -43,7 +42,7 @@ def _corpus_texts() -> list[str]:
     return out
 
 
-@pytest.mark.skipif(_ahocorasick is None, reason="pyahocorasick not installed")
+@needs_automaton
 def test_the_automaton_finds_what_the_lookups_find():
     assert MODEL is not None and MODEL.finder is not None
     texts = _corpus_texts()
@@ -52,7 +51,7 @@ def test_the_automaton_finds_what_the_lookups_find():
         _same(text)
 
 
-@pytest.mark.skipif(_ahocorasick is None, reason="pyahocorasick not installed")
+@needs_automaton
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="楼道灯坏了电梯漏水0123456789ab号栋 ！？", max_size=40))
 def test_the_automaton_on_generated_text(text):
