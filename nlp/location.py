@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 _TRIPLE = re.compile(r"(?<![\d.:/])(\d{1,3})\s*-\s*(\d{1,2})\s*-\s*(\d{3,4})(?![\d.:/])")
+# A colon after a label ("报告：5栋") does not stop a building; one between digits is a time ("10:30座谈会").
 _BUILDING = re.compile(r"(?<![\d./])(?<!\d:)(\d{1,3})\s*"
                        r"(?:号楼|号院楼|栋|幢|座(?!位)|#楼?|号(?=\s*\d{1,2}\s*(?:单元|门(?![口禁卫面店前外]))))")
 # 单元, or in the northern usage N门 right after a building (5栋3门).
@@ -17,7 +18,6 @@ _ROOM_MARKED = re.compile(r"(?<![\d.:/-])(\d{3,4})\s*(?:室|号房|房间)")
 _ROOM_LIVE = re.compile(r"(?:住在?|我家是?|家住)\s*(\d{3,4})" + _NOT_ROOM)
 # A bare room number that opens the message or follows a neighbour word ("1102漏水", "楼上1102").
 _ROOM_BARE = re.compile(r"(?:^|(?<=楼上|楼下|隔壁|对门|对面)|(?<=[在是]))(\d{3,4})" + _NOT_ROOM + r"(?=[\u4e00-\u9fff])")
-# A colon after a label ("报告：5栋") does not stop a building; one between digits is a time ("10:30座谈会").
 # Shanghai lanes number their buildings "N号": taken when a floor follows ("19号3楼", "16号底楼") or a
 # neighbour word comes before ("阿拉22号后门口", "隔壁18号"); elsewhere N号 is a date or a list entry.
 _LANE_BUILDING = re.compile(r"(?<![\d.:/月])(\d{1,3})号(?=\s*(?:\d{1,2}|底|顶)楼(?!道|梯))"
