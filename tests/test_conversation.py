@@ -77,6 +77,15 @@ async def test_a_member_who_names_the_ticket_by_what_it_is_about_claims_it(bot):
     assert len(await bot.tickets()) == 1
 
 
+async def test_a_member_who_ends_a_sentence_with_the_command_claims(bot):
+    # Found in the simulator: 「我去3栋看看老李 接单 1」 got no answer and claimed nothing.
+    number = await bot.open_ticket("隔壁老李心绞痛又犯了 药吃完了 谁家有硝酸甘油 我在3栋")
+    replies = await bot.say(MEMBER_LI, f"我去3栋看看老李 接单 {number}", EAST)
+    assert keys(replies)[0] == "ticket_claimed_ok"
+    assert (await bot.ticket(number)).claimer_id == MEMBER_LI
+    assert len(await bot.tickets()) == 1
+
+
 async def test_a_number_in_the_words_picks_the_task(bot):
     first = await bot.open_ticket()
     second = await bot.open_ticket("3号楼门口的垃圾好几天没人清了", sender=RES_SUN)
@@ -118,6 +127,14 @@ async def test_wu_nainai_gets_her_home_building_and_can_correct_it(bot):
     assert keys(fixed) == ["ticket_place_ok"] and "6号楼2单元" in fixed[0].text
     ticket = await bot.ticket(ticket.number)
     assert (ticket.building, ticket.unit) == ("6", "2")
+
+
+async def test_a_unit_and_flat_in_the_message_stay_with_the_home_building(bot):
+    # Found in the simulator: 「我家也停暖了 3单元502」 was filed at the home building with unit and flat dropped.
+    opened = await bot.say(RES_WU, "我家也停暖了 2单元502 孩子冷得睡不着", EAST)
+    assert "ticket_opened" in keys(opened) and "6号楼2单元502" in opened[0].text
+    ticket = (await bot.tickets())[-1]
+    assert (ticket.building, ticket.unit, ticket.room_no) == ("6", "2", "502")
 
 
 @pytest.mark.parametrize("said", ["昨天晚上楼下好像着火了 吓死我了", "听说东门那边要修路了", "小区门口的奶茶店什么时候开的"])

@@ -110,7 +110,9 @@ async def report(
     draft = tickets.draft(
         community_id=community_id, reporter_id=reporter_id, text=problem.text, category=problem.category,
         urgency=problem.urgency, room_id=room_id, grid_id=grid_id, building=building,
-        unit=problem.unit if place == FROM_TEXT else None, room_no=problem.room_no if place == FROM_TEXT else None,
+        # A unit or flat the message names stays with a building from home ("我家也停暖了 3单元502"): the
+        # resident said where; only the building was missing.
+        unit=problem.unit if place else None, room_no=problem.room_no if place else None,
         evidence=problem.evidence, now=now,
     )
     # Dispatch is planned first so that the ticket's one INSERT already holds its deadline and level.
