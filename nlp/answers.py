@@ -140,6 +140,10 @@ _CLAIM = re.compile(
     r"^(?:" + _NUM + r"\s*)?" + _CLAIM_WORDS + _AFTER + r"(?:\s*" + _NUM + r")?$"
     r"|^" + _TICKET_NUM + _ABOUT + r"?" + _CLAIM_WORDS + _AFTER + r"$"
 )
+# A sentence of the member's own that ends in the command ("我去3栋看看老李 接单 1"): first person, not a
+# question or a call for someone else ("谁接单1", "没人接单1吗").
+_CLAIM_TAIL = re.compile(r"^(?=.*我)(?![^谁吗?？]*[谁吗?？])(?!.*(?:没人|有人|没有人)).{1,24}?(?:接单|我接|我来)"
+                         r"(?:#|＃)?(\d{1,6})(?:号单子|号单|号|单)?$")
 _VERB = r"(?:修|弄|搞|处理|办|换|清理|清|装|做|解决|整|通)(?:好|完|定|妥)"
 _DONE = re.compile(
     r"^(?:" + _NUM + r"\s*)?[^\d]{0,8}?(?:(?:已经|已)" + _VERB + r"了?|" + _VERB + r"了)"
@@ -152,7 +156,7 @@ def claim_intent(text: str) -> tuple[bool, int | None] | None:
     s = unicodedata.normalize("NFKC", text or "").strip()
     s = _JUNK.sub("", s.replace("#", " #")).rstrip(_PARTICLES)
     s = re.sub(r"(\d)(?=[^\d号单])", r"\1 ", s).replace(" ", "")
-    m = _CLAIM.match(s)
+    m = _CLAIM.match(s) or _CLAIM_TAIL.match(s)
     if not m:
         return None
     number = next((int(g) for g in m.groups() if g), None)

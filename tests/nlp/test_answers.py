@@ -58,6 +58,8 @@ def test_not_a_rating(text):
     # found in the simulator: a member names the ticket by what it is about, and goes
     ("#1 那个老人我过去看看", 1), ("3号单子那个我马上过去", 3), ("我这就过去", None),
     ("1号单子我马上过去看看", 1), ("5号我这就过去处理一下", 5),
+    # found in the simulator: a sentence of one's own that ends in the command
+    ("我去3栋看看老李 接单 1", 1), ("我下班顺路 接单#7", 7), ("这个我熟 我来 12", 12),
 ])
 def test_claim_intent(text, number):
     assert answers.claim_intent(text) == (True, number)
@@ -66,7 +68,8 @@ def test_claim_intent(text, number):
 @pytest.mark.parametrize("text", ["我去，真的假的", "我来了", "我去上班了", "我来问一下", "我接孩子去了",
                                   "1号楼那个灯我去看看", "楼道那个灯坏了我去买灯泡",
                                   # a date, a meeting, a weekend (the review): not a ticket
-                                  "15号那个党课我来", "3号的会我去", "这个周末我过去一趟", "那个会我去吧"])
+                                  "15号那个党课我来", "3号的会我去", "这个周末我过去一趟", "那个会我去吧",
+                                  "谁接单1", "我问下 有人接单1吗", "我看没人接单 3", "我家3号楼"])
 def test_not_a_claim(text):
     assert answers.claim_intent(text) is None
 
