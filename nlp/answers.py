@@ -145,8 +145,11 @@ _CLAIM = re.compile(
 _CLAIM_TAIL = re.compile(r"^(?=.*我)(?![^谁吗?？]*[谁吗?？])(?!.*(?:没人|有人|没有人)).{1,24}?(?:接单|我接|我来)"
                          r"(?:#|＃)?(\d{1,6})(?:号单子|号单|号|单)?$")
 _VERB = r"(?:修|弄|搞|处理|办|换|清理|清|装|做|解决|整|通)(?:好|完|定|妥)"
+# Care tasks end in delivery, not repair ("药送到了", "送到了 老李缓过来了").
+_DELIVERED = r"(?:送到|送达|送过去|送回家|送回去|陪(?:他|她)?看完)"
 _DONE = re.compile(
-    r"^(?:" + _NUM + r"\s*)?[^\d]{0,8}?(?:(?:已经|已)" + _VERB + r"了?|" + _VERB + r"了)"
+    r"^(?:" + _NUM + r"\s*)?[^\d]{0,8}?(?:(?:已经|已)(?:" + _VERB + "|" + _DELIVERED + r")了?|(?:" + _VERB + "|"
+    + _DELIVERED + r")了)"
     r"|^(?:" + _NUM + r"\s*)?(?:已完成|完成了|搞定了?|ok了|好了已经|都好了|处理完毕|办完了)"
 )
 
@@ -168,7 +171,7 @@ def done_intent(text: str) -> tuple[int | None, str] | None:
 
     A question ("修好了吗") is not a report."""
     s = unicodedata.normalize("NFKC", text or "").strip()
-    if not s or len(s) > 80 or re.search(r"[吗嘛么?？]\s*$|没有?$|了没|什么时候|啥时候|何时|能不能|会不会|怎么还", s):
+    if not s or len(s) > 80 or re.search(r"[吗嘛么?？]\s*$|没有?$|了没|什么时候|啥时候|何时|能不能|会不会|怎么还|^(?:我的|我家)?(?:快递|外卖|包裹)", s):
         return None
     head = _JUNK.sub("", s.replace("#", " #")).replace(" ", "")
     m = _DONE.match(head)

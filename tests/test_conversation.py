@@ -86,6 +86,14 @@ async def test_a_member_who_ends_a_sentence_with_the_command_claims(bot):
     assert len(await bot.tickets()) == 1
 
 
+async def test_a_member_reports_a_delivery_done(bot):
+    # Found in the simulator: 「送到了 老李吃了药缓过来了」 after claiming a medicine run got no answer.
+    number = await bot.open_ticket("隔壁老李心绞痛又犯了 药吃完了 谁家有硝酸甘油 我在3栋")
+    assert keys(await bot.say(MEMBER_LI, f"接单 {number}", EAST))[0] == "ticket_claimed_ok"
+    assert keys(await bot.say(MEMBER_LI, "送到了 老李吃了药缓过来了 家属也回来了", EAST))[0] == "ticket_done_ok"
+    assert (await bot.ticket(number)).status == "done"
+
+
 async def test_a_number_in_the_words_picks_the_task(bot):
     first = await bot.open_ticket()
     second = await bot.open_ticket("3号楼门口的垃圾好几天没人清了", sender=RES_SUN)

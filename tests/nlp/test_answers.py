@@ -77,13 +77,15 @@ def test_not_a_claim(text):
 @pytest.mark.parametrize("text,number", [
     ("修好了", None), ("完成了", None), ("弄好了", None), ("搞定了", None), ("已完成", None), ("处理好了", None),
     ("灯泡换好了", None), ("下水道通好了", None), ("3号已经处理完了，换了灯泡", 3), ("#5 修好了", 5),
+    # care tasks end in delivery (found in the simulator)
+    ("送到了 老李吃了药缓过来了 家属也回来了", None), ("药送到了", None), ("1号送过去了", 1), ("已经送到了", None),
 ])
 def test_done_intent(text, number):
     found = answers.done_intent(text)
     assert found is not None and found[0] == number and found[1] == text
 
 
-@pytest.mark.parametrize("text", ["修好了吗", "电梯修好了没有", "什么时候能修好", "好了", "我看好了", "弄好了没"])
+@pytest.mark.parametrize("text", ["送到了吗", "饭送到了没", "快递送到了", "我的外卖送到了", "修好了吗", "电梯修好了没有", "什么时候能修好", "好了", "我看好了", "弄好了没"])
 def test_not_done(text):
     assert answers.done_intent(text) is None
 
