@@ -166,12 +166,16 @@ def claim_intent(text: str) -> tuple[bool, int | None] | None:
     return True, number
 
 
+# A question, or the member's own parcel ("快递送到了"), is not a report of the task.
+_NOT_DONE = re.compile(r"[吗嘛么?？]\s*$|没有?$|了没|什么时候|啥时候|何时|能不能|会不会|怎么还|^(?:我的|我家)?(?:快递|外卖|包裹)")
+
+
 def done_intent(text: str) -> tuple[int | None, str] | None:
     """"修好了" / "3号已经处理完了，换了灯泡": (number or None, the note); None otherwise.
 
     A question ("修好了吗") is not a report."""
     s = unicodedata.normalize("NFKC", text or "").strip()
-    if not s or len(s) > 80 or re.search(r"[吗嘛么?？]\s*$|没有?$|了没|什么时候|啥时候|何时|能不能|会不会|怎么还|^(?:我的|我家)?(?:快递|外卖|包裹)", s):
+    if not s or len(s) > 80 or _NOT_DONE.search(s):
         return None
     head = _JUNK.sub("", s.replace("#", " #")).replace(" ", "")
     m = _DONE.match(head)

@@ -85,7 +85,8 @@ def test_done_intent(text, number):
     assert found is not None and found[0] == number and found[1] == text
 
 
-@pytest.mark.parametrize("text", ["送到了吗", "饭送到了没", "快递送到了", "我的外卖送到了", "修好了吗", "电梯修好了没有", "什么时候能修好", "好了", "我看好了", "弄好了没"])
+@pytest.mark.parametrize("text", ["送到了吗", "饭送到了没", "快递送到了", "我的外卖送到了",
+                                  "修好了吗", "电梯修好了没有", "什么时候能修好", "好了", "我看好了", "弄好了没"])
 def test_not_done(text):
     assert answers.done_intent(text) is None
 
