@@ -107,9 +107,30 @@ _SATISFACTION = (  # longest first: "很不满意" before "满意"
 _SATISFACTION_MAP = dict(_SATISFACTION)
 
 
+_THANKS = re.compile(r"谢谢|感谢|多谢|辛苦了?")
+
+
 def rating(text: str) -> int | None:
-    """A 1-5 score from "5", "五星", "满意", "不太满意"…; None when it is not a rating."""
+    """A 1-5 score from "5", "五星", "满意", "不太满意"…; None when it is not a rating.
+
+    Thanks and a name around it are read past ("谢谢李师傅 五星", "五星 谢谢", found in the simulator)."""
     s = tidy(text)
+    found = _score(s)
+    if found is not None:
+        return found
+    m = _THANKS.search(s)
+    if m is None:
+        return None
+    if m.start() > 0:  # "五星谢谢李师傅": the score comes first
+        return _score(s[:m.start()])
+    for k in range(m.end(), min(len(s), m.end() + 6)):  # "谢谢李师傅五星": past a name of up to 5 characters
+        found = _score(s[k:])
+        if found is not None:
+            return found
+    return None
+
+
+def _score(s: str) -> int | None:
     if s == "👍":
         return 5
     m = _SCORE.match(s)

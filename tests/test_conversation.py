@@ -94,6 +94,18 @@ async def test_a_member_reports_a_delivery_done(bot):
     assert (await bot.ticket(number)).status == "done"
 
 
+async def test_thanks_around_the_score_rate_the_ticket(bot):
+    # Found in the simulator: after the rating prompt, 「谢谢李师傅 五星」 was not taken as a rating.
+    number = await bot.open_ticket()
+    await bot.say(MEMBER_LI, f"接单 {number}", MEMBERS)
+    await bot.say(MEMBER_LI, f"完成 {number} 换了灯泡", MEMBERS)
+    await bot.say(SECRETARY, f"/验收 {number} 通过", None)
+    reporter = (await bot.ticket(number)).reporter_id
+    await bot.say(reporter, "谢谢李师傅 五星", EAST)
+    ticket = await bot.ticket(number)
+    assert ticket.status == "closed" and ticket.rating == 5
+
+
 async def test_a_number_in_the_words_picks_the_task(bot):
     first = await bot.open_ticket()
     second = await bot.open_ticket("3号楼门口的垃圾好几天没人清了", sender=RES_SUN)

@@ -41,12 +41,15 @@ def test_confirm_cancel(text, expected):
     ("5", 5), ("5分", 5), ("五星", 5), ("五分", 5), ("满意", 5), ("很满意", 5), ("非常满意，谢谢", 5),
     ("满意，师傅辛苦了", 5), ("👍", 5), ("还行", 4), ("还可以吧", 4), ("比较满意", 4), ("不错", 4),
     ("一般", 3), ("3", 3), ("一般般", 3), ("不太满意", 2), ("不满意", 2), ("很不满意", 1), ("差评", 1), ("1分", 1),
+    # thanks and a name around the score (found in the simulator)
+    ("谢谢李师傅 五星", 5), ("五星 谢谢李师傅", 5), ("感谢网格员，5分", 5), ("辛苦了李师傅 很满意", 5), ("多谢 一般般吧", 3),
 ])
 def test_rating(text, score):
     assert answers.rating(text) == score
 
 
-@pytest.mark.parametrize("text", ["好的", "谢谢", "6号楼", "12", "满意度调查什么时候做的问卷在哪里填写", "评价一下物业",
+@pytest.mark.parametrize("text", ["好的", "谢谢", "谢谢李师傅", "谢谢大家 我家3号楼", "谢谢你们 下次还找你们",
+                                  "6号楼", "12", "满意度调查什么时候做的问卷在哪里填写", "评价一下物业",
                                   "🙏", "😂", "🌹🌹"])
 def test_not_a_rating(text):
     assert answers.rating(text) is None
