@@ -19,7 +19,7 @@ from handlers.secretary import verify
 from nlp import answers
 
 router = Router("conversation")
-router.note(MEMBERS_ONLY, "「我来」「4号我接了」「修好了」",
+router.note(MEMBERS_ONLY, "「我来」「4号我接了」「我去3栋看看 接单 4」「修好了」「药送到了」",
             "只有一个任务时直接说即可；有几个时网格通会问是哪一个")
 router.note(EVERYONE, "「看看12号单子」「12号怎么样了」", "同「查询 12」：看诉求办到哪一步了")
 PICK_TTL_SECONDS = 10 * 60

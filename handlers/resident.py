@@ -65,7 +65,7 @@ async def _status_details(session, actor: Actor, ticket) -> str:
 
 
 @router.command("rate", words=("评价",), number=True, strong=True, usage="评价 12 5 师傅很负责",
-                help="办结后评价（1-5 分，也可以说「满意」「不满意」）")
+                help="办结后评价（1-5 分，也可以说「满意」「不满意」「谢谢李师傅 五星」）")
 async def rate(ctx: Context, session, actor: Actor, command: Command) -> None:
     number = need_number(command, "评价 12 5 很满意")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
