@@ -174,5 +174,8 @@ def test_every_adjuster_has_a_table() -> None:
 
 def test_the_rules_that_fired_are_in_the_evidence() -> None:
     result = nlp.classify("物业真负责啊电梯坏三天了👍")
-    assert "规则:反讽" in result.evidence and "电梯坏" in result.evidence
+    # the fired rule, and the word for the category chosen (since stop 27's retrain the combiner files this
+    # sarcasm about the property company as property, where it was repair)
+    assert "规则:反讽" in result.evidence
+    assert {"repair": "电梯坏", "property": "物业"}[str(result.category)] in result.evidence
     assert not any(w.startswith("规则:") for w in nlp.classify("3号楼楼道灯坏了").evidence)

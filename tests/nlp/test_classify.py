@@ -58,6 +58,10 @@ def test_categories(text, category):
     "零下二十多度 我们单元停暖两天了 老人受不了",  # a whole unit
     "这么热的天 村里几十户人家停水三天了",  # a village group
     "零下十几度 3单元停暖了 老人孩子都在屋里",
+    "寒潮 我爸妈那栋停暖三天了 两个老人都八十了",
+    "锅炉停了 今晚零下十八度 老人孩子冻得不行",
+    "整层停电 屋里四十度 夜班的人回来没法睡",
+    "东区4号楼消防水管爆裂 水从上往下灌 总阀关不住",  # 消防 is not 防 (prevent)
     "楼道里电动车充电 冒烟了",  # the same hazard, now a fire
 ])
 def test_urgent(text):

