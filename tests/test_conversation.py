@@ -68,19 +68,15 @@ async def test_a_member_claims_and_completes_in_plain_words(bot):
     assert (await bot.ticket(number)).status == "verified"
 
 
-async def test_a_member_who_names_the_ticket_by_what_it_is_about_claims_it(bot):
+@pytest.mark.parametrize(("report", "claim"), [
     # Found in the simulator: "1号单子我马上过去看看" got no answer; "1号那个老人…" opened a ticket at 1号楼.
-    number = await bot.open_ticket("我家老头子在卫生间摔了 叫不太醒了 3号楼2单元401")
-    replies = await bot.say(MEMBER_LI, f"{number}号单子我马上过去看看", EAST)
-    assert keys(replies)[0] == "ticket_claimed_ok"
-    assert (await bot.ticket(number)).claimer_id == MEMBER_LI
-    assert len(await bot.tickets()) == 1
-
-
-async def test_a_member_who_ends_a_sentence_with_the_command_claims(bot):
+    ("我家老头子在卫生间摔了 叫不太醒了 3号楼2单元401", "{n}号单子我马上过去看看"),
     # Found in the simulator: 「我去3栋看看老李 接单 1」 got no answer and claimed nothing.
-    number = await bot.open_ticket("隔壁老李心绞痛又犯了 药吃完了 谁家有硝酸甘油 我在3栋")
-    replies = await bot.say(MEMBER_LI, f"我去3栋看看老李 接单 {number}", EAST)
+    ("隔壁老李心绞痛又犯了 药吃完了 谁家有硝酸甘油 我在3栋", "我去3栋看看老李 接单 {n}"),
+])
+async def test_a_member_who_claims_in_a_sentence_of_their_own_claims(bot, report, claim):
+    number = await bot.open_ticket(report)
+    replies = await bot.say(MEMBER_LI, claim.format(n=number), EAST)
     assert keys(replies)[0] == "ticket_claimed_ok"
     assert (await bot.ticket(number)).claimer_id == MEMBER_LI
     assert len(await bot.tickets()) == 1
