@@ -253,6 +253,9 @@ def outdoor_water(t: str, lex: Lexicon, s: Scores) -> bool:
 # How long a fault has gone on ("漏了半个月了", "已经喷了两三天了", "几个月没换水"), or that it keeps happening.
 _FOR_DAYS = re.compile(r"(好几|几|两|三|四|五|半|一|\d+)(个多|个)?(天|星期|礼拜|周|月)(了|多了)|一直没(人)?(修|管)|好久了|很久了")
 _OUTAGE_CUE = re.compile(r"停水|没水|断水|暖气|停暖|度")
+# A running toilet or tap ("马桶一直漏水 哗哗地流") is a repair, unless the water spreads (淹, 满地, 楼下).
+_FIXTURE = re.compile(r"马桶|水箱|冲水|水龙头|龙头")
+_SPREAD = re.compile(r"淹|漫|全是水|满地|一地|到处|楼下|往下|喷|爆|崩|炸|裂")
 
 
 def standing_leak(t: str, lex: Lexicon, s: Scores) -> bool:
@@ -262,7 +265,7 @@ def standing_leak(t: str, lex: Lexicon, s: Scores) -> bool:
         return False
     if not all(_WATER_CUE.search(c) and not _OUTAGE_CUE.search(c) for c in s.urgent_cues):
         return False
-    if _FOR_DAYS.search(t) is None:
+    if _FOR_DAYS.search(t) is None and (_FIXTURE.search(t) is None or _SPREAD.search(t) is not None):
         return False
     s.urgent, s.urgent_cat = False, None
     return True

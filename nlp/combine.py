@@ -229,7 +229,7 @@ MODEL_URGENT_CATEGORIES = frozenset({"repair", "safety", "care", "health", "gree
 # A standing hazard the taxonomy files as safety, not as an emergency (e-bikes charged in a stairwell,
 # a blocked fire lane): with no fire or smoke, which the rules read, the model's guess is not taken.
 _HAZARD = re.compile(r"充电|飞线|拉(了)?(根|条)线|拉线(充|下来)|消防通道|安全出口|楼道堆|堆放杂物")
-_OUTAGE = re.compile(r"停水|没水|断水|不来水|停电|没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
+_OUTAGE = re.compile(r"停水|没水|断水|不来水|停电(?![动瓶]车)|没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
 
 
 def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], category: str | None = None) -> bool:

@@ -265,6 +265,23 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("地下车库一股很浓的汽油味 不知道哪来的", "gas", "119"),
     ("大树倒了 横在马路中间 晚上看不见", "falling", "110"),
     ("楼下有人打架 拿着棍子 见血了 别光拍视频了快报警", "violence", "110"),
+    # stop 28: a weapon picked up in a quarrel; a threat to cut; someone pushed down; chest tightness and a cold
+    # sweat; a call unanswered since last night; a silent door with the television on for days; a child through
+    # the ice; someone walking into deep water; a wire's insulation burning; a plank swaying over children; water
+    # pouring in at the door; a dog that will not let go (Cantonese)
+    ("两家为车位吵起来了 那男的抄起板凳就要砸", "violence", "110"),
+    ("村头有个醉汉拿着锄头乱挥 说谁过来就砍谁", "violence", "110"),
+    ("楼下两个老太太抢位置 一个被推倒了 还在地上哭", "violence", "110"),
+    ("我爸说胸口闷 冒冷汗 在5栋2单元", "fallen", "120"),
+    ("我在医院值夜班 我妈刚打电话说胸口闷出冷汗 她住3栋", "fallen", "120"),
+    ("我奶奶从昨晚开始电话就一直没人接 她住7栋 谁能去敲个门", "fallen", "120"),
+    ("对门大爷家电视开了三天了 也没人应门", "fallen", "120"),
+    ("河边有个孩子掉冰窟窿了 快来人", "fallen", "120"),
+    ("湖边一个阿姨下水了 还在往深处走", "self_harm", "110"),
+    ("插线板的线皮都烧化了 还插着电暖器", "fire", "119"),
+    ("工地脚手架上的木板晃得厉害 下面孩子正从底下过", "falling", "110"),
+    ("暴雨 水往我家屋里灌 门都关不上", "flood", "119"),
+    ("有只大狗咬住个细路唔放 快嚟人", "animal", "110"),
 ]
 
 NEGATIVES: list[str] = [
@@ -393,6 +410,17 @@ NEGATIVES: list[str] = [
     "楼下那棵树被昨晚大风刮倒了 横在路中间 车出不去",
     "楼顶有块铁皮松了 一刮风就哐哐响 怕哪天掉下来砸到人",
     "看到吃野蘑菇中毒的新闻 大家别乱采",
+    # stop 28: after the fire, last week (Cantonese forms), when there is a fire, a worry, a habit, next week
+    "着火后那套房子一直空着 窗户都没了 能不能封起来",
+    "上个礼拜楼梯口有人把纸箱点着了 好在没事 想装个烟感",
+    "能不能装个着火能从里面推开的门",
+    "我爸有点糊涂 总怕他走丢 有没有定位手环",
+    "对门小孩经常一个人被锁在家里 爸妈很晚才回",
+    "听说下周寒潮要来 我们这栋的暖气管上回冻裂过 能不能先包一下",
+    "走失那天他撞坏了人家的车 要赔多少",
+    "马桶一直漏水 哗哗地流 请个师傅来修",
+    "电动车冒烟那个已经拖到外面空地上了",
+    "小时候见过锅炉爆炸 年轻时候的事了",
 ]
 
 
