@@ -229,6 +229,8 @@ MODEL_URGENT_CATEGORIES = frozenset({"repair", "safety", "care", "health", "gree
 # A standing hazard the taxonomy files as safety, not as an emergency (e-bikes charged in a stairwell,
 # a blocked fire lane): with no fire or smoke, which the rules read, the model's guess is not taken.
 _HAZARD = re.compile(r"充电|飞线|拉(了)?(根|条)线|拉线(充|下来)|消防通道|安全出口|楼道堆|堆放杂物")
+# A piece of furniture broken ("椅子腿断了"): its body-part words are the furniture's, not a person's.
+_FURNITURE = re.compile(r"(椅子|桌子|凳子|柜子|沙发|床)(腿|脚|面)?[^，。！？,.!?]{0,2}(断了|摔坏|坏了|散架|裂了)")
 _OUTAGE = re.compile(r"停水|没水|断水|不来水|停电(?![动瓶]车)|没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
 
 
@@ -239,7 +241,7 @@ def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], categ
     return (not s.urgent and len(text) > SHORT_TEXT and mv.urgent >= th["urgent"]  # too few grams to judge
             and "tense" not in s.fired and "elsewhere" not in s.fired
             and (category is None or category in MODEL_URGENT_CATEGORIES)
-            and _OUTAGE.search(text) is None and _HAZARD.search(text) is None
+            and _OUTAGE.search(text) is None and _HAZARD.search(text) is None and _FURNITURE.search(text) is None
             and not blocked(s) and not danger.unreal(text))
 
 

@@ -139,7 +139,10 @@ async def test_a_communitys_repeated_correction_changes_its_next_classification(
     for text in (*(t for _, _, t in QUARRELS), NEXT, UNRELATED):
         assert nlp.classify(text).category not in ("property", None), text  # the classifier does not say 物业
     for who, room, text in QUARRELS:
-        assert "已登记为诉求" in texts(await bot.say(who, text, room))
+        replies = await bot.say(who, text, room)
+        if keys(replies) == ["demand_ask"]:  # the bot may ask first (a model between the bands): the resident says yes
+            replies = await bot.say(who, "是", room)
+        assert "已登记为诉求" in texts(replies)
         number = (await bot.tickets())[-1].number
         assert keys(await bot.say(SECRETARY, f"/改 {number} 物业", None)) == ["correct_ok"]
     assert "学到：归为物业服务" in await retrain(bot, monkeypatch, capsys)

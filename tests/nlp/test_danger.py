@@ -282,6 +282,21 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("工地脚手架上的木板晃得厉害 下面孩子正从底下过", "falling", "110"),
     ("暴雨 水往我家屋里灌 门都关不上", "flood", "119"),
     ("有只大狗咬住个细路唔放 快嚟人", "animal", "110"),
+    # the second batch of stop 28: black smoke without the word; a brazier kicked over; a gas pipe drilled through; a
+    # smell like gas; Minnan 瓦斯; a worker down a septic tank; ice cracking under skaters; a child's shoe floating;
+    # children in fast water; oxygen in a power cut told at length; a cart into a crowd; a cover washed away
+    ("楼下烧烤店后厨一直冒黑的 门关着", "fire", "119"),
+    ("天台上那帮人把炭盆踢翻了 旁边都是纸箱", "fire", "119"),
+    ("装修的把燃气管子钻穿了 嘶嘶响", "gas", "119"),
+    ("下水道往外冒的那股味儿 闻着像煤气", "gas", "119"),
+    ("阿嬷厝里瓦斯桶咧漏 规间攏是味", "gas", "119"),
+    ("有个工人下了化粪池没上来 快来人", "fallen", "120"),
+    ("水库那边一群孩子在滑冰 冰面都咔咔响了", "fallen", "120"),
+    ("河边漂着一只孩子的凉鞋 人不见了", "fallen", "120"),
+    ("几个小孩跑到河里玩水 水流急得很", "child", "110"),
+    ("停电了 物业说是开发商欠了电费 我爸在家一直靠着制氧机吸氧 现在怎么办", "fallen", "120"),
+    ("一辆三轮车冲进人群了 撞倒好几个", "crash", "120"),
+    ("路口井盖被大水冲跑了 底下全是水 电动车都从这过", "manhole", "110"),
 ]
 
 NEGATIVES: list[str] = [
@@ -421,6 +436,16 @@ NEGATIVES: list[str] = [
     "马桶一直漏水 哗哗地流 请个师傅来修",
     "电动车冒烟那个已经拖到外面空地上了",
     "小时候见过锅炉爆炸 年轻时候的事了",
+    # help is already there, it is over, or it is a tip, a summary of the week or a habit
+    "120和110都打了 门撬开了 人已经抬出来了",
+    "阿婆摔在卫生间 人是清醒的 救护车在路上",
+    "那天龙舟翻了 好在全捞上来了",
+    "分享个小窍门 煤气罐漏没漏 抹点肥皂水就知道",
+    "这一礼拜着火打架困电梯全赶上了 大家平安就好",
+    "外墙掉瓷砖那里已经拉了警戒线 明天来修",
+    "楼道里老有股焦糊味 查了几次没查出来",
+    "老人噎着了怎么急救 能不能请人来讲讲",
+    "快递柜都塞爆了 包裹堆了一地",
 ]
 
 
