@@ -231,6 +231,9 @@ MODEL_URGENT_CATEGORIES = frozenset({"repair", "safety", "care", "health", "gree
 _HAZARD = re.compile(r"充电|飞线|拉(了)?(根|条)线|拉线(充|下来)|消防通道|安全出口|楼道堆|堆放杂物")
 # A piece of furniture broken ("椅子腿断了"): its body-part words are the furniture's, not a person's.
 _FURNITURE = re.compile(r"(椅子|桌子|凳子|柜子|沙发|床)(腿|脚|面)?[^，。！？,.!?]{0,2}(断了|摔坏|坏了|散架|裂了)")
+# A lift out of service with no one said to be inside: the rules read a person trapped (nlp.danger), the model's guess is not taken.
+_LIFT_DOWN = re.compile(r"电梯[^。！？!?]{0,6}(坏|停|不动|趴窝|罢工|故障|不能用|不走)")
+_INSIDE = re.compile(r"困|关|卡|里面|里头|有人|孩子|老人")
 _OUTAGE = re.compile(r"停水|没水|断水|不来水|停电(?![动瓶]车)|没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
 
 
@@ -242,6 +245,7 @@ def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], categ
             and "tense" not in s.fired and "elsewhere" not in s.fired
             and (category is None or category in MODEL_URGENT_CATEGORIES)
             and _OUTAGE.search(text) is None and _HAZARD.search(text) is None and _FURNITURE.search(text) is None
+            and (_LIFT_DOWN.search(text) is None or _INSIDE.search(text) is not None)
             and not blocked(s) and not danger.unreal(text))
 
 

@@ -145,11 +145,7 @@ def test_tips_and_forwards_versus_requests(text, intent):
 
 @pytest.mark.parametrize("text, category", [
     ("4栋2单元电梯又停了，我妈腿脚不好下不了楼", "repair"),   # the elevator is what needs doing
-    # Known regression (stop 28): after the retrain on writers al-an, who file people in trouble as care, the
-    # combiner reads the bedridden person over the outage (care 0.56, over th_explicit 0.5; 0.65 lost 0.005 of
-    # writer-grouped out-of-fold macro-F1). Strict: the day it reads repair again, the mark must go.
-    pytest.param("3号楼停水一天了，家里有瘫痪老人没法做饭", "repair",
-                 marks=pytest.mark.xfail(strict=True, reason="combiner reads care over the outage (stop 28)")),
+    ("3号楼停水一天了，家里有瘫痪老人没法做饭", "repair"),
     ("独居的张奶奶腿脚不好，想请志愿者每周帮她买一次菜", "care"),  # help for the person
     ("我是残疾人，轮椅坏了自己修不了，社区能不能帮忙借一个", "care"),
 ])
@@ -295,7 +291,7 @@ def test_notices_and_tips_open_no_ticket(text):
 
 @pytest.mark.parametrize("text, category", [
     ("我家卫生间水管崩了 水一直往外冒 关不住", "repair"),
-    ("有个小孩掉进小区的水池里了", "safety"),
+    ("有个小孩掉进小区的水池里了", ("safety", "care")),  # writers split: the water's danger or the child's rescue
     ("老人在小区门口突然倒下了 口吐白沫", ("care", "health")),  # writers file a medical emergency under either
     ("电梯卡住了 我在里面 救命", "repair"),
 ])

@@ -297,6 +297,20 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("停电了 物业说是开发商欠了电费 我爸在家一直靠着制氧机吸氧 现在怎么办", "fallen", "120"),
     ("一辆三轮车冲进人群了 撞倒好几个", "crash", "120"),
     ("路口井盖被大水冲跑了 底下全是水 电动车都从这过", "manhole", "110"),
+    # the third batch: danger passed on second-hand (lights dark for days, papers piling up, dizzy and then silent, a
+    # bedridden man alone, someone motionless on the steps, a baby crying in a bin, a child collected by a stranger,
+    # a child gone minutes ago, an autistic boy out alone, "别过来" then silence, a stove left on, a meter turning)
+    ("楼下王伯家的灯两天没亮了 门口报纸一直没人收", "fallen", "120"),
+    ("我妈电话里说头晕得厉害 站都站不稳 然后再打就没人接了", "fallen", "120"),
+    ("3楼瘫痪的老爷子 儿子出差了 护工今天也没来 就他一个在家", "fallen", "120"),
+    ("单元门口有个人趴在台阶上 半天一动不动", "fallen", "120"),
+    ("保洁阿姨说垃圾桶里有婴儿在哭", "child", "110"),
+    ("老师说孩子被陌生人接走了 我们家没人去接啊", "child", "110"),
+    ("我家小孩刚刚还在滑梯那儿 一转身就不见了", "child", "110"),
+    ("我儿子是自闭症 不会说话 刚才自己开门跑出去了", "missing", "110"),
+    ("隔壁女的一直喊你别过来 然后就没声了", "violence", "110"),
+    ("对门燃气灶开着 人不在 门口都闻到味了", "gas", "119"),
+    ("我奶奶说燃气表一直在转 灶都没开", "gas", "119"),
 ]
 
 NEGATIVES: list[str] = [
@@ -446,6 +460,13 @@ NEGATIVES: list[str] = [
     "楼道里老有股焦糊味 查了几次没查出来",
     "老人噎着了怎么急救 能不能请人来讲讲",
     "快递柜都塞爆了 包裹堆了一地",
+    "大楼疏散完了 全楼都下来了 消防在上面",
+    "物业说维修工已经过去了 大家先别开灯",
+    "群里说我们楼有人跳楼 是真的吗",
+    "有股煤气味 不对 好像是谁家在煮臭豆腐",
+    "社区办事排队排一上午 站都站不住",
+    "电梯又趴窝了 早上到现在一动不动",
+    "楼下快递好几天没人拿 谁家的",
 ]
 
 
@@ -459,9 +480,12 @@ def test_danger_now_is_found_and_urgent(text: str, kind: str, number: str) -> No
     assert "规则:人身危险" in result.evidence or found.cue in result.evidence
 
 
-# Look-alikes the model of stop 27 raises (a plain leak at 0.46, over the 0.4 threshold): the danger check stays
-# quiet, the classifier does not. Strict xfail: the test fails the day they are fixed, so the row comes back.
-MODEL_FALSE_ALARMS = frozenset({"水管漏水 滴到楼下了"})
+# Look-alikes the model raises (stop 27: a plain leak at 0.46, over the 0.4 threshold; stop 28: a neighbour who
+# "seems" not to have been out, 0.45, once "平时" made her routine no longer a habit, which the training files'
+# silent doors needed): the danger check stays quiet, the classifier does not. Keeping the model from raising
+# anything "好像" lost 11 true emergencies in the training files for 9 false alarms, so it was not done.
+# Strict xfail: the test fails the day they are fixed, so the row comes back.
+MODEL_FALSE_ALARMS = frozenset({"水管漏水 滴到楼下了", "独居的刘奶奶这两天好像没出门 平时这个点都在楼下遛弯的"})
 
 
 def known_false_alarm(request: pytest.FixtureRequest, text: str) -> None:
