@@ -163,7 +163,7 @@ _CLAIM = re.compile(
 )
 # A sentence of the member's own that ends in the command ("我去3栋看看老李 接单 1"): first person, not a
 # question or a call for someone else ("谁接单1", "没人接单1吗").
-_CLAIM_TAIL = re.compile(r"^(?=.*我)(?![^谁吗?？]*[谁吗?？])(?!.*(?:没人|有人|没有人)).{1,24}?(?:接单|我接|我来)"
+_CLAIM_TAIL = re.compile(r"^(?=.*我)(?![^谁吗?？]*[谁吗?？])(?!.*(?:没人|有人|没有人)).{1,24}?(?:接单|我接|我来|我去|我过去)"
                          r"(?:#|＃)?(\d{1,6})(?:号单子|号单|号|单)?$")
 _VERB = r"(?:修|弄|搞|处理|办|换|清理|清|装|做|解决|整|通)(?:好|完|定|妥)"
 # Care tasks end in delivery, not repair ("药送到了", "送到了 老李缓过来了").

@@ -73,6 +73,8 @@ async def test_a_member_claims_and_completes_in_plain_words(bot):
     ("我家老头子在卫生间摔了 叫不太醒了 3号楼2单元401", "{n}号单子我马上过去看看"),
     # Found in the simulator: 「我去3栋看看老李 接单 1」 got no answer and claimed nothing.
     ("隔壁老李心绞痛又犯了 药吃完了 谁家有硝酸甘油 我在3栋", "我去3栋看看老李 接单 {n}"),
+    # Found in the simulator by day (stop 28): 「井盖那个我离得近 我去 1」 got no answer and claimed nothing.
+    ("1号楼门口那个井盖被车压翻了 露着个大窟窿 一会孩子们就要出门上学了", "井盖那个我离得近 我去 {n}"),
 ])
 async def test_a_member_who_claims_in_a_sentence_of_their_own_claims(bot, report, claim):
     number = await bot.open_ticket(report)

@@ -63,6 +63,7 @@ def test_not_a_rating(text):
     ("1号单子我马上过去看看", 1), ("5号我这就过去处理一下", 5),
     # found in the simulator: a sentence of one's own that ends in the command
     ("我去3栋看看老李 接单 1", 1), ("我下班顺路 接单#7", 7), ("这个我熟 我来 12", 12),
+    ("井盖那个我离得近 我去 1", 1), ("我在楼下呢 我过去 3", 3),  # by day in the simulator (stop 28)
 ])
 def test_claim_intent(text, number):
     assert answers.claim_intent(text) == (True, number)
