@@ -30,6 +30,8 @@ from handlers.resident import ask_for_rating
 from nlp import answers
 
 router = Router("secretary")
+# A scope is a short name (全体, 党员, 东区, 12号楼, 幸福里小区); a first word longer than this is the notice itself.
+SCOPE_CHARS = 8
 
 
 @router.command("broadcast", words=("广播", "发通知"), roles=STAFF, usage="/广播 全体 明天上午9点在活动室开会",
@@ -37,17 +39,20 @@ router = Router("secretary")
 async def start_broadcast(ctx: Context, session, actor: Actor, command: Command) -> None:
     target, _, content = command.args.partition(" ")
     content = content.strip()
+    community = community_of(actor)
+    unscoped = len(target) > SCOPE_CHARS  # "/广播 今天上午10点量血压 …": the notice itself, no scope written
+    if unscoped:
+        target, content = broadcast.ALL, command.args.strip()
     if not target or not content:
         raise DomainError("err_usage", usage="/广播 全体 明天上午9点在活动室开会")
-    community = community_of(actor)
     rooms = await broadcast.resolve_scope(session=session, community_id=community, scope=target)
     rooms = await scope.check_rooms(session=session, person_id=actor.person.id, roles=actor.roles,
                                     community_id=community, rooms=rooms, scope_word=target)
     ttl = ctx.settings.confirm_ttl_seconds
     await start_preview(ctx, community, {"type": "broadcast", "rooms": [r.id for r in rooms], "content": content,
                                          "scope": target})
-    ctx.reply(say("broadcast_preview", count=len(rooms), rooms="、".join(r.name for r in rooms),
-                  content=excerpt(content, 200), minutes=max(1, ttl // 60)))
+    ctx.reply(say("broadcast_preview_all" if unscoped else "broadcast_preview", count=len(rooms),
+                  rooms="、".join(r.name for r in rooms), content=excerpt(content, 200), minutes=max(1, ttl // 60)))
 
 
 @router.command("confirm", words=("确认",), standalone=True, hidden=True, usage="确认",

@@ -51,6 +51,16 @@ async def test_broadcast_wrong_scope_names_valid_ones(bot):
     assert "没有等待确认" in texts(await bot.say(SECRETARY, "确认", None))
 
 
+async def test_a_broadcast_with_no_scope_goes_to_everyone_after_saying_so(bot):
+    # Found in the simulator by day (stop 28): the notice itself after /广播 was taken for an unknown scope.
+    preview = await bot.say(SECRETARY, "/广播 今天上午10点社区卫生站免费量血压 60岁以上老人带上医保卡", None)
+    assert keys(preview) == ["broadcast_preview_all"] and "默认发给全体" in texts(preview)
+    sent = await bot.say(SECRETARY, "确认", None)
+    notices = [r for r in sent if r.room in (EAST, WEST, MEMBERS)]
+    assert {r.room for r in notices} == {EAST, WEST, MEMBERS}
+    assert all("今天上午10点社区卫生站免费量血压 60岁以上老人带上医保卡" in r.text for r in notices)
+
+
 async def test_broadcast_cancel_and_other_person_cannot_confirm(bot):
     await bot.say(SECRETARY, "/广播 全体 测试通知", None)
     assert await bot.say(RES_ZHAO, "确认") == []  # someone else's 确认 in a group is just talk

@@ -104,6 +104,8 @@ TEXT: dict[str, str] = {
     "points_awarded_ok": "已为 {name} {sign}{amount} 分：{reason}。当前 {balance} 分。",
     # Broadcast
     "broadcast_preview": "将发送到 {count} 个群：{rooms}\n内容：{content}\n回复「确认」发送，回复「取消」放弃（{minutes} 分钟内有效）。",
+    "broadcast_preview_all": "没有写范围，默认发给全体：将发送到 {count} 个群：{rooms}\n内容：{content}\n"
+                             "只发部分群请重发，如「/广播 东区 内容」。回复「确认」发送，回复「取消」放弃（{minutes} 分钟内有效）。",
     "broadcast_sent": "好的，通知正在发往 {count} 个群，全部发完后会给您一份发送报告。",
     "broadcast_cancelled": "已取消这次广播。",
     "broadcast_notice": "【通知】{content}",
