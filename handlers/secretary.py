@@ -35,7 +35,7 @@ SCOPE_CHARS = 8
 
 
 @router.command("broadcast", words=("广播", "发通知"), roles=STAFF, usage="/广播 全体 明天上午9点在活动室开会",
-                help="发通知：范围可以是全体、党员、片区（东区）或楼栋（3号楼）；先预览，回复「确认」才发送")
+                help="发通知：范围可以是全体、党员、片区（东区）或楼栋（3号楼），不写范围就发给全体；先预览，回复「确认」才发送")
 async def start_broadcast(ctx: Context, session, actor: Actor, command: Command) -> None:
     target, _, content = command.args.partition(" ")
     content = content.strip()
