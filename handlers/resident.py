@@ -10,7 +10,7 @@ from bot.errors import DomainError
 from bot.replies import say, status_name
 from bot.services import attachments, awards, departments, directory, tickets, visibility
 from bot.services.directory import SECRETARY, Actor
-from handlers.format import local_time, located, ticket_fields
+from handlers.format import excerpt, local_time, located, ticket_fields
 from handlers.member import community_of, need_number
 from nlp import answers
 
@@ -25,6 +25,9 @@ _SCORE = re.compile(r"^([1-5])(?:\s*分)?(?:\s+|$)(.*)$", re.S)
 @router.command("query", words=("查询", "进度", "查进度"), number=True, usage=("查询 12", "进度 12"),
                 help="查看诉求办理进度")
 async def query(ctx: Context, session, actor: Actor, command: Command) -> None:
+    if command.number is None and not command.args:  # "查询" alone: which of mine are still in hand
+        await my_reports(ctx, session, actor)
+        return
     number = need_number(command, "查询 12")
     ticket = await tickets.get_by_number(session=session, community_id=community_of(actor), number=number)
     status = status_name(ticket.status)
@@ -38,6 +41,25 @@ async def query(ctx: Context, session, actor: Actor, command: Command) -> None:
     # Asked in a group that must not read the details: the group sees the status only.
     ctx.reply(say("ticket_status_sent_privately", number=number, status=status))
     ctx.tell(actor.person.id, details)
+
+
+@router.command("my_reports", words=("我的诉求", "我反映的", "我报的"), standalone=True, usage="我的诉求",
+                help="看自己反映过、还没办结的诉求和进度")
+async def my_reports(ctx: Context, session, actor: Actor) -> None:
+    rows = await tickets.reported_by(session=session, community_id=community_of(actor), person_id=actor.person.id)
+    if not rows:
+        ctx.reply(say("my_reports_empty"), key="my_reports_empty")
+        return
+    lines = [say("my_reports_header", count=len(rows))]
+    lines += [say("my_reports_item", number=t.number, category=ticket_fields(t)["category"],
+                  status=status_name(t.status), excerpt=excerpt(t.text, 20)) for t in rows]
+    lines.append(say("my_reports_footer"))
+    if ctx.room is None:
+        ctx.reply("\n".join(lines), key="my_reports")
+        return
+    # In a group, one's own reports (some private) go to a private chat; the group hears only that.
+    ctx.tell(actor.person.id, "\n".join(lines))
+    ctx.reply(say("my_reports_sent_privately"), key="my_reports_sent_privately")
 
 
 async def _status_details(session, actor: Actor, ticket) -> str:

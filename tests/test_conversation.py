@@ -226,3 +226,16 @@ async def test_my_tasks_lists_what_a_member_is_working_on(bot):
     listed = await bot.say(MEMBER_LI, "我的任务", None)
     assert keys(listed) == ["my_tasks"] and f"#{number}" in listed[0].text
     assert keys(await bot.say(RES_ZHAO, "我的任务", None)) == ["err_forbidden"]
+
+
+async def test_a_resident_who_forgot_the_number_asks_for_their_own_reports(bot):
+    # Found in the simulator by day (stop 28): 「我的诉求」 in a private chat was answered with how to report a problem.
+    assert keys(await bot.say(RES_ZHAO, "我的诉求", None)) == ["my_reports_empty"]
+    number = await bot.open_ticket(sender=RES_ZHAO)
+    private = await bot.say(RES_ZHAO, "我的诉求", None)
+    assert keys(private) == ["my_reports"] and f"#{number}" in private[0].text and "待认领" in private[0].text
+    assert keys(await bot.say(RES_ZHAO, "查询", None)) == ["my_reports"]  # 查询 with no number: the same list
+    in_group = await bot.say(RES_ZHAO, "我的诉求", EAST)
+    assert [r.key for r in in_group if r.room == EAST] == ["my_reports_sent_privately"]  # the group sees no list
+    assert any(r.room is None and f"#{number}" in r.text for r in in_group)  # the list itself, privately
+    assert keys(await bot.say(RES_SUN, "我的诉求", None)) == ["my_reports_empty"]  # someone else's are not theirs

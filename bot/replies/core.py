@@ -91,6 +91,11 @@ TEXT: dict[str, str] = {
     "my_tasks_header": "您在办的任务（{count} 个）：",
     "my_tasks_footer": "办好了发「完成 编号 说明」，只有一个时说「修好了」即可。",
     "my_tasks_empty": "您手上没有在办的任务。发「任务」看看有没有待认领的。",
+    "my_reports_header": "您反映的诉求（还在办的 {count} 个）：",
+    "my_reports_item": "#{number} {category}「{excerpt}」：{status}",
+    "my_reports_footer": "看详细进度发「查询 编号」，不需要了发「撤销 编号」。",
+    "my_reports_empty": "您目前没有在办的诉求。要反映问题，直接说在哪里、什么事就行。",
+    "my_reports_sent_privately": "您反映过的诉求已私信发给您。",
     # Confirming a demand in the middle band
     "demand_ask": "要登记为诉求吗？回复「是」登记，回复「不用」就不登记（{minutes} 分钟内有效）。",
     # Points

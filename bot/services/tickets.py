@@ -344,6 +344,14 @@ async def claimed_by(*, session: AsyncSession, community_id: str, person_id: str
                              Ticket.status == CLAIMED).order_by(Ticket.number).limit(limit)))
 
 
+async def reported_by(*, session: AsyncSession, community_id: str, person_id: str, limit: int = 10) -> list[Ticket]:
+    """This person's own reports still in hand (not closed or cancelled), newest first."""
+    return list(await session.scalars(
+        select(Ticket).where(Ticket.community_id == community_id, Ticket.reporter_id == person_id,
+                             Ticket.status.in_((OPEN, CLAIMED, DONE, VERIFIED)))
+        .order_by(Ticket.number.desc()).limit(limit)))
+
+
 async def awaiting_verification(*, session: AsyncSession, community_id: str, limit: int = 10) -> list[Ticket]:
     """Tickets reported done and waiting for a secretary's 验收."""
     return list(await session.scalars(
