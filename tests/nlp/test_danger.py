@@ -311,6 +311,25 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("隔壁女的一直喊你别过来 然后就没声了", "violence", "110"),
     ("对门燃气灶开着 人不在 门口都闻到味了", "gas", "119"),
     ("我奶奶说燃气表一直在转 灶都没开", "gas", "119"),
+    # the fourth batch: the shortest messages (Minnan 火烧厝 and 跋倒, Cantonese 困咗人, a smoke-filled stairwell, a
+    # leak typed 泄露, a parent down, fainting in the lift, food poisoning, a fistful of pills, hit by what fell, a
+    # child locked in a car or leaning on a loose railing, sewage in the flat, water still rising, a parent at the bank)
+    ("火烧厝啊 紧来 3号楼", "fire", "119"),
+    ("烟 楼梯间 看不清路", "fire", "119"),
+    ("煤气 泄露 好冲", "gas", "119"),
+    ("阿公跋倒 起袂来", "fallen", "120"),
+    ("sos 5-2-301 我妈倒了", "fallen", "120"),
+    ("阿婆喺电梯入面晕咗", "fallen", "120"),
+    ("午饭后好几个老人都吐了 还拉肚子", "fallen", "120"),
+    ("我爸吃错药了 一下吃了一把", "fallen", "120"),
+    ("送快递的被楼上掉下来的花盆砸了", "fallen", "120"),
+    ("部lift困咗人啊 2座", "trapped", "119"),
+    ("救命 电梯里 3栋", "trapped", "119"),
+    ("孩子被锁车里了 太阳底下晒着", "child", "110"),
+    ("阳台护栏松了 小孩还趴在上面", "child", "110"),
+    ("一楼下水道冒粪水 进屋了", "flood", "119"),
+    ("井里的污水往外冒 淹到单元门口了 还在涨", "flood", "119"),
+    ("我妈接了个电话 正要去银行转钱 拦不住", "fraud", "110"),
 ]
 
 NEGATIVES: list[str] = [
@@ -467,6 +486,10 @@ NEGATIVES: list[str] = [
     "社区办事排队排一上午 站都站不住",
     "电梯又趴窝了 早上到现在一动不动",
     "楼下快递好几天没人拿 谁家的",
+    "我妈倒了杯水给他",
+    "你吃错药了吧 说话这么冲",
+    "下雨小区里到处是水坑",
+    "我都晕了 这通知看不懂",
 ]
 
 
