@@ -1,8 +1,10 @@
 """Wiring: database, dispatcher, transport, outbox sender and web server in one object."""
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
+from collections.abc import Awaitable
 from importlib import resources
 from pathlib import Path
 
@@ -24,6 +26,20 @@ from bot.transports.base import Transport
 from bot.transports.ratelimit import Clock
 
 log = logging.getLogger(__name__)
+STOP_STEP_SECONDS = 15.0
+
+
+async def _bounded(what: str, step: Awaitable[object], seconds: float = STOP_STEP_SECONDS) -> None:
+    """Wait for one part of a shutdown at most ``seconds``; then cancel it and go on. asyncio.wait, not
+    wait_for: wait_for awaits the cancelled task, which hangs again if the part swallows the cancellation."""
+    task = asyncio.ensure_future(step)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if not done:
+        task.cancel()
+        log.warning("stopping the %s took longer than %.0f s; going on without it", what, seconds)
+        return
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("stopping the %s failed: %r", what, task.exception())
 
 
 async def _outgoing_file(db: Database, settings: Settings, attachment_id: int):
@@ -173,15 +189,17 @@ class Runtime:
             self.scheduler.start()
 
     async def stop(self) -> None:
+        """Each part stops within STOP_STEP_SECONDS: a platform library that never returns (a gRPC stream that
+        does not close) must not keep the process, or a test's teardown, from ending."""
         if self._site_runner:
-            await self._site_runner.cleanup()
-        await self.scheduler.stop()
-        await self.watcher.stop()
-        for sender in self.senders.values():
-            await sender.stop()
-        for t in self.transports.values():
-            await t.stop()
-        await self.db.dispose()
+            await _bounded("web server", self._site_runner.cleanup())
+        await _bounded("scheduler", self.scheduler.stop())
+        await _bounded("account watcher", self.watcher.stop())
+        for account, sender in self.senders.items():
+            await _bounded(f"sender {account}", sender.stop())
+        for account, t in self.transports.items():
+            await _bounded(f"transport {account}", t.stop())
+        await _bounded("database", self.db.dispose())
 
     async def on_room_join(self, event) -> None:
         """A transport's room-join event (``RoomJoin``): queue the welcome through the outbox."""
