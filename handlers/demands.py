@@ -4,16 +4,17 @@ module turns its outcome into what the resident reads, and asks where when nobod
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import nlp
 from bot import flows, metrics
-from bot.clock import to_local
+from bot.clock import to_local, utcnow
 from bot.commands import EVERYONE, parse_command
 from bot.db.directory_cache import MISSING, RoomInfo
 from bot.dispatch import Context, Router
 from bot.errors import DomainError
 from bot.replies import category_name, say
-from bot.services import dispatching, intake, llm, urging
+from bot.services import dispatching, intake, llm, tickets, urging
 from bot.services.directory import Actor
 from handlers.format import ticket_fields
 from handlers.schedule import deliver
@@ -28,6 +29,7 @@ router.note(EVERYONE, "直接说问题，如「3号楼电梯坏了」",
 router.note(EVERYONE, "「是」「好的」「不用」", "网格通问「要登记为诉求吗？」或「在哪里？」时直接回答")
 # Longer free text is almost always a forwarded article, not a request.
 MAX_FREE_TEXT = 2000
+AGREE_SECONDS = 600  # an unquoted "+1" within ten minutes of a report in the same group agrees with it
 # How long the bot waits for "where is it?" to be answered.
 WHERE_TTL_SECONDS = 30 * 60
 
@@ -90,6 +92,8 @@ async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
     pasted = context.quoted(text)  # WeChat's text form of a quote: 「名字：原文」 ---- reply
     if pasted is not None:
         quote, text = pasted
+    if quote is None and ctx.room is not None and context.agrees(text):
+        quote = await _agreed_with(ctx, actor)  # "+1 我们5号楼也是" right after a neighbour's report, unquoted
     if context.is_follow_up(text) and actor.community_id is not None:
         if await _urge(ctx, actor, f"{quote} {text}" if quote else text):
             return
@@ -122,6 +126,14 @@ async def demand_answered(ctx: Context, yes: bool, state: flows.State) -> None:
         ctx.reply(say("demand_not_registered"))
         return
     await file_problem(ctx, ctx.actor, intake.Problem(**state.payload))
+
+
+async def _agreed_with(ctx: Context, actor: Actor) -> str | None:
+    """The text of the report a bare "+1" in this group follows, when one was filed here in the last minutes."""
+    since = utcnow() - timedelta(seconds=AGREE_SECONDS)
+    ticket = await tickets.latest_in_room(session=ctx.session, room_id=ctx.msg.room_id, since=since,
+                                          not_by=actor.person.id)
+    return ticket.text if ticket is not None else None
 
 
 async def _urge(ctx: Context, actor: Actor, text: str) -> bool:

@@ -33,6 +33,12 @@ def me_too(reply: str) -> bool:
     return quotes.me_too(normalize(reply))
 
 
+def agrees(reply: str) -> bool:
+    """"+1", "我们这也是", "+1 我们5号楼也是": a reply that agrees with what was said before."""
+    norm = normalize(reply)
+    return quotes.me_too(norm) or (quotes.me_too_first(norm) and "也" in norm)
+
+
 def with_quote(quote: str | None, reply: str) -> str:
     """The text to understand for a reply that quotes ``quote``.
 
@@ -47,8 +53,8 @@ def with_quote(quote: str | None, reply: str) -> str:
     has_thing = mine.category not in (None, "other") and any(not w.startswith("规则:") for w in mine.evidence)
     if has_place and has_thing:
         return reply  # a problem of its own ("我们7号楼电梯也坏了")
-    if me_too(reply):
-        return quote
+    if me_too(reply) or (quotes.me_too_first(norm) and ("也" in norm or has_place)):
+        return quote  # "+1 我们5号楼也是": the quote's problem, the reply's own place (placed())
     if mine.intent == "chat":
         return reply
     return f"{quote} {reply}"

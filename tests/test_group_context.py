@@ -3,10 +3,13 @@ notices, forwards, questions and staff announcements are not tickets; a quote le
 "+1"; sarcasm and weary complaints are demands; a chase (催办) joins the open ticket it refers to."""
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
+from datetime import timedelta
 
-from bot.db.models import TicketEvent, TicketWatcher
+import pytest
+from sqlalchemy import select, update
+
+from bot.clock import utcnow
+from bot.db.models import Ticket, TicketEvent, TicketWatcher
 from tests.harness import EAST, GRID_WORKER, MEMBER_LI, MEMBERS, RES_SUN, RES_WU, RES_ZHAO, SECRETARY, keys, texts
 
 SEPARATOR = "- - - - - - - - - - - - - - -"
@@ -98,6 +101,20 @@ async def test_a_quoted_report_lends_its_problem_to_plus_one(bot):
     # a quote does not make chatter a demand
     assert await bot.say(RES_SUN, "哈哈 早上好", quoted="1号楼2单元楼道灯坏了好几天了") == []
     assert len(await bot.tickets()) == 1
+
+
+async def test_an_unquoted_plus_one_right_after_a_report_agrees_with_it(bot):
+    # Found by day in the simulator (stop 28): 「+1 我们5号楼也是」 under a neighbour's report got no answer.
+    await bot.open_ticket("1号楼2单元楼道灯又不亮了 晚上下楼摸黑")
+    replies = await bot.say(RES_SUN, "+1 我们3号楼也是", EAST)
+    assert keys(replies)[0] in ("ticket_created", "ticket_merged", "ticket_created_urgent"), replies
+    assert any(t.building == "3" or t.affected_count == 2 for t in await bot.tickets())
+    assert await bot.say(RES_WU, "+1 今天天气不错", EAST) == []  # agreeing with the weather is chat
+    async with bot.runtime.db.transaction() as session:  # the reports are now eleven minutes old
+        await session.execute(update(Ticket).values(created_at=utcnow() - timedelta(minutes=11)))
+    count = len(await bot.tickets())
+    assert await bot.say(RES_WU, "+1", EAST) == []  # long after, a bare +1 agrees with nothing the bot can see
+    assert len(await bot.tickets()) == count
 
 
 async def test_a_reply_names_its_own_unit_and_the_quote_lends_the_rest(bot):

@@ -352,6 +352,13 @@ async def reported_by(*, session: AsyncSession, community_id: str, person_id: st
         .order_by(Ticket.number.desc()).limit(limit)))
 
 
+async def latest_in_room(*, session: AsyncSession, room_id: str, since: datetime, not_by: str) -> Ticket | None:
+    """The newest ticket opened from this room since ``since`` by someone else (what a bare "+1" agrees with)."""
+    return (await session.scalars(
+        select(Ticket).where(Ticket.room_id == room_id, Ticket.created_at >= since, Ticket.reporter_id != not_by)
+        .order_by(Ticket.id.desc()).limit(1))).first()
+
+
 async def awaiting_verification(*, session: AsyncSession, community_id: str, limit: int = 10) -> list[Ticket]:
     """Tickets reported done and waiting for a secretary's 验收."""
     return list(await session.scalars(

@@ -24,6 +24,13 @@ def test_me_too_takes_the_quoted_problem(reply: str) -> None:
     assert context.with_quote("5号楼停水了 一滴都没有", reply) == "5号楼停水了 一滴都没有"
 
 
+@pytest.mark.parametrize("reply", ["+1 我们5号楼也是", "同问 我家也这样"])
+def test_agreeing_first_then_a_place_takes_the_quoted_problem(reply: str) -> None:
+    # Found by day in the simulator (stop 28): 「+1 我们5号楼也是」 was read alone, as chat.
+    assert context.with_quote("6号楼楼道灯不亮了", reply) == "6号楼楼道灯不亮了"
+    assert context.with_quote("6号楼楼道灯不亮了", "+1 今天天气不错") == "+1 今天天气不错"
+
+
 def test_a_reply_with_its_own_place_and_thing_stands_alone() -> None:
     assert context.with_quote("5号楼停水了", "我们7号楼电梯也坏了") == "我们7号楼电梯也坏了"
 
