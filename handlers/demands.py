@@ -99,6 +99,7 @@ async def free_text(ctx: Context, session, actor: Actor, text: str) -> None:
             return
     reply, text = text, context.with_quote(quote, text)
     result = await _understand(ctx, actor, text, (quote, reply) if quote else None)
+    text = context.as_filed(quote, reply, text)
     ctx.kind = "chat" if result.intent == "chat" else "demand" if result.intent == "demand" else "demand_ask"
     if result.intent == "chat":
         if ctx.room is None:

@@ -60,6 +60,15 @@ def with_quote(quote: str | None, reply: str) -> str:
     return f"{quote} {reply}"
 
 
+def as_filed(quote: str | None, reply: str, understood: str) -> str:
+    """The text a ticket records for ``reply``: the quote it took as its problem, after the reply when the
+    reply names a place of its own, so whoever claims "+1 我们5号楼也是" reads 5号楼 first, not the
+    quote's 6号楼."""
+    if not quote or understood != quote or understood == reply or not any(extract(normalize(reply))):
+        return understood
+    return f"{reply}（引用：{quote}）"
+
+
 def placed(result: Classification, quote: str, reply: str) -> Classification:
     """``result`` with the place of a reply to ``quote``: the reply's own, completed from the quote
     (nlp.location.with_quoted), whatever text ``with_quote`` gave the classifier."""

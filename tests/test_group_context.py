@@ -107,14 +107,27 @@ async def test_an_unquoted_plus_one_right_after_a_report_agrees_with_it(bot):
     # Found by day in the simulator (stop 28): 「+1 我们5号楼也是」 under a neighbour's report got no answer.
     await bot.open_ticket("1号楼2单元楼道灯又不亮了 晚上下楼摸黑")
     replies = await bot.say(RES_SUN, "+1 我们3号楼也是", EAST)
-    assert keys(replies)[0] in ("ticket_created", "ticket_merged", "ticket_created_urgent"), replies
-    assert any(t.building == "3" or t.affected_count == 2 for t in await bot.tickets())
+    assert keys(replies)[0] == "ticket_opened"  # 3号楼 is another stairwell: its own ticket, not a +1 to 1号楼's
+    assert sorted(t.building for t in await bot.tickets()) == ["1", "3"]
     assert await bot.say(RES_WU, "+1 今天天气不错", EAST) == []  # agreeing with the weather is chat
     async with bot.runtime.db.transaction() as session:  # the reports are now eleven minutes old
         await session.execute(update(Ticket).values(created_at=utcnow() - timedelta(minutes=11)))
     count = len(await bot.tickets())
     assert await bot.say(RES_WU, "+1", EAST) == []  # long after, a bare +1 agrees with nothing the bot can see
     assert len(await bot.tickets()) == count
+
+
+async def test_plus_one_naming_another_building_opens_its_own_ticket(bot):
+    # Stop 28's simulator note: a quoted 「+1 我们5号楼也是」 joined the 6号楼 ticket as a +1.
+    number = await bot.open_ticket("6号楼电梯又坏了 老人爬楼太难了")
+    replies = await bot.say(RES_SUN, "+1 我们5号楼也是", quoted="6号楼电梯又坏了 老人爬楼太难了")
+    assert keys(replies)[0] != "ticket_merged", replies
+    tickets = {t.number: t for t in await bot.tickets()}
+    assert tickets[number].affected_count == 1
+    assert sorted(t.building for t in tickets.values()) == ["5", "6"]
+    assert max(tickets.values(), key=lambda t: t.number).text.startswith("+1 我们5号楼也是")  # read before the quote
+    # the same building again is the same problem
+    assert keys(await bot.say(RES_WU, "+1 我们6号楼也是", quoted="6号楼电梯又坏了 老人爬楼太难了")) == ["ticket_merged"]
 
 
 async def test_a_reply_names_its_own_unit_and_the_quote_lends_the_rest(bot):

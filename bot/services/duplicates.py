@@ -15,6 +15,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import nlp
+from nlp.location import Place
 from bot.clock import utcnow
 from bot.db.hooks import before_commit
 from bot.db.models import Ticket, TicketWatcher
@@ -73,6 +74,7 @@ OPENED_HERE = "gridbot_opened_tickets"
 
 async def find_duplicate(
     *, session: AsyncSession, community_id: str, grid_id: int | None, person_id: str, text: str,
+    place: Place | None = None,
 ) -> Duplicate | None:
     """The open ticket this report is the same problem as: the person's own first, then the
     best match (``nlp.duplicate_score``), then the newest.
@@ -82,9 +84,12 @@ async def find_duplicate(
     optimistic: when nothing matches, the same check runs again as the transaction's last
     step under a per-community lock (held only for the commit, not while the ticket, its
     offers and replies are written), and anything opened meanwhile that matches raises
-    ``RaceLost`` (the message is then handled again, and joins that ticket)."""
+    ``RaceLost`` (the message is then handled again, and joins that ticket).
+
+    ``place``: the report's own (building, unit, room) where it is not its text's, as for "+1 我们5号楼也是"
+    under a report about 6号楼: the text is the quote's, the place the reply's, and 5号楼 is another problem."""
     candidates = await _candidates(session, community_id, grid_id, person_id)
-    best = _best(text, candidates)
+    best = _best(text, candidates, place)
     if best is None:
         if session.bind.dialect.name == "postgresql":
             seen = frozenset(ticket.id for ticket in candidates)
@@ -94,7 +99,7 @@ async def find_duplicate(
                 mine = session.info.get(OPENED_HERE, set())
                 fresh = [t for t in await _candidates(session, community_id, grid_id, person_id)
                          if t.id not in seen and t.id not in mine]
-                if _best(text, fresh) is not None:
+                if _best(text, fresh, place) is not None:
                     raise RaceLost(community_id)
 
             before_commit(session, recheck)
@@ -111,12 +116,12 @@ async def _candidates(session: AsyncSession, community_id: str, grid_id: int | N
     return [found[i] for i in sorted(found, reverse=True)[:CANDIDATES]]
 
 
-def _best(text: str, candidates: list):
+def _best(text: str, candidates: list, place: Place | None = None):
     best, best_key = None, None
     for ticket in candidates:  # newest first, so a tie keeps the newest
         # The ticket's stored place wins over its text: it may come from the reporter's home
         # or from their answer to "where is it?".
-        score = nlp.duplicate_score(text, ticket.text or "",
+        score = nlp.duplicate_score(text, ticket.text or "", a_place=place,
                                     b_place=(ticket.building, ticket.unit, ticket.room_no))
         key = (bool(ticket.mine), score)
         if score > 0 and (best_key is None or key > best_key):

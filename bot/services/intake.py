@@ -92,6 +92,7 @@ async def report(
 ) -> Outcome:
     same = await duplicates.find_duplicate(
         session=session, community_id=community_id, grid_id=grid_id, person_id=reporter_id, text=problem.text,
+        place=(problem.building, problem.unit, problem.room_no),
     )
     if same is not None:
         count = None if same.already else await duplicates.attach(
