@@ -305,11 +305,32 @@ def person_in_danger(t: str, lex: Lexicon, s: Scores) -> bool:
     return True
 
 
+# "但", "不过": what follows the contrast is what the message is for.
+_CONTRAST = re.compile(r"但是|但|不过|可是|只是")
+
+
+def but_still(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"暖气恢复了 谢谢 但卧室那组还是不热 能不能来放放气": a fix or thanks, then a contrast and an ask
+    about a named thing; the ask is what the message is for, not the all-clear before it."""
+    words = s.chat.get("resolved", [])
+    if not words or not s.requests or s.best < 1.0:
+        return False
+    m = _CONTRAST.search(t, min(t.find(w) for w in words) + 1)
+    if m is None or not any(t.find(w, m.end()) >= 0 for w in s.requests):
+        return False
+    if any(t.find(w, m.end()) >= 0 for w in words):
+        return False  # the all-clear comes after the contrast ("但现在好了")
+    del s.chat["resolved"]
+    s.chat.pop("thanks", None)
+    return True
+
+
 # Before urgency is decided (they shape the chat evidence and the schedule).
 BEFORE_URGENCY: tuple[Adjuster, ...] = (
     Adjuster("sarcasm", "反讽", sarcasm),
     Adjuster("relapse", "又坏了", relapse, needs_chat="resolved"),
     Adjuster("near_miss", "险情未除", near_miss, needs_chat="resolved"),
+    Adjuster("but_still", "但还要办", but_still, needs_chat="resolved"),
     Adjuster("weary", "习惯性抱怨", weary),
     Adjuster("ads_complaint", "投诉广告", ads_complaint, needs_chat="ads"),
     Adjuster("notice_missed", "没收到通知", notice_missed, needs_chat="notice"),

@@ -330,6 +330,10 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("一楼下水道冒粪水 进屋了", "flood", "119"),
     ("井里的污水往外冒 淹到单元门口了 还在涨", "flood", "119"),
     ("我妈接了个电话 正要去银行转钱 拦不住", "fraud", "110"),
+    ("药店里有个大叔突然倒了 全身抽 嘴角冒白沫", "fallen", "120"),
+    ("隔壁一直在摔东西 女的在哭喊 男的吼着要打死她", "violence", "110"),
+    ("早上好 今天天气不错 对了楼下有个老太太摔了爬不起来 谁在附近", "fallen", "120"),
+    ("刚才在家玩游戏 突然闻到一股焦糊味 楼道里全是烟", "fire", "119"),
 ]
 
 NEGATIVES: list[str] = [
@@ -490,6 +494,11 @@ NEGATIVES: list[str] = [
     "你吃错药了吧 说话这么冲",
     "下雨小区里到处是水坑",
     "我都晕了 这通知看不懂",
+    "消防队今天来讲课 说电动车一起火几十秒就能烧满楼道",
+    "孩子学校教了遇到着火怎么逃生 回来给我演示了一遍",
+    "那回楼道冒烟 多亏保安发现得早",
+    "井盖没了的那个坑 我拿砖头围上了",
+    "燃气泄漏报警器哪里能申请补贴",
 ]
 
 
@@ -549,6 +558,10 @@ def test_number_for() -> None:
     ("差点砸到人", True),
     ("差点砸到人 还在往下扔", False),  # averted once, still going on
     ("小区门口有人倒在地上 不动了", False),
+    ("今天天气好 楼下有人倒在地上 不动了", False),  # 今天 + 天气, not 天天 (a habit)
+    ("阳台的花盆快掉了 底下老有人过", False),  # people passing below: the exposure, not a habit
+    ("老太太割到手了 血流一地 她还说没事", False),  # insisting she is fine is not the all-clear
+    ("楼下天天有人烧垃圾", True),
 ])
 def test_what_the_model_may_not_call_an_emergency(text: str, unreal: bool) -> None:
     """danger.unreal: text on which the model's own guess of urgency is not taken (nlp.combine.raise_urgency)."""
