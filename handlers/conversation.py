@@ -13,7 +13,7 @@ from bot.services import multitask, tickets
 from bot.services.directory import Actor
 from handlers.common import help_text
 from handlers.format import excerpt, location
-from handlers.member import MEMBERS, claim, community_of, complete
+from handlers.member import MEMBERS, claim, community_of, complete, list_tasks
 from handlers.resident import query
 from handlers.secretary import verify
 from nlp import answers
@@ -21,6 +21,7 @@ from nlp import answers
 router = Router("conversation")
 router.note(MEMBERS_ONLY, "「我来」「4号我接了」「我去3栋看看 接单 4」「修好了」「药送到了」",
             "只有一个任务时直接说即可；有几个时网格通会问是哪一个")
+router.note(MEMBERS_ONLY, "「今天有多少单没人接」「还有哪些任务没人认领」", "同「任务」：看待认领的任务")
 router.note(EVERYONE, "「看看12号单子」「12号怎么样了」", "同「查询 12」：看诉求办到哪一步了")
 PICK_TTL_SECONDS = 10 * 60
 _PICK = re.compile(r"^(?:#|＃)?\s*(\d{1,9})\s*(?:号|单|号单)?$")
@@ -55,6 +56,11 @@ async def claim_in_words(ctx: Context, session, actor: Actor, text: str) -> None
         await claim(ctx, session, actor, _command("claim", rows[0].number))
     else:
         await _ask_which(ctx, "claim", rows, total=await tickets.count_open(session=session, community_id=community))
+
+
+@router.message(when=lambda ctx: _is_member(ctx) and answers.open_tasks_question(ctx.text))
+async def open_tasks_in_words(ctx: Context, session, actor: Actor) -> None:
+    await list_tasks(ctx, session, actor)
 
 
 @router.message(when=lambda ctx: _is_member(ctx) and answers.done_intent(ctx.text) is not None)

@@ -151,15 +151,19 @@ def _score(s: str) -> int | None:
 _NUM = r"(?:#|＃)?\s*(\d{1,6})\s*(?:号|单|号单)?"
 _CLAIM_WORDS = (r"(?:我来吧?|我来处理|我来弄|我去吧?|我去看看|我去处理|我接了?|我接吧|我接单|交给我|我负责|这个我来|这单我来"
                 r"|这单我接了?|我可以去|我能去|我过去(?:看看|一趟|吧)?|我马上(?:过去|去)|我这就(?:过去|去)|我现在(?:过去|就去)"
-                r"|我去一趟|我跑一趟|我来跟进)")
+                r"|我去一趟|我跑一趟|我来跟进|我马上到|我这就到"
+                r"|我(?:晚点|晚些|等会儿?|一会儿?|待会儿?|下午|明天|明早|晚上|今晚|中午|下班后?)(?:就)?(?:去|过去|来)(?:看看|看一下|处理)?)")
+# After the claim, when the member will be there ("1号我来 马上到", "3号单我来 十分钟到").
+_ETA = (r"(?:马上到|马上就到|这就到|马上过去|这就去|马上去|很快到|一会儿?(?:就)?到"
+        r"|[一二三四五六七八九十两半\d]{1,3}(?:个)?(?:分钟|小时)(?:就|内|后|左右)?到)?")
 # "#1 那个老人我过去看看", "1号单子我马上过去": a number that can only be a ticket (not 1号楼, nor the 15号
 # of a meeting), then a few words naming what it is about.
 _ABOUT = r"(?:(?:这个|那个|这单|那单|这件|那件)[^\d]{0,6}?)"
 _TICKET_NUM = r"(?:(?:#|＃)(\d{1,6})(?:号单子|号单|号|单)?|(\d{1,6})(?:号单子|号单|单子))"
 _AFTER = r"(?:看看|看一下|处理一下)?"  # "我马上过去看看"
 _CLAIM = re.compile(
-    r"^(?:" + _NUM + r"\s*)?" + _CLAIM_WORDS + _AFTER + r"(?:\s*" + _NUM + r")?$"
-    r"|^" + _TICKET_NUM + _ABOUT + r"?" + _CLAIM_WORDS + _AFTER + r"$"
+    r"^(?:" + _NUM + r"\s*)?" + _CLAIM_WORDS + _AFTER + _ETA + r"(?:\s*" + _NUM + r")?$"
+    r"|^" + _TICKET_NUM + _ABOUT + r"?" + _CLAIM_WORDS + _AFTER + _ETA + r"$"
 )
 # A sentence of the member's own that ends in the command ("我去3栋看看老李 接单 1"): first person, not a
 # question or a call for someone else ("谁接单1", "没人接单1吗").
@@ -173,6 +177,17 @@ _DONE = re.compile(
     + _DELIVERED + r")了)"
     r"|^(?:" + _NUM + r"\s*)?(?:已完成|完成了|搞定了?|ok了|好了已经|都好了|处理完毕|办完了)"
 )
+
+
+# A member or secretary asking what is still waiting ("今天有多少单没人接", "还有哪些任务没人认领").
+_OPEN_TASKS = re.compile(r"(?:多少|哪些|几个|几单|几件|有没有|还有)[^，。,.]{0,8}?(?:没人接|没有人接|没人认领|没有人认领|待认领|没人领)"
+                         r"|(?:没人接|没人认领|待认领)的(?:单|任务|诉求)")
+
+
+def open_tasks_question(text: str) -> bool:
+    """"今天有多少单没人接" / "还有哪些单没人认领": the same as the 任务 command."""
+    s = unicodedata.normalize("NFKC", text or "").strip()
+    return len(s) <= 24 and _OPEN_TASKS.search(s) is not None
 
 
 def claim_intent(text: str) -> tuple[bool, int | None] | None:

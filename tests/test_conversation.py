@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.db.models import PersonRole, TicketEvent
+from bot.replies import say
 from tests.harness import (
     EAST,
     GRID_WORKER,
@@ -75,6 +76,9 @@ async def test_a_member_claims_and_completes_in_plain_words(bot):
     ("隔壁老李心绞痛又犯了 药吃完了 谁家有硝酸甘油 我在3栋", "我去3栋看看老李 接单 {n}"),
     # Found in the simulator by day (stop 28): 「井盖那个我离得近 我去 1」 got no answer and claimed nothing.
     ("1号楼门口那个井盖被车压翻了 露着个大窟窿 一会孩子们就要出门上学了", "井盖那个我离得近 我去 {n}"),
+    # Found in the simulator at night (stop 29): 「1号我来 马上到」 claimed nothing.
+    ("3号楼门口有个老爷子趴在地上 喊他只会哼", "{n}号我来 马上到"),
+    ("5号楼暖气修好了 但我家卧室那组还是冰凉的 能不能再来看看", "{n}号我晚点去看看"),
 ])
 async def test_a_member_who_claims_in_a_sentence_of_their_own_claims(bot, report, claim):
     number = await bot.open_ticket(report)
@@ -239,3 +243,13 @@ async def test_a_resident_who_forgot_the_number_asks_for_their_own_reports(bot):
     assert [r.key for r in in_group if r.room == EAST] == ["my_reports_sent_privately"]  # the group sees no list
     assert any(r.room is None and f"#{number}" in r.text for r in in_group)  # the list itself, privately
     assert keys(await bot.say(RES_SUN, "我的诉求", None)) == ["my_reports_empty"]  # someone else's are not theirs
+
+
+async def test_a_secretary_asks_in_words_what_is_still_waiting(bot):
+    # Found in the simulator at night (stop 29): 「今天有多少单没人接」 was told how to report a problem.
+    number = await bot.open_ticket()
+    replies = await bot.say(SECRETARY, "今天有多少单没人接", None)
+    assert len(replies) == 1 and replies[0].text.startswith(say("task_list_header", count=1)), replies
+    assert f"#{number}" in replies[0].text
+    for reply in await bot.say(RES_ZHAO, "今天有多少单没人接", None):  # a resident is not shown the task list
+        assert f"#{number}" not in reply.text

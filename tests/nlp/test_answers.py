@@ -64,6 +64,9 @@ def test_not_a_rating(text):
     # found in the simulator: a sentence of one's own that ends in the command
     ("我去3栋看看老李 接单 1", 1), ("我下班顺路 接单#7", 7), ("这个我熟 我来 12", 12),
     ("井盖那个我离得近 我去 1", 1), ("我在楼下呢 我过去 3", 3),  # by day in the simulator (stop 28)
+    # at night in the simulator (stop 29): when the member will be there, or a later visit
+    ("1号我来 马上到", 1), ("3号单我来 十分钟到", 3), ("1号我马上到", 1), ("2号我晚点去看看", 2),
+    ("我下午去看看 2号", 2),
 ])
 def test_claim_intent(text, number):
     assert answers.claim_intent(text) == (True, number)
@@ -73,7 +76,8 @@ def test_claim_intent(text, number):
                                   "1号楼那个灯我去看看", "楼道那个灯坏了我去买灯泡",
                                   # a date, a meeting, a weekend (the review): not a ticket
                                   "15号那个党课我来", "3号的会我去", "这个周末我过去一趟", "那个会我去吧",
-                                  "谁接单1", "我问下 有人接单1吗", "我看没人接单 3", "我家3号楼"])
+                                  "谁接单1", "我问下 有人接单1吗", "我看没人接单 3", "我家3号楼",
+                                  "谁下午去看看2号", "我明天去不了", "5号楼我下午去看看"])
 def test_not_a_claim(text):
     assert answers.claim_intent(text) is None
 
@@ -136,3 +140,13 @@ def test_a_ticket_asked_about_in_plain_words(text, number):
     from nlp.answers import query_intent
 
     assert query_intent(text) == number
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("今天有多少单没人接", True), ("还有哪些单没人认领", True), ("有没有没人接的单", True), ("待认领的任务有哪些", True),
+    ("谁来接一下", False), ("3号楼灯坏了没人管", False), ("有多少人报名了", False),
+    ("还有那个井盖 都三天了没人管", False), ("楼道灯坏了好几天了还没人管", False),
+])
+def test_open_tasks_question(text, asks):
+    """A secretary at night in the simulator (stop 29) asked 「今天有多少单没人接」 and was told how to report a problem."""
+    assert answers.open_tasks_question(text) is asks
