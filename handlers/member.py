@@ -105,6 +105,10 @@ async def complete(ctx: Context, session, actor: Actor, command: Command) -> Non
     if (need := await multitask.need_of(session=session, ticket_id=ticket.id)) is not None:
         await several.complete_part(ctx, ticket, need, note)
         return
+    if ticket.status == tickets.OPEN:
+        # Done before it was claimed (someone fell and the member ran first): the claim is theirs, and the
+        # secretary still checks the work before any points.
+        await tickets.claim(session=session, ticket=ticket, person_id=actor.person.id)
     await proof.check_before_done(ctx, ticket)
     await tickets.complete(session=session, ticket=ticket, person_id=actor.person.id, note=note)
     await proof.keep_result_photos(ctx, ticket)

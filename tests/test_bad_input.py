@@ -94,15 +94,17 @@ async def test_rate_bad_score(bot):
 
 
 async def test_refused_command_leaves_no_partial_record(bot):
+    await bot.say(SECRETARY, "/验收照片 设施报修 必须", None)
     number = await bot.open_ticket()
     before = len(await bot.outbox())
-    await bot.say(MEMBER_LI, f"完成 {number} 好了", MEMBERS)  # not claimed: refused
+    # Done before it was claimed: the claim is written first, then the missing photo refuses it all.
+    await bot.say(MEMBER_LI, f"完成 {number} 好了", MEMBERS)
     async with bot.runtime.db.sessions() as session:
         ticket = await session.scalar(select(Ticket).where(Ticket.number == number))
         processed = await session.scalar(select(func.count()).select_from(ProcessedMessage))
-    assert ticket.status == "open"
+    assert (ticket.status, ticket.claimer_id) == ("open", None)
     assert len(await bot.outbox()) == before + 1  # only the refusal
-    assert processed == 2
+    assert processed == 3  # the rule, the report, the refused report of done
 
 
 async def test_redelivered_message_is_handled_once(bot):

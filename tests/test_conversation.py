@@ -253,3 +253,14 @@ async def test_a_secretary_asks_in_words_what_is_still_waiting(bot):
     assert f"#{number}" in replies[0].text
     for reply in await bot.say(RES_ZHAO, "今天有多少单没人接", None):  # a resident is not shown the task list
         assert f"#{number}" not in reply.text
+
+
+async def test_a_member_who_helped_before_claiming_reports_it_done(bot):
+    # Found in the simulator at night (stop 29): a member ran to a fallen man, then said 「1号搞定了 送到社区医院了」
+    # and was told the ticket was still waiting to be claimed.
+    number = await bot.open_ticket("3号楼门口有个老爷子趴在地上 喊他只会哼")
+    replies = await bot.say(MEMBER_LI, f"{number}号搞定了 送到社区医院了 家属也来了", MEMBERS)
+    assert keys(replies)[0] == "ticket_done_ok", replies
+    ticket = await bot.ticket(number)
+    assert (ticket.status, ticket.claimer_id) == ("done", MEMBER_LI)
+    assert "ticket_verified_ok" in keys(await bot.say(SECRETARY, f"/验收 {number} 通过", None))
