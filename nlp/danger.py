@@ -72,6 +72,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|(摔|跌|滑|绊|倒|瘫).{0,12}(起不来|爬不起来|站不起来|动不了|起不了身|起不了)|起不来了|爬不起来"
      r"|(敲门|拍门|喊门|敲了|拍了|打电话|喊了|叫了)~8(没人应|没反应|没有反应|不应|不开|没人开|没动静)"
      r"|躺在~4地上(?!打滚|耍赖|玩)"
+     rf"|{_WHO}~6趴(在)?~2(地上|地下|路边|路上|门口|楼道|台阶|马路)(?!玩|睡|晒|看|找|捡|擦|写)|(头|头上|脑袋|额头|后脑勺?)~4(出血|流血|冒血|淌血)"
      r"|电视~6(一直开着|开着没关|响了一天|开了一天|一直响|一直在响)"
      r"|(有人|人)~2(晕了|昏了)|突然晕|抽起来了?|(浑身|全身|身子)~2抽(?!烟|屉|水|签|奖|血|空|筋)|嘴(里|角|边)~3(冒|有|吐|流)(白)?沫|眼睛~3往上翻|(脸|嘴唇|嘴)~3(发紫|紫了|都紫)|喘不上来|半边(身子|身)~3(没力|无力|不能动|动不了)|(伤口|刀口)~8(渗血|出血|流血|止不住)|误(吃|服|食|喝)(了)?~10(药|片|农药|消毒)|(躺着|坐地上|坐在地上|躺地上)~4(没动|不动)|迷迷糊糊~10(起不来|叫不醒|说不清)"
      r"|(屋里|家里|里面|里头|这两天|好几天|一整天)~8(没(有)?动静|一点动静(都|也)?没(有)?)|([\d两几三]|好几)天没(开门|开过门)|(牛奶|报纸|外卖|快递|菜)~4没(拿|取)|窗帘~4没拉"
@@ -277,6 +278,8 @@ _OVER = re.compile(r"已经灭了|火灭了|都(?<!灯都)灭了|扑灭|捂(?<![
                    r"|醒(?<![吵不太]醒)了|原来是(回|去|在)|原来(他|她)(是)?(回|去|在)|后来(才)?知道|才知道(是|他|她)|在(?<!我在)医院(?!值|上班|工作|陪床|陪护)|在卫生院|挂水|住院了|没人受伤|里面没人|里头没人|没人被困|虚惊一场|是误会|搞错了|带走了|被带走|搞掂|搞定了|人都没事|人没事")
 # The smoke or smell has an everyday source: the model's guess of a fire is not trusted.
 _BENIGN = re.compile(r"抽烟|吸烟|烟头|二手烟|油烟|炒菜|烧烤|烤肉|熏腊肉|做饭|烧香|烧纸|秸秆|稻草|麦秆")
+# A child at play on the floor ("孩子趴在地上玩积木"): lying down is not a fall; the model reads 趴在地上 as one.
+_PLAY = re.compile(r"(趴|躺|坐)(在)?地(上|下|板上)(玩|看|写|晒|打滚)|搭积木|玩积木|玩玩具")
 # Smoke that blinds or chokes, or keeps people in: dangerous whatever is burning ("烧纸 烟大得楼梯都看不清").
 _THICK = re.compile(r"呛得|呛人|看不清|看不见|睁不开|喘不|落唔到|下不去|出不去|走不了|没灭|烧黑|烧着")
 # Still now: overrides a past marker in the same clause ("昨天到现在一直没开门").
@@ -439,7 +442,7 @@ def unreal(t: str) -> bool:
 
     Coarser than ``not_now``, which asks it of given cues: the model's guess of urgency, which
     has no cue words, is never trusted on a text like this."""
-    if pretend(t) or over(t) or _habit(t) or _BENIGN.search(t):
+    if pretend(t) or over(t) or _habit(t) or _BENIGN.search(t) or _PLAY.search(t):
         return True
     if (_supposed(t) or _WONDER.search(t)) and _STILL.search(t) is None:
         return True
