@@ -16,7 +16,7 @@ from nlp import danger
 from nlp.lexicon import Lexicon
 
 # A problem that was reported fixed comes back ("修好了又坏了").
-_RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始)|还是(不|没|漏|堵|坏|停|黑)|还没好|没修好|没好|还在漏|还(漏|堵|坏)")
+_RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始|响|咯噔|咣当|晃|卡|冒|出问题|出毛病)|还是(不|没|漏|堵|坏|停|黑)|还没好|没修好|没好|还在漏|还(漏|堵|坏)")
 # Weary resignation about a recurring fault ("又停水了，习惯了", "三天两头坏，见怪不怪").
 _WEARY = re.compile(r"习惯了|见怪不怪|老样子|老毛病|家常便饭|三天两头|隔三差五|又来了|又双叒"
                     r"|第[二三四五六七八九十\d]+次了|无语了?|服了|醉了|呵呵")
@@ -198,9 +198,13 @@ def notice_form(t: str, lex: Lexicon, s: Scores) -> bool:
     return True
 
 
+# A service asked of the community beside the hours ("需要社区开居住证明，去哪开？几点上班？"): the ask is the point.
+_SERVICE_ASK = re.compile(r"(开|出具|盖)[^，。？?,]{0,4}(证明|章)|需要社区|要社区|请社区")
+
+
 def hours_question(t: str, lex: Lexicon, s: Scores) -> bool:
     """"服务中心周六几点开门": a question about opening hours, answered, not ticketed."""
-    if s.complaints or not _HOURS_GATE.search(t) or not _HOURS_Q.search(t):
+    if s.complaints or not _HOURS_GATE.search(t) or not _HOURS_Q.search(t) or _SERVICE_ASK.search(t):
         return False
     s.chat.setdefault("question_notice", []).append("营业时间")
     return True
@@ -235,8 +239,8 @@ def tense(t: str, lex: Lexicon, s: Scores) -> bool:
 
 # Water out of place outdoors (a road, a lawn, a puddle) and nothing about a home or a stairwell:
 # a nuisance to report, not a flat flooding.
-_OUTDOORS = re.compile(r"路上|路面|路中间|路当中|马路|道上|草坪|草地|绿化带|水坑|弄堂|巷子|广场|停车场|花坛|地头|田里|地里")
-_INDOORS = re.compile(r"家|屋|室|厅|房间|楼道|楼梯|电梯|地下室|车库|配电|电箱|插座")
+_OUTDOORS = re.compile(r"路上|路面|路中间|路当中|马路|道上|段路|草坪|草地|绿化带|水坑|弄堂|巷|广场|停车场|花坛|地头|田里|地里")
+_INDOORS = re.compile(r"家(?![巷属长])|屋|室|厅|房间|楼道|楼梯|电梯|地下室|车库|配电|电箱|插座")
 _WATER_CUE = re.compile(r"水|淹|漫|淌|喷|流")
 
 

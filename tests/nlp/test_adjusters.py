@@ -27,6 +27,7 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
     "relapse": ([
         ("上周修好了又坏了 3号楼的楼道灯", "demand", "normal"),
         ("说是修好了 结果还是漏 厨房的水管", "demand", "normal"),
+        ("电梯修是修好了 今天又咯噔咯噔响 能不能再查查", "demand", "normal"),
     ], [
         "楼道灯修好了 谢谢师傅",
     ]),
@@ -98,6 +99,7 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
         ("老年食堂营业时间是几点到几点", "chat", None),
     ], [
         "服务中心几点开门都没人 一直关着 找谁",
+        "孩子要转学 需要社区开居住证明 去哪开 几点上班",  # the service asked is the point
     ]),
     "scheduled": ([
         ("明天上午停水吗 几点来水", "chat", None),

@@ -336,6 +336,12 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("刚才在家玩游戏 突然闻到一股焦糊味 楼道里全是烟", "fire", "119"),
     ("菜场门口一个老大爷趴在地上 喊他只会哼", "fallen", "120"),
     ("骑车的小伙摔了 头上一直在流血", "fallen", "120"),
+    ("有人抢劫 就在小区后门", "violence", "110"),
+    ("一个疯子在楼下追着人砍", "violence", "110"),
+    ("楼上男的吼着要杀了她 一直在摔东西", "violence", "110"),
+    ("车库消防管爆了 水正漫向配电间", "water_electric", "119"),
+    ("楼道里一股烧电线的味道", "fire", "119"),
+    ("二单元楼梯间一股臭鸡蛋那种味道", "gas", "119"),
 ]
 
 NEGATIVES: list[str] = [
@@ -503,6 +509,9 @@ NEGATIVES: list[str] = [
     "燃气泄漏报警器哪里能申请补贴",
     "孩子趴在地上玩积木 别踩着",
     "大黄狗趴在门口晒太阳",
+    "李家巷那段路又积水了 水漫到脚背",
+    "燃气公司的人到了 总阀已经关了",
+    "保安大哥出来了 没事 就是岗亭压塌了",
 ]
 
 
@@ -566,6 +575,9 @@ def test_number_for() -> None:
     ("阳台的花盆快掉了 底下老有人过", False),  # people passing below: the exposure, not a habit
     ("老太太割到手了 血流一地 她还说没事", False),  # insisting she is fine is not the all-clear
     ("楼下天天有人烧垃圾", True),
+    ("一股烧焦的味道 不知道哪里来的", False),  # where it comes from is unknown, not whether it is real
+    ("大树倒了压在岗亭上 里面的保安不知道出来没有", False),
+    ("不知道王奶奶最近身体怎么样", True),
 ])
 def test_what_the_model_may_not_call_an_emergency(text: str, unreal: bool) -> None:
     """danger.unreal: text on which the model's own guess of urgency is not taken (nlp.combine.raise_urgency)."""
