@@ -342,6 +342,12 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("车库消防管爆了 水正漫向配电间", "water_electric", "119"),
     ("楼道里一股烧电线的味道", "fire", "119"),
     ("二单元楼梯间一股臭鸡蛋那种味道", "gas", "119"),
+    ("孩子吞了一枚硬币 喘气呼哧呼哧的", "fallen", "120"),
+    ("我爸一个人在家 视频突然黑屏了 现在怎么打都不通", "fallen", "120"),
+    ("地下车库一股很冲的汽油味 旁边还有人在抽烟", "gas", "119"),
+    ("外墙保温层让风刮掉一大块 挂在9楼晃悠 底下就是人行道", "falling", "110"),
+    ("水从楼上往下漫 整个楼梯跟瀑布一样", "flood", "119"),
+    ("老爷子离不开制氧机 现在整栋楼停电了", "fallen", "120"),
 ]
 
 NEGATIVES: list[str] = [
@@ -512,6 +518,13 @@ NEGATIVES: list[str] = [
     "李家巷那段路又积水了 水漫到脚背",
     "燃气公司的人到了 总阀已经关了",
     "保安大哥出来了 没事 就是岗亭压塌了",
+    "楼梯口地砖翘起来了 老人绊倒过两回",
+    "我爸老年痴呆 想给他办个防走失手环",
+    "大家以后看到有人倒地先别急着扶 先打120",
+    "家里用煤炉的一定装个一氧化碳报警器",
+    "羊水破了的那个孕妇生了 母子平安",
+    "路面那个塌陷补好了 但总觉得下面是空的",
+    "电梯困人已通知维保 正在盘车 孩子安全。",
 ]
 
 
@@ -578,6 +591,8 @@ def test_number_for() -> None:
     ("一股烧焦的味道 不知道哪里来的", False),  # where it comes from is unknown, not whether it is real
     ("大树倒了压在岗亭上 里面的保安不知道出来没有", False),
     ("不知道王奶奶最近身体怎么样", True),
+    ("每天给独居的爷爷送饭 今天敲门不开 电视开着", False),  # the routine visit makes today's silence alarming
+    ("天花板越滴越快 怕是楼上水管爆了", False),  # 怕是: "probably", not a fear
 ])
 def test_what_the_model_may_not_call_an_emergency(text: str, unreal: bool) -> None:
     """danger.unreal: text on which the model's own guess of urgency is not taken (nlp.combine.raise_urgency)."""
