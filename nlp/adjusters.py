@@ -167,6 +167,21 @@ def notice_missed(t: str, lex: Lexicon, s: Scores) -> bool:
     return False
 
 
+# Asking the community to put something out ("请社区出个通知", "社区公众号能不能加个失物招领的栏目").
+_ASK_TO_PUBLISH = re.compile(r"(?:请|能不能|能否|可不可以|可以|麻烦|建议|希望)[^，。？?!！]{0,12}(?:出|发|贴|加|开|登)[^，。？?!！]{0,6}"
+                             r"(?:通知|公告|栏目|启事|告示|语音版|提醒)")
+
+
+def asks_to_publish(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"请社区出个通知 提醒大家晚上别放鞭炮": the notice is what is asked for, not a notice."""
+    if not s.requests or not _ASK_TO_PUBLISH.search(t):
+        return False
+    found = False
+    for group in ("notice", "forward"):
+        found |= s.chat.pop(group, None) is not None
+    return found
+
+
 # The whole message tells someone else whom to call ("赶紧报警", "打110啊", "找物业呗"): a reply to a
 # neighbour's report, not a report; that report is the ticket.
 _WHOM = r"(?:报警|报案|打12345|打市长热线|找物业|找社区|找网格员|找居委会|找村委会)"  # not 120/119: a cry for help
@@ -338,6 +353,7 @@ BEFORE_URGENCY: tuple[Adjuster, ...] = (
     Adjuster("weary", "习惯性抱怨", weary),
     Adjuster("ads_complaint", "投诉广告", ads_complaint, needs_chat="ads"),
     Adjuster("notice_missed", "没收到通知", notice_missed, needs_chat="notice"),
+    Adjuster("asks_to_publish", "请社区发通知", asks_to_publish),
     Adjuster("notice_form", "通知/转发", notice_form),
     Adjuster("advice", "劝人报警/找人", advice),
     Adjuster("hours_question", "营业时间提问", hours_question),

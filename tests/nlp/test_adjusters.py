@@ -46,6 +46,13 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
         "水管修好了 谢谢 不过师傅来得有点晚",
         "暖气恢复了 但是之前冻了好几天 现在好了 谢谢大家",
     ]),
+    "asks_to_publish": ([
+        ("能不能请社区发个通知 提醒大家晚上别在楼下放鞭炮", "demand", "normal"),
+        ("社区公众号能不能加个二手交换的栏目", "demand", "normal"),
+    ], [
+        "通知：明天上午9点停水 请大家提前储水",
+        "转发公众号文章：冬季取暖安全提醒",
+    ]),
     "weary": ([
         ("又停水了，习惯了", "demand", "normal"),
         ("电梯又坏了 见怪不怪了", "demand", "normal"),
