@@ -16,7 +16,8 @@ from nlp import danger
 from nlp.lexicon import Lexicon
 
 # A problem that was reported fixed comes back ("修好了又坏了").
-_RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始|响|咯噔|咣当|晃|卡|冒|出问题|出毛病)|还是(不|没|漏|堵|坏|停|黑)|还没好|没修好|没好|还在漏|还(漏|堵|坏)")
+_RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始|响|咯噔|咣当|晃|卡|冒|出问题|出毛病)"
+                      r"|还是(不|没|漏|堵|坏|停|黑)|还没好|没修好|没好|还在漏|还(漏|堵|坏)")
 # Weary resignation about a recurring fault ("又停水了，习惯了", "三天两头坏，见怪不怪").
 _WEARY = re.compile(r"习惯了|见怪不怪|老样子|老毛病|家常便饭|三天两头|隔三差五|又来了|又双叒"
                     r"|第[二三四五六七八九十\d]+次了|无语了?|服了|醉了|呵呵")
