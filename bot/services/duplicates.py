@@ -15,7 +15,6 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import nlp
-from nlp.location import Place
 from bot.clock import utcnow
 from bot.db.hooks import before_commit
 from bot.db.models import Ticket, TicketWatcher
@@ -23,6 +22,7 @@ from bot.db.prepared import Prepared, any_of
 from bot.db.upsert import prepared_insert_ignore
 from bot.errors import RaceLost
 from bot.services.tickets import ACTIVE, record_event
+from nlp.location import Place
 
 WINDOW = timedelta(hours=24)
 # Open tickets looked at per report, newest first: more than a grid has open in a day.
