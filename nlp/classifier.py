@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from nlp import model, quotes
 from nlp.adjusters import Scores
@@ -51,10 +52,29 @@ def _cache_dir() -> str:
 MIN_FREQ = 30
 
 
+def _import_jieba() -> Any:
+    """jieba, imported without pkg_resources when nothing else has loaded it yet.
+
+    jieba's ``_compat`` imports pkg_resources (0.2 s, a fifth of start-up) only to open its
+    bundled files, and opens them by path when the import fails; the block is lifted at once.
+    """
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    block = "pkg_resources" not in sys.modules
+    if block:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if block and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 def _small_dictionary(words: tuple[str, ...]) -> str:
     import hashlib
 
-    import jieba
+    jieba = _import_jieba()
 
     src = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     key = hashlib.sha1(("\n".join(words) + f"|{MIN_FREQ}|{os.path.getsize(src)}").encode()).hexdigest()[:12]
@@ -82,7 +102,7 @@ def tokenizer() -> Tokenizer:
         return _tokenizer
     with _lock:
         if _tokenizer is None:
-            import jieba
+            jieba = _import_jieba()
 
             logging.getLogger("jieba").setLevel(logging.WARNING)
             jieba.setLogLevel(logging.WARNING)
