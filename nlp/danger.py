@@ -56,6 +56,8 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"(煤气|燃气|天然气|液化气)(的)?(味|泄漏|漏)(?!报警器|检测|探测)|漏气|一股煤气|一股燃气|臭鸡蛋(那种|一样|似的|的)?(味|气味)"
      r"|(燃气|煤气|天然气)~4(管|管道|管子|软管|罐|瓶|阀门)~8(挖断|挖破|挖坏|断了|破了|裂了|掉了|脱了|崩开|崩了|爆开|漏|爆|呲|嘶)|满屋(都是|全是)(煤气|燃气|气)"
      r"|中毒|一氧化碳(?!报警器|检测|探测)|(热水器|炉子|炭火|煤炉|烤火).{0,12}(头晕|恶心|想吐)"
+     # a gas smell and a head going light
+     r"|(燃气|煤气|天然气|液化气|漏气)[^。！？!?]{0,40}(头晕|头疼|头痛|恶心|想吐)"
      r"|(挖断|挖破|挖坏|铲断|弄断|碰断|压断)~6(燃气|煤气|天然气)|(燃气|煤气|天然气)~4(管|管道|管子)~8(打穿|钻穿|凿穿|打破|钻破)|味[^。！？!?]{0,4}像(煤气|燃气|液化气|天然气)|(煤气|燃气|气)罐~6(嘶嘶|呲呲)"
      r"|(燃气|煤气|天然气|液化气)(表|灶|罐|阀|阀门|管)~8(呲呲|嘶嘶|滋滋|呲|嘶)|(呲呲|嘶嘶)(的)?(响|声)~10(味|臭)|(煤气罐|液化气罐|气罐)~10(摔|漏)|(煤炉|炉子|煤烟|炭盆)[^。！？!?]{0,20}(头疼|头痛|头晕|起不来|迷迷糊糊)"
      r"|(燃气|煤气|天然气)~4(管|管道|管子)~10(撞弯|撞坏|撞断|压坏)|(煤气|燃气|天然气)[^。！？!?]{0,10}闻到~3味"
@@ -66,7 +68,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|口吐白沫|抽搐|倒在地上|躺在地上(?!打滚|耍赖|玩)|(躺着|倒着|躺在那|倒在那)(个|一个)?人|躺在(路边|路上|街上|楼下|门口|楼道)|(?<!竹子)(?<![树杆枝])倒在(路边|路上|街上|楼下|门口|楼道)|倒地|吐血|大出血|血流不止|流了好多血|胸口~2(疼|痛)|心脏病(犯|发作)"
      r"|喘不上气|(?<!闷得)(?<!热得)喘不过气|嘴(也)?歪了|说不出话|(手|胳膊|半边)~3抬不起来|脸色发紫|心口~2(疼|痛)"
      r"|站不起来了|动不了了|(热晕|中暑|热到头晕|热得头晕)|后脑勺着地|头着地|(摔|跌|磕|撞|砸)[^。！？!?]{0,12}(?<![椅桌凳床])(?<!椅子)(?<!桌子)(?<!凳子)(胳膊|腿|手腕|脚踝|骨头)[^。！？!?]{0,4}(断了|骨折)|(停电|断电|没电)[^。！？!?]{0,32}(制氧机|呼吸机|吸氧|透析)|(制氧机|呼吸机|吸氧)[^。！？!?]{0,24}(停电|停了|没电|断电)|触电|溺水|掉(进|到|在)~8(水|河|池|湖|井|塘|坑)|落水|在水里扑腾"
-     r"|(都是|全是|一脸|满头|满脸|一身)血|咳血|叫也叫不动|叫不动了|喊不动|(晕在|昏在|(?<![歪树杆水圾油渣土全])倒在)~6(里|上|地)"
+     r"|(都是|全是|一脸|满头|满脸|一身)血|咳血|叫也叫不动|叫不动了|喊不动|(晕在|昏在|(?<![歪树杆水圾油渣土全菜])(?<!菜就)(?<!水就)(?<!圾就)倒在)~6(里|上|地)"
      r"|从~8(楼上|窗户|窗台|阳台|梯子|树上|屋顶|楼顶)~4(掉|摔|跌)下来|(压着|压住|压到|埋着|埋住)(人|个人|了人|一个人)"
      rf"|{_WHO}[^，。！？,.!?；; 刷按点卡]{{0,8}}(没反应|没有反应|不会动了|一动不动|没动静|不应|不答应|没气了)"
      r"|(摔|跌|滑|绊|倒|瘫).{0,12}(起不来|爬不起来|站不起来|动不了|起不了身|起不了)|起不来了|爬不起来"
@@ -93,7 +95,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
     # The same emergencies, newer phrasings (stop 27): an entry of their own so the gate runs them only on
     # text holding their own words, not on every text that opens the long list above.
     ("fallen", "care", "120",
-     r"心绞痛|憋(气|得)~4(喘不|说不出|脸(都)?紫|发紫)|过敏[^。！？!?]{0,16}(憋|喘不|呼吸|嗓子~2肿|喉咙~2肿)"
+     r"心绞痛|(一直|不停|还在|一直在)~2喊人(?!来|修|帮)|(压住|压着|夹住|卡住|砸住)(了)?~3(腿|脚|胳膊|腰|身子)[^。！？!?]{0,10}(出不来|动不了|起不来|拔不出|抽不出)|憋(气|得)~4(喘不|说不出|脸(都)?紫|发紫)|过敏[^。！？!?]{0,16}(憋|喘不|呼吸|嗓子~2肿|喉咙~2肿)"
      r"|浑身(哆嗦|发抖|直哆嗦|直发抖|都在抖)[^。！？!?]{0,12}(心慌|心里慌|冷汗)|(看东西|看人)~4重影|头~3(痛|疼)得~4(炸|裂)"
      r"|(坐|瘫|躺)(在)?~6(半天|好久|一直)[^。！？!?]{0,24}(站不起来|起不来|动不了)|(有|个)人倒(了|下)(?=$|[，。！？,.!?\s]|在)"
      r"|(妈|爸|老人|奶奶|爷爷|姥姥|姥爷|外婆|外公|他|她)~6(不接电话|电话(没人接|不接|打不通|一直没人接|一直不接|一直打不通|都不接|也不接|都打不通))[^。！？!?]{0,12}(一天一夜|一整天|两天|好几天|[\d两三]天)"
@@ -145,11 +147,11 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"被困|困住|困在|困着在|困了在|困着~4(人|个)|关在电梯|电梯关人|电梯困人|卡在电梯|电梯~10(关着人|人出不来|困)"
      r"|电梯.{0,12}(里面有人|里头有人|有人在里面|里面还有人)"
      r"|(锁|关|卡|困)在~8(出不来|出不去|开不了门)|被卡在|卡在\d+楼了|被反锁|被锁在(?!门外|外面|外头)|(里面|里头)~3关着|还关着|人还在里(面|头)"
-     r"|(孩子|小孩|娃|老人)~3在里头|(头|腿|手|脚)~2卡在|拔不出来|(人|工人)~3(挂在|吊在)~3(半空|外墙|空中|阳台外|窗外)|轿厢~4(不在|没在)|没有轿厢|没轿厢"
+     r"|(孩子|小孩|娃|老人)~3在里头|(头|腿|手|脚)~2卡在|(人|孩子|小孩|娃|老人|头|腿|手|脚|胳膊)[^，。！？,.!?；; 鞋靴]{0,6}拔不出来|(人|工人)~3(挂在|吊在)~3(半空|外墙|空中|阳台外|窗外)|轿厢~4(不在|没在)|没有轿厢|没轿厢"
      r"|(电梯|屋里|房间|厕所|卫生间|阳台|车里|里面|地下室|井里|井下|坑里)~8(出不来|出不去)"
      r"|被关在里面|(卡|困|关|锁)在[^，。！？,.!?；; 车]{0,14}(出不来|出不去)|电梯里.{0,6}卡住|卡住了~12(我|人)在里面"
      r"|电梯(突然|一下)?(往下掉|下坠|掉了一截|冲顶|溜梯)|冲到(顶|了顶|顶楼)|(压住|压着)(了)?~3(一名|一个|人|老人|孩子)"
-     r"|(里面|下面|底下|车里)(好像还|好像|还)有人(?!住)|人(也)?在(下面|底下|车里)|(司机|人)还在车里|底下有没有人"
+     r"|(里面|下面|底下|车里)(好像还|好像|还)有人(?!住|睡|在睡|过夜)|人(也)?在(下面|底下|车里)|(司机|人)还在车里|底下有没有人"
      r"|人(被)?压在(下面|底下|里面)|被(门|电梯门|车门|卷帘门)夹住|夹住(了)?(手|脚|腿|头)|压(在|到|住)[^。！？!?]{0,12}(里面|下面|底下)有人"
      r"|电梯~4(卡人|关人|困人)了|困了人|lift~4困|救命[^。！？!?]{0,4}电梯(里|里面|里头)|电梯(里|里面|里头)[^。！？!?]{0,4}救命"
      r"|(卡|困)(在|进)[^。！？!?车]{0,16}(出不来|出不去|拔不出来)|电梯[^。！？!?]{0,4}困人|电梯里~4关了|电梯~6(卡半道|卡在半道|困人)|电梯里.{0,6}停了|人还在车上"
@@ -165,6 +167,9 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|(啤酒瓶|酒瓶子?)~4(追|打|砸)|互砸|泼汽油|(喊|叫)~4(你)?别过来|要点火|同归于尽|抢了~6包|堵[^，。！？,.!?；;]{0,10}(要钱|交钱|拿钱|保护费)|(男的|男人|陌生人|有人|一个人|那人|那个人)~12(一直跟着我|一直跟着她|跟踪我|跟踪她|跟了我一路)|(被|给)[^。！？!?]{0,5}(打|揍|围殴|砍|捅)(了|伤)[^。！？!?]{0,20}(还在|没走|还没走)|在偷~6(电瓶|车)"
      r"|抄起~3(拖把|板凳|凳子|扳手|镰刀|锄头|扁担|铁锹|棍子|椅子|酒瓶)|(刀|镰刀|锄头|棍子|棒子|砖头|斧头|铁锹)~4(比划|比比划划|乱挥|挥舞|吓唬人)"
      r"|谁~4就砍谁|(一个|人|老人|老头|老太|她|他|我)被推倒"),
+    # Spilt petrol beside a cigarette end (after violence: petrol poured on a car with a threat is an attack).
+    ("gas", "safety", "119",
+     r"(汽油|柴油)[^。！？!?]{0,20}(烟头|抽烟|打火机|点火|明火)|(烟头|抽烟|打火机|明火)[^。！？!?]{0,20}(汽油|柴油)"),
     ("self_harm", "care", "110",
      r"跳楼|要跳河|想跳河|(楼顶|天台|窗台|桥|楼边).{0,10}(要跳|想跳|往下跳)|想不开|轻生|割腕|喝(了)?农药|上吊"
      r"|吃了~6安眠药|不想活了|(翻|爬)(到|出)~4(栏杆|护栏)外|桥(的)?栏杆上~4(坐|站|哭)|(坐|站)在桥(的)?栏杆上"
@@ -175,9 +180,9 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|下水[^。！？!?]{0,6}往(深处|深水|河中间|湖中间|江中间)(走|去)"
      r"|(天台|楼顶|顶楼)[^。！？!?]{0,24}(边上|边缘|边边)[^。！？!?]{0,24}(哭|情绪)"),
     ("falling", "safety", "110",
-     r"(瓷砖|墙砖|外墙|墙皮|(?<![地路])砖|瓦|玻璃|碎片|碎玻璃|玻璃碴|广告牌|招牌|牌子|树枝|枝子|树杈|花盆|空调外机|外机|窗框|水泥块|石头|冰凌|冰锥|冰柱|冰溜子"
+     r"(瓷砖|墙砖|外墙|墙皮|(?<![地路道])(?<!道的)(?<!路的)(?<!地上的)砖|瓦|玻璃|碎片|碎玻璃|玻璃碴|广告牌|招牌|牌子|树枝|枝子|树杈|花盆|空调外机|外机|窗框|水泥块|石头|冰凌|冰锥|冰柱|冰溜子"
      r"|脚手架|铁皮|雨棚|遮阳棚|防盗网|灯箱|框子|吊顶|石膏板)[^，。！？,.!?；;]{0,12}"
-     r"(往下掉|一直掉|正在掉|在掉|砸下来|掉下来了|掉落|坠落|晃来晃去|晃晃悠悠|晃荡|摇摇晃晃|砸到人|砸伤了?人|砸到了人"
+     r"(往下掉|往下塌|压塌|一直掉|正在掉|在掉|砸下来|掉下来了|掉落|坠落|晃来晃去|晃晃悠悠|晃荡|摇摇晃晃|砸到人|砸伤了?人|砸到了人"
      r"|直晃悠|翘起来|掀起来|掀开|往外倒|晃得(厉害|很厉害|好厉害|凶|吓人))"
      r"|不断~3往下掉|还(得|会|要)掉(下来)?|悬在(上面|半空|头顶)|(块|片|根)(在晃|要掉|悬着|还在晃|晃悠)|石屎~8(跌落|掉|落)|就(来|嚟)冧|往下掉(水泥|砖|瓦|石头|玻璃|墙皮|瓷砖|渣)|还在往下(扔|掉)|还在~4下滑|往下扔|摇晃剧烈|快冧|冧落|挂在半空|挂喺半空|只靠~8吊着|吊着~6(晃|摇)"
      r"|(倾斜|随时可能倒|随时会倒|随时(要倒|都要倒)|眼看(要倒|就要倒)|往外鼓)"
@@ -198,7 +203,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"(楼|房子|房屋)~6(晃了一下|晃了几下|晃动|在晃|摇晃)[^。！？!?]{0,30}(裂缝|掉下来|跑下楼|跑出来)|"
      r"承重墙~12(打掉|拆|砸|裂)|(柱子|承重柱|立柱)~6(裂开|裂了|断了|锈断)|(墙体|山墙|楼体|房梁)~12(裂缝|裂开|倾斜|往外鼓|鼓起)|(大坝|坝上|堤坝|河堤)~8(裂|渗水|决口|管涌)"
      r"|(墙|楼|梁|顶|楼板|阳台|房子|屋)~6咔咔(的)?(响|声)"
-     r"|(地板|楼板)~4(裂开|塌)(了)?~6往下掉|(墙|墙面|阳台|楼板|天花板|吊顶)~12(掉了一大块|掉下来一块|大缝|往下掉渣|还在往下掉)|(塌|陷)~10(陷进去|栽进去|掉进去)|(坑|洞)~6还在(往下|往外)?(陷|扩|塌)|(咯吱|嘎吱|咔嚓)(咯吱|嘎吱|咔嚓)?~2(响|声)"
+     r"|(地板|楼板)~4(裂开|塌)(了)?~6往下掉|(墙(?!皮)|墙面|阳台|楼板|天花板|吊顶)~12(掉了一大块|掉下来一块|大缝|往下掉渣|还在往下掉)|(塌|陷)~10(陷进去|栽进去|掉进去)|(坑|洞)~6还在(往下|往外)?(陷|扩|塌)|((墙|楼|梁|顶|楼板|阳台|房子|屋|天花板|楼梯)[^。！？!?]{0,8}|(刚才|刚刚|又)[^。！？!?]{0,3})(咯吱|嘎吱|咔嚓)(咯吱|嘎吱|咔嚓)?~2(响|声)"
      r"|[坑洞][^。]{0,6}还在(往下|往外)?(陷|扩|塌)|(河堤|堤坝|大坝|堤)~8(冲开|口子|决堤)"
      r"|(河堤|堤坝|大坝)[^。！？!?]{0,8}(冲开|口子|决堤)"
      r"|(围墙|墙)[^。！？!?]{0,20}(往外歪|歪出来)|裂缝比(刚才|下午|上午|早上|中午|白天)又?宽|裂缝~4(越来越宽|还在变宽)|(底下|下面)是空的|桥~8(要塌|裂开了|冲得~4晃)|大缝~6从上到下|墙皮~4哗哗"),
@@ -221,9 +226,12 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
     ("fraud", "safety", "110",
      r"(已经|刚刚|刚|正在|去银行)[^。！？!?]{0,12}安全账户|安全账户[^。！？!?]{0,12}(已经|正在|去银行)|(让|叫|要)~6(转账|汇款)[^。！？!?]{0,20}(已经|正在|马上|去银行|往银行)"
      r"|(输了|输入了?|填了|告诉了?他)~4(密码|验证码)"
-     r"|钱(正在|在)~4(往外转|一笔一笔|被转走)|屏幕共享|(正要|要|正在)去银行[^。！？!?]{0,6}(转|汇)|(正在|不停)~4(扣款|转钱)|平台转钱|验证码给"),
+     r"|钱(正在|在)~4(往外转|一笔一笔|被转走)|屏幕共享|(正要|要|正在)去银行[^。！？!?]{0,6}(转|汇)|(正在|不停)~4(扣款|转钱)|平台转钱|验证码给|不让(她|他|我|老人|我妈|我爸)?挂(断|电话)|(正在|现在)[^。！？!?]{0,40}安全账户"),
     ("call", "safety", "110",
      r"^(救命|快来人|来人啊)[啊呀!！ ]*(\d+(号楼|栋|单元|号))?[!！ ]*$|出人命了"),
+    # Someone is waiting for an ambulance or a fire engine that cannot get through.
+    ("rescue_blocked", "safety", "120",
+     r"(救护车|120)[^。！？!?]{0,6}(进不来|进不去|开不进|过不去|堵在|被堵|被挡)[^。！？!?]{0,30}(病人|老人|人在|等着|在等|抬)"),
     ("manhole", "safety", "110",
      r"井盖~8(没了|没有了|不见|丢了|被偷|偷了|偷走|掉了|翻了|碎了|塌了|掀开|冲开|冲走|冲跑|冲没|移位|空着|没盖|陷下去)"
      r"|(箅子|篦子|盖板)~8(压翻|压碎|翻了|没了|掉了|被偷|偷了|碎了)|(没有|没|无)井盖|井口~6(敞着|开着|露着|没盖|张着)|(下水井|窨井|污水井|雨水井|检查井)~6(敞|开着|没盖|露着)"),
@@ -236,7 +244,7 @@ def _gaps(rx: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Danger:
     kind: str  # fire gas fallen child missing trapped violence self_harm falling water_electric collapse flood animal
-    # crash fraud call manhole
+    # crash fraud call rescue_blocked manhole
     category: str  # taxonomy code it implies
     number: str  # the emergency number that fits: 119, 120 or 110
     cue: str  # the words that showed it
@@ -245,33 +253,87 @@ class Danger:
 _COMPILED = tuple((kind, cat, num, re.compile(_gaps(rx))) for kind, cat, num, rx in _KINDS)
 
 
+def _branches(rx: str) -> list[str]:
+    """The top-level alternatives of a pattern, as pattern text."""
+    out: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(rx):
+        ch = rx[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if rx.startswith("]", i + 1) or rx.startswith("^]", i + 1):
+                i += 1  # a class that opens with "]" holds it
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(rx[start:i])
+            start = i + 1
+        i += 1
+    out.append(rx[start:])
+    return out
+
+
+# Each kind's alternatives (pattern text), and the regex of a chosen few of them, compiled when first needed.
+_BRANCHES = tuple(_branches(rx.pattern) for _, _, _, rx in _COMPILED)
+_PARTIAL: dict[tuple[int, tuple[int, ...]], re.Pattern[str]] = {}
+_SPAN = 1024  # (kind, branch) is coded as kind * _SPAN + branch in the gate
+
+
 def _gate() -> Any:
-    """An automaton of the strings one of which every match of a kind holds -> the kinds (by
-    index) that may match: a text holding none needs no regex at all, and one that holds some
-    runs only those kinds' regexes. None without pyahocorasick or when a kind has no such strings."""
+    """An automaton of the strings one of which every match of an alternative holds -> the
+    (kind, alternative) pairs that may match: a text holding none needs no regex at all, and one
+    that holds some runs only those alternatives (the 'fallen' kind has over a hundred, and re
+    tries each at every place of the text). None without pyahocorasick or when an alternative
+    has no such strings."""
     if _ahocorasick is None:
         return None
-    kinds_of: dict[str, set[int]] = {}
-    for i, (_, _, _, rx) in enumerate(_COMPILED):
-        found = _required(rx.pattern)
-        if found is None:
-            return None
-        for w in found:
-            kinds_of.setdefault(w, set()).add(i)
+    codes_of: dict[str, set[int]] = {}
+    for i, branches in enumerate(_BRANCHES):
+        assert len(branches) < _SPAN
+        for j, branch in enumerate(branches):
+            found = _required(branch)
+            if found is None:
+                return None
+            for w in found:
+                codes_of.setdefault(w, set()).add(i * _SPAN + j)
     auto = _ahocorasick.Automaton()
-    for w, kinds in kinds_of.items():
-        auto.add_word(w, frozenset(kinds))
+    for w, codes in codes_of.items():
+        auto.add_word(w, frozenset(codes))
     auto.make_automaton()
     return auto
 
 
 _GATE: Any = _gate()
 
+
+def _regex(i: int, chosen: list[int]) -> re.Pattern[str]:
+    """Kind i's regex cut to the chosen alternatives: an alternative whose required strings are all
+    absent cannot match anywhere in the text, so the cut regex finds exactly what the whole one does."""
+    branches = _BRANCHES[i]
+    if len(chosen) == len(branches):
+        return _COMPILED[i][3]
+    key = (i, tuple(chosen))
+    rx = _PARTIAL.get(key)
+    if rx is None:
+        if len(_PARTIAL) > 4096:
+            _PARTIAL.clear()
+        rx = re.compile("|".join(branches[j] for j in chosen))
+        _PARTIAL[key] = rx
+    return rx
+
 # Pretend danger: a game, a show, a dream, a drill, news from elsewhere, a joke.
 _PRETEND = re.compile(r"转发|转:|据报道|某市|某小区|某地|邻区|邻市|隔壁小区|别慌|不用慌|不要慌|大家放心|虚惊|是测试|测试的"
                       r"|不(?<!是不)是着火|没着火|游戏(?![^。！？!?]{0,6}(突然|忽然|闻到|听到|听见|看到|看见))|王者|吃鸡|过家家|电视里|电视剧|看剧|剧里|电影|动画|小说|做梦|梦见|梦到"
                       r"|开玩笑|哈哈|笑死|😂|🤣|科普|反诈|防骗|诈骗高发|谨防|警惕|宠物医院|兽医|饭糊了|菜糊了|煮糊|是(在|有人在|邻居在|楼下在)?(熏|烧烤|烤肉|做饭|炒菜|烧香|烧纸)|讲座|引以为戒|前车之鉴|讲课|上课(说|讲)|教了|教我们|教大家|演示|心理咨询|的视频|外地的(事|新闻|消息|视频)|不是咱们小区|不是我们小区|电视上|演练|演习|拍戏|拍(?<!别拍)(?<!光拍)视频|段子|新闻|窍门|妙招|是真的吗|真的假的|不对[^。！？!?]{0,3}(好像|原来|应该)是|喊着玩|闹着玩|模拟|假装|剧情|主角|抖音上|视频里|朋友圈|别的群|其他群|放散|正常作业|煮㶶"
-                      r"|烟感[^。！？!?]{0,20}(电池|没电)")
+                      r"|烟感[^。！？!?]{0,20}(电池|没电)"
+                      r"|小知识|口诀|小贴士|逃生技巧|急救知识|(的|这种|这类)事(儿)?(年年|每年|经常|常常|时有|多的是)|是不是骗子|是骗子吧|是不是诈骗")
 # Over: the danger has passed, or help already has it.
 # In both, every alternative opens with a literal character (a lookbehind goes after it, "都(?<!灯都)灭了"):
 # then re scans for those characters alone, seven times faster than trying every branch at every place.
@@ -284,7 +346,7 @@ _OVER = re.compile(r"已经灭了|火灭了|都(?<!灯都)灭了|扑灭|捂(?<![
                    r"|就好了|那事|那件事|没着起来|没烧起来|抢救过来|救过来了|脱离危险|幸好没事|还好没事|好在没事"
                    r"|熄灭了|救出来了|已经出来了|人出来了|放出来了|已经好了|现在好了|没事了|没大碍|醒过来了"
                    r"|已经醒了|人醒了|送医院了|送回来了|找回来了|已经回来了|送去医院了|已经送医|已经找到|找到了|已经处理|处理好了|修好了|已经修好|盖(?<!铺盖)上了|已经盖好|挡上了|先挡上|围起来了|拦起来了"
-                   r"|醒(?<![吵不太]醒)了|原来是(回|去|在)|原来(他|她)(是)?(回|去|在)|后来(才)?知道|才知道(是|他|她)|在(?<!我在)医院(?!值|上班|工作|陪床|陪护)|在卫生院|挂水|住院了|没人受伤|里面没人|里头没人|没人被困|虚惊一场|是误会|搞错了|带走了|被带走|搞掂|搞定了|人都没事|人没事")
+                   r"|醒(?<![吵不太]醒)了|原来是(回|去|在)|原来(他|她)(是)?(回|去|在)|后来(才)?知道|才知道(是|他|她)|在(?<!我在)医院(?!值|上班|工作|陪床|陪护)|在卫生院|挂水|住院了|没人受伤|里面没人|里头没人|没人被困|虚惊一场|是误会|搞错了|带走了|被带走|搞掂|搞定了|人都没事|人没事|现在还好|目前还好|暂时还好|着火是因为|起火原因|起火的原因|着火的原因|失火原因")
 # The smoke or smell has an everyday source: the model's guess of a fire is not trusted.
 _BENIGN = re.compile(r"抽烟|吸烟|烟头|二手烟|油烟|炒菜|烧烤|烤肉|熏腊肉|做饭|烧香|烧纸|秸秆|稻草|麦秆")
 # A fuel smell: a cigarette beside it is the danger, not its everyday source.
@@ -302,7 +364,8 @@ _PAST = re.compile(r"上礼拜|上星期|上周|上个礼拜|上个星期|上个
                    r"|前阵子|那次|曾经|当年|过(?<![人车经路走]过)$")
 # Habitual, anywhere before the cue: a nuisance every day, not an emergency now.
 _HABIT = re.compile(r"天(?<![今明昨前后当那每]天)天|每天|每晚|经常|总是|总说|老说|老是|老有|总有|隔三差五|三天两头"
-                    r"|年年|每年|每次下雨|每逢|成日"
+                    r"|年年|每年|每次|每回|每逢|成日"
+                    r"|(?<!刚)一(停|坏|断)[^，。！？,.!? ]{0,3}就"
                     r"|(?<!刚)一(下|落)雨[^，。！？,.!? ]{0,6}就")
 # Between a habit and the cue: this time it is happening ("老是咚咚响 现在地板裂开了").
 _NOW = re.compile(r"现在|这会儿|此刻")
@@ -355,15 +418,43 @@ def _blocked(t: str, start: int, end: int, near: bool = True) -> bool:
         return True
     if _TIMES.search(clause):
         return True
+    if _past_sentence(t, start, clause_end):
+        return True
     for habit in _HABIT.finditer(t, max(0, start - 30), start):
         if _real_habit(t, habit) and not _NOW.search(t, habit.end(), start + 2):
             return True
     return False
 
 
+# A sentence that opens on an earlier day ("前几天下雨，我亲眼看见有一处接头冒火花"): what it tells happened
+# that day, unless a later clause comes back to now. Only at the sentence's start: "大树被昨晚的风吹断了，
+# 树杈挂在半空晃" is last night's cause of a danger hanging there now.
+_SENTENCE_HEAD = re.compile(r"[^。！？!?\n]*$")
+_PAST_OPENING = re.compile(r"上礼拜|上星期|上周|上个月|前几天|前两天|前些天|前阵子|去年|前年|那天|那次|上次|上回"
+                           r"|(?<!从)(昨天|昨晚|前天)")
+_BACK_TO_NOW = re.compile(r"现在|今天|今早|今晚|刚才|刚刚|这会|此刻|又|还在|到现在|至今|正在|一直")
+
+
+def _past_sentence(t: str, start: int, clause_end: int) -> bool:
+    m = _SENTENCE_HEAD.search(t, max(0, start - 80), start)
+    lo = m.start() if m else start
+    first = _STOP_RX.search(t, lo, start)
+    if first is None:
+        return False  # the cue is in the opening clause: the clause rules above read it
+    return (_PAST_OPENING.search(t, lo, min(first.start(), lo + 4)) is not None  # it opens the sentence
+            and _BACK_TO_NOW.search(t, first.start(), clause_end) is None)
+
+
 # Inside a cue that spans words ("小孩差点掉下去"): averted or supposed, whatever comes before it.
-_AVERTED_IN = re.compile(r"差点|差一点|险些|要是|万一|如果|假如|幸好|还好|好在|(?<!从)(昨天|昨晚|昨夜|前天)|上次|明天|估计"
+_AVERTED_IN = re.compile(r"差点|差一点|险些|要是|万一|如果|假如|幸好|还好|好在|(?<!刚)一(停|坏|断)[^，。！？,.!? ]{0,3}就|(?<!从)(昨天|昨晚|昨夜|前天)|上次|明天|估计"
                          r"|怕|担心|(?<!平时)(?<!平常)(?<!往常)(?<!以往)(经常|总是|老是|天天|每天)|下周|后天|预报")
+
+
+def _averted(t: str, start: int, end: int) -> bool:
+    """An averting or earlier-day word inside the cue t[start:end], unless the cue says it lasts till now
+    ("老人昨天出门到现在还没回来")."""
+    m = _AVERTED_IN.search(t, start, end)
+    return m is not None and not (m.group().startswith(("昨", "前天")) and _STILL.search(t, m.end(), end) is not None)
 
 
 def _walked(t: str, rx: re.Pattern[str]) -> bool:
@@ -371,16 +462,21 @@ def _walked(t: str, rx: re.Pattern[str]) -> bool:
     return any(not _blocked(t, m.start(), m.end(), near=False) for m in rx.finditer(t))
 
 
-def _found(t: str, kinds: set[int] | None) -> Danger | None:
-    for i, (kind, cat, num, rx) in enumerate(_COMPILED):
-        if kinds is not None and i not in kinds:
-            continue
+def _found(t: str, codes: set[int] | None) -> Danger | None:
+    """The first kind that matches now; ``codes``: the gate's (kind, alternative) codes, None for all."""
+    for i, (kind, cat, num, whole) in enumerate(_COMPILED):
+        rx = whole
+        if codes is not None:
+            chosen = sorted(c - i * _SPAN for c in codes if c // _SPAN == i)
+            if not chosen:
+                continue
+            rx = _regex(i, chosen)
         need = _NEEDS.get(kind)
         if need is not None and not _walked(t, need):
             continue
         for m in rx.finditer(t):
             cue = m.group(0)
-            if _blocked(t, m.start(), m.end()) or _AVERTED_IN.search(cue) or (kind == "fire" and _everyday_smoke(t, cue)):
+            if _blocked(t, m.start(), m.end()) or _averted(cue, 0, len(cue)) or (kind == "fire" and _everyday_smoke(t, cue)):
                 continue
             return Danger(kind, cat, num, cue)
     return None
@@ -408,16 +504,16 @@ def check(t: str) -> Danger | None:
     """A person in danger now, from normalised text; None when there is none (or only past or pretend danger)."""
     if not t:
         return None
-    kinds: set[int] | None = None
+    codes: set[int] | None = None
     if _GATE is not None:
-        kinds = set()
+        codes = set()
         for _, hit in _GATE.iter(t):
-            kinds |= hit
-        if not kinds:
+            codes |= hit
+        if not codes:
             return None
     if pretend(t) or over(t):
         return None
-    return _found(t, kinds)
+    return _found(t, codes)
 
 
 def not_now(t: str, cues: list[str] | None = None) -> bool:
@@ -427,7 +523,7 @@ def not_now(t: str, cues: list[str] | None = None) -> bool:
     if not cues:
         return False
     spans = [(t.find(c), t.find(c) + len(c)) for c in cues if c and c in t]
-    return bool(spans) and all(_blocked(t, s, e) or _AVERTED_IN.search(t, s, e) for s, e in spans)
+    return bool(spans) and all(_blocked(t, s, e) or _averted(t, s, e) for s, e in spans)
 
 
 def number_for(t: str) -> str | None:
@@ -441,7 +537,7 @@ def number_for(t: str) -> str | None:
 _WONDER = re.compile(r"不知道|不晓得|又(坏|罢工|趴窝|停|不亮|堵|漏|不行|出问题|出毛病)")
 # Near "不知道": what is unknown is where the danger comes from or whether someone is inside, which alarms
 # ("一股烧电线的味道 不知道哪里来的", "里面有没有人不晓得"), not whether anything is wrong.
-_UNKNOWN_SOURCE = re.compile(r"哪里来|哪来|从哪|哪层|哪一层|哪户|是哪家|是谁家|哪家的|谁家的"
+_UNKNOWN_SOURCE = re.compile(r"哪里来|哪来|从哪|哪层|哪一层|哪户|是哪家|谁家|哪家的|是不是(燃气|煤气|天然气|液化气|漏气)"
                              r"|有没有人|出来没|出没出来|在不在里|人在不在|里面有人")
 
 

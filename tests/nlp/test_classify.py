@@ -207,6 +207,10 @@ def test_fresh_style_reports(text, category):
     "有个老人在门口晕过去了",
     "电梯坏了 困了两个人在里面",
     "外墙的瓷砖还在往下掉",
+    # stop 30: an unknown source is alarming, not a doubt; a day ago that lasts till now is now
+    "不知道谁家阳台上的花盆被风吹下来了 上面还有几盆在晃 下面就是人行道",
+    "我妈前天出门到现在还没回来 她有老年痴呆",
+    "燃气灶关了还是有股味 也不知道是不是燃气 我现在有点头晕",
 ])
 def test_fresh_style_urgent(text):
     c = classify(text)

@@ -354,6 +354,13 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("车库入口积水倒灌 水深超过半米 还在持续上涨", "flood", "119"),
     ("十楼外墙玻璃碎了半块 下面是快递柜 天天很多人在那取件 刚看到碎片掉下来了", "falling", "110"),
     ("厨房燃气管崩开了 满屋都是气 人已经出来了", "gas", "119"),  # people out, the gas still there
+    # added with writers bp-bu (stop 30)
+    ("救护车堵在东门进不来 病人还在3号楼等着", "rescue_blocked", "120"),
+    ("环卫大哥被倒下来的货架压住了腿 动不了", "fallen", "120"),
+    ("楼下老太太一直在喊人 喊了好半天了 她家没人", "fallen", "120"),
+    ("厨房一股燃气味 越来越浓 我现在头晕想吐", "gas", "119"),
+    ("车库里有人洒了一摊汽油 旁边还有人在抽烟", "gas", "119"),
+    ("我爸现在在银行柜台要转钱 电话里那人不让他挂断", "fraud", "110"),
 ]
 
 NEGATIVES: list[str] = [
@@ -541,6 +548,23 @@ NEGATIVES: list[str] = [
     "送餐时被车撞了 这算不算工伤",
     "出来了出来了 谢谢大家 这电梯已经困人三次了",
     "泡过水的电线插座都不敢用了 请电工来查查",
+    # added with writers bp-bu (stop 30): someone asleep, a shoe, a creaking swing, plaster, lifted paving, a
+    # lift that keeps failing, a day gone by, the cause of a fire told later, tips, how often it happens, a
+    # scammer's story, slops dumped, a tree that is fine for now, a fire lane that might matter one day
+    "那辆面包车停了好几天 晚上车里好像有人睡觉",
+    "孩子鞋子陷进泥里拔不出来 那段路全是泥",
+    "健身区的扭腰器一转就嘎吱嘎吱响",
+    "顶楼墙皮被雨水泡掉了一大块 防水该重做了",
+    "人行道的砖都翘起来了 老人走路老绊脚",
+    "电梯一停就只能困在家里 我们十八楼的老人下不了楼",
+    "前几天下雨，我看见电线接头冒火花，这是隐患",
+    "听说那户着火是因为充电宝 大家充电别离人",
+    "火灾逃生小知识：湿毛巾捂口鼻 别坐电梯",
+    "以前村里烧煤 一氧化碳中毒的事年年都有",
+    "有人打电话说我孙子把人打伤了要赔钱 这是不是骗子",
+    "饭店把泔水和剩菜就倒在巷子里 满地油污",
+    "那棵树已经枯了 有点倾斜 现在还好 就怕刮大风",
+    "万一真出事 消防车都进不来",
 ]
 
 
