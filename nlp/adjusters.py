@@ -16,7 +16,7 @@ from nlp import danger
 from nlp.lexicon import Lexicon
 
 # A problem that was reported fixed comes back ("修好了又坏了").
-_RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始|响|咯噔|咣当|晃|卡|冒|出问题|出毛病)"
+_RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始|响|咯噔|咣当|晃|卡|冒|灭|黑|暗|断|跳|出问题|出毛病)"
                       r"|还是(不|没|漏|堵|坏|停|黑)|还没好|没修好|没好|还在漏|还(漏|堵|坏)")
 # Weary resignation about a recurring fault ("又停水了，习惯了", "三天两头坏，见怪不怪").
 _WEARY = re.compile(r"习惯了|见怪不怪|老样子|老毛病|家常便饭|三天两头|隔三差五|又来了|又双叒"
@@ -214,8 +214,10 @@ def notice_form(t: str, lex: Lexicon, s: Scores) -> bool:
     return True
 
 
-# A service asked of the community beside the hours ("需要社区开居住证明，去哪开？几点上班？"): the ask is the point.
-_SERVICE_ASK = re.compile(r"(开|出具|盖)[^，。？?,]{0,4}(证明|章)|需要社区|要社区|请社区")
+# A service asked of the community beside the hours ("需要社区开居住证明，去哪开？几点上班？"), or other hours
+# ("能不能延长开放时间"): the ask is the point.
+_SERVICE_ASK = re.compile(r"(开|出具|盖)[^，。？?,]{0,4}(证明|章)|需要社区|要社区|请社区"
+                          r"|延长|推迟|晚点(锁|关)|早点开|提前开")  # asking to change the hours is an ask
 
 
 def hours_question(t: str, lex: Lexicon, s: Scores) -> bool:
@@ -326,7 +328,7 @@ def person_in_danger(t: str, lex: Lexicon, s: Scores) -> bool:
 
 
 # "但", "不过": what follows the contrast is what the message is for.
-_CONTRAST = re.compile(r"但是|但|不过|可是|只是")
+_CONTRAST = re.compile(r"但是|但|不过|可是|只是|就是|就想|想问|另外|顺便")
 
 
 def but_still(t: str, lex: Lexicon, s: Scores) -> bool:

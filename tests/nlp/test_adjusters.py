@@ -28,6 +28,7 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
         ("上周修好了又坏了 3号楼的楼道灯", "demand", "normal"),
         ("说是修好了 结果还是漏 厨房的水管", "demand", "normal"),
         ("电梯修是修好了 今天又咯噔咯噔响 能不能再查查", "demand", "normal"),
+        ("西门的路灯修完亮了三天又灭了 这次能不能彻底修好", "demand", "normal"),
     ], [
         "楼道灯修好了 谢谢师傅",
     ]),
@@ -42,6 +43,8 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
     "but_still": ([
         ("楼里暖气来了 谢谢师傅 但我家客厅那组还是冰凉的 能不能再来看看", "demand", "normal"),
         ("我妈前阵子在楼梯上摔过 现在好了 不过那段扶手松了 麻烦找人加固一下", "demand", "normal"),
+        ("昨晚家里跳闸了 现在好了 就想问是不是线路老化 能不能抽空来查查", "demand", "normal"),
+        ("我爸前几天头晕过一回 现在没事了 想问下社区能不能安排老人体检", "demand", "normal"),
     ], [
         "水管修好了 谢谢 不过师傅来得有点晚",
         "暖气恢复了 但是之前冻了好几天 现在好了 谢谢大家",
@@ -107,6 +110,7 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
     ], [
         "服务中心几点开门都没人 一直关着 找谁",
         "孩子要转学 需要社区开居住证明 去哪开 几点上班",  # the service asked is the point
+        "活动室晚上九点就关门了 能不能延长开放时间",  # asking to change the hours is an ask
     ]),
     "scheduled": ([
         ("明天上午停水吗 几点来水", "chat", None),
