@@ -62,7 +62,7 @@ _HOURS_GATE = re.compile(r"[开班营办关]")
 _FORM = re.compile(
     r"\s*(?:(?P<notice>【[^】]{0,8}(通知|公告|提示|提醒|告知|启事)[^】]{0,4}】|温馨提示|温馨提醒|通知[:：]|公告[:：]|紧急通知"
     r"|(?:管家|物业|客服|前台|门岗)(?:提醒|通知)[:：])"  # staff writing to one household
-    r"|(?P<forward>转[:：]|【?转发|\[?转\]|转自|fw[:：]|fwd[:：])"
+    r"|(?P<forward>转[:：]|【?转发|\[?转\]|【转载?】|转自|fw[:：]|fwd[:：])"
     r"|(?P<tip>跟大家说|告诉大家|和大家说|给大家说|提醒一下|提醒下|分享一下|给大家分享|友情提示|友情提醒|顺便说一下|说一声))")
 # A neighbour passing on a tip ("跟大家说一下…搬到…", "提醒一下…"): information, not an ask.
 
@@ -238,8 +238,9 @@ def scheduled(t: str, lex: Lexicon, s: Scores) -> bool:
 
 
 def elsewhere(t: str, lex: Lexicon, s: Scores) -> bool:
-    """News about a fire elsewhere, or "it was only a drill": no emergency here."""
-    if s.urgent and ("forward" in s.chat or "reassure" in s.chat):
+    """News about a fire elsewhere, "it was only a drill", or a notice's advice on what to do in a fire: no
+    emergency here (a staff notice is never a ticket)."""
+    if s.urgent and ("forward" in s.chat or "reassure" in s.chat or "notice_form" in s.fired):
         s.urgent, s.urgent_cat = False, None
         return True
     return False

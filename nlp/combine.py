@@ -234,7 +234,11 @@ _FURNITURE = re.compile(r"(椅子|桌子|凳子|柜子|沙发|床)(腿|脚|面)?
 # A lift out of service with no one said to be inside: the rules read a person trapped (nlp.danger), the model's guess is not taken.
 _LIFT_DOWN = re.compile(r"电梯[^。！？!?]{0,6}(坏|停|不动|趴窝|罢工|故障|不能用|不走)")
 _INSIDE = re.compile(r"困|关|卡|里面|里头|有人|孩子|老人")
-_OUTAGE = re.compile(r"停水|没水|断水|不来水|停电(?![动瓶]车)|没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
+# Help already called, in a short message that says nothing else ("我报警了，警察说马上到"): an update
+# on an emergency already reported, not a new one.
+_HELP_CALLED = re.compile(r"报警了|已报警|已经报警|打了?(119|110|120)了|已经打了?(119|110|120)|(警察|民警|消防|救护车)(说)?马上(就)?到")
+HELP_UPDATE_CHARS = 20  # longer, the message tells the emergency itself, whoever has been called
+_OUTAGE = re.compile(r"停水|没水|断水|不来水|停电(?![动瓶]车)|(?<!手机)(?<!手机快)没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
 
 
 def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], category: str | None = None) -> bool:
@@ -245,6 +249,7 @@ def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], categ
             and "tense" not in s.fired and "elsewhere" not in s.fired
             and (category is None or category in MODEL_URGENT_CATEGORIES)
             and _OUTAGE.search(text) is None and _HAZARD.search(text) is None and _FURNITURE.search(text) is None
+            and (len(text) > HELP_UPDATE_CHARS or _HELP_CALLED.search(text) is None)
             and (_LIFT_DOWN.search(text) is None or _INSIDE.search(text) is not None)
             and not blocked(s) and not danger.unreal(text))
 

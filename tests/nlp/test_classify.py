@@ -221,6 +221,8 @@ def test_fresh_style_urgent(text):
     "上次着火的楼道墙还是黑的 能不能刷一下",     # a fire in the past
     "门口台阶塌了一块",                          # ground-level crumbling is not a collapse
     "路面塌了一块 骑车小心",
+    "报警了，民警马上到",                        # an update: help is called, nothing new is said
+    "【安全提醒】近期火灾高发 请勿在楼道充电 如发现火情请第一时间拨打119",  # a notice is never a ticket
 ])
 def test_fresh_style_not_urgent(text):
     assert classify(text).urgency != "urgent"
