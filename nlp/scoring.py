@@ -231,7 +231,7 @@ def chat_weight(s: Scores, lex: Lexicon, text: str) -> float:
         w = lex.chat_groups.get(group, 1.0)
         if group == "thanks" and s.polite_close and top >= 2.0 and "resolved" not in s.chat:
             w *= 0.5  # thanks after the request only close it politely
-        if s.urgent and s.urgent_cat and group in ("notice", "greeting", "ack", "chatter", "opinion"):
+        if s.urgent and s.urgent_cat and group in ("notice", "greeting", "ack", "chatter", "opinion", "help_called"):
             if not _DRILL.search(text):
                 continue
         total += w + 0.3 * w * (min(len(set(words)), 3) - 1)

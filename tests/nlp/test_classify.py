@@ -228,6 +228,18 @@ def test_fresh_style_not_urgent(text):
     assert classify(text).urgency != "urgent"
 
 
+@pytest.mark.parametrize("text", ["报警了，民警马上到", "已经报警了 大家别下去看", "我报警了，警察说马上到"])
+def test_a_short_update_that_help_is_called_is_not_a_new_ticket(text):
+    # said in the group after someone reported the emergency: it joins the talk, it is not a second ticket
+    assert classify(text).intent == "chat"
+
+
+@pytest.mark.parametrize("text", ["楼道里着火了 已经报警了 大家快下楼", "有人持刀打架 已经报警了 快来人"])
+def test_an_emergency_that_says_help_is_called_is_still_urgent(text):
+    c = classify(text)
+    assert (c.intent, c.urgency) == ("demand", "urgent"), c
+
+
 @pytest.mark.parametrize("text", ["做饭差点着了 吓死我了 哈哈", "我困了 先睡了 晚安"])
 def test_fresh_style_chat(text):
     assert classify(text).intent == "chat"

@@ -365,6 +365,7 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("孩子掉进水池了 已经捞上来了 不哭不动 谁会急救", "fallen", "120"),  # pulled out, still not moving
     ("我困电梯里了 就我一个 手机快没电了", "trapped", "119"),
     ("有个人喝醉了开车在小区里横冲直撞 撞翻了好几辆车", "crash", "120"),
+    ("我妈前天出门到现在还没回来 她有点老年痴呆 穿灰色外套", "missing", "110"),  # the illness said after
 ]
 
 NEGATIVES: list[str] = [
