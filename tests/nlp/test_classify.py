@@ -211,6 +211,7 @@ def test_fresh_style_reports(text, category):
     "不知道谁家阳台上的花盆被风吹下来了 上面还有几盆在晃 下面就是人行道",
     "我妈前天出门到现在还没回来 她有老年痴呆",
     "燃气灶关了还是有股味 也不知道是不是燃气 我现在有点头晕",
+    "整个小区都停电了 零下十七度 暖气泵也停了",  # the weather said after the outage
 ])
 def test_fresh_style_urgent(text):
     c = classify(text)
