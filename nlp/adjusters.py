@@ -17,14 +17,14 @@ from nlp.lexicon import Lexicon
 
 # A problem that was reported fixed comes back ("修好了又坏了").
 _RELAPSE = re.compile(r"又(坏|不|堵|漏|停|没|开始|响|咯噔|咣当|晃|卡|冒|灭|黑|暗|断|跳|出问题|出毛病)"
-                      r"|还是(不|没|漏|堵|坏|停|黑)|还没好|没修好|没好|还在漏|还(漏|堵|坏)")
+                      r"|还是(不|没|漏|堵|坏|停|黑)|还没好|没修好|没好|还在漏|还(漏|堵|坏)|没解决|没办好|没办成")
 # Weary resignation about a recurring fault ("又停水了，习惯了", "三天两头坏，见怪不怪").
 _WEARY = re.compile(r"习惯了|见怪不怪|老样子|老毛病|家常便饭|三天两头|隔三差五|又来了|又双叒"
                     r"|第[二三四五六七八九十\d]+次了|无语了?|服了|醉了|呵呵")
 _FAULT_AGAIN = re.compile(r"又|三天两头|隔三差五|老是|总是|天天|第[二三四五六七八九十\d]+次")
 # Every match of _FAULT_AGAIN holds one of these characters.
 _AGAIN_GATE = re.compile(r"[又三隔老总天第]")
-_ADS_COMPLAINT = re.compile(r"发广告|广告太多|刷屏|骚扰|被骗")
+_ADS_COMPLAINT = re.compile(r"发广告|广告太多|刷屏|骚扰|被骗|骗子|上当|骗局")
 # "the notice never reached me" is not a notice.
 _NOTICE_MISSED = re.compile(r"没收到|没看到|没接到|没通知")
 # A planned outage announced ahead of time (a notice, or a question about one).
@@ -36,6 +36,8 @@ _SCHEDULED = re.compile(
 _SCHEDULE_Q = re.compile(
     r"(几点|几号|哪天)(开始|才|能)?(停|来|恢复|供)|(停|来)(水|电|气|暖)[^。!?？]{0,4}(几点|到几点|几号|多久)"
 )
+# An outage that has already lasted, or an impatient 到底: not a planned one.
+_LASTED = re.compile(r"(停|断|没)(了)?(电|水|气|暖)[^，。！？!?]{0,6}([\d]+|[一两三四五六七八九十半几]+)(个)?(多)?(小时|钟头|天|半天)(了|多了)|到底")
 # A mobile number: with no emergency, a sign of an advert.
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)1[3-9]\d[x*]{4}")
 # Thanks said through gritted teeth ("物业真是辛苦了", "真是谢谢了啊") about a problem.
@@ -169,7 +171,7 @@ def notice_missed(t: str, lex: Lexicon, s: Scores) -> bool:
 
 
 # Asking the community to put something out ("请社区出个通知", "社区公众号能不能加个失物招领的栏目").
-_ASK_TO_PUBLISH = re.compile(r"(?:请|能不能|能否|可不可以|可以|麻烦|建议|希望)[^，。？?!！]{0,12}(?:出|发|贴|加|开|登)[^，。？?!！]{0,6}"
+_ASK_TO_PUBLISH = re.compile(r"(?:请|能不能|能否|可不可以|可以|麻烦|建议|希望)[^，。？?!！]{0,12}(?:出|发|贴|加|开|登|立|装|设)[^，。？?!！]{0,6}"
                              r"(?:通知|公告|栏目|启事|告示|语音版|提醒)")
 
 
@@ -229,7 +231,10 @@ def hours_question(t: str, lex: Lexicon, s: Scores) -> bool:
 
 
 def scheduled(t: str, lex: Lexicon, s: Scores) -> bool:
-    """A planned outage, announced or asked about ("明天8点停水", "几点来水")."""
+    """A planned outage, announced or asked about ("明天8点停水", "几点来水"); not one that has already lasted
+    a while ("停电一个多钟头了…到底几点来电"), which is a fault to chase."""
+    if ("了" in t or "到底" in t) and _LASTED.search(t):
+        return False
     # Substring tests first: every match of _SCHEDULED holds 停, 断, 检修 or 施工,
     # every match of _SCHEDULE_Q holds 几, 哪天 or 多久.
     s.scheduled = bool((("停" in t or "断" in t or "检修" in t or "施工" in t) and _SCHEDULED.search(t))

@@ -29,6 +29,7 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
         ("说是修好了 结果还是漏 厨房的水管", "demand", "normal"),
         ("电梯修是修好了 今天又咯噔咯噔响 能不能再查查", "demand", "normal"),
         ("西门的路灯修完亮了三天又灭了 这次能不能彻底修好", "demand", "normal"),
+        ("上回报的事说办好了 可我家的问题根本没解决 能不能再来看看", "demand", "normal"),
     ], [
         "楼道灯修好了 谢谢师傅",
     ]),
@@ -52,6 +53,7 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
     "asks_to_publish": ([
         ("能不能请社区发个通知 提醒大家晚上别在楼下放鞭炮", "demand", "normal"),
         ("社区公众号能不能加个二手交换的栏目", "demand", "normal"),
+        ("社区门口能不能立个公告栏 通知都发群里 不用微信的老人看不到", "demand", "normal"),
     ], [
         "通知：明天上午9点停水 请大家提前储水",
         "转发公众号文章：冬季取暖安全提醒",
@@ -67,6 +69,7 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
     ]),
     "ads_complaint": ([
         ("群里天天有人发广告 加微信的刷屏 能不能管管", "demand", "normal"),
+        ("门口有人推销保本理财 拉老人进群 一看就是骗子 网格员能去看看吗", "demand", "normal"),
     ], [
         "高价回收旧家电 加微信",
     ]),
@@ -116,6 +119,7 @@ TABLE: dict[str, tuple[list[tuple[str, str, str | None]], list[str]]] = {
         ("明天上午停水吗 几点来水", "chat", None),
     ], [
         "停水了 一滴都没有",
+        "这条街停电一个多钟头了 冰箱里的东西都要化了 到底几点来电",  # a fault that has lasted, not a plan
     ]),
     "elsewhere": ([
         ("转发：某市一小区电动车楼道充电起火 造成3死 触目惊心", "chat", None),
