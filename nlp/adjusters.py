@@ -37,7 +37,8 @@ _SCHEDULE_Q = re.compile(
     r"(几点|几号|哪天)(开始|才|能)?(停|来|恢复|供)|(停|来)(水|电|气|暖)[^。!?？]{0,4}(几点|到几点|几号|多久)"
 )
 # An outage that has already lasted, or an impatient 到底: not a planned one.
-_LASTED = re.compile(r"(停|断|没)(了)?(电|水|气|暖)[^，。！？!?]{0,6}([\d]+|[一两三四五六七八九十半几]+)(个)?(多)?(小时|钟头|天|半天)(了|多了)|到底")
+_LASTED = re.compile(r"(停|断|没)(了)?(电|水|气|暖)[^，。！？!?]{0,6}([\d]+|[一两三四五六七八九十半几]+)(个)?(多)?"
+                     r"(小时|钟头|天|半天)(了|多了)|到底")
 # A mobile number: with no emergency, a sign of an advert.
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)1[3-9]\d[x*]{4}")
 # Thanks said through gritted teeth ("物业真是辛苦了", "真是谢谢了啊") about a problem.
@@ -171,7 +172,8 @@ def notice_missed(t: str, lex: Lexicon, s: Scores) -> bool:
 
 
 # Asking the community to put something out ("请社区出个通知", "社区公众号能不能加个失物招领的栏目").
-_ASK_TO_PUBLISH = re.compile(r"(?:请|能不能|能否|可不可以|可以|麻烦|建议|希望)[^，。？?!！]{0,12}(?:出|发|贴|加|开|登|立|装|设)[^，。？?!！]{0,6}"
+_ASK_TO_PUBLISH = re.compile(r"(?:请|能不能|能否|可不可以|可以|麻烦|建议|希望)[^，。？?!！]{0,12}"
+                             r"(?:出|发|贴|加|开|登|立|装|设)[^，。？?!！]{0,6}"
                              r"(?:通知|公告|栏目|启事|告示|语音版|提醒)")
 
 

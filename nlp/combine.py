@@ -237,6 +237,10 @@ _INSIDE = re.compile(r"困|关|卡|里面|里头|有人|孩子|老人")
 # Help already called, in a short message that says nothing else ("我报警了，警察说马上到"): an update
 # on an emergency already reported, not a new one.
 _HELP_CALLED = re.compile(r"报警了|已报警|已经报警|打了?(119|110|120)了|已经打了?(119|110|120)|(警察|民警|消防|救护车)(说)?马上(就)?到")
+# A fall that left a bruise or a swelling ("摔了个跟头 腿肿了"): a person to look after, not an emergency;
+# the model's urgent guess is not taken (the rules still read a fall with no getting up).
+_MINOR_INJURY = re.compile(r"(摔|跌|磕|碰|崴)[^。！？!?]{0,10}(肿了|破皮|擦伤|擦破|青了|紫了|淤青|青一块|起包|鼓包)")
+_SERIOUS = re.compile(r"血|(?<!跟)(?<!骨)头|脑|额|昏|晕|起不来|动不了|爬不")  # a head hit, blood, no getting up
 HELP_UPDATE_CHARS = 20  # longer, the message tells the emergency itself, whoever has been called
 _OUTAGE = re.compile(r"停水|没水|断水|不来水|停电(?![动瓶]车)|(?<!手机)(?<!手机快)没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
 
@@ -250,6 +254,7 @@ def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], categ
             and (category is None or category in MODEL_URGENT_CATEGORIES)
             and _OUTAGE.search(text) is None and _HAZARD.search(text) is None and _FURNITURE.search(text) is None
             and (len(text) > HELP_UPDATE_CHARS or _HELP_CALLED.search(text) is None)
+            and (_MINOR_INJURY.search(text) is None or _SERIOUS.search(text) is not None)
             and (_LIFT_DOWN.search(text) is None or _INSIDE.search(text) is not None)
             and not blocked(s) and not danger.unreal(text))
 

@@ -463,7 +463,8 @@ def _past_sentence(t: str, start: int, clause_end: int) -> bool:
 
 
 # Inside a cue that spans words ("小孩差点掉下去"): averted or supposed, whatever comes before it.
-_AVERTED_IN = re.compile(r"差点|差一点|险些|要是|万一|如果|假如|幸好|幸亏|还好|好在|(?<!刚)一(停|坏|断|下雨|落雨|刮风)[^，。！？,.!? ]{0,3}就"
+_AVERTED_IN = re.compile(r"差点|差一点|险些|要是|万一|如果|假如|幸好|幸亏|还好|好在"
+                         r"|(?<!刚)一(停|坏|断|下雨|落雨|刮风)[^，。！？,.!? ]{0,3}就"
                          r"|(?<!从)(昨天|昨晚|昨夜|前天)|上次|明天|估计"
                          r"|怕|担心|(?<!平时)(?<!平常)(?<!往常)(?<!以往)(经常|总是|老是|天天|每天)|下周|后天|预报")
 
@@ -560,7 +561,8 @@ def number_for(t: str) -> str | None:
 _WONDER = re.compile(r"不知道|不晓得|又(坏|罢工|趴窝|停|不亮|堵|漏|不行|出问题|出毛病)")
 # Near "不知道": what is unknown is where the danger comes from or whether someone is inside, which alarms
 # ("一股烧电线的味道 不知道哪里来的", "里面有没有人不晓得"), not whether anything is wrong.
-_UNKNOWN_SOURCE = re.compile(r"哪里来|哪来|从哪|哪层|哪一层|哪户|是哪家|谁家|哪家的|在哪|去哪了|哪去了|咋回事|怎么回事|被谁|谁干的|是不是(燃气|煤气|天然气|液化气|漏气)"
+_UNKNOWN_SOURCE = re.compile(r"哪里来|哪来|从哪|哪层|哪一层|哪户|是哪家|谁家|哪家的|在哪|去哪了|哪去了|咋回事|怎么回事|被谁|谁干的"
+                             r"|是不是(燃气|煤气|天然气|液化气|漏气)"
                              r"|有没有人|出来没|出没出来|在不在里|人在不在|里面有人")
 
 
