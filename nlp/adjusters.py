@@ -236,6 +236,7 @@ def scheduled(t: str, lex: Lexicon, s: Scores) -> bool:
     """A planned outage, announced or asked about ("明天8点停水", "几点来水"); not one that has already lasted
     a while ("停电一个多钟头了…到底几点来电"), which is a fault to chase."""
     if ("了" in t or "到底" in t) and _LASTED.search(t):
+        s.chat.pop("question_notice", None)  # "到底几点来电" after hours without power: impatience, not a question
         return False
     # Substring tests first: every match of _SCHEDULED holds 停, 断, 检修 or 施工,
     # every match of _SCHEDULE_Q holds 几, 哪天 or 多久.

@@ -229,6 +229,13 @@ def test_fresh_style_not_urgent(text):
     assert classify(text).urgency != "urgent"
 
 
+@pytest.mark.parametrize("text", ["这条街停电一个多钟头了 冰箱里的东西都要化了 到底几点来电", "停电了 到底几点来电啊"])
+def test_an_outage_that_has_lasted_is_a_fault_not_a_question(text):
+    # found in the simulator: "几点来电" read as a question about a planned cut, and nobody answered
+    c = classify(text)
+    assert (c.intent, c.category) == ("demand", "repair"), c
+
+
 @pytest.mark.parametrize("text", ["报警了，民警马上到", "已经报警了 大家别下去看", "我报警了，警察说马上到"])
 def test_a_short_update_that_help_is_called_is_not_a_new_ticket(text):
     # said in the group after someone reported the emergency: it joins the talk, it is not a second ticket
