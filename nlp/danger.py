@@ -481,15 +481,15 @@ def _walked(t: str, rx: re.Pattern[str]) -> bool:
     return any(not _blocked(t, m.start(), m.end(), near=False) for m in rx.finditer(t))
 
 
-def _found(t: str, codes: set[int] | None) -> Danger | None:
-    """The first kind that matches now; ``codes``: the gate's (kind, alternative) codes, None for all."""
+def _found(t: str, chosen_by_kind: dict[int, list[int]] | None) -> Danger | None:
+    """The first kind that matches now; ``chosen_by_kind``: kind -> the gate's alternatives, None for all."""
     for i, (kind, cat, num, whole) in enumerate(_COMPILED):
         rx = whole
-        if codes is not None:
-            chosen = sorted(c - i * _SPAN for c in codes if c // _SPAN == i)
-            if not chosen:
+        if chosen_by_kind is not None:
+            chosen = chosen_by_kind.get(i)
+            if chosen is None:
                 continue
-            rx = _regex(i, chosen)
+            rx = _regex(i, sorted(chosen))
         need = _NEEDS.get(kind)
         if need is not None and not _walked(t, need):
             continue
@@ -528,16 +528,19 @@ def check(t: str) -> Danger | None:
     """A person in danger now, from normalised text; None when there is none (or only past or pretend danger)."""
     if not t:
         return None
-    codes: set[int] | None = None
+    chosen_by_kind: dict[int, list[int]] | None = None
     if _GATE is not None:
-        codes = set()
+        codes: set[int] = set()
         for _, hit in _GATE.iter(t):
             codes |= hit
         if not codes:
             return None
+        chosen_by_kind = {}
+        for c in codes:  # grouped once, not rescanned for each kind
+            chosen_by_kind.setdefault(c // _SPAN, []).append(c % _SPAN)
     if pretend(t) or over(t):
         return None
-    return _found(t, codes)
+    return _found(t, chosen_by_kind)
 
 
 def not_now(t: str, cues: list[str] | None = None) -> bool:
