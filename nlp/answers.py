@@ -165,6 +165,7 @@ _CLAIM = re.compile(
     r"^(?:" + _NUM + r"\s*)?" + _CLAIM_WORDS + _AFTER + _ETA + r"(?:\s*" + _NUM + r")?$"
     r"|^" + _TICKET_NUM + _ABOUT + r"?" + _CLAIM_WORDS + _AFTER + _ETA + r"$"
 )
+_LEAD_CLAIM = re.compile(r"^" + _CLAIM_WORDS + _AFTER + r"[，,。.!！~～]*")
 # A sentence of the member's own that ends in the command ("我去3栋看看老李 接单 1"): first person, not a
 # question or a call for someone else ("谁接单1", "没人接单1吗").
 _CLAIM_TAIL = re.compile(r"^(?=.*我)(?![^谁吗?？]*[谁吗?？])(?!.*(?:没人|有人|没有人)).{1,24}?(?:接单|我接|我来|我去|我过去)"
@@ -196,6 +197,9 @@ def claim_intent(text: str) -> tuple[bool, int | None] | None:
     s = _JUNK.sub("", s.replace("#", " #")).rstrip(_PARTICLES)
     s = re.sub(r"(\d)(?=[^\d号单])", r"\1 ", s).replace(" ", "")
     m = _CLAIM.match(s) or _CLAIM_TAIL.match(s)
+    if not m:
+        rest = _LEAD_CLAIM.sub("", s, count=1)  # "我去看看 1号我接了": two claims in a row, the second names it
+        m = (_CLAIM.match(rest) or _CLAIM_TAIL.match(rest)) if rest and rest != s else None
     if not m:
         return None
     number = next((int(g) for g in m.groups() if g), None)
