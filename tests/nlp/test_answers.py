@@ -65,8 +65,10 @@ def test_not_a_rating(text):
     ("我去3栋看看老李 接单 1", 1), ("我下班顺路 接单#7", 7), ("这个我熟 我来 12", 12),
     ("井盖那个我离得近 我去 1", 1), ("我在楼下呢 我过去 3", 3),  # by day in the simulator (stop 28)
     # at night in the simulator (stop 29): when the member will be there, or a later visit
-    ("1号我来 马上到", 1), ("我去看看 1号我接了", 1), ("我去吧，3号单我来", 3), ("3号单我来 十分钟到", 3), ("1号我马上到", 1), ("2号我晚点去看看", 2),
+    ("1号我来 马上到", 1), ("3号单我来 十分钟到", 3), ("1号我马上到", 1), ("2号我晚点去看看", 2),
     ("我下午去看看 2号", 2),
+    # stop 30, in the simulator: two claims in a row, the second naming the ticket
+    ("我去看看 1号我接了", 1), ("我去吧，3号单我来", 3),
 ])
 def test_claim_intent(text, number):
     assert answers.claim_intent(text) == (True, number)
