@@ -117,6 +117,10 @@ def _is_noise(c: str) -> bool:
 _ODD = re.compile(r"[^\u4e00-\u9fff\x20-\x7e\u3001-\u3011\u2018-\u201d\u2026\u00b7]")
 
 
+# Symbols kept: "🔥🔥2单元801" is how some report a fire (nlp.danger reads it beside a place or a cry for help).
+_KEPT = frozenset("🔥")
+
+
 def _clean(text: str) -> str:
     if not _ODD.search(text):
         return text
@@ -124,7 +128,7 @@ def _clean(text: str) -> str:
     for c in text:
         if c.isspace():
             out.append(" ")
-        elif (" " <= c < "\x7f") or "\u4e00" <= c <= "\u9fff":
+        elif (" " <= c < "\x7f") or "\u4e00" <= c <= "\u9fff" or c in _KEPT:
             out.append(c)
         elif _is_noise(c):
             out.append(" ")
