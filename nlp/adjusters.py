@@ -144,6 +144,23 @@ def near_miss(t: str, lex: Lexicon, s: Scores) -> bool:
     return True
 
 
+# The water has gone down: what it left (mud, rubbish, a smell, something knocked over) is the report.
+_RECEDED = frozenset({"水退了", "已经退了"})
+_AFTERMATH = re.compile(r"淤泥|泥巴|烂泥|一层泥|垃圾|臭|发霉|消毒|(冲|泡|刮)(倒|坏|烂|塌)|清(理|扫|一清|一下)")
+
+
+def aftermath(t: str, lex: Lexicon, s: Scores) -> bool:
+    """"水退了，一楼门口全是淤泥，太阳一晒臭得很": a flood over is no all-clear when it left mud and
+    rubbish behind; what it left is what the message reports."""
+    words = s.chat.get("resolved", [])
+    if not words or not set(words) <= _RECEDED:
+        return False
+    if _AFTERMATH.search(t) is None:
+        return False
+    del s.chat["resolved"]
+    return True
+
+
 def weary(t: str, lex: Lexicon, s: Scores) -> bool:
     """"又停水了，习惯了": resignation about a recurring fault is still a complaint about it."""
     if (s.best < 2.0 or "resolved" in s.chat or not _AGAIN_GATE.search(t) or not _FAULT_AGAIN.search(t)
@@ -362,6 +379,7 @@ BEFORE_URGENCY: tuple[Adjuster, ...] = (
     Adjuster("relapse", "又坏了", relapse, needs_chat="resolved"),
     Adjuster("near_miss", "险情未除", near_miss, needs_chat="resolved"),
     Adjuster("but_still", "但还要办", but_still, needs_chat="resolved"),
+    Adjuster("aftermath", "水退后的善后", aftermath, needs_chat="resolved"),
     Adjuster("weary", "习惯性抱怨", weary),
     Adjuster("ads_complaint", "投诉广告", ads_complaint, needs_chat="ads"),
     Adjuster("notice_missed", "没收到通知", notice_missed, needs_chat="notice"),

@@ -260,7 +260,10 @@ _SERIOUS = re.compile(r"血|(?<!跟)(?<!骨)头|脑|额|昏|晕|起不来|动不
 # "孩子刚睡着了 楼上就开始蹦迪"), so its urgent guess is not taken on these.
 _ZHAO_LE = re.compile(r"睡着|找着|着了?凉")
 HELP_UPDATE_CHARS = 20  # longer, the message tells the emergency itself, whoever has been called
-_OUTAGE = re.compile(r"停水|没水|断水|不来水|停电(?![动瓶]车)|(?<!手机)(?<!手机快)没电|断电|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
+# (断电 asked for, "快通知供电所断电" by a wire in the water, is not an outage)
+_OUTAGE = re.compile(r"停水|没水|断水|不来水|停电(?![动瓶]车)|(?<!手机)(?<!手机快)没电"
+                     r"|(?<!供电所)(?<!供电局)(?<![先快去])(?<!赶紧)(?<!马上)(?<!立即)断电"
+                     r"|停暖|没暖气|暖气[^。！？!?]{0,6}(不热|凉)|停气")
 
 
 def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], category: str | None = None) -> bool:

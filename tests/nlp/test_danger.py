@@ -12,6 +12,18 @@ from nlp import danger
 from nlp.normalize import normalize
 
 POSITIVES: list[tuple[str, str, str]] = [
+    # stop 31, from the second batch's training parts: the place between the words, a poison or a farewell
+    # note, a child on an air-conditioner bracket, cold an outage lets into a body, a smell at a lone
+    # neighbour's door, water held back or at the cars' wheels, a wire lying in water
+    ("我被关在3号楼的电梯里了 手机快没电了", "trapped", "119"),
+    ("我爸说他刚喝了半瓶敌敌畏 现在在屋里躺着", "self_harm", "110"),
+    ("她刚在家族群里发了段像遗书一样的话 电话也不接", "self_harm", "110"),
+    ("对面楼阳台外的空调架上蹲着一个小孩", "child", "110"),
+    ("停电一整天了 奶奶冻得手脚没知觉了", "fallen", "120"),
+    ("隔壁独居的大爷家门口一股臭味 苍蝇也多", "fallen", "120"),
+    ("河水漫过来了 门口的沙袋挡不住了", "flood", "119"),
+    ("地库的水已经淹到车门了 还在往里灌", "flood", "119"),
+    ("电线杆倒了 电线掉进水坑里了 还有小孩在踩水", "water_electric", "119"),
     # trapped
     ("我老公被困在电梯里了，按警铃没人理", "trapped", "119"),
     ("5号楼电梯卡在七楼和八楼中间 里面有人出不来", "trapped", "119"),
@@ -408,6 +420,10 @@ POSITIVES: list[tuple[str, str, str]] = [
 ]
 
 NEGATIVES: list[str] = [
+    # stop 31, second batch: a will is legal business; a flood over with its mud; an ask for a lone neighbour
+    "老人想立个遗嘱 社区能帮忙找律师吗",
+    "水退了 车库里的车都没事 谢谢物业连夜抽水",
+    "社区能不能给独居老人装个烟感报警器",
     # stop 31: a child on its own, but nothing wrong now; a near miss with nothing left up there
     "8号楼那个小姑娘放学总是一个人在楼道写作业 家里好像没大人 社区能不能关心一下",
     "医生说我爸要长期吃药 社区能不能每个月来量个血压",
