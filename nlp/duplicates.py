@@ -9,6 +9,8 @@ The rules, in order:
 2. Thing: when both name an object, they must share one (a bare 灯 goes with 楼道灯 and with
    路灯) and their faults must be compatible (漏水 goes with 爆了, not with 停水).
 3. When either names no object, the texts must be close (character bigrams).
+Before all: two people in danger of different kinds (someone trapped in a lift, an old man freezing in
+an outage) are two emergencies, whatever thing and place they share.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nlp import danger
 from nlp.location import extract as extract_location
 from nlp.normalize import cn_to_int, normalize
 from nlp.similarity import similarity
@@ -41,6 +44,7 @@ class Report:
     room: str | None
     gate: bool
     thing: Thing
+    danger: str | None  # the kind of danger to a person now (nlp.danger), if any
 
 
 @lru_cache(maxsize=4096)
@@ -55,7 +59,8 @@ def read(text: str) -> Report:
     if floor is None and room:
         floor = room[:-2]  # 502 is on the 5th floor
     gate = building is None and bool(_GATE.search(norm))
-    return Report(norm, building, unit, floor, room, gate, extract_thing(norm))
+    found = danger.check(norm)
+    return Report(norm, building, unit, floor, room, gate, extract_thing(norm), found.kind if found else None)
 
 
 def _differ(a: str | None, b: str | None) -> bool:
@@ -82,7 +87,7 @@ def _placed(r: Report, place: Place | None) -> Report:
     building, unit, room = place
     floor = room[:-2] if room and len(room) > 2 else r.floor
     return Report(r.norm, building or r.building, unit or r.unit, floor, room or r.room,
-                  r.gate and not building, r.thing)
+                  r.gate and not building, r.thing, r.danger)
 
 
 def duplicate_score(a: str, b: str, *, a_place: Place | None = None, b_place: Place | None = None) -> float:
@@ -90,7 +95,7 @@ def duplicate_score(a: str, b: str, *, a_place: Place | None = None, b_place: Pl
     best of several matches (the place named on both sides and the wording both count).
     ``a_place``/``b_place``: (building, unit, room) known besides the text, e.g. a ticket's."""
     ra, rb = _placed(read(a), a_place), _placed(read(b), b_place)
-    if not _same_place(ra, rb):
+    if _differ(ra.danger, rb.danger) or not _same_place(ra, rb):
         return 0.0
     text = similarity(ra.norm, rb.norm)
     ta, tb = ra.thing, rb.thing

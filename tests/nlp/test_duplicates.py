@@ -116,6 +116,15 @@ def test_a_lift_is_one_lift_on_every_floor():
     assert not same_problem("5号楼5楼楼道灯坏了", "5号楼18楼楼道灯坏了")
 
 
+def test_two_kinds_of_danger_are_two_emergencies():
+    """Found in the simulator (stop 31): a resident trapped in a lift in a power cut, then an estate-wide cut
+    with elders freezing, was filed as the lift ticket again (both name the power); the same danger told
+    twice still joins."""
+    lift = "我被关在1号楼电梯里了 停电了 手机只剩百分之十的电"
+    assert not same_problem(lift, "整个小区停电快一天了，零下十七度，老人冻得直哆嗦")
+    assert same_problem(lift, "1号楼电梯里关着人 停电了 快来")
+
+
 def test_junk_input_is_no_match():
     assert not same_problem("", "")
     assert not same_problem("😀😀", "？？？")
