@@ -130,6 +130,10 @@ def test_split_two_problems_and_keep_one():
         "3号楼电梯坏了", "5号楼门口有人乱停车堵住消防通道"]
     one = "1号楼2单元楼道灯坏了好几天了，晚上黑漆漆的"
     assert split_problems(one) == [one]
+    # one emergency told in pieces stays one ticket; two emergencies in two named buildings are two
+    night = "网格员在吗 我们6号楼楼上半夜一直砸东西 还有女的在哭喊救命"
+    assert split_problems(night) == [night]
+    assert split_problems("3号楼楼道冒烟了；5号楼电梯困人了") == ["3号楼楼道冒烟了", "5号楼电梯困人了"]
 
 
 @pytest.mark.parametrize("text, number", [
