@@ -258,7 +258,7 @@ _MINOR_INJURY = re.compile(r"(摔|跌|磕|碰|崴)[^。！？!?]{0,10}(肿了|�
 _SERIOUS = re.compile(r"血|(?<!跟)(?<!骨)头|脑|额|昏|晕|起不来|动不了|爬不")  # a head hit, blood, no getting up
 # 着了 that is not a fire ("孩子刚睡着了", "找着了", "着了凉"): the model's grams read it as one (0.96 on
 # "孩子刚睡着了 楼上就开始蹦迪"), so its urgent guess is not taken on these.
-_ZHAO_LE = re.compile(r"睡着|找着|着了?凉")
+_ZHAO_LE = re.compile(r"睡着|(?<!没)(?<!没有)找着|着了?凉")  # 还没找着 is the lost person still lost
 HELP_UPDATE_CHARS = 20  # longer, the message tells the emergency itself, whoever has been called
 # (断电 asked for, "快通知供电所断电" by a wire in the water, is not an outage)
 _OUTAGE = re.compile(r"停水|没水|断水|不来水|停电(?![动瓶]车)|(?<!手机)(?<!手机快)没电"

@@ -299,6 +299,13 @@ def test_zhao_le_is_not_always_a_fire(text):
     assert classify(text).urgency != "urgent"
 
 
+def test_not_found_yet_is_no_zhao_le():
+    """还没找着 is a lost person still lost: the guard for 找着 (found) must not keep the model's alarm away."""
+    from nlp.combine import _ZHAO_LE
+
+    assert _ZHAO_LE.search("一个多小时了还没找着") is None and _ZHAO_LE.search("钥匙找着了") is not None
+
+
 @pytest.mark.parametrize("text", ["电动车着了", "谁把垃圾堆点着了 烟好大", "我爸倒在地上 好像没气了"])
 def test_fire_and_no_breath_still_urgent(text):
     c = classify(text)
