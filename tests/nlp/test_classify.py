@@ -299,6 +299,15 @@ def test_zhao_le_is_not_always_a_fire(text):
     assert classify(text).urgency != "urgent"
 
 
+@pytest.mark.parametrize("text", [
+    "快叫救护车 广场上一个大爷跳着跳着倒了 在抽",  # 快 before a call for help is hurry, not "about to"
+    "三伏天整栋楼停水一天了 8号楼 老人热得快中暑了",  # 三伏 is extreme heat
+])
+def test_said_in_a_hurry_or_in_the_dog_days_is_urgent(text):
+    c = classify(text)
+    assert (c.intent, c.urgency) == ("demand", "urgent"), c
+
+
 def test_not_found_yet_is_no_zhao_le():
     """还没找着 is a lost person still lost: the guard for 找着 (found) must not keep the model's alarm away."""
     from nlp.combine import _ZHAO_LE

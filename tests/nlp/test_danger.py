@@ -16,7 +16,9 @@ POSITIVES: list[tuple[str, str, str]] = [
     # note, a child on an air-conditioner bracket, cold an outage lets into a body, a smell at a lone
     # neighbour's door, water held back or at the cars' wheels, a wire lying in water
     ("我被关在3号楼的电梯里了 手机快没电了", "trapped", "119"),
-    ("我妈刚在家晕倒了 现在醒了但说话不清楚 嘴有点歪", "fallen", "120"),  # awake is not over when something is wrong
+    ("我妈刚在家晕倒了 现在醒了但说话不清楚 嘴有点歪", "fallen", "120"),
+    ("两家为了宅基地吵起来了 都抡起铁锹了", "violence", "110"),
+    ("停电了 我听见电梯里有人在拍门喊救命", "trapped", "119"),  # awake is not over when something is wrong
     ("我爸说他刚喝了半瓶敌敌畏 现在在屋里躺着", "self_harm", "110"),
     ("她刚在家族群里发了段像遗书一样的话 电话也不接", "self_harm", "110"),
     ("对面楼阳台外的空调架上蹲着一个小孩", "child", "110"),
