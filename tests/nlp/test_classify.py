@@ -149,20 +149,8 @@ def test_tips_and_forwards_versus_requests(text, intent):
     ("独居的张奶奶腿脚不好，想请志愿者每周帮她买一次菜", "care"),  # help for the person
     ("我是残疾人，轮椅坏了自己修不了，社区能不能帮忙借一个", "care"),
 ])
-def test_the_action_asked_for_decides_the_category(request, text, category):
-    if text in COMBINER_MISSES:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="the combiner reads the impact as care"))
+def test_the_action_asked_for_decides_the_category(text, category):
     assert classify(text).category == category, (text, classify(text))
-
-
-
-
-# The combiner reads this outage as care: the impact words 瘫痪老人 outweigh 停水. Stop 29's retrain did, stop 31's
-# first retrain did not, its second (with writers ct–cy) does again: it sits on the edge. A guard that kept repair
-# whenever care rested only on impact words fixed it, but on the training files it fixed nothing else and broke
-# seven (a person calling for help behind a locked door, an oxygen machine in a power cut), so it was not kept.
-# Strict xfail: the test fails the day it is right again, so the row comes back.
-COMBINER_MISSES = frozenset({"3号楼停水一天了，家里有瘫痪老人没法做饭"})
 
 
 @pytest.mark.parametrize("text", [

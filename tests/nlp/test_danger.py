@@ -18,7 +18,14 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("我被关在3号楼的电梯里了 手机快没电了", "trapped", "119"),
     ("我妈刚在家晕倒了 现在醒了但说话不清楚 嘴有点歪", "fallen", "120"),
     ("两家为了宅基地吵起来了 都抡起铁锹了", "violence", "110"),
-    ("停电了 我听见电梯里有人在拍门喊救命", "trapped", "119"),  # awake is not over when something is wrong
+    ("停电了 我听见电梯里有人在拍门喊救命", "trapped", "119"),
+    ("卡电梯里了 晚上加班回来 没人", "trapped", "119"),
+    ("电梯门开着但轿厢没到 黑洞洞的", "trapped", "119"),
+    ("他刚在朋友圈发了像遗书一样的话 电话不接", "self_harm", "110"),  # 朋友圈 with a farewell: no news
+    ("我奶奶有点老年痴呆 刚才自己开门跑了", "missing", "110"),
+    ("孩子摸了露着的电线被电了一下 人没事但那线还带电", "water_electric", "119"),
+    ("有个喝醉的躺在路边睡着了 外面零下十几度", "fallen", "120"),
+    ("孩子说爷爷奶奶都睡着叫不起", "fallen", "120"),  # awake is not over when something is wrong
     ("我爸说他刚喝了半瓶敌敌畏 现在在屋里躺着", "self_harm", "110"),
     ("她刚在家族群里发了段像遗书一样的话 电话也不接", "self_harm", "110"),
     ("对面楼阳台外的空调架上蹲着一个小孩", "child", "110"),
@@ -425,6 +432,7 @@ POSITIVES: list[tuple[str, str, str]] = [
 NEGATIVES: list[str] = [
     # stop 31, second batch: a will is legal business; a flood over with its mud; an ask for a lone neighbour
     "老人想立个遗嘱 社区能帮忙找律师吗",
+    "朋友圈看到的 某地一个小伙子留了遗书 太可惜了",
     "水退了 车库里的车都没事 谢谢物业连夜抽水",
     "社区能不能给独居老人装个烟感报警器",
     # stop 31: a child on its own, but nothing wrong now; a near miss with nothing left up there
