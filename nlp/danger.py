@@ -58,7 +58,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|火(已经)?起来了|有火花|((?<=[现正还])在烧|(?<=现)在在烧)(?![烤水饭菜开香纸])|烟感~4(报警|响了|在响|一直响|叫)(?!器)|火~2(窜出来|蹿出来|冒出来|窜上来)|㶶味|烧㶶|㶶了|火~2(引到|窜到|蔓延|烧过来)|烧了(好大|一大|很大)(一)?片|打火花|(嘭|砰|轰)(一声|的一声)[^。！？!?]{0,20}(味|烟|火)|(噼里啪啦|噼啪|劈啪|滋滋)[^。！？!?]{0,16}(塑料味|胶味|闪光)"
      r"|(线皮|电线皮|绝缘皮|插线板|插排|排插)~4(烧化|烧开|烧焦|烧黑|烧糊|熔了|化了)|冒黑的|冒黑气|往~6灌烟|灌烟味|火烧厝|火烧屋|好大烟|烟[^。！？!?]{0,8}(看不清|看不见|出不去)|🔥[^。！？!?]{0,4}\d+(单元|栋|号楼|号|楼)|🔥(地库|车库|楼道|厨房|仓库|楼梯间|配电房)|(炭盆|火盆|烧烤炉|炭炉)~4(踢翻|打翻|翻了)"),
     ("gas", "safety", "119",
-     r"(煤气|燃气|天然气|液化气)(的)?(味|泄漏|漏)(?!报警器|检测|探测)|漏气|一股煤气|一股燃气|臭鸡蛋(那种|一样|似的|的)?(味|气味)"
+     r"(煤气|燃气|天然气|液化气)(的)?(味|泄漏|漏)(?!报警器|检测|探测)|漏气|一股煤气|一股燃气|臭鸡蛋(那种|一样|似的|的)?(味|气味)|(味|味道|气味)[^。！？!?]{0,3}(像|跟)臭鸡蛋"
      r"|(燃气|煤气|天然气)~4(管|管道|管子|软管|罐|瓶|阀门)~8(挖断|挖破|挖坏|断了|破了|裂了|掉了|脱了|崩开|崩了|爆开|漏|爆|呲|嘶)|满屋(都是|全是)(煤气|燃气|气)"
      r"|中毒|一氧化碳(?!报警器|检测|探测)|(热水器|炉子|炭火|煤炉|烤火).{0,12}(头晕|恶心|想吐)"
      r"|(头晕|恶心|想吐)[^。！？!?]{0,16}(炭火|炭盆|煤炉|炉子|烤火|火盆)"
@@ -176,12 +176,13 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|电梯(突然|一下)?(往下掉|下坠|掉了一截|冲顶|溜梯)|冲到(顶|了顶|顶楼)|(压住|压着)(了)?~3(一名|一个|人|老人|孩子)"
      r"|(里面|下面|底下|车里)(好像还|好像|还)有人(?!住|睡|在睡|过夜)|人(也)?在(下面|底下|车里)|(司机|人)还在车里|底下有没有人"
      r"|人(被)?压在(下面|底下|里面)|被(门|电梯门|车门|卷帘门)夹住|夹住(了)?(手|脚|腿|头)|压(在|到|住)[^。！？!?]{0,12}(里面|下面|底下)有人"
-     r"|电梯~4(卡人|关人|困人)了|困了人|lift~4困|救命[^。！？!?]{0,4}电梯(里|里面|里头)|电梯(里|里面|里头)[^。！？!?]{0,4}救命"
+     r"|电梯~4(卡人|关人|困人)了|电梯~6(关了人|卡了人)|困了人|lift~4困|救命[^。！？!?]{0,4}电梯(里|里面|里头)|电梯(里|里面|里头)[^。！？!?]{0,4}救命"
      r"|(卡|困)(在|进)[^。！？!?车]{0,16}(出不来|出不去|拔不出来)|电梯[^。！？!?]{0,4}困人|电梯里~4关了|电梯~6(卡半道|卡在半道|困人)|电梯里.{0,6}停了|人还在车上"
      r"|电梯~8(不动|停|卡)[^。！？!?]{0,12}(我|人|孩子|老人)(还)?在里(面|头)|被锁(在)?(阳台|天台)"
      r"|(病人|担架)~10(出不去|抬不出|抬不下|过不去)"),
     ("violence", "safety", "110",
      r"(?<=[拿持举挥亮掏抄拎提])(着|了)?(把|根)?(刀|菜刀|砍刀|水果刀|刀子|棍|铁棍|木棍|棒子|斧头|锤子|钢管|砖头|枪|铁锹)(?![^，。！？,.!?]{0,2}(围|挡|垫|压|堵|砌|拦))"
+     r"|手(里|上|中)(还)?有(把|根)?(刀|菜刀|砍刀|水果刀|刀子|斧头|锤子|钢管|枪)"
      r"|(砸东西|摔东西|哭喊|哭叫|尖叫|打骂)[^。！？!?]{0,24}(弄死|打死|杀了|砍死)(你|她|他)|(要)?(弄死|打死|杀了|砍死)(你|她|他)[^。！？!?]{0,24}(哭喊|哭叫|尖叫|惨叫|救命|摔东西|砸东西|在哭)"
      r"|(尖叫|惨叫|哭喊)[^。！？!?]{0,12}(玻璃碎|砸)|(玻璃碎|砸东西)[^。！？!?]{0,12}(尖叫|惨叫|哭喊)|抢劫|持刀抢|有人抢(包|钱|手机|金链)|追着~3(砍|捅|打)|拿刀~3追"
      r"|惨叫|动刀|砍人|捅人|砍伤|捅伤|被砍|被捅|喊救命|叫救命|(喊|哭喊|叫|哭着说)~4别打了|呼救|见血|打人|打伤|群殴|家暴|打老婆|打老人|打孩子|往死里打|流血|好多血|劈人"
@@ -371,8 +372,8 @@ _OVER = re.compile(r"已经灭了|火灭了|都(?<!灯都)灭了|扑灭|捂(?<![
                    r"|现在出来了|人都出来了|抬出来了|背出来了|捞上来了|拉上来了|救上来了|人是清醒的|救护车在路上|疏散完|全楼都下来了|说好(多|些|点)了|感觉好(多|些|点)了|现在好(多|些|点)了|消防(已经)?(到了|在上面)|已经过去了|已经在路上|劝下来了|说(?<![还非硬偏]说)没事|已经拉(了)?警戒线|已在[^，。,.]{0,10}拉警戒线|已拉警戒线|人(都)?(跑|逃)出来了|已经(拖|搬|挪|移)(到|走|出)|退了烧|退烧了"
                    r"|就好了|那事|那件事|结果是|来看过了|查过了|检查过了|没着起来|没烧起来|抢救过来|救过来了|脱离危险|幸好没事|还好没事|好在没事"
                    r"|熄灭了|救出来了|已经出来了|(?<![没无])人出来了|放出来了|已经好了|现在好了|没事了|没大碍|醒过来了"
-                   r"|已经醒了(?![，,\s]?(但|可|不过))|人醒了(?![，,\s]?(但|可|不过))|送医院了|送回来了|找回来了|已经回来了|送去医院了|已经送医|已经找到|找到了|已经处理|处理好了|修好了|已经修好|盖(?<!铺盖)上了|已经盖好|挡上了|先挡上|围起来了|拦起来了|(砖|石头|锥|桶|栏|绳|胶带|凳子|板子|木板|牌子)[^，。！？,.!?]{0,4}(围|拦|挡)(上|住|起来)了"
-                   r"|醒(?<![吵不太]醒)了(?![，,\s]?(但|可|不过))|原来是(回|去|在)|原来(他|她)(是)?(回|去|在)|后来(才)?知道|才知道(是|他|她)|在(?<!我在)医院(?!值|上班|工作|陪床|陪护)|在卫生院|挂水|住院了|没人受伤|里面没人|里头没人|没人被困|虚惊一场|是误会|搞错了|带走了|被带走|搞掂|搞定了|人都没事|人没事|现在还好|目前还好|暂时还好|着火是因为|医药费|不认账|不肯赔|起火原因|起火的原因|着火的原因|失火原因")
+                   r"|已经醒了(?![，,\s]?(但|可|不过))(?![^。！？!?]{0,8}(动不了|起不来|站不起|没(有)?感觉|没知觉|说不出|不会说|喊疼|疼得))|人醒了(?![，,\s]?(但|可|不过))(?![^。！？!?]{0,8}(动不了|起不来|站不起|没(有)?感觉|没知觉|说不出|不会说|喊疼|疼得))|送医院了|送回来了|找回来了|已经回来了|送去医院了|已经送医|已经找到|找到了|已经处理|处理好了|修好了|已经修好|盖(?<!铺盖)上了|已经盖好|挡上了|先挡上|围起来了|拦起来了|(砖|石头|锥|桶|栏|绳|胶带|凳子|板子|木板|牌子)[^，。！？,.!?]{0,4}(围|拦|挡)(上|住|起来)了"
+                   r"|醒(?<![吵不太]醒)了(?![，,\s]?(但|可|不过))(?![^。！？!?]{0,8}(动不了|起不来|站不起|没(有)?感觉|没知觉|说不出|不会说|喊疼|疼得))|原来是(回|去|在)|原来(他|她)(是)?(回|去|在)|后来(才)?知道|才知道(是|他|她)|在(?<!我在)医院(?!值|上班|工作|陪床|陪护)|在卫生院|挂水|住院了|没人受伤|里面没人|里头没人|没人被困|虚惊一场|是误会|搞错了|带走了|被带走|搞掂|搞定了|人都没事|人没事|现在还好|目前还好|暂时还好|着火是因为|医药费|不认账|不肯赔|起火原因|起火的原因|着火的原因|失火原因")
 # The smoke or smell has an everyday source: the model's guess of a fire is not trusted.
 _BENIGN = re.compile(r"抽烟|吸烟|烟头|二手烟|油烟|炒菜|烧烤|烤肉|熏腊肉|做饭|烧香|烧纸|秸秆|稻草|麦秆")
 # A fuel smell: a cigarette beside it is the danger, not its everyday source.
@@ -382,12 +383,12 @@ _PLAY = re.compile(r"(趴|躺|坐)(在)?地(上|下|板上)(玩|看|写|晒|打�
 # Smoke that blinds or chokes, or keeps people in: dangerous whatever is burning ("烧纸 烟大得楼梯都看不清").
 _THICK = re.compile(r"呛得|呛人|看不清|看不见|睁不开|喘不|落唔到|下不去|出不去|走不了|没灭|烧黑|烧着")
 # Still now: overrides a past marker in the same clause ("昨天到现在一直没开门").
-_STILL = re.compile(r"到现在|至今|现在还|还在|仍然|依然|正在|此刻")
+_STILL = re.compile(r"到现在|至今|现在还|现在又|还在|仍然|依然|正在|此刻")
 # Before the cue in its clause: the danger is past, averted, supposed or feared.
 _PAST = re.compile(r"上礼拜|上星期|上周|上个礼拜|上个星期|上个月|年轻(的)?时|这一周|这一礼拜|这一星期|那天"
                    r"|上次|上回|那回|有一次|有次|去年|前年|以前|之前|那年|小时候|(?<!从)(昨天|昨晚|前天|昨个|昨儿)|昨日|前日|琴日|寻日"
                    r"|前几天|前两天|前两日|前几日"
-                   r"|前阵子|那次|曾经|当年|过(?<![人车经路走]过)$")
+                   r"|前阵子|那次|曾经|当年|过(?<![人车经路走那这]过)$")
 # Habitual, anywhere before the cue: a nuisance every day, not an emergency now.
 _HABIT = re.compile(r"天(?<![今明昨前后当那每]天)天|每天|每晚|经常|总是|总说|老说|老是|老有|总有|隔三差五|三天两头"
                     r"|年年|每年|每次|常常|常看见|常看到|每回|每逢|成日|最近|近来|这阵子|总把|老把|总让|老让|老从|总从|老往|总往"
@@ -407,11 +408,12 @@ _PAST_AFTER = re.compile(r"^(那天|那次|那晚|那回|后(?![面边头门院]
                          r"|^[^，。！？,.!?]{0,3}过(一次|两次|几次|[，。！？,.!?]|$)|^[^，。！？,.!?]{0,2}过.{0,6}(现在|后来)")
 _HYPO = re.compile(r"明天|后天|下周|以后(停|断|再|看到|遇到|碰到)|要是|万一|如果|假如|假设|若是|怕|担心|生怕|以防|防止|预防|小心"
                    r"|会不会|容易|可能会|迟早|早晚|以免"
-                   r"|差点|差一点|险些|幸好|幸亏|还好|好在|该不会|防范|注意|避免|一旦|假装|以为|还以为")
+                   r"|差点|差一点|险些|幸好|幸亏|还好|(?<!正)好在|该不会|防范|注意|避免|一旦|假装|以为|还以为")
 # Right before the cue: about to, might, do not ("快打起来了", "别掉下去").
 _HYPO_NEAR = re.compile(r"(快要|快|就要|要|会|别|不要|可能|容易|真|(?<!消)防)$")  # 消防 is the fire service
 # After an over-marker: it came back ("灭了又烧起来").
-_AGAIN = re.compile(r"又|还在|没灭|还没|还敞着|还开着|还露着|可是|但是|复燃|呛得(厉害|不行|直咳)|喘不上气")
+_AGAIN = re.compile(r"又|还在|没灭|还没|还敞着|还开着|还露着|可是|但是|复燃|呛得(厉害|不行|直咳)|喘不上气|这(回|次)(又|好像|是从|在)"
+                    r"|不在|不见|没消息|没找到|没回来|我觉得有事|觉得不对|现在[^，。！？,.!?]{0,10}(烟|烫|火|味|冒|喷|漏)")
 # Right after the cue: a risk or a question about one ("火灾隐患", "闻到煤气味吗").
 _TAIL_HYPO = re.compile(r"(的)?(隐患|风险|危险吗|怎么办|咋办|的话|时候)|了?吗|似的|一样|时(?!不时)|能(?!不能)"
                         r"|(了)?(人|大家)?(都)?[跑逃](都)?[跑逃]?不(出|掉|了)|就完了")
@@ -537,9 +539,14 @@ def pretend(t: str) -> bool:
     return m is not None
 
 
+# Right before an over-marker: it is a complaint that the fix did not hold ("明明修好了的", "不是查过了吗").
+_NOT_DONE = re.compile(r"(又|明明|不是|说是)$")
+
+
 def over(t: str) -> bool:
     m = _OVER.search(t)
-    return m is not None and _AGAIN.search(t, m.end()) is None and _ONGOING.search(t) is None
+    return (m is not None and _AGAIN.search(t, m.end()) is None and _ONGOING.search(t) is None
+            and _NOT_DONE.search(t, max(0, m.start() - 2), m.start()) is None)
 
 
 # The danger itself still there, whoever is out ("满屋都是气 人已经出来了"): gas or fire does not end with the people.
@@ -593,10 +600,18 @@ _UNKNOWN_SOURCE = re.compile(r"哪里来|哪来|从哪|哪层|哪一层|哪户|�
                              r"|有没有人|出来没|出没出来|在不在里|人在不在|里面有人")
 
 
+# After "又停" or "又坏": someone inside makes the fault that came back an emergency ("又停住 里面三个人").
+_PEOPLE_INSIDE = re.compile(r"里面|里头|有人|困|关着|人在")
+
+
 def _wonder(t: str) -> bool:
     for m in _WONDER.finditer(t):
-        if m.group()[0] != "不" or _UNKNOWN_SOURCE.search(t, max(0, m.start() - 8), m.end() + 8) is None:
-            return True
+        if m.group()[0] != "不":
+            if _PEOPLE_INSIDE.search(t, m.end(), m.end() + 12) is None:
+                return True
+        elif t[max(0, m.start() - 1):m.start()] != "说" and _UNKNOWN_SOURCE.search(
+                t, max(0, m.start() - 8), m.end() + 8) is None:
+            return True  # ("食堂的人说不知道": someone else's excuse, not the writer's doubt)
     return False
 
 
@@ -623,11 +638,17 @@ def _habit(t: str) -> bool:
 def _real_habit(t: str, m: re.Match[str]) -> bool:
     """Not the person's routine, nor people passing, nor a routine visit: a habit of the danger itself."""
     return (_ROUTINE.search(t, max(0, m.start() - 4), m.start()) is None and _PASSERS.match(t, m.end()) is None
-            and _VISIT.match(t, m.end()) is None)
+            and _VISIT.match(t, m.end()) is None
+            and not (_WHO_PASSES.search(t, max(0, m.start() - 3), m.start()) and _PASSING.match(t, m.end())))
+
+
+# People named before the habit word ("底下小孩天天走"): people passing, as _PASSERS after it.
+_WHO_PASSES = re.compile(r"(人|小孩|孩子|小朋友|娃|老人|学生)(都|也)?$")
+_PASSING = re.compile(r"[^，。！？,.!?]{0,2}(走|过|经过|路过|玩|上学|放学|进出)")
 
 
 # A near miss with more still hanging ("差点砸到头，外墙上还有好几块在松动"): the danger is the rest, now.
-_HANGING = re.compile(r"还有[^。！？!?]{0,10}(在松动|松动了|在晃|要掉|摇摇欲坠|悬着|鼓起来)")
+_HANGING = re.compile(r"(还有|还|也)[^。！？!?]{0,10}(在松动|松动了|松了|在晃|要掉|摇摇欲坠|悬着|吊着|吊起|挂着|鼓起来)")
 
 
 def unreal(t: str) -> bool:
@@ -635,8 +656,23 @@ def unreal(t: str) -> bool:
 
     Coarser than ``not_now``, which asks it of given cues: the model's guess of urgency, which
     has no cue words, is never trusted on a text like this."""
-    if pretend(t) or over(t) or _habit(t) or (_BENIGN.search(t) and _FUEL.search(t) is None) or _PLAY.search(t):
+    if pretend(t) or over(t) or _habit(t) or _everyday_source(t) or _PLAY.search(t):
         return True
     if (_supposed(t) or _wonder(t)) and _STILL.search(t) is None and _HANGING.search(t) is None:
         return True
-    return _PAST.search(t) is not None and _STILL.search(t) is None
+    last = None
+    for last in _PAST.finditer(t):
+        pass
+    return last is not None and _STILL.search(t) is None and _NOW_AFTER.search(t, last.end()) is None
+
+
+# After the last past marker: the message turns to now ("上周陷过一回 刚才一辆三轮车掉下去"), the past is background.
+_NOW_AFTER = re.compile(r"现在|刚才|刚刚|刚|今天|这回|这次|此刻|这会儿")
+# A person collapsing beside the everyday source ("老公在阳台抽烟 突然倒了"): the danger is the person, not smoke.
+_COLLAPSE = re.compile(r"突然倒|倒(了|在|地)|晕(倒|过去|了)|昏(倒|过去|迷)|抽搐|没(有)?反应|叫不醒|不省人事|起不来|脸发白|口吐")
+
+
+def _everyday_source(t: str) -> bool:
+    """Smoke from an everyday source and no fuel: the model's fire is not trusted, unless a person
+    collapses beside it."""
+    return _BENIGN.search(t) is not None and _FUEL.search(t) is None and _COLLAPSE.search(t) is None

@@ -10,7 +10,7 @@ _BUILDING = re.compile(r"(?<![\d./])(?<!\d:)(\d{1,3})\s*"
 # 单元, or in the northern usage N门 right after a building (5栋3门).
 _UNIT = re.compile(r"(?<![\d./])(?<!\d:)(\d{1,2})\s*单元|(?:(?<=号楼)|(?<=[栋幢座#号]))\s*(?:的\s*)?(\d{1,2})\s*门(?![口禁卫面店前外])")
 # Units of measure, time, money etc. that make a number not a room.
-_NOT_ROOM = r"(?!\d|\s*(?:号楼|栋|幢|座|单元|度|点|块|元|米|分|年|月|日|天|个|岁|斤|号|次|户|人|平|楼(?!道|梯)|万|千|小时|多|左右|ml|kg))"
+_NOT_ROOM = r"(?!\d|\s*(?:号楼|栋|幢|座|单元|度|点|块|元|米|分|年|月|日|天|个|岁|斤|号|次|户|人|平|楼(?!道|梯|上|下)|万|千|小时|多|左右|ml|kg))"
 _ROOM_AFTER = re.compile(
     r"(?:号楼|栋|幢|座|单元|门)\s*(?:的|之)?\s*(\d{3,4})" + _NOT_ROOM
 )
@@ -20,8 +20,10 @@ _ROOM_LIVE = re.compile(r"(?:住在?|我家是?|家住)\s*(\d{3,4})" + _NOT_ROOM
 _ROOM_BARE = re.compile(r"(?:^|(?<=楼上|楼下|隔壁|对门|对面)|(?<=[在是]))(\d{3,4})" + _NOT_ROOM + r"(?=[\u4e00-\u9fff])")
 # Shanghai lanes number their buildings "N号": taken when a floor follows ("19号3楼", "16号底楼") or a
 # neighbour word comes before ("阿拉22号后门口", "隔壁18号"); elsewhere N号 is a date or a list entry.
-_LANE_BUILDING = re.compile(r"(?<![\d.:/月])(\d{1,3})号(?=\s*(?:\d{1,2}|底|顶)楼(?!道|梯))"
+_LANE_BUILDING = re.compile(r"(?<![\d.:/月])(\d{1,3})号(?=\s*(?:\d{1,2}|底|顶)楼(?!道|梯)|\s*\d{3,4}" + _NOT_ROOM + r")"
                             r"|(?:(?<=阿拉)|(?<=隔壁)|(?<=我们)|(?<=俺们)|(?<=我伲))(\d{1,3})号(?![楼院房\d])")
+# A lane building's room ("阿拉是11号502"), as _LANE_BUILDING reads its building.
+_ROOM_LANE = re.compile(r"(?<![\d.:/月])\d{1,3}号\s*(\d{3,4})" + _NOT_ROOM)
 # A room-shaped number (floor, then 01-12) before 的/家 or ending the message ("302家", "1503的，", "… 1503").
 _ROOM_OWNER = re.compile(r"(?<![\d.:/*-])([1-9]\d?(?:0[1-9]|1[0-2]))(?=的(?!话)|家(?!人)|\s*$)")
 # Emergency numbers are calls, not rooms ("在2栋 120在路上了"), unless marked as a room (120室).
@@ -71,7 +73,7 @@ def extract(text: str) -> tuple[str | None, str | None, str | None]:
                       _search(_LANE_BUILDING, text) if "号" in text else None)
     unit = _first(tu, _search(_UNIT, text) if "单元" in text or "门" in text else None)  # all _UNIT needs one
     room_hits = [tr]
-    for rx in (_ROOM_AFTER, _ROOM_MARKED, _ROOM_LIVE, _ROOM_BARE, _ROOM_OWNER) if _THREE_DIGITS.search(text) else ():
+    for rx in (_ROOM_AFTER, _ROOM_MARKED, _ROOM_LIVE, _ROOM_BARE, _ROOM_OWNER, _ROOM_LANE) if _THREE_DIGITS.search(text) else ():
         mm = rx.search(text)
         if mm and (rx is _ROOM_MARKED or mm.group(1) not in _CALLS):
             room_hits.append((mm.start(1), mm.group(1)))

@@ -35,6 +35,8 @@ _CN_ADDR = re.compile(
 # A run of three or four plain digit characters right after an address word
 # (七号楼三零一 -> 7号楼301).
 _CN_ROOM = re.compile(r"(?<=[楼栋幢座元-])\s*([零〇○一幺二两三四五六七八九]{3,4})")
+_HOMOPHONE_ADDR = re.compile(rf"([\d{_NUM_CHARS}])(好楼|单原)")
+_ADDR_FIX = {"好楼": "号楼", "单原": "单元"}
 # Any character _WIDTH maps (full-width ASCII, the ideographic space, dashes).
 _WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH) + "]")
 
@@ -62,10 +64,17 @@ def cn_to_int(s: str) -> int | None:
     return total + cur
 
 
+# After 一座 a thing that is counted ("一座山", "一座信号基站"), not a place in building 1 ("一座的电梯", "一座门口").
+_COUNTED_AFTER_ZUO = re.compile(r"座[\u4e00-\u9fff](?<![的门楼里前后旁边东西南北电上下])")
+
+
 def _num_sub(m: re.Match[str]) -> str:
     num: str = m.group(1)
     if num in ("一", "两") and m.string.startswith(("栋楼", "幢楼", "座楼", "个"), m.end()):
         return num  # 一栋楼 = "a whole building", not building 1
+    if num == "一" and (m.string[m.start() - 1:m.start()] in ("那", "这", "哪", "每", "第")
+                       or _COUNTED_AFTER_ZUO.match(m.string, m.end())):
+        return num  # 那一栋 ("that building"), 第一栋 ("the first one"), 一座山 ("a mountain")
     n = cn_to_int(num)
     return num if n is None else str(n)
 
@@ -175,6 +184,8 @@ def normalize(text: str) -> str:
             pos = end
         parts.append(text[pos:])
         text = "".join(parts)
+    if "好楼" in text or "单原" in text:  # voice typing's homophones after a number ("十好楼二单原")
+        text = _HOMOPHONE_ADDR.sub(lambda m: m.group(1) + _ADDR_FIX[m.group(2)], text)
     if not _NUM_SET.isdisjoint(text):  # both need a Chinese numeral; two-thirds of messages have none
         text = _CN_ADDR.sub(_num_sub, text)
         text = _CN_ROOM.sub(_num_sub, text)

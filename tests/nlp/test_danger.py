@@ -427,6 +427,10 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("对门大爷说胸口闷 满头汗 人有点迷糊 他一个人住", "fallen", "120"),
     ("学校门口的井盖被人撬走了 马上放学 孩子们都要从这过", "manhole", "110"),
     ("整栋没电一个钟头了 我妈在家要用氧气机", "fallen", "120"),
+    # stop 32 (writers dl-dq): a lift that "关了人", a knife in someone's hand, a smell told as like rotten eggs
+    ("五号楼那部电梯又关了人 在里面拍门", "trapped", "119"),
+    ("那个醉汉手里有把刀 在小区门口晃", "violence", "110"),
+    ("一进门一股味道 像臭鸡蛋 窗户都关着", "gas", "119"),
 ]
 
 NEGATIVES: list[str] = [
@@ -735,6 +739,15 @@ def test_number_for() -> None:
     ("不知道王奶奶最近身体怎么样", True),
     ("每天给独居的爷爷送饭 今天敲门不开 电视开着", False),  # the routine visit makes today's silence alarming
     ("天花板越滴越快 怕是楼上水管爆了", False),  # 怕是: "probably", not a fear
+    # stop 32: the past as background, then now ("上周…刚才…")
+    ("上个月塌过一次 填了 刚才又陷下去一块 一个骑车的栽进去了", False),
+    ("上个月塌过一次 填了 后来就没事", True),
+    ("她爸在厨房抽烟 人突然倒了 叫不应", False),  # a person collapsing, not a cigarette's smoke
+    ("楼下老有人抽烟 烟都飘我家了", True),
+    ("上午坠下来一块瓷砖 差点砸到人 上面还吊着好几块", False),  # averted once, more still hanging
+    ("电梯又停了 里面有两个老人在喊", False),  # a fault back again, with people inside
+    ("物业说不知道 那老人在地上躺半天了", False),  # someone else's excuse
+    ("6号楼正好在风口 树倒了压住一个人", False),  # 正好在 is not 好在
 ])
 def test_what_the_model_may_not_call_an_emergency(text: str, unreal: bool) -> None:
     """danger.unreal: text on which the model's own guess of urgency is not taken (nlp.combine.raise_urgency)."""
@@ -745,6 +758,10 @@ def test_what_the_model_may_not_call_an_emergency(text: str, unreal: bool) -> No
     ("火已经都灭了", True), ("楼道灯都灭了 黑乎乎的", False),  # lights out is not a fire out
     ("被邻居用湿毛巾捂灭了", True), ("没捂灭 还在烧", False), ("不踩灭就要烧起来", False),
     ("老人醒了", True), ("孩子被吵醒了", False), ("太醒了", False),
+    ("人醒了 可是腿动不了", False), ("摔了以后醒了 说下半身没感觉", False),  # awake but cannot move
+    ("火扑灭了 现在墙里还往外冒烟", False), ("灭了的火又烧起来了", False),
+    ("大的找到了 小的还不见", False), ("早上明明修好了的 又冒火星", False), ("上周不是查过了吗", False),
+    ("上周查过了 燃气公司说没问题", True),
 ])
 def test_over_reads_what_comes_before_the_word(text: str, over: bool) -> None:
     """The lookbehinds in danger._OVER sit after the word's first character (a fast scan): same reading."""

@@ -19,6 +19,9 @@ from nlp.normalize import cn_to_int
     ("停水了😭😭  快来", "停水了 快来"),
     ("a\x00b\ue000c\u200bd", "a b c d"),
     ("一栋楼都停电", "一栋楼都停电"),
+    # stop 32: voice typing's 好楼/单原 after a number; 一座 and 那一栋 that count or point, not name
+    ("十好楼二单原", "10号楼2单元"), ("这楼盘是个好楼盘", "这楼盘是个好楼盘"),
+    ("门口堆成一座山", "门口堆成一座山"), ("一座的电梯", "1座的电梯"), ("那一栋都停了", "那一栋都停了"),
     ("", ""),
 ])
 def test_normalize(raw, expected):
@@ -60,6 +63,11 @@ def test_cn_to_int(s, n):
     ("我们在2栋 120在路上了", ("2", None, None)),
     ("上门回收 电话138****6612", (None, None, None)),
     ("押金交了500的 什么时候退", (None, None, None)),
+    # stop 32: a lane building's room; a room before 楼上 (a neighbour, not a floor); a date stays a date
+    ("阿拉是9号402 楼上漏水", ("9", None, "402")),
+    ("6栋1202楼上那户天天拖椅子", ("6", None, "1202")),
+    ("3月9号402开会", (None, None, None)),
+    ("周六18号 300人报名", (None, None, None)),
 ])
 def test_location(text, loc):
     assert extract(normalize(text)) == loc
