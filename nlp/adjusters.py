@@ -87,6 +87,15 @@ class Scores:
     fired: list[str] = field(default_factory=list)
     # danger to a person now (nlp.danger kind), which only raises urgency
     danger: str | None = None
+    # what the lexicon's one pass found of the urgency regexes' and the danger check's gate strings
+    # (None: not collected, each finds its own)
+    urgent_codes: set[int] | None = None
+    danger_codes: set[int] | None = None
+    gate_text: str = ""  # the text those codes are of (a pasted quote's reply is scored on its own)
+
+    def codes_for(self, text: str) -> set[int] | None:
+        """The danger gate's codes if they are of ``text``."""
+        return self.danger_codes if self.gate_text == text else None
 
     # the strongest category's score (set once the words are counted)
     best: float = 0.0
@@ -275,7 +284,7 @@ def tense(t: str, lex: Lexicon, s: Scores) -> bool:
     """An alarm word about the past or a game ("上礼拜着火了", "孩子玩游戏喊着火啦"): not urgent now."""
     if not s.urgent or not s.urgent_cues:
         return False
-    if danger.not_now(t, s.urgent_cues):
+    if danger.not_now(t, s.urgent_cues, s.codes_for(t)):
         s.urgent, s.urgent_cat = False, None
         return True
     return False
@@ -338,7 +347,7 @@ def person_in_danger(t: str, lex: Lexicon, s: Scores) -> bool:
     """nlp.danger: a person in danger now. Only raises urgency, never lowers it."""
     if "reassure" in s.chat or _forwarded(s) or "notice_form" in s.fired:
         return False  # "别慌 是演练", news from elsewhere, a notice or a forward
-    found = danger.check(t)
+    found = danger.check(t, s.codes_for(t))
     if found is None:
         return False
     s.danger = found.kind

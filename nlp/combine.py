@@ -279,7 +279,7 @@ def raise_urgency(s: Scores, mv: Reading, text: str, th: dict[str, float], categ
             and (len(text) > HELP_UPDATE_CHARS or _HELP_CALLED.search(text) is None)
             and (_MINOR_INJURY.search(text) is None or _SERIOUS.search(text) is not None)
             and (_LIFT_DOWN.search(text) is None or _INSIDE.search(text) is not None)
-            and not blocked(s) and not danger.unreal(text))
+            and not blocked(s) and not danger.unreal(text, s.codes_for(text)))
 
 
 def combine(rules: Classification, s: Scores, mv: Reading, text: str, th: dict[str, float],

@@ -103,7 +103,7 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
     # text holding their own words, not on every text that opens the long list above.
     ("fallen", "care", "120",
      # (the gate keys on the suffering, three characters or more: 停电 and 老人 are everyday words)
-     r"(停电|没电|断电|没暖气|停暖)[^。！？!?]{0,30}(零下|零度以下|[34]\d度|高温)[^。！？!?]{0,24}(受不了|中暑了|直发抖|冻得发抖|热晕了|冻坏了|打哆嗦|直哆嗦|没知觉)|"
+     r"(停电|没电|断电|没暖气|停暖)[^。！？!?]{0,30}(零下|零度以下|[34]\d度|高温)[^。！？!?]{0,24}(受不了|中暑了|直发抖|冻得发抖|热晕了|冻坏了|打哆嗦|直哆嗦|没知觉|喘气都难|喘不上气|喘不过气)|"
      r"(停电|没电|断电|没暖气|停暖)[^。！？!?]{0,30}(冻得|冷得)~4(没知觉|没有知觉|发紫|动不了|说不出话)|冻僵了|"
      r"心绞痛|(一直|不停|还在|一直在)~2喊人(?!来|修|帮)|(压住|压着|夹住|卡住|砸住)(了)?~3(腿|脚|胳膊|腰|身子)[^。！？!?]{0,10}(出不来|动不了|起不来|拔不出|抽不出)|憋(气|得)~4(喘不|说不出|脸(都)?紫|发紫)|过敏[^。！？!?]{0,16}(憋|喘不|呼吸|嗓子~2肿|喉咙~2肿)"
      r"|浑身(哆嗦|发抖|直哆嗦|直发抖|都在抖)[^。！？!?]{0,12}(心慌|心里慌|冷汗)|(看东西|看人)~4重影|头~3(痛|疼)得~4(炸|裂)"
@@ -145,6 +145,9 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      rf"|(阳台|楼顶|天台|顶楼|窗)[^，。！？,.!?；;]{{0,10}}{_KID}~8(站|爬|坐|趴|翻|骑)~6(栏杆|护栏|围栏)"
      rf"|(窗台|窗外|空调外机|空调架|阳台外|护栏外)~8{_KID}"
      rf"|{_KID}~8(走丢|走失|不见了|找不到了|被人抱走|被抱走)|找不到(妈妈|爸爸|家长)"
+     # one child found, another still missing ("大的找到了 小的还没消息", "回来了三个 少一个")
+     rf"|(找到|找着|回来)[^。？?]{{0,16}}(还有一个|另一个|另外一个|小的|大的|老二|老大|老三|姐姐|弟弟|哥哥|妹妹|表弟|表妹|堂弟|堂妹|{_KID})"
+     r"[^。！？!?]{0,8}(没找到|没找着|没消息|不见|没回来|还没有|还没)|(找到|找着|回来)(了)?[^。！？!?]{0,8}[一二三四五六七八九十两\d]+个[^。！？!?]{0,3}少(了)?[一两]个"
      rf"|{_KID}.{{0,16}}大人~3不在|大人~3不在.{{0,16}}{_KID}|{_KID}~16没(有)?大人(?!陪|带|看|管)"
      # a child not home for hours, the phone off ("从下午五点就没回家 手机关机")
      rf"|{_KID}[^。！？!?]{{0,30}}(从|到现在|[\d两几三四五六七八九十]+个(多)?(小时|钟头))[^。！？!?]{{0,16}}(没回家|没回来|找不到|联系不上)"
@@ -179,7 +182,9 @@ _KINDS: tuple[tuple[str, str, str, str], ...] = (
      r"|电梯~4(卡人|关人|困人)了|电梯~6(关了人|卡了人)|困了人|lift~4困|救命[^。！？!?]{0,4}电梯(里|里面|里头)|电梯(里|里面|里头)[^。！？!?]{0,4}救命"
      r"|(卡|困)(在|进)[^。！？!?车]{0,16}(出不来|出不去|拔不出来)|电梯[^。！？!?]{0,4}困人|电梯里~4关了|电梯~6(卡半道|卡在半道|困人)|电梯里.{0,6}停了|人还在车上"
      r"|电梯~8(不动|停|卡)[^。！？!?]{0,12}(我|人|孩子|老人)(还)?在里(面|头)|被锁(在)?(阳台|天台)"
-     r"|(病人|担架)~10(出不去|抬不出|抬不下|过不去)"),
+     r"|(病人|担架)~10(出不去|抬不出|抬不下|过不去)"
+     # someone in the lift pressing its alarm: trapped ("电梯里的小孩按了紧急按钮")
+     r"|电梯(里|里面|里头)[^。！？!?]{0,10}(按|摁)(了)?[^。！？!?]{0,3}(紧急|报警|呼叫|求救|警铃|应急)"),
     ("violence", "safety", "110",
      r"(?<=[拿持举挥亮掏抄拎提])(着|了)?(把|根)?(刀|菜刀|砍刀|水果刀|刀子|棍|铁棍|木棍|棒子|斧头|锤子|钢管|砖头|枪|铁锹)(?![^，。！？,.!?]{0,2}(围|挡|垫|压|堵|砌|拦))"
      r"|手(里|上|中)(还)?有(把|根)?(刀|菜刀|砍刀|水果刀|刀子|斧头|锤子|钢管|枪)"
@@ -313,16 +318,14 @@ _PARTIAL: dict[tuple[int, tuple[int, ...]], re.Pattern[str]] = {}
 _SPAN = 1024  # (kind, branch) is coded as kind * _SPAN + branch in the gate
 
 
-def _gate() -> Any:
-    """An automaton of the strings one of which every match of an alternative holds -> the
-    (kind, alternative) pairs that may match: a text holding none needs no regex at all, and one
-    that holds some runs only those alternatives (the 'fallen' kind has over a hundred, and re
-    tries each at every place of the text). None without pyahocorasick or when an alternative
-    has no such strings."""
-    if _ahocorasick is None:
-        return None
+def gate_words() -> dict[str, frozenset[int]] | None:
+    """The strings one of which every match of an alternative holds -> the (kind, alternative) pairs
+    that may match: a text holding none needs no regex at all, and one that holds some runs only those
+    alternatives (the 'fallen' kind has over a hundred, and re tries each at every place of the text).
+    None when an alternative has no such strings. The lexicon's one pass over a text collects these
+    codes too (nlp.lexicon, Scores.danger_codes); ``_GATE`` serves the other callers."""
     codes_of: dict[str, set[int]] = {}
-    for i, branches in enumerate(_BRANCHES):
+    for i, branches in enumerate(_ALL_BRANCHES):
         assert len(branches) < _SPAN
         for j, branch in enumerate(branches):
             found = _required(branch)
@@ -330,22 +333,28 @@ def _gate() -> Any:
                 return None
             for w in found:
                 codes_of.setdefault(w, set()).add(i * _SPAN + j)
+    return {w: frozenset(codes) for w, codes in codes_of.items()}
+
+
+def _gate() -> Any:
+    """``gate_words`` as an automaton; None without pyahocorasick or without gate words."""
+    words = gate_words() if _ahocorasick is not None else None
+    if words is None:
+        return None
     auto = _ahocorasick.Automaton()
-    for w, codes in codes_of.items():
-        auto.add_word(w, frozenset(codes))
+    for w, codes in words.items():
+        auto.add_word(w, codes)
     auto.make_automaton()
     return auto
 
-
-_GATE: Any = _gate()
 
 
 def _regex(i: int, chosen: list[int]) -> re.Pattern[str]:
     """Kind i's regex cut to the chosen alternatives: an alternative whose required strings are all
     absent cannot match anywhere in the text, so the cut regex finds exactly what the whole one does."""
-    branches = _BRANCHES[i]
+    branches = _ALL_BRANCHES[i]
     if len(chosen) == len(branches):
-        return _COMPILED[i][3]
+        return _WHOLE[i]
     key = (i, tuple(chosen))
     rx = _PARTIAL.get(key)
     if rx is None:
@@ -374,6 +383,24 @@ _OVER = re.compile(r"已经灭了|火灭了|都(?<!灯都)灭了|扑灭|捂(?<![
                    r"|熄灭了|救出来了|已经出来了|(?<![没无])人出来了|放出来了|已经好了|现在好了|没事了|没大碍|醒过来了"
                    r"|已经醒了(?![，,\s]?(但|可|不过))(?![^。！？!?]{0,8}(动不了|起不来|站不起|没(有)?感觉|没知觉|说不出|不会说|喊疼|疼得))|人醒了(?![，,\s]?(但|可|不过))(?![^。！？!?]{0,8}(动不了|起不来|站不起|没(有)?感觉|没知觉|说不出|不会说|喊疼|疼得))|送医院了|送回来了|找回来了|已经回来了|送去医院了|已经送医|已经找到|找到了|已经处理|处理好了|修好了|已经修好|盖(?<!铺盖)上了|已经盖好|挡上了|先挡上|围起来了|拦起来了|(砖|石头|锥|桶|栏|绳|胶带|凳子|板子|木板|牌子)[^，。！？,.!?]{0,4}(围|拦|挡)(上|住|起来)了"
                    r"|醒(?<![吵不太]醒)了(?![，,\s]?(但|可|不过))(?![^。！？!?]{0,8}(动不了|起不来|站不起|没(有)?感觉|没知觉|说不出|不会说|喊疼|疼得))|原来是(回|去|在)|原来(他|她)(是)?(回|去|在)|后来(才)?知道|才知道(是|他|她)|在(?<!我在)医院(?!值|上班|工作|陪床|陪护)|在卫生院|挂水|住院了|没人受伤|里面没人|里头没人|没人被困|虚惊一场|是误会|搞错了|带走了|被带走|搞掂|搞定了|人都没事|人没事|现在还好|目前还好|暂时还好|着火是因为|医药费|不认账|不肯赔|起火原因|起火的原因|着火的原因|失火原因")
+# Pretend and over are gated like the kinds (their alternatives are many: re tries each at every place of
+# the text): their codes follow the kinds' in the same space.
+PRETEND, OVER = len(_COMPILED), len(_COMPILED) + 1
+_WHOLE: tuple[re.Pattern[str], ...] = tuple(c[3] for c in _COMPILED) + (_PRETEND, _OVER)
+_ALL_BRANCHES = _BRANCHES + (_branches(_PRETEND.pattern), _branches(_OVER.pattern))
+_GATE: Any = _gate()
+# kind -> the alternatives the gate let through, for one text; None: no gate, every alternative
+Chosen = dict[int, list[int]] | None
+
+
+def _cut(i: int, chosen: Chosen) -> re.Pattern[str] | None:
+    """Kind i's regex for a text the gate read (None: it cannot match there)."""
+    if chosen is None:
+        return _WHOLE[i]
+    picked = chosen.get(i)
+    return None if picked is None else _regex(i, sorted(picked))
+
+
 # The smoke or smell has an everyday source: the model's guess of a fire is not trusted.
 _BENIGN = re.compile(r"抽烟|吸烟|烟头|二手烟|油烟|炒菜|烧烤|烤肉|熏腊肉|做饭|烧香|烧纸|秸秆|稻草|麦秆")
 # A fuel smell: a cigarette beside it is the danger, not its everyday source.
@@ -412,7 +439,7 @@ _HYPO = re.compile(r"明天|后天|下周|以后(停|断|再|看到|遇到|碰�
 # Right before the cue: about to, might, do not ("快打起来了", "别掉下去").
 _HYPO_NEAR = re.compile(r"(快要|快|就要|要|会|别|不要|可能|容易|真|(?<!消)防)$")  # 消防 is the fire service
 # After an over-marker: it came back ("灭了又烧起来").
-_AGAIN = re.compile(r"又|还在|没灭|还没|还敞着|还开着|还露着|可是|但是|复燃|呛得(厉害|不行|直咳)|喘不上气|这(回|次)(又|好像|是从|在)"
+_AGAIN = re.compile(r"又|还在|没灭|还没|还敞着|还开着|还露着|可是|但是|复燃|呛得(厉害|不行|直咳)|喘不上气|这(回|次)(又|好像|是从|在)|少(了)?[一两]个"
                     r"|不在|不见|没消息|没找到|没回来|我觉得有事|觉得不对|现在[^，。！？,.!?]{0,10}(烟|烫|火|味|冒|喷|漏)")
 # Right after the cue: a risk or a question about one ("火灾隐患", "闻到煤气味吗").
 _TAIL_HYPO = re.compile(r"(的)?(隐患|风险|危险吗|怎么办|咋办|的话|时候)|了?吗|似的|一样|时(?!不时)|能(?!不能)"
@@ -532,9 +559,12 @@ def _everyday_smoke(t: str, cue: str) -> bool:
 _FAREWELL = re.compile(r"遗书|遗言|不想活|活够了|轻生|想不开")
 
 
-def pretend(t: str) -> bool:
-    m = _PRETEND.search(t)
-    if m is not None and m.group(0) == "朋友圈" and _FAREWELL.search(t) and _PRETEND.search(t, m.end()) is None:
+def pretend(t: str, chosen: Chosen = None) -> bool:
+    rx = _cut(PRETEND, chosen)
+    if rx is None:
+        return False
+    m = rx.search(t)
+    if m is not None and m.group(0) == "朋友圈" and _FAREWELL.search(t) and rx.search(t, m.end()) is None:
         return False
     return m is not None
 
@@ -543,8 +573,9 @@ def pretend(t: str) -> bool:
 _NOT_DONE = re.compile(r"(又|明明|不是|说是)$")
 
 
-def over(t: str) -> bool:
-    m = _OVER.search(t)
+def over(t: str, chosen: Chosen = None) -> bool:
+    rx = _cut(OVER, chosen)
+    m = rx.search(t) if rx is not None else None
     return (m is not None and _AGAIN.search(t, m.end()) is None and _ONGOING.search(t) is None
             and _NOT_DONE.search(t, max(0, m.start() - 2), m.start()) is None)
 
@@ -555,28 +586,38 @@ _ONGOING = re.compile(r"满(屋|楼道|楼)(都是|全是)|(屋里|家里|楼道
                       r"|烟(还|越来越|很)(大|浓)|还带电|还在漏电|还漏电|不哭不动|有没有气|没气了|一动不动|没(有)?反应|没(有)?呼吸|叫不醒|不省人事|昏迷")
 
 
-def check(t: str) -> Danger | None:
-    """A person in danger now, from normalised text; None when there is none (or only past or pretend danger)."""
+def check(t: str, codes: set[int] | None = None) -> Danger | None:
+    """A person in danger now, from normalised text; None when there is none (or only past or pretend danger).
+    ``codes``: the gate's codes for ``t`` when a pass over it already collected them (nlp.scoring)."""
     if not t:
         return None
     chosen_by_kind: dict[int, list[int]] | None = None
-    if _GATE is not None:
-        codes: set[int] = set()
+    if codes is None and _GATE is not None:
+        codes = set()
         for _, hit in _GATE.iter(t):
             codes |= hit
-        if not codes:
-            return None
-        chosen_by_kind = {}
-        for c in codes:  # grouped once, not rescanned for each kind
-            chosen_by_kind.setdefault(c // _SPAN, []).append(c % _SPAN)
-    if pretend(t) or over(t):
+    if codes is not None:
+        chosen_by_kind = chosen(codes)
+        if all(k >= PRETEND for k in chosen_by_kind):
+            return None  # no danger word (pretend or over words alone say nothing)
+    if pretend(t, chosen_by_kind) or over(t, chosen_by_kind):
         return None
     return _found(t, chosen_by_kind)
 
 
-def not_now(t: str, cues: list[str] | None = None) -> bool:
-    """The alarm words in ``t`` are about the past, a game, a show, or danger already over."""
-    if pretend(t) or over(t):
+def chosen(codes: set[int]) -> dict[int, list[int]]:
+    """The gate's codes for a text, grouped by kind (once, not rescanned for each kind)."""
+    out: dict[int, list[int]] = {}
+    for c in codes:
+        out.setdefault(c // _SPAN, []).append(c % _SPAN)
+    return out
+
+
+def not_now(t: str, cues: list[str] | None = None, codes: set[int] | None = None) -> bool:
+    """The alarm words in ``t`` are about the past, a game, a show, or danger already over.
+    ``codes``: the gate's codes for ``t`` (see ``check``)."""
+    picked = None if codes is None else chosen(codes)
+    if pretend(t, picked) or over(t, picked):
         return True
     if not cues:
         return False
@@ -651,12 +692,13 @@ _PASSING = re.compile(r"[^，。！？,.!?]{0,2}(走|过|经过|路过|玩|上�
 _HANGING = re.compile(r"(还有|还|也)[^。！？!?]{0,10}(在松动|松动了|松了|在晃|要掉|摇摇欲坠|悬着|吊着|吊起|挂着|鼓起来)")
 
 
-def unreal(t: str) -> bool:
+def unreal(t: str, codes: set[int] | None = None) -> bool:
     """Anything in ``t`` that makes danger past, feared, averted or pretend (差点, 要是, 上礼拜, a game).
 
     Coarser than ``not_now``, which asks it of given cues: the model's guess of urgency, which
-    has no cue words, is never trusted on a text like this."""
-    if pretend(t) or over(t) or _habit(t) or _everyday_source(t) or _PLAY.search(t):
+    has no cue words, is never trusted on a text like this. ``codes``: the gate's codes for ``t``."""
+    picked = None if codes is None else chosen(codes)
+    if pretend(t, picked) or over(t, picked) or _habit(t) or _everyday_source(t) or _PLAY.search(t):
         return True
     if (_supposed(t) or _wonder(t)) and _STILL.search(t) is None and _HANGING.search(t) is None:
         return True

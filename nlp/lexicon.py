@@ -146,23 +146,41 @@ def _required(pattern: str) -> set[str] | None:
 UrgentGate = Callable[[str], Iterator[tuple[int, str]]]
 
 
-def _urgent_gate(patterns: list[str]) -> UrgentGate | None:
-    """``gate(text)`` iterates hits of the required strings of all the urgency
-    regexes: none, and no urgency regex can match. None when there is no gate."""
-    if _ahocorasick is None or not patterns:
-        return None
-    words: set[str] = set()
-    for pattern in patterns:
+def _urgent_words(patterns: list[str]) -> dict[str, frozenset[int]] | None:
+    """The required strings of the urgency regexes -> the regexes that need them: a text holding none of
+    a regex's strings cannot match it. None when a regex has no such strings."""
+    codes_of: dict[str, set[int]] = {}
+    for i, pattern in enumerate(patterns):
         found = _required(pattern)
         if found is None:
             return None
-        words |= found
+        for w in found:
+            codes_of.setdefault(w, set()).add(i)
+    return {w: frozenset(codes) for w, codes in codes_of.items()}
+
+
+def _urgent_gate(words: dict[str, frozenset[int]] | None) -> UrgentGate | None:
+    """``gate(text)`` iterates hits of the required strings of all the urgency
+    regexes: none, and no urgency regex can match. None when there is no gate."""
+    if _ahocorasick is None or not words:
+        return None
     auto = _ahocorasick.Automaton()
     for w in words:
         auto.add_word(w, w)
     auto.make_automaton()
     gate: UrgentGate = auto.iter
     return gate
+
+
+# The gates that ride along in the group matcher's pass (Lexicon.group_m.scan): their codes per text.
+URGENT_GATE, DANGER_GATE = 0, 1
+
+
+def _gates(urgent: dict[str, frozenset[int]] | None) -> list[dict[str, frozenset[int]]] | None:
+    from nlp import danger  # imports this module: asked for only once both are loaded
+
+    found = danger.gate_words()
+    return None if urgent is None or found is None else [urgent, found]
 
 
 @dataclass
@@ -301,8 +319,6 @@ def build(raw: dict[str, Any]) -> Lexicon:
             lex.chat_words[str(word).lower()] = group
     lex.chat_re = _alt(lex.chat_words)
     lex.chat_m = _matcher(lex.chat_words, lex.chat_re)
-    if all(isinstance(m, AhoCorasickMatcher) for m in (lex.keyword_m, lex.request_m, lex.complaint_m, lex.chat_m)):
-        lex.group_m = GroupMatcher([set(lex.keywords), set(requests), set(complaints), set(lex.chat_words)])
     lex.negators = tuple(sorted(raw.get("negators", []), key=len, reverse=True))
     lex.category_negators = tuple(sorted(raw.get("category_negators", []), key=len, reverse=True))
     lex.impact_words = frozenset(str(w).lower() for w in raw.get("impact", []))
@@ -312,7 +328,11 @@ def build(raw: dict[str, Any]) -> Lexicon:
         lex.urgent.append((re.compile(spec["re"]), spec.get("cat"), bool(spec.get("weak"))))
     if lex.urgent:
         lex.urgent_any = re.compile("|".join(f"(?:{rx.pattern})" for rx, _, _ in lex.urgent))
-        lex.urgent_gate = _urgent_gate([rx.pattern for rx, _, _ in lex.urgent])
+    urgent_words = _urgent_words([rx.pattern for rx, _, _ in lex.urgent]) if lex.urgent else None
+    lex.urgent_gate = _urgent_gate(urgent_words)
+    if all(isinstance(m, AhoCorasickMatcher) for m in (lex.keyword_m, lex.request_m, lex.complaint_m, lex.chat_m)):
+        lex.group_m = GroupMatcher([set(lex.keywords), set(requests), set(complaints), set(lex.chat_words),
+                                    set(lex.single)], _gates(urgent_words))
     lex.typos = {str(k): str(v) for k, v in (raw.get("typos") or {}).items()}
     lex.typo_re = _alt(lex.typos)
     lex.typo_m = _matcher(lex.typos, lex.typo_re)

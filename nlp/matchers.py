@@ -74,26 +74,46 @@ Matcher = RegexMatcher | AhoCorasickMatcher
 class GroupMatcher:
     """Several word lists in one automaton: one pass over the text gives, for each list,
     exactly what its own ``AhoCorasickMatcher`` would (each list keeps its own
-    leftmost-longest, non-overlapping choice), instead of one pass per list."""
+    leftmost-longest, non-overlapping choice), instead of one pass per list.
 
-    __slots__ = ("_iter", "groups")
+    ``gates`` (word -> codes) ride along in the same pass (``scan``): the codes of every gate word the
+    text holds, as the gate's own automaton would give them. A pass costs about the same for twice the
+    words (pyahocorasick's time goes into stepping through the text), so a gate here is nearly free."""
 
-    def __init__(self, lists: list[set[str]]):
+    __slots__ = ("_iter", "groups", "gates")
+
+    def __init__(self, lists: list[set[str]], gates: list[dict[str, frozenset[int]]] | None = None):
         self.groups = len(lists)
+        self.gates = len(gates or ())
         member: dict[str, list[int]] = {}
         for g, words in enumerate(lists):
             for w in words:
                 if w:
                     member.setdefault(w, []).append(g)
+        coded: dict[str, list[tuple[int, frozenset[int]]]] = {}
+        for k, gate in enumerate(gates or ()):
+            for w, codes in gate.items():
+                coded.setdefault(w, []).append((k, codes))
         auto = _ahocorasick.Automaton()
-        for w, groups in member.items():
-            auto.add_word(w, (len(w) - 1, w, tuple(groups)))
+        for w in member.keys() | coded.keys():
+            auto.add_word(w, (len(w) - 1, w, tuple(member.get(w, ())), tuple(coded.get(w, ()))))
         auto.make_automaton()
-        # (index of the last character, (len - 1, word, lists it is in)) for every occurrence
-        self._iter: Callable[[str], Iterator[tuple[int, tuple[int, str, tuple[int, ...]]]]] = auto.iter
+        # (index of the last character, (len - 1, word, lists it is in, its gate codes)) for every occurrence
+        self._iter: Callable[[str], Iterator[tuple[int, tuple[int, str, tuple[int, ...],
+                                                               tuple[tuple[int, frozenset[int]], ...]]]]] = auto.iter
 
     def spans(self, text: str) -> list[list[Span]]:
-        found = [(e - n, -n, w, gs) for e, (n, w, gs) in self._iter(text)]
+        return self.scan(text)[0]
+
+    def scan(self, text: str) -> tuple[list[list[Span]], list[set[int]]]:
+        """Each list's matches, and each gate's codes."""
+        found = []
+        codes: list[set[int]] = [set() for _ in range(self.gates)]
+        for e, (n, w, gs, gc) in self._iter(text):
+            if gs:
+                found.append((e - n, -n, w, gs))
+            for k, c in gc:
+                codes[k] |= c
         found.sort()  # by start, longest first: the order each list's own choice is made in
         out: list[list[Span]] = [[] for _ in range(self.groups)]
         pos = [0] * self.groups
@@ -103,4 +123,4 @@ class GroupMatcher:
                     end = s + 1 - n
                     pos[g] = end
                     out[g].append((s, end, w))
-        return out
+        return out, codes

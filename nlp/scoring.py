@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from nlp import adjusters, quotes
 from nlp.adjusters import Scores
-from nlp.lexicon import CATEGORIES, Lexicon
+from nlp.lexicon import CATEGORIES, DANGER_GATE, URGENT_GATE, Lexicon
 from nlp.matchers import Span
 
 # The jieba cut: text -> its words, in order.
@@ -53,16 +53,21 @@ def _hypothetical(text: str, start: int, lex: Lexicon) -> bool:
 _JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 
 
-def _single_hits(t: str, covered: bytearray, lex: Lexicon, segment: Segmenter) -> list[str]:
-    """Single-character keywords that jieba yields as whole words.
+def _single_hits(t: str, covered: bytearray, lex: Lexicon, segment: Segmenter,
+                 found: list[Span] | None = None) -> list[str]:
+    """Single-character keywords that jieba yields as whole words (``found``: where they are, when the
+    lexicon's one pass already found them).
 
     Only characters not already inside a longer keyword need a look, and jieba
     runs only on the blocks that hold them: it cuts every block on its own, so
     the tokens are the same as for the whole text, at a fraction of the work.
     """
-    if lex.single_re is None:
+    if found is not None:
+        idx = [start for start, _, _ in found if not covered[start]]
+    elif lex.single_re is None:
         return []
-    idx = [m.start() for m in lex.single_re.finditer(t) if not covered[m.start()]]
+    else:
+        idx = [m.start() for m in lex.single_re.finditer(t) if not covered[m.start()]]
     if not idx:
         return []
     out: list[str] = []
@@ -139,8 +144,11 @@ def _score(t: str, segment: Segmenter, lex: Lexicon) -> Scores:
     req_spans: list[Span] | None
     complaint_spans: list[Span] | None
     chat_spans: list[Span] | None
-    if lex.group_m is not None:  # the four word lists in one pass
-        kw_spans, req_spans, complaint_spans, chat_spans = lex.group_m.spans(t)
+    single_spans: list[Span] | None = None
+    if lex.group_m is not None:  # the five word lists in one pass, and the gates' strings with them
+        (kw_spans, req_spans, complaint_spans, chat_spans, single_spans), gates = lex.group_m.scan(t)
+        if gates:
+            s.urgent_codes, s.danger_codes, s.gate_text = gates[URGENT_GATE], gates[DANGER_GATE], t
     else:
         kw_spans = lex.keyword_m.spans(t) if lex.keyword_m is not None else None
         req_spans = lex.request_m.spans(t) if lex.request_m is not None else None
@@ -159,7 +167,7 @@ def _score(t: str, segment: Segmenter, lex: Lexicon) -> Scores:
             for cat, weight in lex.keywords[w]:
                 cats[cat] = cats.get(cat, 0.0) + weight * scale
                 ev.setdefault(cat, []).append(w)
-    for tok in _single_hits(t, covered, lex, segment):
+    for tok in _single_hits(t, covered, lex, segment, single_spans):
         if tok not in seen:
             seen.add(tok)
             for cat, weight in lex.single[tok]:
@@ -201,11 +209,17 @@ def _urgency(t: str, lex: Lexicon, s: Scores) -> None:
     strong, weak = 0.0, 0.0
     if lex.urgent_any is None:
         return
-    if lex.urgent_gate is not None and next(lex.urgent_gate(t), None) is None:
+    rules = lex.urgent
+    if s.urgent_codes is not None:  # only the regexes whose required strings the text holds can match
+        if not s.urgent_codes:
+            return
+        if len(s.urgent_codes) < len(rules):
+            rules = [rules[i] for i in sorted(s.urgent_codes)]
+    elif lex.urgent_gate is not None and next(lex.urgent_gate(t), None) is None:
         return  # none of the strings every urgency match holds
-    if not lex.urgent_any.search(t):
+    elif not lex.urgent_any.search(t):
         return
-    for rx, cat, is_weak in lex.urgent:
+    for rx, cat, is_weak in rules:
         for m in rx.finditer(t):
             if _negated(t, m.start(), lex) or _hypothetical(t, m.start(), lex):
                 continue

@@ -431,9 +431,16 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("五号楼那部电梯又关了人 在里面拍门", "trapped", "119"),
     ("那个醉汉手里有把刀 在小区门口晃", "violence", "110"),
     ("一进门一股味道 像臭鸡蛋 窗户都关着", "gas", "119"),
+    ("哥哥找到了 在网吧 妹妹还没找着 七岁 穿红衣服", "child", "110"),  # one found, one still missing
+    ("春游回来了五个 少一个 老师正在往回找", "child", "110"),
+    ("电梯里有个老人按了报警铃 半天没人来", "trapped", "119"),
+    ("全屯停电一整天了 38度 我爸喘不过气", "fallen", "120"),
 ]
 
 NEGATIVES: list[str] = [
+    # stop 32: everyone found
+    "两个孩子都找到了 在小卖部 谢谢大家帮忙",
+    "电梯里的紧急按钮按了没反应 麻烦修一下",
     # stop 31, second batch: a will is legal business; a flood over with its mud; an ask for a lone neighbour
     "老人想立个遗嘱 社区能帮忙找律师吗",
     "朋友圈看到的 某地一个小伙子留了遗书 太可惜了",
@@ -784,6 +791,6 @@ def test_the_gate_keeps_ordinary_messages_away_from_the_regexes() -> None:
     from nlp.bench import messages
 
     gated = 0
-    for text in messages():
-        gated += any(True for _ in danger._GATE.iter(normalize(text)))
+    for text in messages():  # a kind's string, not only a pretend or over word, sends a text to the regexes
+        gated += any(c < danger.PRETEND * danger._SPAN for _, hit in danger._GATE.iter(normalize(text)) for c in hit)
     assert gated <= 360, gated

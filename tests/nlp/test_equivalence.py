@@ -17,7 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.lexicon import AhoCorasickMatcher, GroupMatcher, RegexMatcher, _ahocorasick, _alt, _required, load_lexicon
+from nlp import danger
+from nlp.lexicon import (DANGER_GATE, URGENT_GATE, AhoCorasickMatcher, GroupMatcher, RegexMatcher, _ahocorasick, _alt,
+                         _required, _urgent_words, load_lexicon)
 from nlp.normalize import normalize
 from tests.nlp.automaton import needs_automaton
 
@@ -60,9 +62,10 @@ MATCHERS = {
 
 
 LEX = load_lexicon()
+URGENT_WORDS = _urgent_words([rx.pattern for rx, _, _ in LEX.urgent]) or {}
 
 
-GROUPED = ("keywords", "request", "complaint", "chat")  # the order of Lexicon.group_m
+GROUPED = ("keywords", "request", "complaint", "chat")  # the order of Lexicon.group_m (single characters last)
 
 
 def _check(text: str) -> None:
@@ -73,9 +76,19 @@ def _check(text: str) -> None:
         assert ac.spans(text) == want, (name, text)
         found[name] = want
     # One pass for the four lists gives each list exactly its own matches.
-    assert LEX.group_m.spans(text) == [found.get(name, []) for name in GROUPED], text
+    singles = [(m.start(), m.end(), m.group(0)) for m in LEX.single_re.finditer(text)]
+    assert LEX.group_m.spans(text) == [found.get(name, []) for name in GROUPED] + [singles], text
     if LEX.urgent_any.search(text):
         assert next(LEX.urgent_gate(text), None) is not None, text
+    # The gates that ride along in the group pass give what their own automata give.
+    _, gates = LEX.group_m.scan(text)
+    assert gates[DANGER_GATE] == {c for _, hit in danger._GATE.iter(text) for c in hit}, text
+    assert gates[URGENT_GATE] == {i for w, codes in URGENT_WORDS.items() if w in text for i in codes}, text
+    # ... and the regexes they cut find what the whole ones do.
+    picked = danger.chosen(gates[DANGER_GATE])
+    assert danger.pretend(text, picked) == danger.pretend(text), text
+    assert danger.over(text, picked) == danger.over(text), text
+    assert danger.unreal(text, gates[DANGER_GATE]) == danger.unreal(text), text
     for rx, _, _ in LEX.urgent:
         m = rx.search(text)
         if m:
