@@ -427,7 +427,7 @@ _NOW = re.compile(r"现在|这会儿|此刻|刚才|刚刚|刚(在|发|给|打|�
 # After a habit word: someone's routine visit or outing ("每天给独居的爷爷送饭"), which makes today's silence alarm.
 _VISIT = re.compile(r"[^，。！？,.!?]{0,12}(送饭|送菜|送药|看望|探望|遛弯|下楼|出门|开门|打电话|接(我)?(的)?电话|视频)")
 # After a habit word: people passing or playing below, which makes a hazard dangerous.
-_PASSERS = re.compile(r"(有)?(很多|好多|不少|一堆)?(人|小孩|孩子|小朋友|娃|老人|学生|车)[^，。！？,.!?]{0,4}"
+_PASSERS = re.compile(r"(有)?(很多|好多|不少|一堆|多少)?(人|小孩|孩子|小朋友|娃|老人|学生|车)[^，。！？,.!?]{0,4}"
                       r"(过|走|经过|路过|出入|进出|来往|玩|取车|停车|取件|取快递|排队|上学|放学|在下面|在底下)")
 # "平时她天天在楼下坐着": the person's routine, which makes today's silence alarming, not a habit.
 _ROUTINE = re.compile(r"平时|平常|往常|以往")
@@ -661,9 +661,18 @@ _AFRAID = re.compile(r"(怕|担心)(?=[，。！？,.!?\s]|$)")
 
 
 def _supposed(t: str) -> bool:
-    return any(m.group() not in ("怕", "担心")
-               or not (_AFRAID.match(t, m.start()) or t.startswith(_NOT_SUPPOSING, m.start()))
+    return any((m.group() not in ("怕", "担心")
+                or not (_AFRAID.match(t, m.start()) or t.startswith(_NOT_SUPPOSING, m.start())))
+               and not (m.group() in _NEAR_MISS and _JUST_NOW.search(t, max(0, m.start() - 12), m.start())
+                        and _CHECKED_SAFE.search(t, m.end()) is None)
                for m in _HYPO.finditer(t))
+
+
+# A near miss just now ("刚才有个骑车的差点掉进去"): what nearly happened is still there to happen to the next one.
+_NEAR_MISS = frozenset({"差点", "差一点", "险些"})
+_JUST_NOW = re.compile(r"刚才|刚刚")
+# ...unless someone looked and the rest is sound ("就那一块 别的都挺牢").
+_CHECKED_SAFE = re.compile(r"(别的|其他|其余|剩下的)(的)?都(挺|很|还)?(牢|好|稳|结实|没事)|就(那|这)一(块|个|次)")
 
 
 # "怕是" is "probably"; "怕刺激她" is a fear of what we might do now, not a supposed danger.
@@ -680,12 +689,19 @@ def _real_habit(t: str, m: re.Match[str]) -> bool:
     """Not the person's routine, nor people passing, nor a routine visit: a habit of the danger itself."""
     return (_ROUTINE.search(t, max(0, m.start() - 4), m.start()) is None and _PASSERS.match(t, m.end()) is None
             and _VISIT.match(t, m.end()) is None
-            and not (_WHO_PASSES.search(t, max(0, m.start() - 3), m.start()) and _PASSING.match(t, m.end())))
+            and not (_WHO_PASSES.search(t, max(0, m.start() - 4), m.start()) and _PASSING.match(t, m.end()))
+            and _WEATHER_AFTER.match(t, m.end()) is None and _TODAY_BROKEN.search(t, m.end()) is None)
+
+
+# After the habit word, the weather ("天天三十七八度"): the heat is the habit, not the danger.
+_WEATHER_AFTER = re.compile(r"[^，。！？,.!?]{0,2}([三四]十|\d{2}度|高温|零下)")
+# Later, today breaks the routine ("每天六点浇花，今天到中午窗帘都没拉开"): the silence is what alarms.
+_TODAY_BROKEN = re.compile(r"(今天|今早|今晚|今儿|今日|今朝)[^。！？!?]{0,14}(没(?!事)|(?<!能)不(?!能|行|好|敢)|一点)")
 
 
 # People named before the habit word ("底下小孩天天走"): people passing, as _PASSERS after it.
-_WHO_PASSES = re.compile(r"(人|小孩|孩子|小朋友|娃|老人|学生)(都|也)?$")
-_PASSING = re.compile(r"[^，。！？,.!?]{0,2}(走|过|经过|路过|玩|上学|放学|进出)")
+_WHO_PASSES = re.compile(r"(人|小孩|孩子|小朋友|娃|老人|学生)(们)?(都|也)?$")
+_PASSING = re.compile(r"[^，。！？,.!?]{0,3}(走|过|经过|路过|玩|跑(?!跳)|上学|放学|进出)")
 
 
 # A near miss with more still hanging ("差点砸到头，外墙上还有好几块在松动"): the danger is the rest, now.
@@ -709,7 +725,7 @@ def unreal(t: str, codes: set[int] | None = None) -> bool:
 
 
 # After the last past marker: the message turns to now ("上周陷过一回 刚才一辆三轮车掉下去"), the past is background.
-_NOW_AFTER = re.compile(r"现在|刚才|刚刚|刚|今天|这回|这次|此刻|这会儿")
+_NOW_AFTER = re.compile(r"现在|刚才|刚刚|刚|今天|今早|今晚|今儿|今日|今朝|这回|这次|此刻|这会儿|马上|随时")
 # A person collapsing beside the everyday source ("老公在阳台抽烟 突然倒了"): the danger is the person, not smoke.
 _COLLAPSE = re.compile(r"突然倒|倒(了|在|地)|晕(倒|过去|了)|昏(倒|过去|迷)|抽搐|没(有)?反应|叫不醒|不省人事|起不来|脸发白|口吐")
 

@@ -755,6 +755,13 @@ def test_number_for() -> None:
     ("电梯又停了 里面有两个老人在喊", False),  # a fault back again, with people inside
     ("物业说不知道 那老人在地上躺半天了", False),  # someone else's excuse
     ("6号楼正好在风口 树倒了压住一个人", False),  # 正好在 is not 好在
+    ("井盖没了 刚才有个老太太差点踩进去", False),  # a near miss just now: the hole is still there
+    ("上个月差点踩进去 后来盖上了", True),
+    ("她每天早上都下楼买菜 今天到现在门都没开", False),  # a routine broken today
+    ("楼上天天拖椅子 今天也是 能不能管管", True),
+    ("井盖碎了 天天多少人从这取快递", False),  # people passing, after the habit word
+    ("整楼停水两天了 天天三十七八度", False),  # the heat is the habit, not the danger
+    ("昨晚那面墙就裂了 今早看已经歪了", False),  # past, then now
 ])
 def test_what_the_model_may_not_call_an_emergency(text: str, unreal: bool) -> None:
     """danger.unreal: text on which the model's own guess of urgency is not taken (nlp.combine.raise_urgency)."""
