@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from nlp.lexicon import _required
@@ -318,12 +319,14 @@ _PARTIAL: dict[tuple[int, tuple[int, ...]], re.Pattern[str]] = {}
 _SPAN = 1024  # (kind, branch) is coded as kind * _SPAN + branch in the gate
 
 
+@lru_cache(maxsize=1)
 def gate_words() -> dict[str, frozenset[int]] | None:
     """The strings one of which every match of an alternative holds -> the (kind, alternative) pairs
     that may match: a text holding none needs no regex at all, and one that holds some runs only those
     alternatives (the 'fallen' kind has over a hundred, and re tries each at every place of the text).
     None when an alternative has no such strings. The lexicon's one pass over a text collects these
-    codes too (nlp.lexicon, Scores.danger_codes); ``_GATE`` serves the other callers."""
+    codes too (nlp.lexicon, Scores.danger_codes); ``standalone_gate()`` serves the other callers. Cached:
+    reading every alternative's strings takes a tenth of a second of start-up."""
     codes_of: dict[str, set[int]] = {}
     for i, branches in enumerate(_ALL_BRANCHES):
         assert len(branches) < _SPAN
@@ -336,8 +339,10 @@ def gate_words() -> dict[str, frozenset[int]] | None:
     return {w: frozenset(codes) for w, codes in codes_of.items()}
 
 
-def _gate() -> Any:
-    """``gate_words`` as an automaton; None without pyahocorasick or without gate words."""
+@lru_cache(maxsize=1)
+def standalone_gate() -> Any:
+    """``gate_words`` as an automaton of its own, for a text the lexicon's pass did not read (built when
+    first asked for: the classifier's own pass carries the codes); None without pyahocorasick or gate words."""
     words = gate_words() if _ahocorasick is not None else None
     if words is None:
         return None
@@ -388,7 +393,6 @@ _OVER = re.compile(r"已经灭了|火灭了|都(?<!灯都)灭了|扑灭|捂(?<![
 PRETEND, OVER = len(_COMPILED), len(_COMPILED) + 1
 _WHOLE: tuple[re.Pattern[str], ...] = tuple(c[3] for c in _COMPILED) + (_PRETEND, _OVER)
 _ALL_BRANCHES = _BRANCHES + (_branches(_PRETEND.pattern), _branches(_OVER.pattern))
-_GATE: Any = _gate()
 # kind -> the alternatives the gate let through, for one text; None: no gate, every alternative
 Chosen = dict[int, list[int]] | None
 
@@ -439,8 +443,8 @@ _HYPO = re.compile(r"明天|后天|下周|以后(停|断|再|看到|遇到|碰�
 # Right before the cue: about to, might, do not ("快打起来了", "别掉下去").
 _HYPO_NEAR = re.compile(r"(快要|快|就要|要|会|别|不要|可能|容易|真|(?<!消)防)$")  # 消防 is the fire service
 # After an over-marker: it came back ("灭了又烧起来").
-_AGAIN = re.compile(r"又|还在|没灭|还没|还敞着|还开着|还露着|可是|但是|复燃|呛得(厉害|不行|直咳)|喘不上气|这(回|次)(又|好像|是从|在)|少(了)?[一两]个"
-                    r"|不在|不见|没消息|没找到|没回来|我觉得有事|觉得不对|现在[^，。！？,.!?]{0,10}(烟|烫|火|味|冒|喷|漏)")
+_AGAIN = re.compile(r"又|还在|没灭|还没|还敞着|还开着|还露着|可是|但是|复燃|呛得(厉害|不行|直咳)|喘不上气"
+                    r"|这(回|次)(又|好像|是从|在)|少(了)?[一两]个|不在|不见|没消息|没找到|没回来|我觉得有事|觉得不对|现在[^，。！？,.!?]{0,10}(烟|烫|火|味|冒|喷|漏)")
 # Right after the cue: a risk or a question about one ("火灾隐患", "闻到煤气味吗").
 _TAIL_HYPO = re.compile(r"(的)?(隐患|风险|危险吗|怎么办|咋办|的话|时候)|了?吗|似的|一样|时(?!不时)|能(?!不能)"
                         r"|(了)?(人|大家)?(都)?[跑逃](都)?[跑逃]?不(出|掉|了)|就完了")
@@ -592,9 +596,10 @@ def check(t: str, codes: set[int] | None = None) -> Danger | None:
     if not t:
         return None
     chosen_by_kind: dict[int, list[int]] | None = None
-    if codes is None and _GATE is not None:
+    gate = standalone_gate() if codes is None else None
+    if gate is not None:
         codes = set()
-        for _, hit in _GATE.iter(t):
+        for _, hit in gate.iter(t):
             codes |= hit
     if codes is not None:
         chosen_by_kind = chosen(codes)
@@ -718,10 +723,8 @@ def unreal(t: str, codes: set[int] | None = None) -> bool:
         return True
     if (_supposed(t) or _wonder(t)) and _STILL.search(t) is None and _HANGING.search(t) is None:
         return True
-    last = None
-    for last in _PAST.finditer(t):
-        pass
-    return last is not None and _STILL.search(t) is None and _NOW_AFTER.search(t, last.end()) is None
+    pasts = list(_PAST.finditer(t))
+    return bool(pasts) and _STILL.search(t) is None and _NOW_AFTER.search(t, pasts[-1].end()) is None
 
 
 # After the last past marker: the message turns to now ("上周陷过一回 刚才一辆三轮车掉下去"), the past is background.

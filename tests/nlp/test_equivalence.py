@@ -18,8 +18,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlp import danger
-from nlp.lexicon import (DANGER_GATE, URGENT_GATE, AhoCorasickMatcher, GroupMatcher, RegexMatcher, _ahocorasick, _alt,
-                         _required, _urgent_words, load_lexicon)
+from nlp.lexicon import (
+    DANGER_GATE,
+    URGENT_GATE,
+    AhoCorasickMatcher,
+    GroupMatcher,
+    RegexMatcher,
+    _ahocorasick,
+    _alt,
+    _required,
+    _urgent_words,
+    load_lexicon,
+)
 from nlp.normalize import normalize
 from tests.nlp.automaton import needs_automaton
 
@@ -82,7 +92,7 @@ def _check(text: str) -> None:
         assert next(LEX.urgent_gate(text), None) is not None, text
     # The gates that ride along in the group pass give what their own automata give.
     _, gates = LEX.group_m.scan(text)
-    assert gates[DANGER_GATE] == {c for _, hit in danger._GATE.iter(text) for c in hit}, text
+    assert gates[DANGER_GATE] == {c for _, hit in danger.standalone_gate().iter(text) for c in hit}, text
     assert gates[URGENT_GATE] == {i for w, codes in URGENT_WORDS.items() if w in text for i in codes}, text
     # ... and the regexes they cut find what the whole ones do.
     picked = danger.chosen(gates[DANGER_GATE])
