@@ -10,7 +10,8 @@ _BUILDING = re.compile(r"(?<![\d./])(?<!\d:)(\d{1,3})\s*"
 # 单元, or in the northern usage N门 right after a building (5栋3门).
 _UNIT = re.compile(r"(?<![\d./])(?<!\d:)(\d{1,2})\s*单元|(?:(?<=号楼)|(?<=[栋幢座#号]))\s*(?:的\s*)?(\d{1,2})\s*门(?![口禁卫面店前外])")
 # Units of measure, time, money etc. that make a number not a room.
-_NOT_ROOM = r"(?!\d|\s*(?:号楼|栋|幢|座|单元|度|点|块|元|米|分|年|月|日|天|个|岁|斤|号|次|户|人|平|楼(?!道|梯|上|下)|万|千|小时|多|左右|ml|kg))"
+_NOT_ROOM = (r"(?!\d|\s*(?:号楼|栋|幢|座|单元|度|点|块|元|米|分|年|月|日|天|个|岁|斤|号|次|户|人|平|楼(?!道|梯|上|下)"
+             r"|万|千|小时|多|左右|ml|kg))")
 _ROOM_AFTER = re.compile(
     r"(?:号楼|栋|幢|座|单元|门)\s*(?:的|之)?\s*(\d{3,4})" + _NOT_ROOM
 )
