@@ -441,6 +441,7 @@ NEGATIVES: list[str] = [
     # stop 32: everyone found
     "两个孩子都找到了 在小卖部 谢谢大家帮忙",
     "电梯里的紧急按钮按了没反应 麻烦修一下",
+    "煤气灶换了新的 没闻到什么味 就是打不着火",  # 没闻到: no smell
     # stop 31, second batch: a will is legal business; a flood over with its mud; an ask for a lone neighbour
     "老人想立个遗嘱 社区能帮忙找律师吗",
     "朋友圈看到的 某地一个小伙子留了遗书 太可惜了",
