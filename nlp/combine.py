@@ -250,7 +250,8 @@ _INSIDE = re.compile(r"困|关|卡|里面|里头|有人|孩子|老人")
 # after a writer's hundred and seventy weather hazards, put "卫生间天花板一直在滴水" at 0.49). It becomes an
 # emergency when it speeds up, runs in a line, covers the floor, bulges the ceiling or meets electricity.
 _DRIP = re.compile(r"滴水|渗水|滴答|往下滴|滴到|渗到|洇|在滴")
-_DRIP_WORSE = re.compile(r"越(滴|渗|漏)越|成线|都是水|一地水|鼓(了|起)|掉|破|塌|电|插座|灯|漫|淹|哗哗|喷|涌|冲|没过|泡")
+_DRIP_WORSE = re.compile(r"越(滴|渗|漏)越|越来越(大|多|快)|成线|都是水|一地水|积了|鼓(了|起)|掉|破|塌|电|插座|灯|漫|淹"
+                         r"|哗哗|喷|涌|冲|没过|泡")
 _HELP_CALLED = re.compile(r"报警了|已报警|已经报警|打了?(119|110|120)了|已经打了?(119|110|120)|(警察|民警|消防|救护车)(说)?马上(就)?到")
 # A fall that left a bruise or a swelling ("摔了个跟头 腿肿了"): a person to look after, not an emergency;
 # the model's urgent guess is not taken (the rules still read a fall with no getting up).

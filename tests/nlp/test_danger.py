@@ -435,6 +435,22 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("春游回来了五个 少一个 老师正在往回找", "child", "110"),
     ("电梯里有个老人按了报警铃 半天没人来", "trapped", "119"),
     ("全屯停电一整天了 38度 我爸喘不过气", "fallen", "120"),
+    # stop 33
+    ("外公一瓶安眠药都吃了 说活着没意思", "self_harm", "110"),
+    ("3栋门口井盖没了 晚上走过去准得掉下去", "manhole", "110"),
+    ("我爸两天了都没接电话 他一个人住", "fallen", "120"),
+    ("门锁记录到现在都没开过门 打电话也不接", "fallen", "120"),
+    ("电梯停电了 我妈还关在里面", "trapped", "119"),
+    ("我被关在地下室里面 门打不开 喊也没人听见", "trapped", "119"),
+    ("电线被树压断了 还在跳火", "fire", "119"),
+    ("我老婆怀孕七个月 突然肚子疼得厉害", "fallen", "120"),
+    ("停电一整天了 40度 家里老人热得直喘", "fallen", "120"),
+    ("停电了 我爸的气垫床瘪了 他瘫在床上", "fallen", "120"),
+    ("棚子塌了 铁皮压着我爸的腿", "trapped", "119"),
+    ("老太太按了一键呼叫 平台显示报警 家属电话打不通", "fallen", "120"),
+    ("我爸说不想再拖累我们 把药都藏起来了 现在找不到他", "self_harm", "110"),
+    ("楼上那人拎着一桶汽油下来了 说要把楼下烧了", "violence", "110"),
+    ("树枝搭在电线上 一直冒蓝光", "fire", "119"),
 ]
 
 NEGATIVES: list[str] = [
@@ -677,6 +693,11 @@ NEGATIVES: list[str] = [
     "刚才说的煤气味 燃气公司来看过了 是下水道的味",
     "这个视频大家都看看 电梯困人千万别自己扒门",
     "我家阳台的花盆也被吹掉一个 幸亏下面没人",
+    # stop 33
+    "安眠药吃了也睡不着 想去医院开点别的",
+    "着火了着火了 我们队要赢了🔥",  # a game
+    "刚才那只猫被困在树上 保安已经救下来了",
+    "「小李：3栋楼道着火了」 - - - - 已经灭了 消防车都走了",  # the reply's all-clear
 ]
 
 
@@ -763,6 +784,21 @@ def test_number_for() -> None:
     ("井盖碎了 天天多少人从这取快递", False),  # people passing, after the habit word
     ("整楼停水两天了 天天三十七八度", False),  # the heat is the habit, not the danger
     ("昨晚那面墙就裂了 今早看已经歪了", False),  # past, then now
+    # stop 33
+    ("小区门口有个喝多的拿刀对着人 谁在附近", False),  # 附近来 is not 近来 (lately)
+    ("娃醒了在爬阳台栏杆 我在外面赶不回去", False),  # awake, and in danger
+    ("这回不是演练 真的着了 楼道全是烟", False),  # a drill denied
+    ("她打电话哭着说不知道怎么出门了 认不得路", False),  # how, not whether
+    ("不知道怎么回事 电梯又坏了", True),
+    ("饭店烟道在窜火 上面就是住户", False),  # flames, whatever the everyday source
+    ("楼道里有人烧纸 烟感一直在叫", False),  # an alarm sounding
+    ("墙裂了 昨晚又塌了一块 老两口还住在里面", False),  # still living there
+    ("花盆掉下来一个 差点砸到人 上面还有几盆晃晃悠悠的", False),  # more still swaying
+    ("我妈住院了 我爸一个人在家 瘫在床上没人管", False),  # the carer is in hospital, not the one at risk
+    ("租客说排风口一直灌烟味 不是抽烟那种 是烧东西的味道", False),  # an everyday source denied
+    ("人已经抬出来了 有没有懂急救的快来", False),  # out, and needing first aid
+    ("转:帮我邻居发一下 她家水管裂了 屋里水没过脚面了", False),  # relayed for a neighbour, not news
+    ("「物业：电梯修好了 大家放心使用」 - - - - 修好个啥 又卡住了 我和我妈在里面", False),  # the quote is disputed
 ])
 def test_what_the_model_may_not_call_an_emergency(text: str, unreal: bool) -> None:
     """danger.unreal: text on which the model's own guess of urgency is not taken (nlp.combine.raise_urgency)."""
@@ -803,3 +839,13 @@ def test_the_gate_keeps_ordinary_messages_away_from_the_regexes() -> None:
         gated += any(c < danger.PRETEND * danger._SPAN for _, hit in danger.standalone_gate().iter(normalize(text))
                       for c in hit)
     assert gated <= 360, gated
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("钥匙被锁在屋里了 门打不开", None),  # keys locked in: a locksmith's job (the model may still read it, stop 33: 0.96)
+    ("手机被锁在车里了", None),
+    ("孩子被锁在屋里了 一直在哭", "child"),
+])
+def test_what_is_locked_in_decides(text: str, kind: str | None) -> None:
+    found = danger.check(normalize(text))
+    assert (found.kind if found else None) == kind
