@@ -451,6 +451,7 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("我爸说不想再拖累我们 把药都藏起来了 现在找不到他", "self_harm", "110"),
     ("楼上那人拎着一桶汽油下来了 说要把楼下烧了", "violence", "110"),
     ("树枝搭在电线上 一直冒蓝光", "fire", "119"),
+    ("外孙女刚才还在滑梯那 一转眼没影了", "child", "110"),
 ]
 
 NEGATIVES: list[str] = [
@@ -698,6 +699,7 @@ NEGATIVES: list[str] = [
     "着火了着火了 我们队要赢了🔥",  # a game
     "刚才那只猫被困在树上 保安已经救下来了",
     "「小李：3栋楼道着火了」 - - - - 已经灭了 消防车都走了",  # the reply's all-clear
+    "钱包一转眼没了 谁捡到了说一声",  # a thing, not a person
 ]
 
 
