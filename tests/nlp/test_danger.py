@@ -700,6 +700,8 @@ NEGATIVES: list[str] = [
     "刚才那只猫被困在树上 保安已经救下来了",
     "「小李：3栋楼道着火了」 - - - - 已经灭了 消防车都走了",  # the reply's all-clear
     "钱包一转眼没了 谁捡到了说一声",  # a thing, not a person
+    "后山天天有人烧垃圾 晚晚都有烟 能不能管下",  # a nuisance every night
+    "插座一插就冒火星 能不能找电工来看看",
 ]
 
 
