@@ -452,6 +452,7 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("楼上那人拎着一桶汽油下来了 说要把楼下烧了", "violence", "110"),
     ("树枝搭在电线上 一直冒蓝光", "fire", "119"),
     ("外孙女刚才还在滑梯那 一转眼没影了", "child", "110"),
+    ("3单元门一开就是一股煤气味 越往上越冲", "gas", "119"),  # the moment the door opens, not a habit
 ]
 
 NEGATIVES: list[str] = [

@@ -61,13 +61,13 @@ def test_challenge_test_split_targets():
 
 
 def test_the_blind_held_out_split_keeps_what_it_reached():
-    """The 12,240 held-out messages of the blind corpus (never trained or tuned on): floors just under the
-    figures reached (stop 32: category 0.907, urgent recall 0.947), so a change that loses them fails. Where the issue's target is
-    higher (urgent recall 0.95) the floor is what was reached, not the target."""
+    """The 12,673 held-out messages of the blind corpus (never trained or tuned on): floors just under the
+    figures reached (stop 33: category 0.908, urgent recall 0.952 and precision 0.889), so a change that loses them
+    fails; urgent recall is held at the issue's target, 0.95."""
     from nlp.evaluate import LONG_LETTER, corpus_sets
 
     held = [r for name, rows in corpus_sets() if name.endswith("_heldout") for r in rows]
-    assert len(held) == 12240
-    _check(evaluate(held), 0.96, 0.97, 0.90, 0.94, 0.885, 0.985)
+    assert len(held) == 12673
+    _check(evaluate(held), 0.96, 0.97, 0.90, 0.95, 0.885, 0.985)
     letters = evaluate([r for r in held if len(r["text"]) >= LONG_LETTER])
     assert letters["intent"]["demand"][1] >= 0.90  # long formal letters: demand recall

@@ -131,6 +131,18 @@ def test_a_sure_urgent_guess_raises_urgency_when_nothing_says_otherwise() -> Non
     assert forced.urgency == "urgent" and "模型改判:紧急" in forced.evidence
 
 
+@pytest.mark.parametrize(("text", "raised"), [
+    ("家里停水了 做不了饭 什么时候来水啊", False),  # one flat without water: not the model's emergency
+    ("整栋楼停电一天了 楼里好几个老人 电梯也停了", True),  # a whole building cut off (taxonomy: urgent)
+    ("全小区停水两天了 家里有刚出生的宝宝", True),
+])
+def test_an_outage_is_the_models_emergency_only_for_a_whole_building(text: str, raised: bool) -> None:
+    forced = _combined(text, FakeView(demand=1.0, urgent=0.9, category="repair"))
+    assert (forced.urgency == "urgent") is raised, forced
+    forced = _combined(text, FakeView(demand=1.0, urgent=0.7, category="repair"))  # not sure enough
+    assert forced.urgency != "urgent", forced
+
+
 # An explicit category word decides the category whatever the model says.
 EXPLICIT = [
     ("小区健身器材坏了 好久没人修", "culture"),
