@@ -143,6 +143,16 @@ def test_an_outage_is_the_models_emergency_only_for_a_whole_building(text: str, 
     assert forced.urgency != "urgent", forced
 
 
+@pytest.mark.parametrize(("text", "raised"), [
+    ("钥匙被锁在屋里了 门打不开 谁有开锁师傅电话", False),  # a locksmith's job
+    ("钥匙锁车里了 两岁的娃还在车里 太阳底下晒着", True),  # a child inside
+    ("婆婆出门没带钥匙 在楼下冻了两个钟头了", True),
+])
+def test_keys_locked_in_are_an_emergency_only_with_someone_at_risk(text: str, raised: bool) -> None:
+    forced = _combined(text, FakeView(demand=1.0, urgent=0.96, category="other"))
+    assert (forced.urgency == "urgent") is raised, forced
+
+
 # An explicit category word decides the category whatever the model says.
 EXPLICIT = [
     ("小区健身器材坏了 好久没人修", "culture"),
