@@ -658,7 +658,8 @@ def not_now(t: str, cues: list[str] | None = None, codes: set[int] | None = None
     """The alarm words in ``t`` are about the past, a game, a show, or danger already over.
     ``codes``: the gate's codes for ``t`` (see ``check``)."""
     picked = None if codes is None else chosen(codes)
-    if pretend(t, picked) or over(t, picked):
+    said = own_words(t)
+    if pretend(said, picked) or over(said, picked):
         return True
     if not cues:
         return False

@@ -854,3 +854,12 @@ def test_the_gate_keeps_ordinary_messages_away_from_the_regexes() -> None:
 def test_what_is_locked_in_decides(text: str, kind: str | None) -> None:
     found = danger.check(normalize(text))
     assert (found.kind if found else None) == kind
+
+
+def test_a_quoted_all_clear_does_not_make_the_replys_alarm_past() -> None:
+    """The tense adjuster asks danger.not_now of the rules' cues: a notice in a pasted quote is what the reply
+    disputes ("大家放心" above "又卡住了"), while the reply's own all-clear still counts."""
+    disputed = normalize("「李师傅：电梯修好了 大家放心使用」 - - - - 修好个啥 又卡住了 我和我妈在里面")
+    assert danger.not_now(disputed, ["卡住"]) is False
+    settled = normalize("「小李：3栋楼道着火了」 - - - - 已经灭了 消防车都走了")
+    assert danger.not_now(settled, ["着火"]) is True
