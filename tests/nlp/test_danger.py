@@ -703,6 +703,10 @@ NEGATIVES: list[str] = [
     "钱包一转眼没了 谁捡到了说一声",  # a thing, not a person
     "后山天天有人烧垃圾 晚晚都有烟 能不能管下",  # a nuisance every night
     "插座一插就冒火星 能不能找电工来看看",
+    "我爸中风后半边身子动不了 社区有上门理发的吗",  # a condition since the stroke, not one now
+    "被家暴了能申请人身保护令吗 社区有没有律师能咨询",  # asking the law about it
+    "他以前打我的那些事 能当证据吗",
+    "打电话没人接 报修一个礼拜了没人来 收物业费倒挺积极",  # an office that does not answer
 ]
 
 
